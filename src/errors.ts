@@ -1,0 +1,69 @@
+/**
+ * The one error family. Every error that crosses a module boundary is a RouterError with a code,
+ * and `retryable` is the single fact the queue uses to choose between retry and quarantine.
+ */
+export type ErrorCode =
+  | "INVALID_PAYLOAD" // input that can never be processed: quarantine with the reason
+  | "MESSAGE_TOO_LARGE"
+  | "AUTO_REPLY" // auto-replies, bounces, list mail: never routed, kept with the reason
+  | "RULES_INVALID"
+  | "CONFIG_INVALID"
+  | "DECRYPT_FAILED"
+  | "DELIVERY_TRANSIENT" // e.g. SMTP 4xx, connection refused: retry with backoff
+  | "DELIVERY_PERMANENT" // e.g. SMTP 5xx: dead-letter with the reason
+  | "RATE_LIMITED" // wait retryAfterMs, then retry
+  | "ADAPTER_AUTH" // bad credentials: stop the adapter, do not hammer the platform
+  | "ADAPTER_NETWORK";
+
+export class RouterError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { retryable?: boolean; cause?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options?.retryable ?? false;
+  }
+}
+
+/** Input that will never become valid by retrying. The message must not contain personal data. */
+export class InvalidPayloadError extends RouterError {
+  constructor(
+    message: string,
+    code: "INVALID_PAYLOAD" | "MESSAGE_TOO_LARGE" | "AUTO_REPLY" = "INVALID_PAYLOAD",
+  ) {
+    super(code, message, { retryable: false });
+  }
+}
+
+/** The remote side asked us to slow down; retry after the given delay. */
+export class RateLimitError extends RouterError {
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, options?: { cause?: unknown }) {
+    super("RATE_LIMITED", message, { retryable: true, ...options });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** An error raised by a channel adapter, naming the adapter. */
+export class AdapterError extends RouterError {
+  readonly adapter: string;
+  constructor(
+    adapter: string,
+    code: ErrorCode,
+    message: string,
+    options?: { retryable?: boolean; cause?: unknown },
+  ) {
+    super(code, `${adapter}: ${message}`, options);
+    this.adapter = adapter;
+  }
+}
+
+/** True when the error (of any kind) should be retried; unknown errors are retried. */
+export function isRetryable(err: unknown): boolean {
+  return err instanceof RouterError ? err.retryable : true;
+}

@@ -1,0 +1,23 @@
+import type { InboundMessage } from "../message/inbound.js";
+
+/** Result of handing a message to the pipeline. */
+export interface IntakeResult {
+  /** The queue job id (derived from the message id). */
+  jobId: string;
+  /** True when this message id was already taken in earlier: nothing new was enqueued. */
+  duplicate: boolean;
+}
+
+/**
+ * The pipeline's front door. `submit` resolves only once the message is durably stored
+ * (encrypted, in Redis), so an adapter may advance its platform cursor after it resolves.
+ * It is idempotent per message id.
+ */
+export interface Intake {
+  submit(message: InboundMessage): Promise<IntakeResult>;
+  /**
+   * Records a payload that could not be normalised, with its reason, so nothing is lost silently.
+   * `ref` is a platform reference (e.g. `telegram:update:123`) with no personal data.
+   */
+  quarantine(ref: string, reason: string, raw: unknown): Promise<void>;
+}
