@@ -1,0 +1,97 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** The service's Prometheus metrics. Labels carry ids and codes only, never personal data. */
+export interface Metrics {
+  registry: Registry;
+  inbound: Counter<"channel">;
+  duplicates: Counter<"channel">;
+  quarantined: Counter<"stage">;
+  routed: Counter<"affiliate">;
+  delivered: Counter<"affiliate" | "transport">;
+  deliveryLatency: Histogram<"transport">;
+  failures: Counter<"queue" | "code">;
+  deadLettered: Counter<"queue">;
+  stalls: Counter<"queue">;
+  acks: Counter<"channel" | "outcome">;
+  queueDepth: Gauge<"queue" | "state">;
+}
+
+/**
+ * Creates a registry with the pipeline's metrics (and Node's defaults when `defaults` is set).
+ * `queueDepth` is refreshed by whoever owns the queues (see `Pipeline.refreshDepths`).
+ */
+export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaults) collectDefaultMetrics({ register: registry });
+  const r = [registry];
+  return {
+    registry,
+    inbound: new Counter({
+      name: "contact_router_inbound_total",
+      help: "Messages taken in, per channel",
+      labelNames: ["channel"],
+      registers: r,
+    }),
+    duplicates: new Counter({
+      name: "contact_router_inbound_duplicates_total",
+      help: "Re-delivered messages recognised by id and not enqueued again",
+      labelNames: ["channel"],
+      registers: r,
+    }),
+    quarantined: new Counter({
+      name: "contact_router_quarantined_total",
+      help: "Payloads quarantined as unprocessable, per stage",
+      labelNames: ["stage"],
+      registers: r,
+    }),
+    routed: new Counter({
+      name: "contact_router_routed_total",
+      help: "Messages routed, per affiliate",
+      labelNames: ["affiliate"],
+      registers: r,
+    }),
+    delivered: new Counter({
+      name: "contact_router_delivered_total",
+      help: "Contacts delivered to an affiliate inbox",
+      labelNames: ["affiliate", "transport"],
+      registers: r,
+    }),
+    deliveryLatency: new Histogram({
+      name: "contact_router_delivery_latency_seconds",
+      help: "From intake to accepted delivery",
+      labelNames: ["transport"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
+      registers: r,
+    }),
+    failures: new Counter({
+      name: "contact_router_job_failures_total",
+      help: "Failed job attempts, per queue and error code",
+      labelNames: ["queue", "code"],
+      registers: r,
+    }),
+    deadLettered: new Counter({
+      name: "contact_router_dead_lettered_total",
+      help: "Jobs that exhausted their retries",
+      labelNames: ["queue"],
+      registers: r,
+    }),
+    stalls: new Counter({
+      name: "contact_router_stalled_jobs_total",
+      help: "Jobs whose worker stopped renewing the lock (crash or blocked event loop)",
+      labelNames: ["queue"],
+      registers: r,
+    }),
+    acks: new Counter({
+      name: "contact_router_acks_total",
+      help: "Reader acknowledgements, per channel and outcome",
+      labelNames: ["channel", "outcome"],
+      registers: r,
+    }),
+    queueDepth: new Gauge({
+      name: "contact_router_queue_depth",
+      help: "Jobs per queue and state",
+      labelNames: ["queue", "state"],
+      registers: r,
+    }),
+  };
+}
