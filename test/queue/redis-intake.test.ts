@@ -56,7 +56,7 @@ describe("createRedisIntake", () => {
     const keys = await keysUnder(redis, prefix);
     expect(keys.length).toBeGreaterThan(2);
     for (const key of keys) {
-      const dump = await redis.dump(key);
+      const dump = await redis.dumpBuffer(key);
       const text = dump?.toString("latin1") ?? "";
       for (const secret of ["geheim-7f3a", "Anna", "anna_b", "660 1234567", "telegram:1000:3"]) {
         expect(text, `${key} holds ${secret}`).not.toContain(secret);
