@@ -1,0 +1,127 @@
+import type { InboundMessage } from "../message/inbound.js";
+import type {
+  Evidence,
+  LanguageEvidence,
+  LocationEvidence,
+  LocationSource,
+} from "../message/evidence.js";
+import { cleanForDetection } from "./clean-text.js";
+import { countryReference } from "./countries.js";
+import { countryFromEmailAddress } from "./email-domain.js";
+import { detectLanguage } from "./language.js";
+import { countryFromLanguageTag, parseLanguageTag } from "./language-tag.js";
+import { countryFromPhone } from "./phone.js";
+import { parseLocationText, type Place } from "./places.js";
+import { findSelfReport } from "./self-report.js";
+
+/**
+ * How much each source is trusted. The reader's own answer beats what they wrote in passing,
+ * which beats a profile, which beats what their phone, address or client settings imply.
+ */
+const LOCATION_CONFIDENCE: Record<LocationSource, number> = {
+  answer: 0.95,
+  self_report: 0.85,
+  profile: 0.7,
+  phone: 0.6,
+  email_tld: 0.5,
+  language_tag: 0.4,
+};
+
+/** A platform tag says what the reader's client is set to, not what they wrote in. */
+const PLATFORM_TAG_CONFIDENCE = 0.6;
+
+/**
+ * Everything the router can learn from one message, each piece with its source,
+ * trying the sources in the order ROUTING.md gives.
+ */
+export function extractEvidence(msg: InboundMessage, genericTlds: ReadonlySet<string>): Evidence {
+  const text = cleanForDetection({ subject: msg.subject, text: msg.text });
+  return {
+    channel: msg.channel,
+    language: languageEvidence(text, msg),
+    location: locationEvidence(text, msg, genericTlds),
+    text,
+  };
+}
+
+function languageEvidence(text: string, msg: InboundMessage): LanguageEvidence | null {
+  const detected = detectLanguage(text);
+  if (detected) {
+    return {
+      code: detected.code,
+      source: "text",
+      confidence: round2(detected.confidence),
+      detail: `${detected.detector}, confidence ${detected.confidence.toFixed(2)}`,
+    };
+  }
+  const tag = msg.evidence.languageTag;
+  const code = parseLanguageTag(tag).language;
+  if (!code || !tag) return null;
+  return {
+    code,
+    source: "platform_tag",
+    confidence: PLATFORM_TAG_CONFIDENCE,
+    detail: `${msg.evidence.languageTagSource ?? "platform tag"} "${tag.slice(0, 35)}"`,
+  };
+}
+
+function fromPlace(place: Place, source: LocationSource, detail: string): LocationEvidence {
+  return {
+    country: place.country,
+    city: place.city ?? undefined,
+    point: place.point,
+    pointKind: place.pointKind,
+    source,
+    confidence: LOCATION_CONFIDENCE[source],
+    detail,
+  };
+}
+
+function fromCountry(country: string, source: LocationSource, detail: string): LocationEvidence {
+  const ref = countryReference(country);
+  return {
+    country,
+    point: ref?.point ?? null,
+    pointKind: ref?.kind ?? null,
+    source,
+    confidence: LOCATION_CONFIDENCE[source],
+    detail,
+  };
+}
+
+const quote = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}…` : s);
+
+function locationEvidence(
+  text: string,
+  msg: InboundMessage,
+  genericTlds: ReadonlySet<string>,
+): LocationEvidence | null {
+  const ev = msg.evidence;
+  if (ev.statedCountry) {
+    const place = parseLocationText(ev.statedCountry);
+    if (place) return fromPlace(place, "answer", `reader's answer ${quote(place.matched)}`);
+  }
+  const self = findSelfReport(text);
+  if (self) return fromPlace(self, "self_report", `"${self.matched}"`);
+  if (ev.profileLocation) {
+    const place = parseLocationText(ev.profileLocation);
+    if (place) return fromPlace(place, "profile", `profile location ${quote(place.matched)}`);
+  }
+  // The remaining sources reveal personal data (number, address): details name only the country.
+  const byPhone = countryFromPhone(ev.phone);
+  if (byPhone) return fromCountry(byPhone, "phone", "shared phone number's country code");
+  const byEmail = countryFromEmailAddress(ev.emailAddress, genericTlds);
+  if (byEmail) return fromCountry(byEmail, "email_tld", "sender's email domain");
+  const byTag = countryFromLanguageTag(ev.languageTag);
+  if (byTag)
+    return fromCountry(
+      byTag,
+      "language_tag",
+      `region of language tag "${ev.languageTag?.slice(0, 35)}"`,
+    );
+  return null;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
