@@ -1,0 +1,122 @@
+import nodemailer, { type Transporter } from "nodemailer";
+import { RateLimitError, RouterError } from "../errors.js";
+import { moduleLogger } from "../logger.js";
+import { composeMail } from "./compose.js";
+import type { DeliveryConfig } from "./config.js";
+import { writeOutboxFile } from "./outbox.js";
+import { TokenBuckets } from "./rate-limit.js";
+import { classifySmtpError } from "./smtp-errors.js";
+import type { ContactToDeliver, Delivery, DeliveryResult } from "./types.js";
+
+export type { ContactToDeliver, Delivery, DeliveryResult } from "./types.js";
+export { deliveryConfigFromEnv, type DeliveryConfig } from "./config.js";
+
+const log = moduleLogger("delivery");
+
+function smtpTransport(config: DeliveryConfig): Transporter {
+  const s = config.smtp;
+  if (!s) throw new Error("unreachable: no SMTP settings");
+  const common = {
+    pool: true as const,
+    maxConnections: s.poolSize,
+    requireTLS: s.requireTls,
+    tls: { rejectUnauthorized: s.rejectUnauthorized },
+    ...(s.auth ? { auth: s.auth } : {}),
+    ...(config.dkim ? { dkim: config.dkim } : {}),
+    // A hung server must fail the job (and retry it), not hold the worker forever.
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+    // Readers' messages must not end up in nodemailer's own logs.
+    logger: false,
+    debug: false,
+  };
+  if (s.url) {
+    // Explicit settings win over what the URL implies.
+    const url = new URL(s.url);
+    return nodemailer.createTransport({
+      ...common,
+      host: url.hostname,
+      port: url.port ? Number(url.port) : url.protocol === "smtps:" ? 465 : 587,
+      secure: s.secure ?? url.protocol === "smtps:",
+      ...(url.username && !s.auth
+        ? {
+            auth: {
+              user: decodeURIComponent(url.username),
+              pass: decodeURIComponent(url.password),
+            },
+          }
+        : {}),
+    });
+  }
+  return nodemailer.createTransport({
+    ...common,
+    host: s.host,
+    port: s.port,
+    secure: s.secure ?? s.port === 465,
+  });
+}
+
+/**
+ * Delivery to affiliate inboxes: SMTP (pooled, TLS, optional DKIM) when SMTP is configured,
+ * else `.eml` files in the outbox folder. Both paths build the same message with nodemailer.
+ */
+export function createDelivery(config: DeliveryConfig): Delivery {
+  const limiter = new TokenBuckets(config.rate.perMinute, config.rate.burst);
+  const useSmtp = config.smtp !== null;
+  const transport: Transporter = useSmtp
+    ? smtpTransport(config)
+    : nodemailer.createTransport({
+        streamTransport: true,
+        buffer: true,
+        newline: "unix",
+        ...(config.dkim ? { dkim: config.dkim } : {}),
+      });
+  let closed = false;
+
+  async function send(c: ContactToDeliver): Promise<DeliveryResult> {
+    if (closed) {
+      throw new RouterError("DELIVERY_TRANSIENT", "delivery is shut down", { retryable: true });
+    }
+    const wait = limiter.take(c.affiliate.id);
+    if (wait > 0) {
+      throw new RateLimitError(`send rate limit for affiliate ${c.affiliate.id}`, wait);
+    }
+    const mail = composeMail(c, config);
+    const messageId = String(mail.messageId);
+    const started = Date.now();
+    if (!useSmtp) {
+      const info = (await transport.sendMail(mail)) as { message: Buffer };
+      const file = await writeOutboxFile(config.outboxDir, c.contactId, info.message);
+      log.info(
+        { affiliate: c.affiliate.id, messageId, file, ms: Date.now() - started },
+        "contact written to outbox",
+      );
+      return { messageId, transport: "outbox" };
+    }
+    try {
+      await transport.sendMail(mail);
+    } catch (err) {
+      const classified = classifySmtpError(err, c.affiliate.id);
+      log.warn(
+        { affiliate: c.affiliate.id, messageId, code: classified.code, reason: classified.message },
+        "SMTP delivery failed",
+      );
+      throw classified;
+    }
+    log.info(
+      { affiliate: c.affiliate.id, messageId, ms: Date.now() - started },
+      "contact delivered by SMTP",
+    );
+    return { messageId, transport: "smtp" };
+  }
+
+  return {
+    send,
+    close() {
+      closed = true;
+      transport.close();
+      return Promise.resolve();
+    },
+  };
+}

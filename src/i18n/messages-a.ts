@@ -1,0 +1,233 @@
+/* Texts for readers in en, it, de, fr, sv, es. Written to be polite and plain, not literal. */
+
+const en = {
+  "page.title": "Contact us",
+  "form.intro":
+    "Write to us. We will pass your message on to the group of our network nearest to you, and they will reply.",
+  "form.legend": "Your message",
+  "form.name": "Name",
+  "form.email": "Email address",
+  "form.emailHint": "So that we can reply. Without it we cannot answer you.",
+  "form.country": "Where are you writing from?",
+  "form.countryNone": "— I'd rather not say —",
+  "form.message": "Message",
+  "form.messageHint": "Up to {max} characters.",
+  "form.optional": "(optional)",
+  "form.submit": "Send",
+  "form.language": "Language",
+  "form.honeypot": "Leave this field empty",
+  "err.summary": "Please check the form:",
+  "err.messageRequired": "Please write a message.",
+  "err.messageTooLong": "Your message is too long: at most {max} characters, please.",
+  "err.nameTooLong": "The name is too long: at most {max} characters, please.",
+  "err.emailInvalid": "This email address does not look right. Please check it.",
+  "err.countryInvalid": "Please choose a country from the list.",
+  "err.tooLarge": "What you sent is too large. Please shorten your message.",
+  "err.rateLimited":
+    "You have sent several messages in a short time. Please wait a few minutes and try again.",
+  "err.unavailable": "We could not take your message just now. Please try again in a few minutes.",
+  "thanks.title": "Thank you",
+  "thanks.body":
+    "We have received your message and will pass it on to the group of our network nearest to you.",
+  "thanks.replyEmail": "They will reply to the email address you gave us.",
+  "thanks.noReply": "You did not give an email address, so they will not be able to reply to you.",
+  "thanks.back": "Write another message",
+  ack: "Thank you, we have received your message and passed it on to {affiliate}. They will reply to you here.",
+  "ask.location":
+    "Thank you for your message. So that we can pass it on to the comrades nearest to you: where are you writing from? A country or a city is enough.",
+};
+
+const it: typeof en = {
+  "page.title": "Contattaci",
+  "form.intro":
+    "Scrivici. Inoltreremo il tuo messaggio al gruppo della nostra rete più vicino a te, che ti risponderà.",
+  "form.legend": "Il tuo messaggio",
+  "form.name": "Nome",
+  "form.email": "Indirizzo email",
+  "form.emailHint": "Per poterti rispondere. Senza, non possiamo risponderti.",
+  "form.country": "Da dove scrivi?",
+  "form.countryNone": "— Preferisco non dirlo —",
+  "form.message": "Messaggio",
+  "form.messageHint": "Al massimo {max} caratteri.",
+  "form.optional": "(facoltativo)",
+  "form.submit": "Invia",
+  "form.language": "Lingua",
+  "form.honeypot": "Lascia vuoto questo campo",
+  "err.summary": "Controlla il modulo, per favore:",
+  "err.messageRequired": "Scrivi un messaggio, per favore.",
+  "err.messageTooLong": "Il messaggio è troppo lungo: al massimo {max} caratteri, per favore.",
+  "err.nameTooLong": "Il nome è troppo lungo: al massimo {max} caratteri, per favore.",
+  "err.emailInvalid": "Questo indirizzo email non sembra corretto. Controllalo, per favore.",
+  "err.countryInvalid": "Scegli un paese dall'elenco, per favore.",
+  "err.tooLarge": "Quello che hai inviato è troppo grande. Accorcia il messaggio, per favore.",
+  "err.rateLimited":
+    "Hai inviato diversi messaggi in poco tempo. Attendi qualche minuto e riprova, per favore.",
+  "err.unavailable":
+    "Non siamo riusciti a ricevere il tuo messaggio in questo momento. Riprova tra qualche minuto.",
+  "thanks.title": "Grazie",
+  "thanks.body":
+    "Abbiamo ricevuto il tuo messaggio e lo inoltreremo al gruppo della nostra rete più vicino a te.",
+  "thanks.replyEmail": "Ti risponderanno all'indirizzo email che ci hai dato.",
+  "thanks.noReply": "Non hai indicato un indirizzo email, quindi non potranno risponderti.",
+  "thanks.back": "Scrivi un altro messaggio",
+  ack: "Grazie, abbiamo ricevuto il tuo messaggio e l'abbiamo inoltrato a {affiliate}. Ti risponderanno qui.",
+  "ask.location":
+    "Grazie per il tuo messaggio. Per inoltrarlo ai compagni più vicini a te: da dove scrivi? Basta un paese o una città.",
+};
+
+const de: typeof en = {
+  "page.title": "Kontakt",
+  "form.intro":
+    "Schreib uns. Wir leiten deine Nachricht an die Gruppe unseres Netzwerks weiter, die dir am nächsten ist, und sie antwortet dir.",
+  "form.legend": "Deine Nachricht",
+  "form.name": "Name",
+  "form.email": "E-Mail-Adresse",
+  "form.emailHint": "Damit wir antworten können. Ohne sie können wir dir nicht antworten.",
+  "form.country": "Von wo schreibst du?",
+  "form.countryNone": "— Möchte ich nicht angeben —",
+  "form.message": "Nachricht",
+  "form.messageHint": "Höchstens {max} Zeichen.",
+  "form.optional": "(freiwillig)",
+  "form.submit": "Senden",
+  "form.language": "Sprache",
+  "form.honeypot": "Dieses Feld bitte leer lassen",
+  "err.summary": "Bitte überprüfe das Formular:",
+  "err.messageRequired": "Bitte schreib eine Nachricht.",
+  "err.messageTooLong": "Deine Nachricht ist zu lang: bitte höchstens {max} Zeichen.",
+  "err.nameTooLong": "Der Name ist zu lang: bitte höchstens {max} Zeichen.",
+  "err.emailInvalid": "Diese E-Mail-Adresse scheint nicht zu stimmen. Bitte überprüfe sie.",
+  "err.countryInvalid": "Bitte wähle ein Land aus der Liste.",
+  "err.tooLarge": "Was du gesendet hast, ist zu groß. Bitte kürze deine Nachricht.",
+  "err.rateLimited":
+    "Du hast in kurzer Zeit mehrere Nachrichten gesendet. Bitte warte ein paar Minuten und versuche es dann noch einmal.",
+  "err.unavailable":
+    "Wir konnten deine Nachricht gerade nicht annehmen. Bitte versuche es in ein paar Minuten noch einmal.",
+  "thanks.title": "Danke",
+  "thanks.body":
+    "Wir haben deine Nachricht erhalten und leiten sie an die Gruppe unseres Netzwerks weiter, die dir am nächsten ist.",
+  "thanks.replyEmail": "Die Antwort kommt an die E-Mail-Adresse, die du angegeben hast.",
+  "thanks.noReply": "Du hast keine E-Mail-Adresse angegeben, daher kann man dir nicht antworten.",
+  "thanks.back": "Noch eine Nachricht schreiben",
+  ack: "Danke, wir haben deine Nachricht erhalten und an {affiliate} weitergeleitet. Die Antwort kommt hier.",
+  "ask.location":
+    "Danke für deine Nachricht. Damit wir sie an die Genossinnen und Genossen in deiner Nähe weiterleiten können: Von wo schreibst du? Ein Land oder eine Stadt genügt.",
+};
+
+const fr: typeof en = {
+  "page.title": "Nous contacter",
+  "form.intro":
+    "Écrivez-nous. Nous transmettrons votre message au groupe de notre réseau le plus proche de vous, qui vous répondra.",
+  "form.legend": "Votre message",
+  "form.name": "Nom",
+  "form.email": "Adresse e-mail",
+  "form.emailHint":
+    "Pour que nous puissions vous répondre. Sans elle, nous ne pouvons pas vous répondre.",
+  "form.country": "D'où nous écrivez-vous ?",
+  "form.countryNone": "— Je préfère ne pas le dire —",
+  "form.message": "Message",
+  "form.messageHint": "{max} caractères au maximum.",
+  "form.optional": "(facultatif)",
+  "form.submit": "Envoyer",
+  "form.language": "Langue",
+  "form.honeypot": "Laissez ce champ vide",
+  "err.summary": "Merci de vérifier le formulaire :",
+  "err.messageRequired": "Merci d'écrire un message.",
+  "err.messageTooLong":
+    "Votre message est trop long : {max} caractères au maximum, s'il vous plaît.",
+  "err.nameTooLong": "Le nom est trop long : {max} caractères au maximum, s'il vous plaît.",
+  "err.emailInvalid": "Cette adresse e-mail ne semble pas correcte. Merci de la vérifier.",
+  "err.countryInvalid": "Merci de choisir un pays dans la liste.",
+  "err.tooLarge": "Ce que vous avez envoyé est trop volumineux. Merci de raccourcir votre message.",
+  "err.rateLimited":
+    "Vous avez envoyé plusieurs messages en peu de temps. Merci de patienter quelques minutes avant de réessayer.",
+  "err.unavailable":
+    "Nous n'avons pas pu recevoir votre message pour le moment. Merci de réessayer dans quelques minutes.",
+  "thanks.title": "Merci",
+  "thanks.body":
+    "Nous avons bien reçu votre message et le transmettrons au groupe de notre réseau le plus proche de vous.",
+  "thanks.replyEmail": "La réponse vous parviendra à l'adresse e-mail que vous nous avez donnée.",
+  "thanks.noReply":
+    "Vous n'avez pas indiqué d'adresse e-mail : personne ne pourra donc vous répondre.",
+  "thanks.back": "Écrire un autre message",
+  ack: "Merci, nous avons bien reçu votre message et l'avons transmis à {affiliate}. Ils vous répondront ici.",
+  "ask.location":
+    "Merci pour votre message. Pour le transmettre aux camarades les plus proches de vous : d'où nous écrivez-vous ? Un pays ou une ville suffit.",
+};
+
+const sv: typeof en = {
+  "page.title": "Kontakta oss",
+  "form.intro":
+    "Skriv till oss. Vi skickar ditt meddelande vidare till den grupp i vårt nätverk som finns närmast dig, och de svarar dig.",
+  "form.legend": "Ditt meddelande",
+  "form.name": "Namn",
+  "form.email": "E-postadress",
+  "form.emailHint": "Så att vi kan svara. Utan den kan vi inte svara dig.",
+  "form.country": "Var skriver du ifrån?",
+  "form.countryNone": "— Vill helst inte säga —",
+  "form.message": "Meddelande",
+  "form.messageHint": "Högst {max} tecken.",
+  "form.optional": "(frivilligt)",
+  "form.submit": "Skicka",
+  "form.language": "Språk",
+  "form.honeypot": "Lämna det här fältet tomt",
+  "err.summary": "Kontrollera formuläret:",
+  "err.messageRequired": "Skriv ett meddelande, tack.",
+  "err.messageTooLong": "Ditt meddelande är för långt: högst {max} tecken, tack.",
+  "err.nameTooLong": "Namnet är för långt: högst {max} tecken, tack.",
+  "err.emailInvalid": "E-postadressen ser inte riktigt rätt ut. Kontrollera den, tack.",
+  "err.countryInvalid": "Välj ett land i listan, tack.",
+  "err.tooLarge": "Det du skickade är för stort. Korta ner ditt meddelande, tack.",
+  "err.rateLimited":
+    "Du har skickat flera meddelanden på kort tid. Vänta några minuter och försök sedan igen.",
+  "err.unavailable": "Vi kunde inte ta emot ditt meddelande just nu. Försök igen om några minuter.",
+  "thanks.title": "Tack",
+  "thanks.body":
+    "Vi har tagit emot ditt meddelande och skickar det vidare till den grupp i vårt nätverk som finns närmast dig.",
+  "thanks.replyEmail": "De svarar till den e-postadress du angav.",
+  "thanks.noReply": "Du angav ingen e-postadress, så de kan inte svara dig.",
+  "thanks.back": "Skriv ett nytt meddelande",
+  ack: "Tack, vi har tagit emot ditt meddelande och skickat det vidare till {affiliate}. De svarar dig här.",
+  "ask.location":
+    "Tack för ditt meddelande. Så att vi kan skicka det till kamraterna närmast dig: var skriver du ifrån? Ett land eller en stad räcker.",
+};
+
+const es: typeof en = {
+  "page.title": "Contacto",
+  "form.intro":
+    "Escríbenos. Haremos llegar tu mensaje al grupo de nuestra red más cercano a ti, que te responderá.",
+  "form.legend": "Tu mensaje",
+  "form.name": "Nombre",
+  "form.email": "Correo electrónico",
+  "form.emailHint": "Para poder responderte. Sin él no podemos contestarte.",
+  "form.country": "¿Desde dónde nos escribes?",
+  "form.countryNone": "— Prefiero no decirlo —",
+  "form.message": "Mensaje",
+  "form.messageHint": "Como máximo {max} caracteres.",
+  "form.optional": "(opcional)",
+  "form.submit": "Enviar",
+  "form.language": "Idioma",
+  "form.honeypot": "Deja este campo vacío",
+  "err.summary": "Por favor, revisa el formulario:",
+  "err.messageRequired": "Por favor, escribe un mensaje.",
+  "err.messageTooLong": "Tu mensaje es demasiado largo: como máximo {max} caracteres, por favor.",
+  "err.nameTooLong": "El nombre es demasiado largo: como máximo {max} caracteres, por favor.",
+  "err.emailInvalid": "Esta dirección de correo no parece correcta. Por favor, revísala.",
+  "err.countryInvalid": "Por favor, elige un país de la lista.",
+  "err.tooLarge": "Lo que has enviado es demasiado grande. Por favor, acorta tu mensaje.",
+  "err.rateLimited":
+    "Has enviado varios mensajes en poco tiempo. Por favor, espera unos minutos y vuelve a intentarlo.",
+  "err.unavailable":
+    "No hemos podido recibir tu mensaje en este momento. Por favor, inténtalo de nuevo en unos minutos.",
+  "thanks.title": "Gracias",
+  "thanks.body":
+    "Hemos recibido tu mensaje y lo haremos llegar al grupo de nuestra red más cercano a ti.",
+  "thanks.replyEmail": "Te responderán a la dirección de correo que nos diste.",
+  "thanks.noReply": "No indicaste una dirección de correo, así que no podrán responderte.",
+  "thanks.back": "Escribir otro mensaje",
+  ack: "Gracias, hemos recibido tu mensaje y lo hemos enviado a {affiliate}. Te responderán por aquí.",
+  "ask.location":
+    "Gracias por tu mensaje. Para hacerlo llegar a los compañeros más cercanos a ti: ¿desde dónde nos escribes? Basta con un país o una ciudad.",
+};
+
+/** en, it, de, fr, sv, es. */
+export const MESSAGES_A = { en, it, de, fr, sv, es };

@@ -1,0 +1,197 @@
+import { type AddressInfo } from "node:net";
+import { simpleParser, type ParsedMail } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createDelivery } from "../../src/delivery/index.js";
+import type { DeliveryConfig } from "../../src/delivery/config.js";
+import type { Delivery } from "../../src/delivery/types.js";
+import { RateLimitError, RouterError } from "../../src/errors.js";
+import { verifyRelayToken } from "../../src/relay/token.js";
+import { RELAY_SECRET, config, contact } from "./fixtures.js";
+
+interface Received {
+  from: string;
+  to: string[];
+  mail: ParsedMail;
+  raw: string;
+}
+
+/** A real SMTP server: `defer@…` gets 451, `reject@…` gets 550, everything else is accepted. */
+const received: Received[] = [];
+const server = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ["AUTH", "STARTTLS"],
+  logger: false,
+  onRcptTo(address, _session, cb) {
+    if (address.address.startsWith("defer@")) {
+      const err = new Error("Mailbox busy, try later") as Error & { responseCode: number };
+      err.responseCode = 451;
+      return cb(err);
+    }
+    if (address.address.startsWith("reject@")) {
+      const err = new Error("No such user here") as Error & { responseCode: number };
+      err.responseCode = 550;
+      return cb(err);
+    }
+    cb();
+  },
+  onData(stream, session, cb) {
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      simpleParser(raw)
+        .then((mail) => {
+          received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            to: session.envelope.rcptTo.map((r) => r.address),
+            mail,
+            raw,
+          });
+          cb();
+        })
+        .catch(cb);
+    });
+  },
+});
+let port = 0;
+const open: Delivery[] = [];
+
+function smtpConfig(over: Partial<DeliveryConfig> = {}): DeliveryConfig {
+  return config({
+    smtp: {
+      host: "127.0.0.1",
+      port,
+      secure: false,
+      requireTls: false,
+      rejectUnauthorized: true,
+      poolSize: 2,
+    },
+    ...over,
+  });
+}
+
+function delivery(cfg: DeliveryConfig): Delivery {
+  const d = createDelivery(cfg);
+  open.push(d);
+  return d;
+}
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.server.address() as AddressInfo).port;
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((d) => d.close()));
+  received.length = 0;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("SMTP delivery", () => {
+  it("sends one readable email to the affiliate's inbox with the receipt and headers", async () => {
+    const d = delivery(smtpConfig());
+    const c = contact();
+    const result = await d.send(c);
+    expect(result.transport).toBe("smtp");
+    expect(received).toHaveLength(1);
+    const { to, mail, raw } = received[0]!;
+    expect(to).toEqual(["de@leftcom.org"]);
+    expect(mail.subject).toBe(
+      "[contact] Telegram · AT · de — Hallo, ich wohne in Wien und möchte mehr über eure Arbeit…",
+    );
+    expect(mail.messageId).toBe(result.messageId);
+    expect(result.messageId).toMatch(/^<[0-9a-f]{32}@example\.org>$/);
+    expect(raw).toContain("X-Contact-Router-Affiliate: gik");
+    expect(raw).toContain("X-Contact-Router-Step: nearest");
+
+    const replyTo = mail.replyTo?.value[0]?.address ?? "";
+    const token = /^relay\+([0-9a-f]+)@relay\.example\.org$/.exec(replyTo)?.[1];
+    expect(token).toBeDefined();
+    expect(verifyRelayToken(token!, RELAY_SECRET)).not.toBeNull();
+
+    const text = mail.text ?? "";
+    for (const piece of [
+      "Telegram",
+      "Anna · @anna_w",
+      "ich wohne in Wien",
+      "Gruppe Internationalistischer Kommunistinnen (gik)",
+      "nearest affiliate, 523 km away",
+      'AT (Vienna), from a self-report in the message: "ich wohne in Wien" → Vienna, AT',
+      "de, detected in the text (detector eld, 0.95)",
+      "Confidence:        0.85",
+      "Needs translation: no",
+      "pcint, 622 km: does not speak de",
+      "  - Vienna is 523 km from Berlin (gik, speaks de)",
+      "flyer.pdf (20.0 KB, application/pdf)",
+    ]) {
+      expect(text).toContain(piece);
+    }
+    // The reader's markup is shown as text, never interpreted.
+    expect(mail.html).toContain("&lt;b&gt;Grüße&lt;/b&gt; &amp; Dank");
+    expect(mail.html).not.toContain("<b>Grüße</b>");
+    expect(mail.attachments).toHaveLength(0);
+  });
+
+  it("gives a resend the same Message-ID and threads follow-ups under the first contact", async () => {
+    const d = delivery(smtpConfig());
+    const first = await d.send(contact());
+    const again = await d.send(contact());
+    expect(again.messageId).toBe(first.messageId);
+    const follow = await d.send(
+      contact({ contactId: "c:telegram:1001:78", threadRootId: "c:telegram:1001:77" }),
+    );
+    expect(follow.messageId).not.toBe(first.messageId);
+    const followMail = received[2]!.mail;
+    expect(followMail.inReplyTo).toBe(first.messageId);
+    expect(followMail.references).toEqual(first.messageId);
+    expect(received[0]!.mail.inReplyTo).toBeUndefined();
+  });
+
+  it("classifies 4xx as transient and 5xx as permanent, with the server's reason", async () => {
+    const d = delivery(smtpConfig());
+    const deferred = contact({ affiliate: { id: "x", name: "X", inbox: "defer@example.org" } });
+    const err4 = await d.send(deferred).catch((e: unknown) => e);
+    expect(err4).toBeInstanceOf(RouterError);
+    expect((err4 as RouterError).code).toBe("DELIVERY_TRANSIENT");
+    expect((err4 as RouterError).retryable).toBe(true);
+    expect((err4 as RouterError).message).toMatch(/451.*Mailbox busy/);
+
+    const rejected = contact({ affiliate: { id: "y", name: "Y", inbox: "reject@example.org" } });
+    const err5 = await d.send(rejected).catch((e: unknown) => e);
+    expect((err5 as RouterError).code).toBe("DELIVERY_PERMANENT");
+    expect((err5 as RouterError).retryable).toBe(false);
+    expect((err5 as RouterError).message).toMatch(/550.*No such user/);
+    expect(received).toHaveLength(0);
+  });
+
+  it("treats an unreachable server as transient", async () => {
+    const closed = new SMTPServer({ logger: false });
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const deadPort = (closed.server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const cfg = smtpConfig();
+    const d = delivery({ ...cfg, smtp: { ...cfg.smtp!, port: deadPort } });
+    const err = await d.send(contact()).catch((e: unknown) => e);
+    expect((err as RouterError).code).toBe("DELIVERY_TRANSIENT");
+    expect((err as RouterError).message).toMatch(/before the server answered/);
+  });
+
+  it("rate-limits per affiliate and says how long to wait", async () => {
+    const d = delivery(smtpConfig({ rate: { perMinute: 6, burst: 2 } }));
+    await d.send(contact());
+    await d.send(contact({ contactId: "c:2" }));
+    const err = await d.send(contact({ contactId: "c:3" })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect((err as RateLimitError).retryAfterMs).toBeGreaterThan(5_000);
+    expect((err as RateLimitError).retryAfterMs).toBeLessThanOrEqual(10_000);
+    // Another affiliate has its own bucket.
+    await d.send(
+      contact({ contactId: "c:4", affiliate: { id: "bp", name: "BP", inbox: "fr@leftcom.org" } }),
+    );
+    expect(received.map((r) => r.to[0])).toEqual([
+      "de@leftcom.org",
+      "de@leftcom.org",
+      "fr@leftcom.org",
+    ]);
+  });
+});
