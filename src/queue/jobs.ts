@@ -124,11 +124,13 @@ export class StageError extends Error {
   }
 }
 
-/** Maps any thrown error onto what BullMQ should do with it (after quarantining unrecoverable ones). */
-export function toBullError(err: unknown): Error {
-  if (err instanceof RouterError && !err.retryable) {
-    return new UnrecoverableError(`${QUARANTINED} ${safeReason(err)}`);
-  }
+/**
+ * Maps any thrown error onto what BullMQ should do with it: `quarantined` bad input and other
+ * non-retryable errors fail at once (UnrecoverableError), the rest retry with backoff.
+ */
+export function toBullError(err: unknown, quarantined: boolean): Error {
+  if (quarantined) return new UnrecoverableError(`${QUARANTINED} ${safeReason(err)}`);
+  if (err instanceof RouterError && !err.retryable) return new UnrecoverableError(safeReason(err));
   if (err instanceof RateLimitError) return new StageError(safeReason(err), err.retryAfterMs);
   return new StageError(safeReason(err));
 }

@@ -1,0 +1,195 @@
+import type { Job, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { RouterError } from "../errors.js";
+import type { Envelope } from "../crypto/envelope.js";
+import type { ContactToDeliver, Delivery } from "../delivery/types.js";
+import { InboundMessageSchema } from "../message/inbound.js";
+import { moduleLogger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import { QUEUE, contactIdFor, idHash, pipelineKeys, type QueueName } from "./keys.js";
+import {
+  jobOptions,
+  openJob,
+  safeReason,
+  sealJob,
+  toBullError,
+  type RetryPolicy,
+  type SealedJob,
+} from "./jobs.js";
+import type { QuarantineStore } from "./quarantine.js";
+import type { AckJob, AckTextFn, AffiliateRef, RouteFn, Sender } from "./types.js";
+
+const log = moduleLogger("pipeline");
+
+/** What every stage processor shares. */
+export interface StageContext {
+  redis: Redis;
+  prefix: string;
+  envelope: Envelope;
+  quarantine: QuarantineStore;
+  dedupeTtlSeconds: number;
+  metrics?: Metrics;
+}
+
+/** Return value of a job: ids and codes only (it is stored in Redis and sent on the events stream). */
+export type StageResult = Record<string, string | number | boolean>;
+
+/** A stage's BullMQ processor. */
+export type Processor = (job: Job<SealedJob>) => Promise<StageResult>;
+
+/**
+ * Wraps a stage: opens the sealed payload, runs the step, and maps errors. A non-retryable error
+ * quarantines the payload with its reason and fails the job as unrecoverable; others are retried
+ * with scrubbed reasons.
+ */
+function stage(
+  ctx: StageContext,
+  queue: QueueName,
+  step: (payload: unknown, job: SealedJob, jobId: string) => Promise<StageResult>,
+): Processor {
+  return async (job) => {
+    let payload: unknown = job.data;
+    try {
+      const opened = openJob(ctx.envelope, queue, job.data);
+      payload = opened.payload;
+      return await step(payload, opened.job, job.id ?? "");
+    } catch (err) {
+      if (isBadInput(err)) {
+        await ctx.quarantine.put(`${queue}/${job.id}`, safeReason(err), payload, queue);
+        ctx.metrics?.quarantined.inc({ stage: queue });
+        log.warn({ queue, jobId: job.id, code: err.code }, "job quarantined");
+      }
+      throw toBullError(err, isBadInput(err));
+    }
+  };
+}
+
+/** Input that can never be processed goes to quarantine; other permanent failures are dead letters. */
+function isBadInput(err: unknown): err is RouterError {
+  return err instanceof RouterError && !err.retryable && BAD_INPUT.has(err.code);
+}
+const BAD_INPUT = new Set(["INVALID_PAYLOAD", "MESSAGE_TOO_LARGE", "AUTO_REPLY", "DECRYPT_FAILED"]);
+
+export interface RouteStageDeps {
+  route: RouteFn;
+  affiliate: (id: string) => AffiliateRef | undefined;
+  deliverQueue: Queue;
+  outboundQueue: Queue;
+  ackText?: AckTextFn;
+  retry: { deliver: RetryPolicy; outbound: RetryPolicy };
+}
+
+/** inbound → deliver (+ outbound ack): decides the affiliate and hands the contact on. */
+export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Processor {
+  const keys = pipelineKeys(ctx.prefix);
+  return stage(ctx, QUEUE.inbound, async (payload, job): Promise<StageResult> => {
+    const parsed = InboundMessageSchema.safeParse(payload);
+    if (!parsed.success)
+      throw new RouterError("INVALID_PAYLOAD", "stored message no longer matches the schema");
+    const message = parsed.data;
+    const { evidence, decision } = deps.route(message);
+    const affiliate = deps.affiliate(decision.affiliate);
+    if (!affiliate) {
+      // The rules changed under us; retrying after a rules fix delivers it.
+      throw new RouterError(
+        "RULES_INVALID",
+        `affiliate ${decision.affiliate} is not in the rules`,
+        { retryable: true },
+      );
+    }
+    const contactId = contactIdFor(message.id);
+    const threadKey = keys.thread(idHash(message.sender.id));
+    await ctx.redis.set(threadKey, contactId, "EX", ctx.dedupeTtlSeconds, "NX");
+    const root = await ctx.redis.get(threadKey);
+    const contact: ContactToDeliver = {
+      contactId,
+      message,
+      evidence,
+      decision,
+      affiliate: { id: affiliate.id, name: affiliate.name, inbox: affiliate.inbox },
+      ...(root && root !== contactId ? { threadRootId: root } : {}),
+    };
+    // Same job ids on a retry: BullMQ ignores an add whose id still exists.
+    await deps.deliverQueue.add(
+      "deliver",
+      sealJob(ctx.envelope, QUEUE.deliver, job.h, job.t, contact),
+      jobOptions(`${QUEUE.deliver}-${job.h}`, deps.retry.deliver),
+    );
+    let ack = false;
+    if (message.channel !== "web" && deps.ackText) {
+      const ackJob: AckJob = {
+        channel: message.channel,
+        message: {
+          to: message.replyTo,
+          text: deps.ackText(decision.language ?? "en", affiliate.name),
+          idempotencyKey: `ack-${contactId}`,
+          inReplyTo: message.id,
+        },
+      };
+      await deps.outboundQueue.add(
+        "ack",
+        sealJob(ctx.envelope, QUEUE.outbound, job.h, job.t, ackJob),
+        jobOptions(`${QUEUE.outbound}-${job.h}`, deps.retry.outbound),
+      );
+      ack = true;
+    }
+    ctx.metrics?.routed.inc({ affiliate: affiliate.id });
+    return { affiliate: affiliate.id, step: decision.step, ack };
+  });
+}
+
+/** deliver: one email per contact; a delivered record makes a retried or re-added job a no-op. */
+export function deliverProcessor(ctx: StageContext, delivery: Delivery): Processor {
+  const keys = pipelineKeys(ctx.prefix);
+  return stage(ctx, QUEUE.deliver, async (payload, job): Promise<StageResult> => {
+    const contact = payload as ContactToDeliver;
+    if (
+      !contact ||
+      typeof contact.contactId !== "string" ||
+      !contact.affiliate ||
+      !contact.message
+    ) {
+      throw new RouterError("INVALID_PAYLOAD", "deliver job payload is not a contact");
+    }
+    const doneKey = keys.delivered(job.h);
+    const done = await ctx.redis.get(doneKey);
+    if (done !== null) return { duplicate: true, messageId: done };
+    const result = await delivery.send(contact);
+    // A crash between the send and this line is the one window that can send twice; the resend
+    // carries the same Message-ID, so the affiliate's mail client shows it as one email.
+    await ctx.redis.set(doneKey, result.messageId, "EX", ctx.dedupeTtlSeconds);
+    ctx.metrics?.delivered.inc({ affiliate: contact.affiliate.id, transport: result.transport });
+    ctx.metrics?.deliveryLatency.observe(
+      { transport: result.transport },
+      (Date.now() - job.t) / 1000,
+    );
+    return {
+      affiliate: contact.affiliate.id,
+      transport: result.transport,
+      messageId: result.messageId,
+    };
+  });
+}
+
+/** outbound: reader acknowledgements through the adapters. Failures here never touch delivery. */
+export function ackProcessor(ctx: StageContext, sender: Sender): Processor {
+  return stage(ctx, QUEUE.outbound, async (payload): Promise<StageResult> => {
+    const ack = payload as AckJob;
+    if (
+      !ack ||
+      typeof ack.channel !== "string" ||
+      !ack.message ||
+      typeof ack.message.to !== "string"
+    ) {
+      throw new RouterError("INVALID_PAYLOAD", "outbound job payload is not an acknowledgement");
+    }
+    try {
+      const sent = await sender.send(ack.channel, ack.message);
+      ctx.metrics?.acks.inc({ channel: ack.channel, outcome: "sent" });
+      return { channel: ack.channel, platformMessageId: sent.platformMessageId };
+    } catch (err) {
+      ctx.metrics?.acks.inc({ channel: ack.channel, outcome: "failed" });
+      throw err;
+    }
+  });
+}

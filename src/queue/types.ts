@@ -1,0 +1,36 @@
+import type { OutboundText } from "../../adapters/types.js";
+import type { Channel } from "../message/channel.js";
+import type { Decision } from "../message/decision.js";
+import type { Evidence } from "../message/evidence.js";
+import type { InboundMessage } from "../message/inbound.js";
+
+/** The roles a process can take: `ingest` (web, adapters, acks), `route`, `deliver`. */
+export type Role = "ingest" | "route" | "deliver";
+export const ROLES: readonly Role[] = ["ingest", "route", "deliver"];
+
+/** What the route worker needs about an affiliate. */
+export interface AffiliateRef {
+  id: string;
+  name: string;
+  inbox: string;
+}
+
+/** The routing engine as the route worker calls it (the lead's `routeMessage` with the current rules). */
+export type RouteFn = (message: InboundMessage) => { evidence: Evidence; decision: Decision };
+
+/**
+ * Sends a reader acknowledgement on its channel. The lead maps it onto the configured adapters'
+ * `send()`. Throw a non-retryable RouterError when the channel cannot answer at all.
+ */
+export interface Sender {
+  send(channel: Channel, message: OutboundText): Promise<{ platformMessageId: string }>;
+}
+
+/** The acknowledgement text in the reader's language, naming the affiliate (D's i18n). */
+export type AckTextFn = (language: string, affiliateName: string) => string;
+
+/** Payload of an `outbound` job. */
+export interface AckJob {
+  channel: Channel;
+  message: OutboundText;
+}
