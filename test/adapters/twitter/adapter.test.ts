@@ -1,0 +1,228 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cursorKey } from "../../../adapters/twitter/index.js";
+import type { ChannelAdapter } from "../../../adapters/types.js";
+import { AdapterError, InvalidPayloadError, RateLimitError } from "../../../src/errors.js";
+import { FakeTwitterApi } from "../../fakes/twitter-api.js";
+import type { RecordingIntake } from "../../support/recording-intake.js";
+import { adapterFor, eventually, reader, recordingContext } from "./rig.js";
+
+let fake: FakeTwitterApi | undefined;
+let adapter: ChannelAdapter | undefined;
+
+afterEach(async () => {
+  await adapter?.stop();
+  await fake?.close();
+  adapter = undefined;
+  fake = undefined;
+});
+
+/** The cursor is written just after submit resolves, so wait for the write itself. */
+function cursorReaches(intake: RecordingIntake, key: string, value: string): Promise<void> {
+  return intake.waitUntil(
+    () => intake.events.some((e) => e.kind === "cursor" && e.key === key && e.value === value),
+    `cursor ${key} = ${value}`,
+  );
+}
+
+async function startFake(pageSize?: number): Promise<FakeTwitterApi> {
+  fake = new FakeTwitterApi(pageSize === undefined ? {} : { pageSize });
+  await fake.start();
+  return fake;
+}
+
+describe("TwitterAdapter polling", () => {
+  it("pages down across several pages between two polls, oldest first, and stops at the high-water mark", async () => {
+    const f = await startFake(2);
+    const alice = reader(1, "Zürich");
+    const old = [1, 2, 3].map((i) => f.injectDm(alice, `old ${i}`));
+    const { intake, ctx, cursors } = recordingContext();
+    // A slow poll, so the next batch surely lands between two polls.
+    adapter = adapterFor(f.baseUrl, { TWITTER_POLL_INTERVAL_MS: "1500" });
+    await adapter.start(ctx);
+    await intake.waitForIds(old.map((id) => `twitter:dm:${id}`));
+    const readsBefore = f.requests.filter((r) => r.path === "/2/dm_events").length;
+
+    const fresh = [1, 2, 3, 4, 5, 6, 7].map((i) => f.injectDm(alice, `new ${i}`));
+    await intake.waitForIds(fresh.map((id) => `twitter:dm:${id}`));
+
+    expect(intake.acceptedIds()).toEqual([...old, ...fresh].map((id) => `twitter:dm:${id}`));
+    expect(intake.submitCalls).toBe(10);
+    const reads = f.requests.filter((r) => r.path === "/2/dm_events").slice(readsBefore);
+    // 7 new in pages of 2 = 4 pages, the 4th also holding the high-water mark: no 5th page fetched.
+    expect(reads.length).toBe(4);
+    expect(reads.filter((r) => r.query.has("pagination_token")).length).toBe(3);
+    const q = reads[0]!.query;
+    expect(q.get("expansions")).toBe("sender_id");
+    expect(q.get("user.fields")?.split(",")).toContain("location");
+    expect(q.get("event_types")).toBe("MessageCreate");
+    expect(q.get("dm_event.fields")?.split(",")).toEqual(
+      expect.arrayContaining(["sender_id", "dm_conversation_id", "created_at", "text"]),
+    );
+    await cursorReaches(intake, cursorKey("dm_events"), fresh[6]!);
+    expect(await cursors.get(cursorKey("dm_events"))).toBe(fresh[6]);
+    expect(intake.accepted[0]?.evidence.profileLocation).toBe("Zürich");
+  });
+
+  it("asks for mentions since the stored high-water mark", async () => {
+    const f = await startFake(5);
+    const bob = reader(2, "Paris");
+    const { intake, ctx, cursors } = recordingContext();
+    const first = f.injectMention(bob, "first");
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(ctx);
+    await intake.waitForIds([`twitter:tweet:${first}`]);
+    const second = f.injectMention(bob, "second");
+    await intake.waitForIds([`twitter:tweet:${second}`]);
+    const mentionReads = f.requests.filter((r) => r.path.endsWith("/mentions"));
+    expect(mentionReads.some((r) => r.query.get("since_id") === first)).toBe(true);
+    expect(mentionReads[0]?.query.get("expansions")).toBe("author_id");
+    await cursorReaches(intake, cursorKey("mentions"), second);
+    expect(await cursors.get(cursorKey("mentions"))).toBe(second);
+    expect(intake.accepted.map((m) => m.text)).toEqual(["first", "second"]);
+  });
+
+  it("waits out a 429 until x-rate-limit-reset, says so in health, then carries on", async () => {
+    const f = await startFake();
+    const { intake, ctx } = recordingContext();
+    f.rateLimitNextReads(1, 1);
+    const id = f.injectDm(reader(3), "during a rate limit");
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(ctx);
+    const a = adapter;
+    await eventually(
+      () => /rate limited \(429\) until/.test(a.health().detail ?? ""),
+      "health to show the 429",
+    );
+    expect(a.health().state).toBe("retrying");
+    expect(intake.submitCalls).toBe(0);
+    await intake.waitForIds([`twitter:dm:${id}`]);
+    await eventually(() => a.health().state === "running", "health back to running");
+    expect(a.health().lastInboundAt).toBeDefined();
+  });
+
+  it("steps over the bot's own DMs and never routes them", async () => {
+    const f = await startFake();
+    const alice = reader(4);
+    const { intake, ctx, cursors } = recordingContext();
+    const first = f.injectDm(alice, "hello bot");
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(ctx);
+    await intake.waitForIds([`twitter:dm:${first}`]);
+    await adapter.send({
+      to: `twitter:dm:${alice.id}-${f.bot.id}`,
+      text: "Thanks, forwarded.",
+      idempotencyKey: "k1",
+    });
+    const second = f.injectDm(alice, "thank you");
+    await intake.waitForIds([`twitter:dm:${second}`]);
+    expect(intake.acceptedIds()).toEqual([`twitter:dm:${first}`, `twitter:dm:${second}`]);
+    expect(intake.accepted.every((m) => m.sender.id !== `twitter:user:${f.bot.id}`)).toBe(true);
+    await cursorReaches(intake, cursorKey("dm_events"), second);
+    expect(await cursors.get(cursorKey("dm_events"))).toBe(second);
+  });
+
+  it("quarantines a payload that fails normalize, moves past it and keeps going", async () => {
+    const f = await startFake();
+    const { intake, ctx } = recordingContext();
+    const bad = f.injectDm(reader(5, "x".repeat(300)), "profile too long");
+    const good = f.injectDm(reader(6), "fine");
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(ctx);
+    await intake.waitForIds([`twitter:dm:${good}`]);
+    expect(intake.quarantined).toHaveLength(1);
+    expect(intake.quarantined[0]).toMatchObject({
+      ref: `twitter:dm:${bad}`,
+      reason: expect.stringMatching(/user\.location is longer than 200/),
+    });
+  });
+
+  it("survives rejected credentials at start, reports them, and recovers with backoff", async () => {
+    const f = await startFake();
+    f.authFails = true;
+    const { intake, ctx } = recordingContext();
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(ctx);
+    const a = adapter;
+    await eventually(() => /HTTP 401/.test(a.health().detail ?? ""), "health to report the 401");
+    expect(a.health().state).toBe("retrying");
+    f.authFails = false;
+    const id = f.injectDm(reader(7), "after the fix");
+    await intake.waitForIds([`twitter:dm:${id}`]);
+  });
+
+  it("survives the platform being unreachable, and stops promptly", async () => {
+    const f = await startFake();
+    const url = f.baseUrl;
+    await f.close();
+    const { ctx } = recordingContext();
+    adapter = adapterFor(url);
+    await adapter.start(ctx);
+    const a = adapter;
+    await eventually(() => a.health().state === "retrying", "health to report the failure");
+    const started = Date.now();
+    await a.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(a.health().state).toBe("stopped");
+  });
+});
+
+describe("TwitterAdapter send", () => {
+  it("replies to a mention with a reply tweet", async () => {
+    const f = await startFake();
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(recordingContext().ctx);
+    const res = await adapter.send({
+      to: "twitter:tweet:1860000000000000303",
+      text: "Check your DMs",
+      idempotencyKey: "k",
+    });
+    expect(res.platformMessageId).toMatch(/^twitter:tweet:\d+$/);
+    expect(f.sentTexts()).toEqual([
+      { to: "twitter:tweet:1860000000000000303", text: "Check your DMs" },
+    ]);
+  });
+
+  it("DMs a user directly for a twitter:user target", async () => {
+    const f = await startFake();
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(recordingContext().ctx);
+    const res = await adapter.send({
+      to: "twitter:user:1570000000000000009",
+      text: "hi",
+      idempotencyKey: "k",
+    });
+    expect(res.platformMessageId).toMatch(/^twitter:dm:\d+$/);
+    expect(f.sentTexts()[0]?.to).toBe(`twitter:dm:1570000000000000009-${f.bot.id}`);
+  });
+
+  it("gives up with RateLimitError when the reset is further away than the bound", async () => {
+    const f = await startFake();
+    adapter = adapterFor(f.baseUrl, { TWITTER_SEND_MAX_WAIT_MS: "500" });
+    await adapter.start(recordingContext().ctx);
+    f.rateLimitNextSends(1, 30);
+    const err: unknown = await adapter
+      .send({ to: "twitter:dm:1-2", text: "hi", idempotencyKey: "k" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect((err as RateLimitError).retryAfterMs).toBeGreaterThan(25_000);
+    expect(f.sentTexts()).toEqual([]);
+  });
+
+  it("rejects bad targets and over-long texts before calling X", async () => {
+    const f = await startFake();
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(recordingContext().ctx);
+    const a = adapter;
+    const attempt = (to: string, text = "hi") =>
+      a.send({ to, text, idempotencyKey: "k" }).catch((e: unknown) => e);
+    expect(await attempt("telegram:123")).toBeInstanceOf(InvalidPayloadError);
+    expect(await attempt("twitter:group:1")).toBeInstanceOf(InvalidPayloadError);
+    expect(await attempt("nonsense")).toBeInstanceOf(InvalidPayloadError);
+    const long = await attempt("twitter:tweet:1", "x".repeat(281));
+    expect(long).toMatchObject({ code: "MESSAGE_TOO_LARGE" });
+    const refused = await attempt("twitter:dm:bad id");
+    expect(refused).toBeInstanceOf(AdapterError);
+    expect(refused).toMatchObject({ code: "DELIVERY_PERMANENT", retryable: false });
+    expect(f.sentTexts()).toEqual([]);
+  });
+});
