@@ -1,0 +1,150 @@
+import Bottleneck from "bottleneck";
+import { setTimeout as sleep } from "node:timers/promises";
+import { TelegramError, type Telegram } from "telegraf";
+import { AdapterError, InvalidPayloadError, RateLimitError } from "../../src/errors.js";
+import { decodeId } from "../../src/message/ids.js";
+
+/** Telegram's limit on one text message; longer texts are sent as several messages. */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+
+/** Outbound pacing; defaults follow the Bot API FAQ (about 1 msg/s per chat, 30/s overall). */
+export interface SendLimits {
+  perChatIntervalMs: number;
+  globalIntervalMs: number;
+  /** A 429 asking to wait longer than this is not waited out: RateLimitError goes to the caller. */
+  maxRetryAfterMs: number;
+  /** How many 429 answers one message may get before giving up. */
+  maxRateLimitRetries: number;
+}
+
+export const DEFAULT_SEND_LIMITS: SendLimits = {
+  perChatIntervalMs: 1000,
+  globalIntervalMs: 34,
+  maxRetryAfterMs: 30_000,
+  maxRateLimitRetries: 3,
+};
+
+/** A prefixed `telegram:<chat>` (or `telegram:<chat>:<message>`) id → numeric chat id. */
+export function chatIdOf(prefixed: string): { chatId: number; messageId?: number } {
+  let decoded;
+  try {
+    decoded = decodeId(prefixed);
+  } catch (err) {
+    throw new InvalidPayloadError(`not a Telegram conversation id: ${(err as Error).message}`);
+  }
+  const parts = decoded.rest.split(":");
+  const chatId = Number(parts[0]);
+  if (decoded.channel !== "telegram" || !Number.isSafeInteger(chatId)) {
+    throw new InvalidPayloadError(`not a Telegram conversation id (channel ${decoded.channel})`);
+  }
+  const messageId = parts[1] === undefined ? undefined : Number(parts[1]);
+  return Number.isSafeInteger(messageId) ? { chatId, messageId: messageId! } : { chatId };
+}
+
+/** Splits a text into Telegram-sized pieces without cutting a surrogate pair. */
+export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    let cut = limit;
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    const newline = rest.lastIndexOf("\n", cut);
+    if (newline > limit / 2) cut = newline + 1;
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  pieces.push(rest);
+  return pieces;
+}
+
+/** Sends texts through the Bot API at Telegram's pace, waiting out `retry_after` on 429. */
+export class TelegramSender {
+  private readonly perChat: Bottleneck.Group;
+  private readonly global: Bottleneck;
+  private readonly aborter = new AbortController();
+
+  constructor(
+    private readonly telegram: Telegram,
+    private readonly limits: SendLimits = DEFAULT_SEND_LIMITS,
+  ) {
+    this.perChat = new Bottleneck.Group({ maxConcurrent: 1, minTime: limits.perChatIntervalMs });
+    this.global = new Bottleneck({ minTime: limits.globalIntervalMs });
+  }
+
+  /** Sends one text (several messages when it is long); resolves to the last message id. */
+  async send(to: string, text: string, inReplyTo?: string): Promise<string> {
+    const { chatId } = chatIdOf(to);
+    if (text.trim().length === 0) throw new InvalidPayloadError("refusing to send an empty text");
+    let replyTo: number | undefined;
+    if (inReplyTo !== undefined) {
+      const target = chatIdOf(inReplyTo);
+      if (target.chatId === chatId) replyTo = target.messageId;
+    }
+    let lastId = "";
+    for (const piece of splitText(text)) {
+      lastId = await this.perChat
+        .key(String(chatId))
+        .schedule(() => this.sendWithRetry(chatId, piece, replyTo));
+      replyTo = undefined;
+    }
+    return lastId;
+  }
+
+  private async sendWithRetry(chatId: number, text: string, replyTo?: number): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const sent = await this.global.schedule(() =>
+          this.telegram.sendMessage(chatId, text, {
+            link_preview_options: { is_disabled: true },
+            ...(replyTo === undefined
+              ? {}
+              : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+          }),
+        );
+        return `telegram:${chatId}:${sent.message_id}`;
+      } catch (err) {
+        if (!(err instanceof TelegramError)) {
+          throw new AdapterError("telegram", "ADAPTER_NETWORK", "sendMessage failed", {
+            retryable: true,
+            cause: err,
+          });
+        }
+        if (err.code === 429) {
+          const waitMs = (err.parameters?.retry_after ?? 1) * 1000;
+          if (waitMs > this.limits.maxRetryAfterMs || attempt >= this.limits.maxRateLimitRetries) {
+            throw new RateLimitError("telegram: sendMessage rate-limited", waitMs, { cause: err });
+          }
+          await sleep(waitMs, undefined, { signal: this.aborter.signal });
+          continue;
+        }
+        if (err.code === 401) {
+          throw new AdapterError("telegram", "ADAPTER_AUTH", "bot token rejected (401)", {
+            cause: err,
+          });
+        }
+        if (err.code >= 500) {
+          throw new AdapterError("telegram", "ADAPTER_NETWORK", `Bot API error ${err.code}`, {
+            retryable: true,
+            cause: err,
+          });
+        }
+        // 400 chat not found, 403 bot blocked by the user: resending will not help.
+        throw new AdapterError(
+          "telegram",
+          "DELIVERY_PERMANENT",
+          `sendMessage refused (${err.code})`,
+          {
+            cause: err,
+          },
+        );
+      }
+    }
+  }
+
+  /** Cancels waits and releases the limiters' timers. */
+  async close(): Promise<void> {
+    this.aborter.abort();
+    await Promise.all([this.perChat.disconnect(false), this.global.disconnect(false)]);
+  }
+}
