@@ -53,7 +53,7 @@ export function sampleMessage(
 
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | undefined | null | false>,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   timeoutMs = 15_000,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -59,7 +59,7 @@ describe("pipeline (real Redis)", () => {
     const p = start();
     await p.intake.submit(sampleMessage(1));
     await p.intake.submit(sampleMessage(1));
-    await waitFor("delivery", async () => delivery.sent.length >= 1);
+    await waitFor("delivery", () => delivery.sent.length >= 1);
     await p.intake.submit(sampleMessage(1));
     await new Promise((r) => setTimeout(r, 300));
     expect(delivery.sent).toHaveLength(1);
@@ -71,9 +71,9 @@ describe("pipeline (real Redis)", () => {
   it("threads a reader's follow-up under their first contact", async () => {
     const p = start();
     await p.intake.submit(sampleMessage("a"));
-    await waitFor("first", async () => delivery.sent.length === 1);
+    await waitFor("first", () => delivery.sent.length === 1);
     await p.intake.submit(sampleMessage("b"));
-    await waitFor("second", async () => delivery.sent.length === 2);
+    await waitFor("second", () => delivery.sent.length === 2);
     expect(delivery.sent[0]!.threadRootId).toBeUndefined();
     expect(delivery.sent[1]!.threadRootId).toBe(delivery.sent[0]!.contactId);
   });
@@ -84,7 +84,7 @@ describe("pipeline (real Redis)", () => {
     await p.intake.submit(sampleMessage(1));
     await p.intake.submit(sampleMessage(2, { text: "POISON pill" }));
     await p.intake.submit(sampleMessage(3));
-    await waitFor("two deliveries", async () => delivery.sent.length === 2);
+    await waitFor("two deliveries", () => delivery.sent.length === 2);
     const entries = await waitFor("quarantine", async () => {
       const l = await p.quarantine.list();
       return l.length === 1 ? l : null;
@@ -122,7 +122,7 @@ describe("pipeline (real Redis)", () => {
     expect(dead!.reason).toBe("DELIVERY_TRANSIENT: 421 try later for <address>");
     delivery.fail = () => null;
     expect(await p.deadLetters.retry(dead!.id)).toBe(true);
-    await waitFor("delivery after retry", async () => delivery.sent.length === 1);
+    await waitFor("delivery after retry", () => delivery.sent.length === 1);
     expect(await p.deadLetters.list()).toEqual([]);
     expect(await p.deadLetters.retry(dead!.id)).toBe(false);
   });
@@ -159,7 +159,7 @@ describe("pipeline (real Redis)", () => {
     );
     expect(delivery.sent).toHaveLength(0);
     start({ roles: ["deliver"], route: undefined, affiliate: undefined });
-    await waitFor("delivered", async () => delivery.sent.length === 1);
+    await waitFor("delivered", () => delivery.sent.length === 1);
   });
 
   it("acknowledges non-web readers in their language; a failing ack does not block delivery", async () => {
@@ -178,7 +178,7 @@ describe("pipeline (real Redis)", () => {
     await p.intake.submit(
       sampleMessage(2, { id: "web:form-2", channel: "web", replyTo: "web:none", evidence: {} }),
     );
-    await waitFor("both delivered", async () => delivery.sent.length === 2);
+    await waitFor("both delivered", () => delivery.sent.length === 2);
     const [deadAck] = await waitFor("ack dead letter", async () => {
       const l = await p.deadLetters.list();
       return l.length === 1 ? l : null;
@@ -186,7 +186,7 @@ describe("pipeline (real Redis)", () => {
     expect(deadAck!.queue).toBe("outbound");
     failAcks = false;
     await p.deadLetters.retry(deadAck!.id);
-    await waitFor("ack", async () => acks.length === 1);
+    await waitFor("ack", () => acks.length === 1);
     expect(acks[0]).toMatchObject({
       channel: "telegram",
       to: "telegram:1000",
@@ -198,7 +198,7 @@ describe("pipeline (real Redis)", () => {
   it("keeps no message text, names or handles in clear anywhere under the prefix", async () => {
     const p = start();
     for (let i = 0; i < 5; i++) await p.intake.submit(sampleMessage(i));
-    await waitFor("deliveries", async () => delivery.sent.length === 5);
+    await waitFor("deliveries", () => delivery.sent.length === 5);
     const keys = await keysUnder(redis, prefix);
     expect(keys.length).toBeGreaterThan(5);
     for (const k of keys) {
