@@ -1,0 +1,416 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SnowflakeUtil } from "discord.js";
+import { WebSocketServer, type WebSocket } from "ws";
+
+/**
+ * A local Discord: gateway (WebSocket, JSON encoding, no compression) and REST v10 on one port,
+ * speaking the protocol as discord.js 14 / @discordjs/ws use it. Point a client at it with
+ * `rest: { api: fake.apiBase }`; the gateway URL comes from GET /gateway/bot like on Discord.
+ */
+
+/** Gateway opcodes and intent bits used here (discord-api-types names). */
+const Op = {
+  Dispatch: 0,
+  Heartbeat: 1,
+  Identify: 2,
+  Resume: 6,
+  InvalidSession: 9,
+  Hello: 10,
+  Ack: 11,
+};
+const Intent = { GuildMessages: 1 << 9, DirectMessages: 1 << 12, MessageContent: 1 << 15 };
+
+/** A user as the API returns it. */
+export interface FakeUser {
+  id: string;
+  username: string;
+  global_name: string | null;
+  bot?: boolean;
+  locale?: string;
+}
+
+/** A stored message (API message object, the subset the fake fills). */
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  guild_id?: string;
+  type: number;
+  author: FakeUser;
+  content: string;
+  timestamp: string;
+  nonce?: string | number;
+  message_reference?: { message_id: string; channel_id: string };
+  attachments: unknown[];
+}
+
+interface FakeChannel {
+  id: string;
+  type: 0 | 1;
+  guild_id?: string;
+  recipients?: FakeUser[];
+  messages: FakeMessage[];
+}
+
+interface Session {
+  id: string;
+  intents: number;
+  seq: number;
+  /** Every dispatch of this session, kept so a RESUME can replay what the client missed. */
+  events: { s: number; t: string; d: unknown }[];
+  ws: WebSocket | null;
+}
+
+/** Where the fake records each HTTP request, for tests to inspect. */
+export interface RequestRecord {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+export interface FakeDiscordOptions {
+  token?: string;
+  heartbeatIntervalMs?: number;
+}
+
+/** The fake platform. Create with `FakeDiscord.start()`, end with `close()`. */
+export class FakeDiscord {
+  readonly token: string;
+  readonly bot: FakeUser = { id: next(), username: "contact-router", global_name: null, bot: true };
+  readonly requests: RequestRecord[] = [];
+  /** Number of IDENTIFY payloads accepted (fresh sessions). */
+  identifies = 0;
+  resumes = 0;
+  private readonly channels = new Map<string, FakeChannel>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly sockets = new Set<WebSocket>();
+  private pending429: number[] = [];
+  private readonly wss = new WebSocketServer({ noServer: true });
+
+  private constructor(
+    private readonly server: Server,
+    private readonly heartbeatIntervalMs: number,
+    token: string,
+  ) {
+    this.token = token;
+  }
+
+  /** Starts REST and gateway on an ephemeral port of 127.0.0.1. */
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const server = createServer();
+    const fake = new FakeDiscord(
+      server,
+      options.heartbeatIntervalMs ?? 41_250,
+      options.token ?? "fake.discord-bot-token.0123456789",
+    );
+    server.on("request", (req, res) => fake.onRequest(req, res));
+    server.on("upgrade", (req, socket, head) => {
+      fake.wss.handleUpgrade(req, socket, head, (ws) => fake.onSocket(ws));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return fake;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+  /** Value for discord.js `rest.api`. */
+  get apiBase(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+  /** Open gateway connections. */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /** Opens (or returns) the DM channel between the bot and a reader. */
+  dmChannel(reader: FakeUser): string {
+    for (const c of this.channels.values()) {
+      if (c.type === 1 && c.recipients?.[0]?.id === reader.id) return c.id;
+    }
+    const id = next();
+    this.channels.set(id, { id, type: 1, recipients: [reader], messages: [] });
+    return id;
+  }
+
+  /** Creates a text channel in a guild (the contact channel). */
+  guildChannel(guildId = next()): string {
+    const id = next();
+    this.channels.set(id, { id, type: 0, guild_id: guildId, messages: [] });
+    return id;
+  }
+
+  /** A reader (or anyone) posts in a channel: stored, then dispatched to every live session. */
+  post(channelId: string, author: FakeUser, content: string, extra: Partial<FakeMessage> = {}) {
+    const channel = this.channel(channelId);
+    const first = channel.messages.length === 0;
+    const msg: FakeMessage = {
+      id: next(),
+      channel_id: channelId,
+      ...(channel.guild_id ? { guild_id: channel.guild_id } : {}),
+      type: 0,
+      author,
+      content,
+      timestamp: new Date().toISOString(),
+      attachments: [],
+      ...extra,
+    };
+    channel.messages.push(msg);
+    if (first && channel.type === 1) this.dispatch("CHANNEL_CREATE", this.channelObject(channel));
+    this.dispatch("MESSAGE_CREATE", msg);
+    return msg;
+  }
+
+  /** Messages the bot posted, in order. */
+  botMessages(): FakeMessage[] {
+    const all = [...this.channels.values()].flatMap((c) => c.messages);
+    return all.filter((m) => m.author.id === this.bot.id).sort((a, b) => cmp(a.id, b.id));
+  }
+
+  /** The next `count` message POSTs are answered 429 with `retry_after` = seconds. */
+  rateLimitNextSend(seconds: number, count = 1): void {
+    for (let i = 0; i < count; i++) this.pending429.push(seconds);
+  }
+
+  /** Drops every gateway connection abnormally (as a network cut); sessions stay resumable. */
+  dropConnections(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
+  /** Forgets all sessions, so the next RESUME is refused and the client must IDENTIFY again. */
+  invalidateSessions(): void {
+    this.sessions.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private channel(id: string): FakeChannel {
+    const c = this.channels.get(id);
+    if (!c) throw new Error(`fake discord: no channel ${id}`);
+    return c;
+  }
+
+  private channelObject(c: FakeChannel) {
+    return c.type === 1
+      ? {
+          id: c.id,
+          type: 1,
+          recipients: c.recipients,
+          last_message_id: c.messages.at(-1)?.id ?? null,
+        }
+      : { id: c.id, type: 0, guild_id: c.guild_id, name: "contact", position: 0 };
+  }
+
+  private dispatch(t: string, d: FakeMessage | object): void {
+    for (const session of this.sessions.values()) {
+      if (t === "MESSAGE_CREATE" || t === "CHANNEL_CREATE") {
+        const guild = "guild_id" in d && d.guild_id !== undefined;
+        const needed = guild ? Intent.GuildMessages : Intent.DirectMessages;
+        if ((session.intents & needed) === 0) continue;
+        if (guild && t === "MESSAGE_CREATE" && (session.intents & Intent.MessageContent) === 0) {
+          d = { ...d, content: "" };
+        }
+      }
+      const event = { s: ++session.seq, t, d };
+      session.events.push(event);
+      session.ws?.send(JSON.stringify({ op: Op.Dispatch, ...event }));
+    }
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.sockets.add(ws);
+    let session: Session | null = null;
+    ws.on("close", () => {
+      this.sockets.delete(ws);
+      if (session?.ws === ws) session.ws = null;
+    });
+    ws.send(JSON.stringify({ op: Op.Hello, d: { heartbeat_interval: this.heartbeatIntervalMs } }));
+    ws.on("message", (data: Buffer) => {
+      let payload: { op?: number; d?: Record<string, unknown> | number | null };
+      try {
+        payload = JSON.parse(data.toString("utf8")) as typeof payload;
+      } catch {
+        ws.close(4002, "Error while decoding payload.");
+        return;
+      }
+      const d = typeof payload.d === "object" && payload.d !== null ? payload.d : {};
+      switch (payload.op) {
+        case Op.Heartbeat:
+          ws.send(JSON.stringify({ op: Op.Ack }));
+          break;
+        case Op.Identify: {
+          if (d.token !== this.token) return ws.close(4004, "Authentication failed.");
+          this.identifies += 1;
+          session = { id: randomUUID(), intents: Number(d.intents), seq: 0, events: [], ws };
+          this.sessions.set(session.id, session);
+          const ready = {
+            v: 10,
+            user: this.bot,
+            guilds: [],
+            session_id: session.id,
+            resume_gateway_url: this.gatewayUrl,
+            application: { id: this.bot.id, flags: 0 },
+          };
+          const event = { s: ++session.seq, t: "READY", d: ready };
+          session.events.push(event);
+          ws.send(JSON.stringify({ op: Op.Dispatch, ...event }));
+          break;
+        }
+        case Op.Resume: {
+          const found = this.sessions.get(String(d.session_id));
+          if (!found || d.token !== this.token) {
+            ws.send(JSON.stringify({ op: Op.InvalidSession, d: false }));
+            break;
+          }
+          this.resumes += 1;
+          session = found;
+          found.ws?.terminate();
+          found.ws = ws;
+          for (const e of found.events.filter((e) => e.s > Number(d.seq))) {
+            ws.send(JSON.stringify({ op: Op.Dispatch, ...e }));
+          }
+          const resumed = { s: ++found.seq, t: "RESUMED", d: {} };
+          found.events.push(resumed);
+          ws.send(JSON.stringify({ op: Op.Dispatch, ...resumed }));
+          break;
+        }
+        default:
+          ws.close(4001, "Unknown opcode.");
+      }
+    });
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://fake");
+      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        this.requests.push({
+          method: req.method ?? "",
+          path: url.pathname,
+          status,
+          at: Date.now(),
+        });
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify(body));
+      };
+      if (req.headers.authorization !== `Bot ${this.token}`) {
+        return reply(401, { message: "401: Unauthorized", code: 0 });
+      }
+      let body: Record<string, unknown> = {};
+      try {
+        if (chunks.length > 0)
+          body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof body;
+      } catch {
+        return reply(400, { message: "400: Bad Request", code: 50109 });
+      }
+      this.route(req.method ?? "GET", url, body, reply);
+    });
+  }
+
+  private route(
+    method: string,
+    url: URL,
+    body: Record<string, unknown>,
+    reply: (status: number, body: unknown, headers?: Record<string, string>) => void,
+  ): void {
+    const path = url.pathname.replace(/^\/api\/v10/, "");
+    if (method === "GET" && path === "/gateway/bot") {
+      return reply(200, {
+        url: this.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      });
+    }
+    if (method === "GET" && path === "/users/@me") return reply(200, this.bot);
+    const m = /^\/channels\/(\d+)(\/messages)?$/.exec(path);
+    const channel = m?.[1] ? this.channels.get(m[1]) : undefined;
+    if (!m) return reply(404, { message: "404: Not Found", code: 0 });
+    if (!channel) return reply(404, { message: "Unknown Channel", code: 10003 });
+    if (method === "GET" && !m[2]) return reply(200, this.channelObject(channel));
+    if (method === "GET") return reply(200, listMessages(channel.messages, url.searchParams));
+    if (method === "POST" && m[2]) return this.createMessage(channel, body, reply);
+    return reply(405, { message: "405: Method Not Allowed", code: 0 });
+  }
+
+  private createMessage(
+    channel: FakeChannel,
+    body: Record<string, unknown>,
+    reply: (status: number, body: unknown, headers?: Record<string, string>) => void,
+  ): void {
+    const bucket = { "x-ratelimit-bucket": `fake-${channel.id}`, "x-ratelimit-limit": "5" };
+    const limited = this.pending429.shift();
+    if (limited !== undefined) {
+      return reply(
+        429,
+        { message: "You are being rate limited.", retry_after: limited, global: false },
+        {
+          ...bucket,
+          "retry-after": String(Math.ceil(limited)),
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset-after": String(limited),
+          "x-ratelimit-scope": "user",
+        },
+      );
+    }
+    const headers = { ...bucket, "x-ratelimit-remaining": "4", "x-ratelimit-reset-after": "0.001" };
+    const content = typeof body.content === "string" ? body.content : "";
+    if (content.length === 0 || content.length > 2000) {
+      return reply(400, { message: "Invalid Form Body", code: 50035 });
+    }
+    const nonce =
+      typeof body.nonce === "string" || typeof body.nonce === "number" ? body.nonce : undefined;
+    if (body.enforce_nonce === true && nonce !== undefined) {
+      // Discord: with enforce_nonce, a nonce reused within a few minutes returns the original message.
+      const existing = channel.messages.find(
+        (x) => x.author.id === this.bot.id && x.nonce === nonce,
+      );
+      if (existing) return reply(200, existing, headers);
+    }
+    const ref = body.message_reference as { message_id?: string } | undefined;
+    const msg = this.post(channel.id, this.bot, content, {
+      ...(nonce !== undefined ? { nonce } : {}),
+      ...(ref?.message_id
+        ? { type: 19, message_reference: { message_id: ref.message_id, channel_id: channel.id } }
+        : {}),
+    });
+    return reply(200, msg, headers);
+  }
+}
+
+/** GET /channels/{id}/messages as Discord answers it: at most `limit`, newest first. */
+function listMessages(all: FakeMessage[], q: URLSearchParams): FakeMessage[] {
+  const limit = Math.min(Math.max(Number(q.get("limit") ?? 50) || 50, 1), 100);
+  const after = q.get("after");
+  const before = q.get("before");
+  let picked: FakeMessage[];
+  if (after !== null) {
+    picked = all.filter((x) => cmp(x.id, after) > 0).slice(0, limit);
+  } else {
+    const older = before === null ? all : all.filter((x) => cmp(x.id, before) < 0);
+    picked = older.slice(-limit);
+  }
+  return [...picked].reverse();
+}
+
+/** Strictly increasing snowflakes, like Discord's. */
+function next(): string {
+  return SnowflakeUtil.generate().toString();
+}
+
+function cmp(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
