@@ -152,3 +152,14 @@ examples:
     );
   });
 });
+
+describe("committed JSON Schema", () => {
+  it("matches the zod schema (run `npm run schema` after changing src/routing/schema.ts)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { rulesJsonSchema } = await import("../../src/cli/rules.js");
+    const committed: unknown = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../../schema/routing-rules.schema.json"), "utf8"),
+    );
+    expect(committed).toEqual(rulesJsonSchema());
+  });
+});

@@ -82,7 +82,7 @@ describe("rules file loading", () => {
   it("names file, line, column and key for a bad country code", () => {
     const yaml = `${minimal}rules:\n  - id: r1\n    affiliate: a\n    when: { country: [Germany] }\n`;
     expect(problems(yaml)).toEqual([
-      expect.stringMatching(/^12:21 rules\[0\]\.when\.country\[0\]: .*ISO 3166-1/),
+      expect.stringMatching(/^12:23 rules\[0\]\.when\.country\[0\]: .*ISO 3166-1/),
     ]);
   });
 
@@ -130,7 +130,7 @@ describe("rules file loading", () => {
     const fixed = yaml.replace("when: {}", "when: { channel: [web] }");
     expect(problems(fixed)).toEqual([
       expect.stringMatching(
-        /^15:21 rules\[1\]\.when\.region\[0\]: unknown UN M49 region "Atlantis"/,
+        /^15:22 rules\[1\]\.when\.region\[0\]: unknown UN M49 region "Atlantis"/,
       ),
       expect.stringMatching(/^16:9 rules\[2\]\.id: duplicate rule id "r2"/),
       expect.stringMatching(/^18:19 rules\[2\]\.when\.text: invalid pattern/),
