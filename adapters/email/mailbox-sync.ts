@@ -148,6 +148,7 @@ export async function syncMailbox(d: SyncDeps): Promise<SyncResult> {
           throw new IntakeUnavailableError(err);
         }
         outcome = "submitted";
+        d.onInbound();
       } catch (err) {
         if (!(err instanceof InvalidPayloadError)) throw err;
         // A resync meets mail it already handled; quarantining it again would only add noise.
@@ -165,7 +166,6 @@ export async function syncMailbox(d: SyncDeps): Promise<SyncResult> {
     await save(uid);
     if (!wasSeen) await client.messageFlagsAdd(String(uid), ["\\Seen"], { uid: true });
     result[outcome]++;
-    if (outcome === "submitted") d.onInbound();
   }
 
   // First start or resync: record the new UIDVALIDITY (and, on a first start, skip what was read).

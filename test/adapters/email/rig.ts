@@ -21,7 +21,7 @@ export interface ReceivedMail {
 /** A real SMTP server (smtp-server) in this process that records what it is sent. */
 export class FakeSmtp {
   readonly received: ReceivedMail[] = [];
-  private throttleNext: number | null = null;
+  private nextError: { code: number; text: string } | null = null;
   readonly server: SMTPServer;
   port = 0;
 
@@ -34,14 +34,10 @@ export class FakeSmtp {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("end", () => {
-          if (this.throttleNext !== null) {
-            const secs = this.throttleNext;
-            this.throttleNext = null;
-            const err = Object.assign(
-              new Error(`4.7.1 Too many messages, try again in ${secs} seconds`),
-              { responseCode: 451 },
-            );
-            callback(err);
+          if (this.nextError !== null) {
+            const { code, text } = this.nextError;
+            this.nextError = null;
+            callback(Object.assign(new Error(text), { responseCode: code }));
             return;
           }
           const rcpt = session.envelope.rcptTo.map((r) => r.address);
@@ -69,7 +65,12 @@ export class FakeSmtp {
 
   /** Answers the next DATA with a 451 asking to retry in `seconds`. */
   throttleNextSend(seconds: number): void {
-    this.throttleNext = seconds;
+    this.failNext(451, `4.7.1 Too many messages, try again in ${seconds} seconds`);
+  }
+
+  /** Answers the next DATA with this SMTP reply code and text. */
+  failNext(code: number, text: string): void {
+    this.nextError = { code, text };
   }
 
   async start(): Promise<void> {
