@@ -54,7 +54,11 @@ describe("Discord adapter against the fake gateway", () => {
     const adapter = await started();
     const first = await rig.injectInbound("hello");
     await intake.waitForIds([first]);
-    await adapter.send({ to: rig.replyTarget, text: "Thanks, we got it.", idempotencyKey: "ack-1" });
+    await adapter.send({
+      to: rig.replyTarget,
+      text: "Thanks, we got it.",
+      idempotencyKey: "ack-1",
+    });
     const [own] = rig.fake.botMessages();
     const second = await rig.injectInbound("one more thing");
     await intake.waitForIds([second]);
@@ -110,14 +114,20 @@ describe("Discord adapter against the fake gateway", () => {
     await intake.waitForIds(missed);
     expect(rig.fake.identifies).toBe(2);
     expect(
-      rig.fake.requests.some((r) => r.method === "GET" && r.path.endsWith(`/channels/${rig.dm}/messages`)),
+      rig.fake.requests.some(
+        (r) => r.method === "GET" && r.path.endsWith(`/channels/${rig.dm}/messages`),
+      ),
     ).toBe(true);
     expect(intake.calls.map((m) => m.id)).toEqual([before, ...missed]);
   });
 
   it("resends idempotently: the same idempotency key posts once (nonce + enforce_nonce)", async () => {
     const adapter = await started();
-    const out = { to: rig.replyTarget, text: "Your message went to the Berlin group.", idempotencyKey: "ack:x" };
+    const out = {
+      to: rig.replyTarget,
+      text: "Your message went to the Berlin group.",
+      idempotencyKey: "ack:x",
+    };
     const a = await adapter.send(out);
     const b = await adapter.send(out);
     const c = await adapter.send({ ...out, idempotencyKey: "ack:y" });
@@ -130,7 +140,9 @@ describe("Discord adapter against the fake gateway", () => {
 
   it("splits a long reply into parts that each carry their own nonce", async () => {
     const adapter = await started();
-    const text = Array.from({ length: 700 }, (_, i) => `w${i}`).join(" ").repeat(2);
+    const text = Array.from({ length: 700 }, (_, i) => `w${i}`)
+      .join(" ")
+      .repeat(2);
     await adapter.send({ to: rig.replyTarget, text, idempotencyKey: "long" });
     await adapter.send({ to: rig.replyTarget, text, idempotencyKey: "long" });
     const sent = rig.fake.botMessages();
@@ -174,7 +186,10 @@ describe("Discord adapter against the fake gateway", () => {
 
   it("does not crash on a rejected token: reports it and retries with backoff", async () => {
     const adapter = await started({ token: "wrong.token.0123456789abcdef" });
-    expect(adapter.health()).toMatchObject({ state: "retrying", detail: expect.stringMatching(/ADAPTER_AUTH/) });
+    expect(adapter.health()).toMatchObject({
+      state: "retrying",
+      detail: expect.stringMatching(/ADAPTER_AUTH/),
+    });
     await new Promise((r) => setTimeout(r, 500));
     const lookups = rig.fake.requests.filter((r) => r.path.endsWith("/gateway/bot"));
     expect(lookups.length).toBeGreaterThanOrEqual(2);
@@ -187,7 +202,10 @@ describe("Discord adapter against the fake gateway", () => {
     const adapter = rig.createAdapter({ apiUrl: "http://127.0.0.1:9/api" });
     running.push(adapter);
     await adapter.start(ctx);
-    expect(adapter.health()).toMatchObject({ state: "retrying", detail: expect.stringMatching(/ADAPTER_NETWORK/) });
+    expect(adapter.health()).toMatchObject({
+      state: "retrying",
+      detail: expect.stringMatching(/ADAPTER_NETWORK/),
+    });
     const t0 = Date.now();
     await adapter.stop();
     expect(Date.now() - t0).toBeLessThan(2_500);
