@@ -60,7 +60,11 @@ export class TwitterAdapter implements ChannelAdapter {
     this.ctx = ctx;
     this.log = ctx.logger.child({ adapter: "twitter" });
     this.abort = new AbortController();
-    this.client = createTwitterClient(this.config.auth, this.config.apiBase);
+    this.client = createTwitterClient(
+      this.config.auth,
+      this.config.apiBase,
+      this.config.requestTimeoutMs,
+    );
     this.state = { state: "starting" };
     // Failures never escape: the loop reports them in health() and retries.
     this.loop = this.run(this.abort.signal);
@@ -71,9 +75,10 @@ export class TwitterAdapter implements ChannelAdapter {
     this.abort.abort();
     const loop = this.loop;
     this.loop = undefined;
-    // An HTTP call in flight finishes on its own; the loop checks the signal before acting on it.
-    await loop;
+    // Destroying the sockets fails a call in flight at once (even to a hung server); the loop
+    // checks the signal before acting on anything it got back.
     this.client?.agent.destroy();
+    await loop;
     this.state = { ...this.state, state: "stopped", detail: "stopped" };
   }
 

@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { Socket } from "node:net";
 import { ApiResponseError, TwitterApi, TwitterApiv2 } from "twitter-api-v2";
 import type { TwitterAuth } from "./config.js";
 
@@ -14,6 +15,22 @@ class PrefixedTwitterApiv2 extends TwitterApiv2 {
   }
 }
 
+/**
+ * twitter-api-v2 exposes no timeout on its high-level calls; the agent's sockets get one instead
+ * and are destroyed when idle, which fails the request with a network error (retried with backoff).
+ */
+function withIdleTimeout<A extends http.Agent>(agent: A, ms: number): A {
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = create(options, callback);
+    if (socket instanceof Socket) {
+      socket.setTimeout(ms, () => socket.destroy(new Error(`no response within ${ms} ms`)));
+    }
+    return socket;
+  };
+  return agent;
+}
+
 /** The v2 client and the HTTP agent behind it (destroyed on stop so no socket outlives the adapter). */
 export interface TwitterClient {
   v2: TwitterApiv2;
@@ -21,14 +38,22 @@ export interface TwitterClient {
 }
 
 /**
- * Builds a client for `apiBase` (`https://api.x.com/2/` or a local fake's `http://…/2/`).
+ * Builds a client for `apiBase`, whose calls fail after `idleTimeoutMs` without a byte (so a hung
+ * server cannot stall polling for ever), (`https://api.x.com/2/` or a local fake's `http://…/2/`).
  * The library always calls `https.request`; handing it a plain `http.Agent` makes that request
  * speak HTTP, which is how tests reach a local fake without TLS.
  */
-export function createTwitterClient(auth: TwitterAuth, apiBase: string): TwitterClient {
-  const agent = apiBase.startsWith("http:")
-    ? new http.Agent({ keepAlive: false })
-    : new https.Agent({ keepAlive: true });
+export function createTwitterClient(
+  auth: TwitterAuth,
+  apiBase: string,
+  idleTimeoutMs: number,
+): TwitterClient {
+  const agent = withIdleTimeout(
+    apiBase.startsWith("http:")
+      ? new http.Agent({ keepAlive: false })
+      : new https.Agent({ keepAlive: true }),
+    idleTimeoutMs,
+  );
   const root =
     typeof auth === "string"
       ? new TwitterApi(auth, { httpAgent: agent })

@@ -36,6 +36,8 @@ export const TwitterEnvSchema = z
     TWITTER_POLL_INTERVAL_MS: optionalInt(50, 3_600_000).default(65_000),
     /** Longest a send() waits out a 429 before giving up with RateLimitError. */
     TWITTER_SEND_MAX_WAIT_MS: optionalInt(0, 3_600_000).default(60_000),
+    /** A call that receives nothing for this long fails and is retried. */
+    TWITTER_REQUEST_TIMEOUT_MS: optionalInt(100, 600_000).default(30_000),
     /** `false` to read DMs only. */
     TWITTER_MENTIONS: z.enum(["true", "false"]).default("true"),
     /** Page size for both timelines (X allows 5..100 for mentions, 1..100 for DM events). */
@@ -79,6 +81,7 @@ export interface TwitterConfig {
   userId?: string;
   pollIntervalMs: number;
   sendMaxWaitMs: number;
+  requestTimeoutMs: number;
   mentions: boolean;
   pageSize: number;
 }
@@ -113,6 +116,7 @@ export function loadTwitterConfig(env: NodeJS.ProcessEnv): TwitterConfig | null 
     ...(e.TWITTER_USER_ID ? { userId: e.TWITTER_USER_ID } : {}),
     pollIntervalMs: e.TWITTER_POLL_INTERVAL_MS,
     sendMaxWaitMs: e.TWITTER_SEND_MAX_WAIT_MS,
+    requestTimeoutMs: e.TWITTER_REQUEST_TIMEOUT_MS,
     mentions: e.TWITTER_MENTIONS === "true",
     pageSize: e.TWITTER_PAGE_SIZE,
   };

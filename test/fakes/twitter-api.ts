@@ -60,6 +60,8 @@ export class FakeTwitterApi {
   private rateLimitSeconds = 1;
   /** When true every request is answered 401, as with revoked credentials. */
   authFails = false;
+  /** When true requests are read but never answered, as with a hung server. */
+  hang = false;
 
   constructor(private readonly options: FakeTwitterOptions = {}) {}
 
@@ -178,6 +180,7 @@ export class FakeTwitterApi {
       const url = new URL(req.url ?? "/", "http://fake");
       const method = req.method ?? "GET";
       this.requests.push({ method, path: url.pathname, query: url.searchParams });
+      if (this.hang) return;
       if (this.authFails || !req.headers.authorization)
         return this.problem(res, 401, "Unauthorized");
       let body: { text?: unknown; reply?: { in_reply_to_tweet_id?: unknown } } = {};

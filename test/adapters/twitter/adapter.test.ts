@@ -164,6 +164,32 @@ describe("TwitterAdapter polling", () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(a.health().state).toBe("stopped");
   });
+
+  it("stops promptly even while a request to a hung server is in flight", async () => {
+    const f = await startFake();
+    f.hang = true;
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(recordingContext().ctx);
+    await eventually(() => f.requests.length > 0, "the first request");
+    const started = Date.now();
+    await adapter.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("TwitterAdapter hung server", () => {
+  it("times a silent call out, reports it and carries on once the server answers again", async () => {
+    const f = await startFake();
+    f.hang = true;
+    const { intake, ctx } = recordingContext();
+    adapter = adapterFor(f.baseUrl, { TWITTER_REQUEST_TIMEOUT_MS: "300" });
+    await adapter.start(ctx);
+    const a = adapter;
+    await eventually(() => a.health().state === "retrying", "health to report the timeout");
+    f.hang = false;
+    const id = f.injectDm(reader(8), "after the hang");
+    await intake.waitForIds([`twitter:dm:${id}`]);
+  });
 });
 
 describe("TwitterAdapter send", () => {
