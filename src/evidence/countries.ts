@@ -1,0 +1,228 @@
+import { gazetteer } from "./gazetteer.js";
+import { foldKey } from "./text-fold.js";
+
+/** A point and what it stands for: the country's capital, or its centroid when it has none. */
+export interface CountryReference {
+  readonly point: { lat: number; lon: number };
+  readonly kind: "capital" | "centroid";
+}
+
+/**
+ * Names readers use that no data source lists as the country's name (folded).
+ * Null marks continents and regions: they consume the words ("South America" is not the USA)
+ * but name no country.
+ */
+const SHORT_FORMS: Readonly<Record<string, string | null>> = {
+  usa: "US",
+  "u s a": "US",
+  america: "US",
+  amerika: "US",
+  britain: "GB",
+  england: "GB",
+  scotland: "GB",
+  wales: "GB",
+  "northern ireland": "GB",
+  holland: "NL",
+  // Italian and Portuguese short forms the locale files only give in full.
+  "stati uniti": "US",
+  "regno unito": "GB",
+  "paesi bassi": "NL",
+  "south america": null,
+  "north america": null,
+  "latin america": null,
+  "central america": null,
+  "america latina": null,
+  "amerique latine": null,
+  lateinamerika: null,
+  sudamerica: null,
+  sudamerika: null,
+  europe: null,
+  europa: null,
+  asia: null,
+  africa: null,
+  afrika: null,
+  oceania: null,
+  earth: null,
+  world: null,
+};
+
+interface Index {
+  /** Folded name → alpha-2, or null for a name that is no country. */
+  readonly byKey: ReadonlyMap<string, string | null>;
+  /** Codes as written ("DE", "DEU", "USA", "США") → alpha-2. */
+  readonly byCode: ReadonlyMap<string, string>;
+  readonly maxKeyWords: number;
+  readonly capitals: ReadonlyMap<string, { lat: number; lon: number }>;
+  readonly rows: ReadonlyMap<
+    string,
+    { centroid: { lat: number; lon: number } | null; subregion: string }
+  >;
+}
+
+let index: Index | null = null;
+
+function load(): Index {
+  if (index) return index;
+  const g = gazetteer();
+  const byKey = new Map<string, string | null>();
+  const byCode = new Map<string, string>();
+  for (const [key, cc] of Object.entries(SHORT_FORMS)) byKey.set(foldKey(key), cc);
+  // ISO codes first, so another language's abbreviation never shadows one.
+  for (const row of g.countries) {
+    byCode.set(row.cc, row.cc);
+    byCode.set(row.alpha3, row.cc);
+  }
+  for (const row of g.countries) {
+    for (const code of row.codes) if (!byCode.has(code)) byCode.set(code, row.cc);
+    for (const key of row.keys) if (!byKey.has(key)) byKey.set(key, row.cc);
+  }
+  let maxKeyWords = 1;
+  for (const key of byKey.keys()) maxKeyWords = Math.max(maxKeyWords, key.split(" ").length);
+  const capitals = new Map<string, { lat: number; lon: number }>();
+  // Cities come most populous first: the first PPLC of a country is its main capital.
+  for (const c of g.cities) {
+    if (c.featureCode === "PPLC" && !capitals.has(c.country)) {
+      capitals.set(c.country, { lat: c.lat, lon: c.lon });
+    }
+  }
+  const rows = new Map(
+    g.countries.map((r) => [r.cc, { centroid: r.centroid, subregion: r.subregion }]),
+  );
+  index = { byKey, byCode, maxKeyWords, capitals, rows };
+  return index;
+}
+
+/** True for an assigned ISO 3166-1 alpha-2 code, in capitals ("DE"; not "de", not "XX"). */
+export function isCountryCode(cc: string): boolean {
+  return load().rows.has(cc);
+}
+
+/**
+ * The country a folded name means, in any language i18n-iso-countries knows or a common short
+ * form ("deutschland", "россия", "ایران", "usa"). `null` for unknown names and for continents;
+ * `undefined` means the key is not a place name at all, `null` that it is one but not a country.
+ */
+export function countryByKey(key: string): string | null | undefined {
+  return load().byKey.get(key);
+}
+
+/** Longest country name, in words. */
+export function maxCountryKeyWords(): number {
+  return load().maxKeyWords;
+}
+
+/**
+ * A code exactly as written: ISO alpha-2/alpha-3 or an all-capital short form ("DE", "DEU",
+ * "USA", "UK", "США"). Lower case is refused on purpose: "in", "it", "de" are words.
+ */
+export function countryByCode(word: string): string | null {
+  if (word !== word.toUpperCase()) return null;
+  return load().byCode.get(word) ?? null;
+}
+
+const FLAG_RE = /[\u{1F1E6}-\u{1F1FF}]{2}|\u{1F3F4}[\u{E0061}-\u{E007A}]{4,6}\u{E007F}/gu;
+const RI_BASE = 0x1f1e6;
+const TAG_BASE = 0xe0061;
+
+/**
+ * Countries of the flag emoji in `s`, in order: 🇩🇪 → DE; the England, Scotland and Wales
+ * flags → GB. Unassigned pairs are skipped.
+ */
+export function flagCountries(s: string): string[] {
+  const out: string[] = [];
+  for (const m of s.matchAll(FLAG_RE)) {
+    const cps = [...m[0]].map((c) => c.codePointAt(0) ?? 0);
+    let cc: string;
+    if (cps[0] === 0x1f3f4) {
+      cc = String.fromCharCode(...cps.slice(1, 3).map((cp) => cp - TAG_BASE + 97)).toUpperCase();
+    } else {
+      cc = String.fromCharCode(...cps.map((cp) => cp - RI_BASE + 65));
+    }
+    if (isCountryCode(cc)) out.push(cc);
+  }
+  return out;
+}
+
+/**
+ * The country's reference point: its capital (GeoNames PPLC, the most populous when several),
+ * else its centroid (world-countries). Null for unknown codes.
+ */
+export function countryReference(cc: string): CountryReference | null {
+  const idx = load();
+  const capital = idx.capitals.get(cc);
+  if (capital) return { point: capital, kind: "capital" };
+  const centroid = idx.rows.get(cc)?.centroid;
+  return centroid ? { point: centroid, kind: "centroid" } : null;
+}
+
+// UN M49 (unstats.un.org/unsd/methodology/m49): region, sub-region and intermediate region,
+// keyed by the sub-region names world-countries uses.
+const M49: Readonly<Record<string, readonly string[]>> = {
+  "Northern Africa": ["Africa", "002", "Northern Africa", "015"],
+  "Eastern Africa": ["Africa", "002", "Sub-Saharan Africa", "202", "Eastern Africa", "014"],
+  "Middle Africa": ["Africa", "002", "Sub-Saharan Africa", "202", "Middle Africa", "017"],
+  "Southern Africa": ["Africa", "002", "Sub-Saharan Africa", "202", "Southern Africa", "018"],
+  "Western Africa": ["Africa", "002", "Sub-Saharan Africa", "202", "Western Africa", "011"],
+  Caribbean: ["Americas", "019", "Latin America and the Caribbean", "419", "Caribbean", "029"],
+  "Central America": [
+    "Americas",
+    "019",
+    "Latin America and the Caribbean",
+    "419",
+    "Central America",
+    "013",
+  ],
+  "South America": [
+    "Americas",
+    "019",
+    "Latin America and the Caribbean",
+    "419",
+    "South America",
+    "005",
+  ],
+  "North America": ["Americas", "019", "Northern America", "021"],
+  "Central Asia": ["Asia", "142", "Central Asia", "143"],
+  "Eastern Asia": ["Asia", "142", "Eastern Asia", "030"],
+  "South-Eastern Asia": ["Asia", "142", "South-eastern Asia", "035"],
+  "Southern Asia": ["Asia", "142", "Southern Asia", "034"],
+  "Western Asia": ["Asia", "142", "Western Asia", "145"],
+  "Eastern Europe": ["Europe", "150", "Eastern Europe", "151"],
+  "Northern Europe": ["Europe", "150", "Northern Europe", "154"],
+  "Southern Europe": ["Europe", "150", "Southern Europe", "039"],
+  "Western Europe": ["Europe", "150", "Western Europe", "155"],
+  "Australia and New Zealand": ["Oceania", "009", "Australia and New Zealand", "053"],
+  Melanesia: ["Oceania", "009", "Melanesia", "054"],
+  Micronesia: ["Oceania", "009", "Micronesia", "057"],
+  Polynesia: ["Oceania", "009", "Polynesia", "061"],
+};
+
+/** Where world-countries departs from M49 (its "Central Europe" and "Southeast Europe" are not M49). */
+const M49_OVERRIDES: Readonly<Record<string, string>> = {
+  AT: "Western Europe",
+  CZ: "Eastern Europe",
+  HU: "Eastern Europe",
+  PL: "Eastern Europe",
+  SK: "Eastern Europe",
+  BG: "Eastern Europe",
+  RO: "Eastern Europe",
+  CY: "Western Asia",
+  MX: "Central America",
+  BV: "South America",
+  GS: "South America",
+  HM: "Australia and New Zealand",
+  TF: "Eastern Africa",
+  UM: "Micronesia",
+};
+
+/**
+ * The UN M49 region, sub-region and (in Africa and Latin America) intermediate region of a
+ * country, as names and codes from the widest: AU → ["Oceania", "009", "Australia and New
+ * Zealand", "053"]. Empty for unknown codes and Antarctica.
+ */
+export function countryRegions(cc: string): readonly string[] {
+  const row = load().rows.get(cc);
+  if (!row) return [];
+  let sub = M49_OVERRIDES[cc] ?? row.subregion;
+  if (sub === "Central Europe" || sub === "Southeast Europe") sub = "Southern Europe";
+  return M49[sub] ?? [];
+}

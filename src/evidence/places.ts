@@ -1,0 +1,217 @@
+import {
+  countryByCode,
+  countryByKey,
+  countryReference,
+  flagCountries,
+  maxCountryKeyWords,
+} from "./countries.js";
+import { citiesByKey, gazetteer, resolveCity } from "./gazetteer.js";
+import { looksLikeName, tokenize, type Token } from "./text-fold.js";
+
+/** A recognised place: a country, and the city when one was named. */
+export interface Place {
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  /** GeoNames name of the city, or null when only the country is known. */
+  city: string | null;
+  /** The city, else the country's capital, else its centroid. */
+  point: { lat: number; lon: number } | null;
+  pointKind: "city" | "capital" | "centroid" | null;
+  /** The words that were recognised, as written (shown to admins; never more of the message). */
+  matched: string;
+}
+
+/** What one span of words names. */
+export interface PlaceMatch {
+  readonly kind: "city" | "country" | "none";
+  /** Folded key of the city, or the country code. */
+  readonly key: string;
+  readonly country: string | null;
+  /** Token index after the match. */
+  readonly end: number;
+}
+
+/** Options of {@link matchPlaceAt}. */
+export interface MatchOptions {
+  /** Other folded forms to try for a word (inflection), most likely first. */
+  readonly variants?: (key: string) => readonly string[];
+  /** Require a capital letter on one-word names (for phrases that often precede other words). */
+  readonly capitalised?: boolean;
+  /** Only names of at least this many words (an article is part of "La Paz", not a place). */
+  readonly minWords?: number;
+}
+
+/** Words so common that, in lower case, they are not read as a place of the same name. */
+const COMMON_WORDS = new Set(
+  "she her his him they them you your our the and for with from this that here there home everywhere nowhere anywhere earth world internet online love life mobile reading bath nice split police bar van man moon sun star".split(
+    " ",
+  ),
+);
+
+const MAX_VARIANT_KEYS = 48;
+
+/** Keys for words i..i+n-1: the exact form first, then combinations of variants. */
+function candidateKeys(
+  tokens: readonly Token[],
+  i: number,
+  n: number,
+  opts: MatchOptions,
+): string[] {
+  let keys = [""];
+  for (let j = i; j < i + n; j++) {
+    const word = tokens[j]!.key;
+    const forms = opts.variants ? [word, ...opts.variants(word)] : [word];
+    const next: string[] = [];
+    for (const k of keys) {
+      for (const f of forms) {
+        if (next.length >= MAX_VARIANT_KEYS) break;
+        next.push(k ? `${k} ${f}` : f);
+      }
+    }
+    keys = next;
+  }
+  return keys;
+}
+
+/**
+ * The longest place name starting at token `i` ("New York" before "York"): a country name, a
+ * city, a code as written ("DE", "USA"), or a continent (kind "none"). Bounded work: at most
+ * six words and {@link MAX_VARIANT_KEYS} forms per length.
+ */
+export function matchPlaceAt(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  opts: MatchOptions = {},
+): PlaceMatch | null {
+  const maxWords = Math.min(
+    6,
+    Math.max(gazetteer().maxKeyWords, maxCountryKeyWords()),
+    tokens.length - i,
+  );
+  const minWords = opts.minWords ?? 1;
+  for (let n = maxWords; n >= minWords; n--) {
+    for (const key of candidateKeys(tokens, i, n, opts)) {
+      const cc = countryByKey(key);
+      const cities = cc === undefined ? citiesByKey(key) : [];
+      if (cc === undefined && cities.length === 0) continue;
+      if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) continue;
+      if (cc !== undefined)
+        return { kind: cc ? "country" : "none", key: cc ?? key, country: cc, end: i + n };
+      return { kind: "city", key, country: cities[0]!.country, end: i + n };
+    }
+  }
+  if (minWords > 1) return null;
+  const cc = countryByCode(text.slice(tokens[i]!.start, tokens[i]!.end));
+  return cc ? { kind: "country", key: cc, country: cc, end: i + 1 } : null;
+}
+
+function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {
+  if (!opts.capitalised && !COMMON_WORDS.has(key)) return true;
+  return looksLikeName(text.slice(token.start, token.end));
+}
+
+// US state codes: "Paris, TX" is Paris, Texas (GeoNames admin1 codes of the US are these).
+const US_STATES = new Set(
+  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split(
+    " ",
+  ),
+);
+
+/** Hints that follow a city: countries named or coded, and a US state code. */
+interface Hints {
+  countries: string[];
+  usState: string | null;
+}
+
+/** Build a Place from a city key and the hints around it. */
+export function placeFromCity(key: string, hints: Hints, matched: string): Place | null {
+  const admin1 = hints.usState ? { country: "US", code: hints.usState } : undefined;
+  const city = resolveCity(key, hints.countries, admin1);
+  if (!city) return null;
+  return {
+    country: city.country,
+    city: city.name,
+    point: { lat: city.lat, lon: city.lon },
+    pointKind: "city",
+    matched,
+  };
+}
+
+/** Build a Place from a country code: the point is its capital or centroid. */
+export function placeFromCountry(cc: string, matched: string): Place {
+  const ref = countryReference(cc);
+  return {
+    country: cc,
+    city: null,
+    point: ref?.point ?? null,
+    pointKind: ref?.kind ?? null,
+    matched,
+  };
+}
+
+/**
+ * The city at token `i` with the country or state right after it ("Córdoba, Argentina",
+ * "Paris, TX"), as a Place whose `matched` spans from `from` (a character offset) to the last
+ * word used. Null when no city or country starts at `i`.
+ */
+export function placeAt(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  from: number,
+  opts: MatchOptions = {},
+): { place: Place; end: number } | null {
+  const m = matchPlaceAt(text, tokens, i, opts);
+  if (!m || m.kind === "none" || !m.country) return null;
+  const slice = (end: number) => text.slice(from, tokens[end - 1]!.end);
+  if (m.kind === "country") return { place: placeFromCountry(m.country, slice(m.end)), end: m.end };
+  const next =
+    m.end < tokens.length ? matchPlaceAt(text, tokens, m.end, { capitalised: true }) : null;
+  const nextWord = tokens[m.end] ? text.slice(tokens[m.end]!.start, tokens[m.end]!.end) : "";
+  const hints: Hints = {
+    countries: next?.kind === "country" && next.country ? [next.country] : [],
+    usState: US_STATES.has(nextWord) ? nextWord : null,
+  };
+  const end = next?.kind === "country" ? next.end : hints.usState ? m.end + 1 : m.end;
+  const place = placeFromCity(m.key, hints, slice(end));
+  return place ? { place, end } : null;
+}
+
+/** Longer than any real profile location or country answer: not read as one. */
+const MAX_LOCATION_LENGTH = 200;
+
+/**
+ * A place from free text meant to name one: a profile location, a web-form country field, an
+ * answer to "where do you write from?". "Zürich", "São Paulo, Brasil", "Melbourne 🇦🇺",
+ * "Paris, TX", "DE", "🇧🇷". Null when nothing in it is a place ("Earth", "she/her"), or when it
+ * is longer than 200 characters. When a flag and a city disagree, the city in the flag's
+ * country wins if there is one, else the city.
+ */
+export function parseLocationText(s: string): Place | null {
+  if (typeof s !== "string" || s.length > MAX_LOCATION_LENGTH) return null;
+  const flags = flagCountries(s);
+  const tokens = tokenize(s, 32);
+  let city: { key: string; start: number; hintStart: number; end: number } | null = null;
+  const named: { cc: string; start: number; end: number }[] = [];
+  let usState: string | null = null;
+  for (let i = 0; i < tokens.length;) {
+    const word = s.slice(tokens[i]!.start, tokens[i]!.end);
+    const m = matchPlaceAt(s, tokens, i);
+    if (m?.kind === "city" && !city) {
+      city = { key: m.key, start: tokens[i]!.start, hintStart: m.end, end: tokens[m.end - 1]!.end };
+    } else if (m?.kind === "country" && m.country) {
+      named.push({ cc: m.country, start: tokens[i]!.start, end: tokens[m.end - 1]!.end });
+    }
+    if (city && i >= city.hintStart && US_STATES.has(word)) usState ??= word;
+    i = m ? m.end : i + 1;
+  }
+  const trimmed = s.trim();
+  if (city) {
+    const countries = [...named.map((n) => n.cc), ...flags];
+    const place = placeFromCity(city.key, { countries, usState }, trimmed);
+    if (place) return place;
+  }
+  const cc = named[0]?.cc ?? flags[0];
+  return cc ? placeFromCountry(cc, trimmed) : null;
+}
