@@ -142,6 +142,7 @@ export class TelegramAdapter implements ChannelAdapter {
       await this.identify();
       // A webhook left set would make getUpdates answer 409; pending updates are kept.
       await this.telegram.deleteWebhook({ drop_pending_updates: false });
+      this.markRunning();
       return true;
     });
     await this.keepTrying("poll", async () => {

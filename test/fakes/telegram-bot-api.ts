@@ -101,6 +101,11 @@ export class FakeTelegramBotApi {
     this.failures.set(method, list);
   }
 
+  /** Forgets failures set with failNext that have not been used yet. */
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
   /** Answers the next sendMessage with 429 and `retry_after`. */
   rateLimitNextSend(retryAfterSeconds: number): void {
     this.failNext("sendMessage", {
