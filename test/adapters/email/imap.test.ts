@@ -5,7 +5,15 @@ import type { AdapterContext } from "../../../adapters/types.js";
 import { MemoryCursorStore } from "../../../src/state/cursor-store.js";
 import { dovecotAvailable, startDovecot, type DovecotServer } from "../../support/dovecot.js";
 import { RecordingCursorStore, RecordingIntake } from "../../support/recording-intake.js";
-import { appender, emailConfig, FAST, FakeSmtp, newAdapter, readerMail } from "./rig.js";
+import {
+  appender,
+  CuttableProxy,
+  emailConfig,
+  FAST,
+  FakeSmtp,
+  newAdapter,
+  readerMail,
+} from "./rig.js";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "silent" });
 
@@ -136,6 +144,40 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): 
       (await cursors.get(`email:${dovecot.user}@127.0.0.1:${dovecot.port}/Contact`))!,
     );
     expect(cursor).toEqual({ uidValidity: String(after && after.uidValidity), lastUid: 5 });
+  });
+
+  it("reconnects after the connection drops and takes in what arrived meanwhile", async () => {
+    const proxy = new CuttableProxy(dovecot.port);
+    await proxy.start();
+    const imap = await appender(dovecot);
+    const intake = new RecordingIntake();
+    const adapter = newAdapter(emailConfig(dovecot, smtp.port, { imapPort: proxy.port }));
+    await adapter.start(ctxFor(intake));
+    try {
+      const first = readerMail("vor dem Abbruch");
+      await imap.append("INBOX", first.raw);
+      await intake.waitForIds([first.id]);
+      let drops = 0;
+      const during: string[] = [];
+      for (let round = 0; round < 3; round++) {
+        drops += proxy.cutAll();
+        const m = readerMail(`während Abbruch ${round}`);
+        await imap.append("INBOX", m.raw);
+        during.push(m.id);
+        await intake.waitForIds([m.id]);
+      }
+      await waitFor("running again", () => adapter.health().state === "running");
+      expect(drops).toBeGreaterThanOrEqual(3);
+      expect(intake.acceptedIds()).toEqual([first.id, ...during]);
+      console.log(
+        `[email reconnect] ${drops} connections cut, ${intake.accepted.length} messages, ` +
+          `${intake.submitCalls} submit calls`,
+      );
+    } finally {
+      await adapter.stop();
+      await imap.logout();
+      await proxy.stop();
+    }
   });
 
   it("a wrong password is reported in health() and retried; stop() is prompt", async () => {

@@ -27,12 +27,19 @@ await adapter.start({
   cursors: new RedisCursorStore(redis, cfg.prefix),
   logger: pino({ level: "silent" }),
 });
+// A graceful stop must leave nothing open: the process then ends by itself. If something still
+// holds it after 3 s, exit with 3 so the test sees the leak.
 process.on("SIGTERM", () => {
   void (async () => {
     await adapter.stop();
     await intake.close();
     redis.disconnect();
-    process.exit(0);
+    setTimeout(() => {
+      process.stderr.write(
+        `outage-child: still alive after stop: ${process.getActiveResourcesInfo().join(",")}\n`,
+      );
+      process.exit(3);
+    }, 3_000).unref();
   })();
 });
 process.stdout.write("ready\n");

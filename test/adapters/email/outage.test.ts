@@ -108,6 +108,10 @@ function exited(child: ChildProcess): Promise<void> {
         expect(duplicates).toBe(0);
         expect(strays).toBe(0);
         expect(jobIds).toHaveLength(TOTAL);
+        // A graceful stop must leave nothing open: the process then ends by itself (exit 0).
+        b.kill("SIGTERM");
+        await exited(b);
+        expect(b.exitCode, "adapter process left handles open after stop()").toBe(0);
       } finally {
         for (const c of [a, b])
           if (c && c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");

@@ -87,12 +87,15 @@ export class FakeSmtp {
 /** A TCP relay in front of Dovecot whose connections a test can cut, as a network drop would. */
 export class CuttableProxy {
   private readonly sockets = new Set<Socket>();
+  private readonly clients = new Set<Socket>();
   private readonly server: Server;
   port = 0;
 
   constructor(targetPort: number) {
     this.server = createServer((down) => {
       const up = connect({ host: "127.0.0.1", port: targetPort });
+      this.clients.add(down);
+      down.on("close", () => this.clients.delete(down));
       for (const s of [down, up]) {
         this.sockets.add(s);
         s.on("close", () => this.sockets.delete(s));
@@ -112,7 +115,7 @@ export class CuttableProxy {
 
   /** Drops every open connection (the server keeps listening). Returns how many were cut. */
   cutAll(): number {
-    const n = this.sockets.size;
+    const n = this.clients.size;
     for (const s of this.sockets) s.destroy();
     return n;
   }
