@@ -3,6 +3,7 @@
 // and the Redis cursor store, exactly as the service wires them.
 import { Buffer } from "node:buffer";
 import process from "node:process";
+import { setTimeout } from "node:timers";
 import { pino } from "pino";
 import { Redis } from "ioredis";
 
