@@ -50,7 +50,10 @@ export class DiscordAdapter implements ChannelAdapter {
   private readonly rest: REST;
   private client: Client | null = null;
   private inbox: DiscordInbox | null = null;
+  /** Aborted first on stop(): ends (re)connecting. */
   private abort: AbortController | null = null;
+  /** Aborted once in-flight messages had their chance to finish: ends intake/cursor retries. */
+  private drain: AbortController | null = null;
   private log: Logger | null = null;
   private state: AdapterHealth["state"] = "stopped";
   private detail: string | undefined;
@@ -73,13 +76,15 @@ export class DiscordAdapter implements ChannelAdapter {
   async start(ctx: AdapterContext): Promise<void> {
     if (this.abort) throw new AdapterError("discord", "CONFIG_INVALID", "start() called twice");
     const abort = new AbortController();
+    const drain = new AbortController();
     this.abort = abort;
+    this.drain = drain;
     this.log = ctx.logger.child({ adapter: "discord" });
     this.inbox = new DiscordInbox({
       ctx,
       rest: this.rest,
       log: this.log,
-      signal: abort.signal,
+      signal: drain.signal,
       retryMinMs: this.opts.retryMinMs ?? 500,
       retryMaxMs: this.opts.retryMaxMs ?? 30_000,
       onTaken: () => {
@@ -94,19 +99,25 @@ export class DiscordAdapter implements ChannelAdapter {
 
   async stop(): Promise<void> {
     const abort = this.abort;
-    if (!abort) return;
-    abort.abort();
+    const drain = this.drain;
+    if (!abort || !drain) return;
+    abort.abort(); // no more (re)connecting
     this.state = "stopped";
     this.detail = undefined;
     const client = this.client;
     this.client = null;
+    this.inbox?.close();
     await client?.destroy();
+    // Let the message in hand reach the intake and its cursor, within a bound, then cut retries.
+    await Promise.race([this.inbox?.idle(), sleep(2_000, undefined, { ref: false })]);
+    drain.abort();
     await Promise.race([
       Promise.all([this.inbox?.idle(), this.reconnecting]),
-      sleep(2_000, undefined, { ref: false }),
+      sleep(1_000, undefined, { ref: false }),
     ]);
     this.inbox = null;
     this.abort = null;
+    this.drain = null;
   }
 
   health(): AdapterHealth {

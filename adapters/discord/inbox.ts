@@ -48,6 +48,7 @@ export class DiscordInbox {
   private readonly known = new Set<string>();
   private readonly cursors = new Map<string, bigint>();
   private readonly chains = new Map<string, Promise<void>>();
+  private closing = false;
   /** Counts for tests and health: live events skipped because the catch-up already took them. */
   readonly stats = { submitted: 0, quarantined: 0, skipped: 0, alreadyTaken: 0 };
 
@@ -100,6 +101,14 @@ export class DiscordInbox {
     this.enqueue(c, () => this.take(raw, c));
   }
 
+  /**
+   * Stops taking new messages; the one in hand still finishes (submit, then cursor) so a clean
+   * stop does not replay it. The signal aborts whatever is still retrying after that.
+   */
+  close(): void {
+    this.closing = true;
+  }
+
   /** Resolves when every queued task has settled (used by stop). */
   async idle(): Promise<void> {
     await Promise.all([...this.chains.values()]);
@@ -108,7 +117,10 @@ export class DiscordInbox {
   private enqueue(channelId: string, task: () => Promise<void>): void {
     const prev = this.chains.get(channelId) ?? Promise.resolve();
     const next = prev.then(task).catch((err: unknown) => {
-      if (!this.o.signal.aborted) this.o.log.error({ err, channelId }, "discord inbox task failed");
+      // Code only: a discord.js error carries the request body, which may hold message text.
+      if (!this.o.signal.aborted) {
+        this.o.log.error({ code: errorCode(err), channelId }, "discord inbox task failed");
+      }
     });
     this.chains.set(channelId, next);
   }
@@ -116,7 +128,7 @@ export class DiscordInbox {
   private async catchUp(channelId: string): Promise<void> {
     let fetched = 0;
     for (;;) {
-      if (this.o.signal.aborted) return;
+      if (this.closing) return;
       const after = (await this.cursor(channelId)) ?? 0n;
       let page: unknown;
       try {
@@ -160,6 +172,7 @@ export class DiscordInbox {
       );
       return;
     }
+    if (this.closing) return; // left for the catch-up of the next session
     const id = BigInt(env.data.id);
     const current = await this.cursor(channelId);
     if (current !== null && id <= current) {
@@ -168,7 +181,6 @@ export class DiscordInbox {
     }
     if (env.data.guild_id === undefined && !this.known.has(channelId))
       await this.remember(channelId, id);
-    if (this.o.signal.aborted) return;
 
     const type = env.data.type ?? 0;
     if (
@@ -237,7 +249,6 @@ export class DiscordInbox {
   }
 
   private async advance(channelId: string, id: bigint): Promise<void> {
-    if (this.o.signal.aborted) return;
     await this.persist("advance cursor", () =>
       this.o.ctx.cursors.set(lastKey(channelId), id.toString()),
     );

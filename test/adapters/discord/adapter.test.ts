@@ -121,6 +121,29 @@ describe("Discord adapter against the fake gateway", () => {
     expect(intake.calls.map((m) => m.id)).toEqual([before, ...missed]);
   });
 
+  it("catches up more than one page (100) of missed messages, in order, after a restart", async () => {
+    const contact = rig.fake.guildChannel();
+    const first = await started({ contactChannelId: contact });
+    const hello = await rig.injectInbound("hello");
+    await intake.waitForIds([hello]);
+    await first.stop();
+    const missedDm = Array.from({ length: 230 }, (_, i) =>
+      rig.fake.post(rig.dm, reader, `dm ${i}`),
+    );
+    const missedContact = [rig.fake.post(contact, reader, "in the contact channel")];
+    await started({ contactChannelId: contact });
+    const expected = [
+      ...missedDm.map((m) => `discord:${rig.dm}:${m.id}`),
+      ...missedContact.map((m) => `discord:${contact}:${m.id}`),
+    ];
+    await intake.waitForIds(expected);
+    const dmCalls = intake.calls.filter((m) => m.replyTo === `discord:${rig.dm}`).map((m) => m.id);
+    expect(dmCalls).toEqual([hello, ...expected.slice(0, 230)]);
+    expect(intake.calls).toHaveLength(232);
+    const pages = rig.fake.requests.filter((r) => r.path.endsWith(`/channels/${rig.dm}/messages`));
+    expect(pages.length).toBe(3);
+  });
+
   it("resends idempotently: the same idempotency key posts once (nonce + enforce_nonce)", async () => {
     const adapter = await started();
     const out = {
