@@ -1,34 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
-import { z } from "zod";
-import { AdapterError, InvalidPayloadError, RateLimitError } from "../../src/errors.js";
-import { decodeId } from "../../src/message/ids.js";
+import { AdapterError, InvalidPayloadError } from "../../src/errors.js";
 import type { AdapterContext, AdapterHealth, ChannelAdapter, OutboundText } from "../types.js";
 import { createTwitterClient, httpStatus, rateLimitWaitMs, type TwitterClient } from "./client.js";
 import type { TwitterConfig } from "./config.js";
 import { normalizeTwitter, payloadAuthorId } from "./normalize.js";
 import { fetchDmEvents, fetchMentions, type StreamItem, type StreamName } from "./poller.js";
+import { sendText } from "./send.js";
 
-/** X's limits on one outbound text: a DM holds 10,000 characters, a reply tweet 280. */
-const DM_MAX_CHARS = 10_000;
-const TWEET_MAX_CHARS = 280;
-const SEND_ATTEMPTS = 3;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 5 * 60_000;
-
-/**
- * X answers a DM post with `{"data": {"dm_event_id", "dm_conversation_id"}}`; twitter-api-v2 1.29
- * types it without the `data` wrapper and returns the body as is, so both shapes are read.
- */
-const DmPostResultSchema = z.union([
-  z.object({ data: z.object({ dm_event_id: z.string() }) }).transform((r) => r.data.dm_event_id),
-  z.object({ dm_event_id: z.string() }).transform((r) => r.dm_event_id),
-]);
-
-function dmEventId(res: unknown): string {
-  const parsed = DmPostResultSchema.safeParse(res);
-  return parsed.success ? parsed.data : "unknown";
-}
 
 /** Cursor-store key of a stream's high-water mark (the newest id taken in). */
 export function cursorKey(stream: StreamName): string {
@@ -37,8 +18,9 @@ export function cursorKey(stream: StreamName): string {
 
 /**
  * Twitter/X: polls DM events and mentions, pages down to each stream's high-water mark, submits
- * oldest-first and advances the mark only after the intake resolved. A 429 is waited out until
- * `x-rate-limit-reset` and shown in health; any other failure retries with exponential backoff.
+ * oldest-first and advances the mark only after the intake resolved. A 429 pauses only the stream
+ * it hit, until `x-rate-limit-reset`, and shows in health; any other failure retries the round
+ * with exponential backoff.
  */
 export class TwitterAdapter implements ChannelAdapter {
   readonly channel = "twitter" as const;
@@ -50,6 +32,8 @@ export class TwitterAdapter implements ChannelAdapter {
   private loop: Promise<void> | undefined;
   private sendChain: Promise<unknown> = Promise.resolve();
   private state: AdapterHealth = { state: "stopped" };
+  /** Per stream, when its rate-limit window resets (epoch ms). */
+  private readonly blockedUntil = new Map<StreamName, number>();
 
   constructor(private readonly config: TwitterConfig) {
     this.userId = config.userId;
@@ -101,14 +85,14 @@ export class TwitterAdapter implements ChannelAdapter {
       try {
         await this.pollOnce(signal);
         failures = 0;
-        this.setHealth("running");
+        delay = this.afterRound(delay);
       } catch (err) {
         const wait = rateLimitWaitMs(err);
         if (wait !== undefined) {
-          const until = new Date(Date.now() + wait).toISOString();
-          this.log?.warn({ waitMs: wait, until }, "twitter: rate limited (429), waiting for reset");
-          this.setHealth("retrying", `rate limited (429) until ${until}`);
+          // Only /users/me gets here: the streams handle their own 429s.
           delay = wait;
+          this.setHealth("retrying", `rate limited (429) on users/me until ${isoIn(wait)}`);
+          this.log?.warn({ waitMs: wait }, "twitter: rate limited (429), waiting for reset");
         } else {
           failures += 1;
           delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (failures - 1));
@@ -126,7 +110,25 @@ export class TwitterAdapter implements ChannelAdapter {
     }
   }
 
-  /** One round: who am I, then each stream. Throws to let run() choose the wait. */
+  /** Health after a round, and how long to sleep: no longer than until a paused stream may resume. */
+  private afterRound(pollIntervalMs: number): number {
+    const now = Date.now();
+    const paused = [...this.blockedUntil].filter(([, until]) => until > now);
+    if (paused.length === 0) {
+      this.setHealth("running");
+      return pollIntervalMs;
+    }
+    const detail = paused
+      .map(
+        ([stream, until]) =>
+          `rate limited (429) on ${stream} until ${new Date(until).toISOString()}`,
+      )
+      .join("; ");
+    this.setHealth("retrying", detail);
+    return Math.min(pollIntervalMs, ...paused.map(([, until]) => until - now));
+  }
+
+  /** One round: who am I, then each stream not paused by a 429. Other errors propagate. */
   private async pollOnce(signal: AbortSignal): Promise<void> {
     const client = this.client;
     if (!client) return;
@@ -136,13 +138,27 @@ export class TwitterAdapter implements ChannelAdapter {
       this.log?.info({ userId: this.userId }, "twitter: authenticated");
     }
     const userId = this.userId;
-    const dms = await this.highWater("dm_events");
-    const dmBatch = await fetchDmEvents(client.v2, dms, this.config.pageSize);
-    await this.takeIn("dm_events", dmBatch, signal);
-    if (!this.config.mentions || signal.aborted) return;
-    const mentions = await this.highWater("mentions");
-    const mentionBatch = await fetchMentions(client.v2, userId, mentions, this.config.pageSize);
-    await this.takeIn("mentions", mentionBatch, signal);
+    const streams: StreamName[] = this.config.mentions ? ["dm_events", "mentions"] : ["dm_events"];
+    for (const stream of streams) {
+      if (signal.aborted) return;
+      if ((this.blockedUntil.get(stream) ?? 0) > Date.now()) continue;
+      const highWater = await this.highWater(stream);
+      let batch;
+      try {
+        batch =
+          stream === "dm_events"
+            ? await fetchDmEvents(client.v2, highWater, this.config.pageSize)
+            : await fetchMentions(client.v2, userId, highWater, this.config.pageSize);
+      } catch (err) {
+        const wait = rateLimitWaitMs(err);
+        if (wait === undefined) throw err;
+        this.blockedUntil.set(stream, Date.now() + wait);
+        this.log?.warn({ stream, waitMs: wait }, "twitter: rate limited (429), stream paused");
+        continue;
+      }
+      this.blockedUntil.delete(stream);
+      await this.takeIn(stream, batch, highWater, signal);
+    }
   }
 
   private highWater(stream: StreamName): Promise<string | null> {
@@ -154,15 +170,20 @@ export class TwitterAdapter implements ChannelAdapter {
   private async takeIn(
     stream: StreamName,
     batch: { items: StreamItem[]; truncated: boolean },
+    highWater: string | null,
     signal: AbortSignal,
   ): Promise<void> {
     const ctx = this.ctx;
     if (!ctx) return;
+    const newest = batch.items[batch.items.length - 1];
+    if (highWater === null && this.config.startFrom === "now") {
+      // First start told not to route history: only mark where "now" is.
+      if (newest) await ctx.cursors.set(cursorKey(stream), newest.id);
+      this.log?.info({ stream, skipped: batch.items.length }, "twitter: history skipped");
+      return;
+    }
     if (batch.truncated) {
-      this.log?.warn(
-        { stream },
-        "twitter: backlog deeper than the page limit; oldest part skipped",
-      );
+      this.log?.error({ stream }, "twitter: backlog beyond the page limit; older items not read");
     }
     for (const item of batch.items) {
       if (signal.aborted) return;
@@ -181,10 +202,7 @@ export class TwitterAdapter implements ChannelAdapter {
         }
         if (message) {
           const result = await ctx.intake.submit(message);
-          this.log?.info(
-            { id: message.id, duplicate: result.duplicate },
-            "twitter: message taken in",
-          );
+          this.log?.info({ id: message.id, duplicate: result.duplicate }, "twitter: taken in");
           this.state.lastInboundAt = new Date().toISOString();
         }
       }
@@ -193,67 +211,24 @@ export class TwitterAdapter implements ChannelAdapter {
   }
 
   /**
-   * Sends one text: `twitter:dm:<conversation>` and `twitter:user:<id>` as a DM, `twitter:tweet:<id>`
-   * as a reply tweet. Sends are serialised so they arrive in order. A 429 is waited out up to
-   * `sendMaxWaitMs` (then `RateLimitError`). X has no idempotency key for DMs, so a resend after
-   * a lost response may duplicate; that is the platform's limit.
+   * Sends one text (see `sendText`): a DM into the conversation, a DM to a user, or a reply tweet.
+   * Sends are serialised so they arrive in order. X has no idempotency key for DMs, so a resend
+   * after a lost response may duplicate; that is the platform's limit.
    */
   send(message: OutboundText): Promise<{ platformMessageId: string }> {
-    const result = this.sendChain.then(() => this.sendNow(message));
+    const client = this.client;
+    if (!client) {
+      return Promise.reject(
+        new AdapterError("twitter", "ADAPTER_NETWORK", "send() before start()"),
+      );
+    }
+    const opts = { maxWaitMs: this.config.sendMaxWaitMs, signal: this.abort.signal, log: this.log };
+    const result = this.sendChain.then(() => sendText(client.v2, message, opts));
     this.sendChain = result.catch(() => undefined);
     return result;
   }
+}
 
-  private async sendNow(message: OutboundText): Promise<{ platformMessageId: string }> {
-    const client = this.client;
-    if (!client) throw new AdapterError("twitter", "ADAPTER_NETWORK", "send() before start()");
-    let target;
-    try {
-      target = decodeId(message.to);
-    } catch {
-      throw new InvalidPayloadError("twitter: send target is not a platform id");
-    }
-    const [kind = "", id = ""] = target.rest.split(/:(.*)/s);
-    if (target.channel !== "twitter" || !["dm", "user", "tweet"].includes(kind) || !id) {
-      throw new InvalidPayloadError(`twitter: cannot send to a "${target.channel}" target`);
-    }
-    const max = kind === "tweet" ? TWEET_MAX_CHARS : DM_MAX_CHARS;
-    if ([...message.text].length > max) {
-      throw new InvalidPayloadError(
-        `twitter: text longer than ${max} characters`,
-        "MESSAGE_TOO_LARGE",
-      );
-    }
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        if (kind === "tweet") {
-          const res = await client.v2.reply(message.text, id);
-          return { platformMessageId: `twitter:tweet:${res.data.id}` };
-        }
-        const res: unknown =
-          kind === "dm"
-            ? await client.v2.sendDmInConversation(id, { text: message.text })
-            : await client.v2.sendDmToParticipant(id, { text: message.text });
-        return { platformMessageId: `twitter:dm:${dmEventId(res)}` };
-      } catch (err) {
-        const wait = rateLimitWaitMs(err);
-        if (wait !== undefined) {
-          if (wait > this.config.sendMaxWaitMs || attempt >= SEND_ATTEMPTS) {
-            throw new RateLimitError("twitter: send rate limited", wait, { cause: err });
-          }
-          this.log?.warn({ waitMs: wait, attempt }, "twitter: send rate limited (429), waiting");
-          await sleep(wait);
-          continue;
-        }
-        const status = httpStatus(err);
-        const retryable = status === undefined || status >= 500;
-        throw new AdapterError(
-          "twitter",
-          status === 401 ? "ADAPTER_AUTH" : retryable ? "ADAPTER_NETWORK" : "DELIVERY_PERMANENT",
-          `send failed (${status ? `HTTP ${status}` : "network"})`,
-          { retryable, cause: err },
-        );
-      }
-    }
-  }
+function isoIn(ms: number): string {
+  return new Date(Date.now() + ms).toISOString();
 }

@@ -38,6 +38,8 @@ export const TwitterEnvSchema = z
     TWITTER_SEND_MAX_WAIT_MS: optionalInt(0, 3_600_000).default(60_000),
     /** A call that receives nothing for this long fails and is retried. */
     TWITTER_REQUEST_TIMEOUT_MS: optionalInt(100, 600_000).default(30_000),
+    /** With no stored cursor: `history` takes in what X still lists (DMs: 30 days), `now` starts from here. */
+    TWITTER_START_FROM: z.enum(["history", "now"]).default("history"),
     /** `false` to read DMs only. */
     TWITTER_MENTIONS: z.enum(["true", "false"]).default("true"),
     /** Page size for both timelines (X allows 5..100 for mentions, 1..100 for DM events). */
@@ -82,6 +84,7 @@ export interface TwitterConfig {
   pollIntervalMs: number;
   sendMaxWaitMs: number;
   requestTimeoutMs: number;
+  startFrom: "history" | "now";
   mentions: boolean;
   pageSize: number;
 }
@@ -117,6 +120,7 @@ export function loadTwitterConfig(env: NodeJS.ProcessEnv): TwitterConfig | null 
     pollIntervalMs: e.TWITTER_POLL_INTERVAL_MS,
     sendMaxWaitMs: e.TWITTER_SEND_MAX_WAIT_MS,
     requestTimeoutMs: e.TWITTER_REQUEST_TIMEOUT_MS,
+    startFrom: e.TWITTER_START_FROM,
     mentions: e.TWITTER_MENTIONS === "true",
     pageSize: e.TWITTER_PAGE_SIZE,
   };

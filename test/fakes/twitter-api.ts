@@ -56,7 +56,7 @@ export class FakeTwitterApi {
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
   private rateLimitSends = 0;
-  private rateLimitReads = 0;
+  private readonly rateLimitReads = new Map<"dm_events" | "mentions", number>();
   private rateLimitSeconds = 1;
   /** When true every request is answered 401, as with revoked credentials. */
   authFails = false;
@@ -145,9 +145,9 @@ export class FakeTwitterApi {
     this.rateLimitSeconds = seconds;
   }
 
-  /** Answers the next `n` timeline reads with 429 and `x-rate-limit-reset` `seconds` ahead. */
-  rateLimitNextReads(n = 1, seconds = 1): void {
-    this.rateLimitReads += n;
+  /** Answers the next `n` reads of a timeline with 429 and `x-rate-limit-reset` `seconds` ahead. */
+  rateLimitNextReads(n = 1, seconds = 1, timeline: "dm_events" | "mentions" = "dm_events"): void {
+    this.rateLimitReads.set(timeline, (this.rateLimitReads.get(timeline) ?? 0) + n);
     this.rateLimitSeconds = seconds;
   }
 
@@ -204,8 +204,10 @@ export class FakeTwitterApi {
     const q = url.searchParams;
     if (method === "GET" && path === "/2/users/me") return this.reply(res, 200, { data: this.bot });
     if (method === "GET" && (path === "/2/dm_events" || /^\/2\/users\/\d+\/mentions$/.test(path))) {
-      if (this.rateLimitReads > 0) {
-        this.rateLimitReads -= 1;
+      const timeline = path === "/2/dm_events" ? "dm_events" : "mentions";
+      const limited = this.rateLimitReads.get(timeline) ?? 0;
+      if (limited > 0) {
+        this.rateLimitReads.set(timeline, limited - 1);
         return this.problem(res, 429, "Too Many Requests");
       }
       if (path === "/2/dm_events") {

@@ -90,7 +90,7 @@ describe("TwitterAdapter polling", () => {
     await adapter.start(ctx);
     const a = adapter;
     await eventually(
-      () => /rate limited \(429\) until/.test(a.health().detail ?? ""),
+      () => /rate limited \(429\) on dm_events until/.test(a.health().detail ?? ""),
       "health to show the 429",
     );
     expect(a.health().state).toBe("retrying");
@@ -98,6 +98,41 @@ describe("TwitterAdapter polling", () => {
     await intake.waitForIds([`twitter:dm:${id}`]);
     await eventually(() => a.health().state === "running", "health back to running");
     expect(a.health().lastInboundAt).toBeDefined();
+  });
+
+  it("a 429 on mentions pauses only mentions: DMs keep flowing", async () => {
+    const f = await startFake();
+    const { intake, ctx } = recordingContext();
+    f.rateLimitNextReads(1, 2, "mentions");
+    const mention = f.injectMention(reader(9), "a mention");
+    const dm = f.injectDm(reader(10), "a DM");
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(ctx);
+    const a = adapter;
+    await intake.waitForIds([`twitter:dm:${dm}`]);
+    expect(intake.acceptedIds()).not.toContain(`twitter:tweet:${mention}`);
+    await eventually(
+      () => /on mentions until/.test(a.health().detail ?? ""),
+      "health to name mentions",
+    );
+    expect(a.health().detail).not.toMatch(/dm_events/);
+    await intake.waitForIds([`twitter:tweet:${mention}`]);
+  });
+
+  it("with TWITTER_START_FROM=now, a first start skips history and takes in what comes after", async () => {
+    const f = await startFake();
+    const { intake, ctx } = recordingContext();
+    for (const i of [1, 2, 3]) f.injectDm(reader(11), `history ${i}`);
+    f.injectMention(reader(12), "old mention");
+    adapter = adapterFor(f.baseUrl, { TWITTER_START_FROM: "now" });
+    await adapter.start(ctx);
+    await intake.waitUntil(
+      () => intake.events.filter((e) => e.kind === "cursor").length >= 2,
+      "both cursors set",
+    );
+    const fresh = f.injectDm(reader(11), "new");
+    await intake.waitForIds([`twitter:dm:${fresh}`]);
+    expect(intake.acceptedIds()).toEqual([`twitter:dm:${fresh}`]);
   });
 
   it("steps over the bot's own DMs and never routes them", async () => {
@@ -232,6 +267,21 @@ describe("TwitterAdapter send", () => {
     expect(err).toBeInstanceOf(RateLimitError);
     expect((err as RateLimitError).retryAfterMs).toBeGreaterThan(25_000);
     expect(f.sentTexts()).toEqual([]);
+  });
+
+  it("stop() ends a pending 429 wait at once", async () => {
+    const f = await startFake();
+    adapter = adapterFor(f.baseUrl, { TWITTER_SEND_MAX_WAIT_MS: "60000" });
+    await adapter.start(recordingContext().ctx);
+    f.rateLimitNextSends(1, 30);
+    const pending = adapter
+      .send({ to: "twitter:dm:1-2", text: "hi", idempotencyKey: "k" })
+      .catch((e: unknown) => e);
+    await eventually(() => f.requests.some((r) => r.method === "POST"), "the send attempt");
+    const started = Date.now();
+    await adapter.stop();
+    expect(await pending).toBeInstanceOf(RateLimitError);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("rejects bad targets and over-long texts before calling X", async () => {

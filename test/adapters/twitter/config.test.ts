@@ -28,6 +28,7 @@ describe("Twitter config", () => {
       pollIntervalMs: 65_000,
       sendMaxWaitMs: 60_000,
       requestTimeoutMs: 30_000,
+      startFrom: "history",
       mentions: true,
       pageSize: 100,
     });
