@@ -43,7 +43,7 @@ export interface MatchOptions {
 
 /** Words so common that, in lower case, they are not read as a place of the same name. */
 const COMMON_WORDS = new Set(
-  "she her his him they them you your our the and for with from this that here there home everywhere nowhere anywhere earth world internet online love life mobile reading bath nice split police bar van man moon sun star".split(
+  "she her his him they them you your our the and for with from this that here there home everywhere nowhere anywhere earth world internet online love life mobile reading bath nice split police bar van man moon sun star north south east west city town village country centre center capital paz pace peace paix frieden campo".split(
     " ",
   ),
 );

@@ -1,7 +1,8 @@
 /**
  * Locative phrases by which readers say where they live or come from, in the eleven languages,
  * and the case endings that Russian, Polish and German put on the place after them.
- * Words are written naturally (they are folded when loaded); "a|b" means either word.
+ * Words are written naturally (they are folded when loaded); "a|b" means either word (one
+ * word only: "I am|we are" would read "I am are" and "I we are").
  */
 
 /** Phrases of one language. */
@@ -25,7 +26,8 @@ export const PHRASES: readonly PhraseSpec[] = [
       "we live in",
       "we are based in",
       "I'm|Im|we're from",
-      "I am|we are from",
+      "I am from",
+      "we are from",
       "I'm originally from",
       "I am originally from",
       "I come from",

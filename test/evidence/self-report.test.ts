@@ -12,6 +12,8 @@ const SELF_REPORTS: Record<string, Row[]> = {
     ["I am based in Melbourne.", "AU", "Melbourne", "I am based in Melbourne"],
     ["Here in Toronto we organise too.", "CA", "Toronto", "Here in Toronto"],
     ["I'm from Córdoba, Argentina.", "AR", "Córdoba", "I'm from Córdoba, Argentina"],
+    ["I am from Italy but I live in Berlin.", "IT", null, "I am from Italy"],
+    ["We are from Brazil.", "BR", null, "We are from Brazil"],
   ],
   it: [
     ["Ciao, abito a Roma da due anni.", "IT", "Rome", "abito a Roma"],
@@ -101,6 +103,13 @@ const BARE_MENTIONS = [
   "Nie mieszkam w Warszawie.",
   "Я не живу в Москве.",
   "I live in nice weather",
+  "I'm based in the north.",
+  "Vivo en paz.",
+  "Je suis de retour.",
+  "Ik kom uit een arbeidersgezin.",
+  "Jag kommer från en liten stad.",
+  "Я из тех, кто верит.",
+  "من از شما ممنونم",
 ];
 
 describe("findSelfReport", () => {
