@@ -24,6 +24,7 @@ const fa: Texts = {
   "err.messageTooLong": "پیام شما بیش از حد طولانی است: لطفاً حداکثر {max} نویسه.",
   "err.nameTooLong": "نام بیش از حد طولانی است: لطفاً حداکثر {max} نویسه.",
   "err.emailInvalid": "این نشانی ایمیل درست به نظر نمی‌رسد. لطفاً آن را بررسی کنید.",
+  "err.invalidChars": "این فیلد نویسه\u200cهایی دارد که نمی\u200cتوانیم بپذیریم. لطفاً آن\u200cها را حذف کنید.",
   "err.countryInvalid": "لطفاً کشوری را از فهرست انتخاب کنید.",
   "err.tooLarge": "آنچه فرستادید بیش از حد بزرگ است. لطفاً پیام خود را کوتاه‌تر کنید.",
   "err.rateLimited":
@@ -61,6 +62,7 @@ const pl: Texts = {
   "err.messageTooLong": "Wiadomość jest za długa: prosimy o maksymalnie {max} znaków.",
   "err.nameTooLong": "Imię jest za długie: prosimy o maksymalnie {max} znaków.",
   "err.emailInvalid": "Ten adres e-mail wygląda na niepoprawny. Prosimy go sprawdzić.",
+  "err.invalidChars": "To pole zawiera znaki, których nie możemy przyjąć. Prosimy je usunąć.",
   "err.countryInvalid": "Prosimy wybrać kraj z listy.",
   "err.tooLarge": "Przesłana treść jest za duża. Prosimy skrócić wiadomość.",
   "err.rateLimited":
@@ -98,6 +100,7 @@ const ru: Texts = {
   "err.messageTooLong": "Сообщение слишком длинное: пожалуйста, не более {max} символов.",
   "err.nameTooLong": "Имя слишком длинное: пожалуйста, не более {max} символов.",
   "err.emailInvalid": "Этот адрес электронной почты выглядит неверным. Пожалуйста, проверьте его.",
+  "err.invalidChars": "В этом поле есть символы, которые мы не можем принять. Пожалуйста, удалите их.",
   "err.countryInvalid": "Пожалуйста, выберите страну из списка.",
   "err.tooLarge": "Отправленные данные слишком велики. Пожалуйста, сократите сообщение.",
   "err.rateLimited":
@@ -135,6 +138,7 @@ const nl: Texts = {
   "err.messageTooLong": "Je bericht is te lang: maximaal {max} tekens alsjeblieft.",
   "err.nameTooLong": "De naam is te lang: maximaal {max} tekens alsjeblieft.",
   "err.emailInvalid": "Dit e-mailadres lijkt niet te kloppen. Controleer het alsjeblieft.",
+  "err.invalidChars": "Dit veld bevat tekens die we niet kunnen aannemen. Verwijder ze alsjeblieft.",
   "err.countryInvalid": "Kies alsjeblieft een land uit de lijst.",
   "err.tooLarge": "Wat je hebt verstuurd is te groot. Maak je bericht alsjeblieft korter.",
   "err.rateLimited":
@@ -173,6 +177,7 @@ const pt: Texts = {
   "err.messageTooLong": "A sua mensagem é longa demais: no máximo {max} caracteres, por favor.",
   "err.nameTooLong": "O nome é longo demais: no máximo {max} caracteres, por favor.",
   "err.emailInvalid": "Este endereço de e-mail não parece correto. Por favor, verifique-o.",
+  "err.invalidChars": "Este campo contém caracteres que não podemos aceitar. Por favor, remova-os.",
   "err.countryInvalid": "Por favor, escolha um país da lista.",
   "err.tooLarge": "O que enviou é grande demais. Por favor, encurte a sua mensagem.",
   "err.rateLimited":

@@ -1,0 +1,166 @@
+import formbody from "@fastify/formbody";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from "fastify";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { Intake } from "../queue/intake.js";
+import type { HttpConfig } from "./config.js";
+import {
+  isJsonRequest,
+  registerContactRoutes,
+  requestLanguage,
+  sendFormProblem,
+} from "./contact.js";
+import { webFormMetrics, type WebFormMetrics } from "./metrics.js";
+
+export { httpConfigFromEnv, type HttpConfig } from "./config.js";
+
+/** What `/readyz` reports. No personal data: component names, states and codes only. */
+export interface HealthReport {
+  /** True when the service can take in and process messages. */
+  ready: boolean;
+  /** Per component, e.g. `redis`, `workers`, `adapter.telegram`. */
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+/** Everything the HTTP surface needs; built by main, faked in tests. */
+export interface HttpDeps {
+  intake: Intake;
+  health: () => Promise<HealthReport>;
+  metricsRegistry: Registry;
+  logger: Logger;
+  config: HttpConfig;
+}
+
+const HEALTH_TIMEOUT_MS = 3_000;
+
+const SECURITY_HEADERS = {
+  // No scripts at all; styles only from our own /contact.css.
+  "content-security-policy":
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+};
+
+/**
+ * The HTTP surface: the contact form (`GET`/`POST /contact`), `/healthz` (liveness), `/readyz`
+ * (readiness from `health()`), `/metrics` (Prometheus). Request bodies are never logged.
+ */
+export function buildHttpServer(deps: HttpDeps): FastifyInstance {
+  const { config } = deps;
+  const httpLogger: FastifyBaseLogger = deps.logger.child({ module: "http" });
+  const app = Fastify({
+    loggerInstance: httpLogger,
+    // Fastify's own request lines carry the client IP; ours (below) carry route and status only.
+    logController: new LogController({ disableRequestLogging: true }),
+    // A hop count becomes "trust the n nearest proxies".
+    trustProxy:
+      typeof config.trustProxy === "number"
+        ? (() => {
+            const hops = config.trustProxy;
+            return (_address: string, hop: number) => hop < hops;
+          })()
+        : config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+  });
+  const metrics = webFormMetrics(deps.metricsRegistry);
+
+  app.addHook("onRequest", (_req, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
+  });
+  app.addHook("onResponse", (req, reply, done) => {
+    req.log.info(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? "(none)",
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request",
+    );
+    done();
+  });
+
+  // Plugins load in order on ready(); routes go in a plugin after them so the rate limiter sees them.
+  void app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  void app.register(rateLimit, {
+    global: false,
+    // Thrown, then answered by the error handler below in the reader's language.
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: "RATE_LIMITED",
+      after: ctx.after,
+    }),
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    const onForm = req.routeOptions.url === "/contact";
+    if (status >= 500) {
+      req.log.error(
+        { code: err.code ?? "UNKNOWN", err: { message: err.message } },
+        "request failed",
+      );
+    }
+    if (!onForm) {
+      return reply.code(status).send({ error: err.code ?? "ERROR" });
+    }
+    const lang = requestLanguage(req);
+    if (status === 429) {
+      metrics.outcome("rate_limited");
+      return sendFormProblem(reply, req, 429, lang, [{ field: "form", key: "err.rateLimited" }]);
+    }
+    if (status === 413) {
+      metrics.outcome("too_large");
+      return sendFormProblem(reply, req, 413, lang, [{ field: "form", key: "err.tooLarge" }]);
+    }
+    if (status < 500) {
+      metrics.outcome("invalid");
+      if (isJsonRequest(req) || status === 415) {
+        return reply.code(status).send({ error: err.code ?? "BAD_REQUEST" });
+      }
+      return sendFormProblem(reply, req, status, lang, [
+        { field: "form", key: "err.invalidChars" },
+      ]);
+    }
+    return sendFormProblem(reply, req, 500, lang, [{ field: "form", key: "err.unavailable" }]);
+  });
+
+  void app.register((routes, _opts, done) => {
+    registerRoutes(routes, deps, metrics);
+    done();
+  });
+  return app;
+}
+
+function registerRoutes(app: FastifyInstance, deps: HttpDeps, metrics: WebFormMetrics): void {
+  app.get("/", (_req, reply) => reply.redirect("/contact"));
+  app.get("/healthz", () => ({ status: "ok" }));
+  app.get("/readyz", async (_req, reply) => {
+    let report: HealthReport;
+    try {
+      report = await Promise.race([
+        deps.health(),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error("health check timed out")), HEALTH_TIMEOUT_MS).unref(),
+        ),
+      ]);
+    } catch (err) {
+      report = { ready: false, checks: { health: { ok: false, detail: (err as Error).message } } };
+    }
+    return reply.code(report.ready ? 200 : 503).send(report);
+  });
+  app.get("/metrics", async (_req, reply) =>
+    reply.type(deps.metricsRegistry.contentType).send(await deps.metricsRegistry.metrics()),
+  );
+
+  registerContactRoutes(app, { intake: deps.intake, config: deps.config, metrics });
+}
