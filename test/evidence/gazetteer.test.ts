@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { citiesByKey, gazetteer, resolveCity } from "../../src/evidence/gazetteer.js";
 
@@ -51,5 +53,15 @@ describe("gazetteer", () => {
       admin1: "TX",
     });
     expect(resolveCity("no such place")).toBeNull();
+  });
+
+  it("build script exits non-zero with a clear message when the source is missing", () => {
+    const script = fileURLToPath(new URL("../../scripts/build-gazetteer.mjs", import.meta.url));
+    const run = spawnSync(process.execPath, [script], {
+      env: { ...process.env, CITIES500_FILE: "/nonexistent/cities500.txt" },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("cities500.txt not found at /nonexistent/cities500.txt");
   });
 });
