@@ -77,7 +77,8 @@ export interface FakeDiscordOptions {
 
 /** The fake platform. Create with `FakeDiscord.start()`, end with `close()`. */
 export class FakeDiscord {
-  readonly token: string;
+  /** The valid bot token; tests may change it to simulate a revoked token. */
+  token: string;
   readonly bot: FakeUser = { id: next(), username: "contact-router", global_name: null, bot: true };
   readonly requests: RequestRecord[] = [];
   /** Number of IDENTIFY payloads accepted (fresh sessions). */
@@ -180,6 +181,12 @@ export class FakeDiscord {
   /** Drops every gateway connection abnormally (as a network cut); sessions stay resumable. */
   dropConnections(): void {
     for (const ws of this.sockets) ws.terminate();
+  }
+
+  /** Closes every gateway connection with a close code (4004: authentication failed, as on a revoked token). */
+  closeConnections(code: number, reason = ""): void {
+    for (const ws of this.sockets) ws.close(code, reason);
+    if (code === 4004) this.sessions.clear();
   }
 
   /** Forgets all sessions, so the next RESUME is refused and the client must IDENTIFY again. */

@@ -28,6 +28,15 @@ afterEach(async () => {
   await rig.teardown();
 });
 
+/** Polls a condition outside the intake (health), failing with what it waited for. */
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function started(extra: Parameters<DiscordRig["createAdapter"]>[0] = {}) {
   const adapter = rig.createAdapter(extra);
   running.push(adapter);
@@ -45,7 +54,7 @@ describe("Discord adapter against the fake gateway", () => {
     expect(msg.replyTo).toBe(`discord:${rig.dm}`);
     expect(msg.sender.id).toBe(`discord:${reader.id}`);
     expect(await cursors.get(KNOWN_DMS_KEY)).toBe(JSON.stringify([rig.dm]));
-    await intake.waitUntil(() => adapter.health().lastInboundAt !== undefined, "lastInboundAt");
+    await waitFor(() => adapter.health().lastInboundAt !== undefined, "lastInboundAt");
     // The fake only dispatches DMs to sessions that asked for DIRECT_MESSAGES.
     expect(rig.fake.identifies).toBe(1);
   });
@@ -219,6 +228,22 @@ describe("Discord adapter against the fake gateway", () => {
     expect(lookups.every((r) => r.status === 401)).toBe(true);
     await adapter.stop();
     expect(adapter.health().state).toBe("stopped");
+  });
+
+  it("after the gateway rejects the token mid-run, retries until it is valid again and catches up", async () => {
+    const adapter = await started();
+    const before = await rig.injectInbound("before");
+    await intake.waitForIds([before]);
+    const valid = rig.fake.token;
+    rig.fake.token = "revoked.token.0123456789abcdef";
+    rig.fake.closeConnections(4004, "Authentication failed.");
+    await waitFor(() => adapter.health().detail?.includes("ADAPTER_AUTH") === true, "ADAPTER_AUTH");
+    const during = await rig.injectInbound("while the bot is locked out");
+    rig.fake.token = valid;
+    await intake.waitForIds([during]);
+    expect(adapter.health().state).toBe("running");
+    expect(rig.fake.identifies).toBe(2);
+    expect(intake.calls.map((m) => m.id)).toEqual([before, during]);
   });
 
   it("keeps retrying while the platform is unreachable, then comes up", async () => {
