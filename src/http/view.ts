@@ -45,7 +45,7 @@ input:focus,select:focus,textarea:focus,button:focus,a:focus{outline:3px solid #
 .summary{border:2px solid var(--accent);border-radius:6px;padding:.5rem 1rem;margin:0 0 1rem}
 .summary a{color:var(--accent)}
 button{font:inherit;font-weight:600;padding:.6rem 1.6rem;border:0;border-radius:4px;background:#1a4d8f;color:#fff;cursor:pointer}
-.hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
+.hp{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `;
 
 function page(lang: Language, title: string, body: string, switchPath = "/contact"): string {

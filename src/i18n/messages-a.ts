@@ -59,7 +59,8 @@ const it: typeof en = {
   "err.messageTooLong": "Il messaggio è troppo lungo: al massimo {max} caratteri, per favore.",
   "err.nameTooLong": "Il nome è troppo lungo: al massimo {max} caratteri, per favore.",
   "err.emailInvalid": "Questo indirizzo email non sembra corretto. Controllalo, per favore.",
-  "err.invalidChars": "Questo campo contiene caratteri che non possiamo accettare. Rimuovili, per favore.",
+  "err.invalidChars":
+    "Questo campo contiene caratteri che non possiamo accettare. Rimuovili, per favore.",
   "err.countryInvalid": "Scegli un paese dall'elenco, per favore.",
   "err.tooLarge": "Quello che hai inviato è troppo grande. Accorcia il messaggio, per favore.",
   "err.rateLimited":
@@ -98,7 +99,8 @@ const de: typeof en = {
   "err.messageTooLong": "Deine Nachricht ist zu lang: bitte höchstens {max} Zeichen.",
   "err.nameTooLong": "Der Name ist zu lang: bitte höchstens {max} Zeichen.",
   "err.emailInvalid": "Diese E-Mail-Adresse scheint nicht zu stimmen. Bitte überprüfe sie.",
-  "err.invalidChars": "Dieses Feld enthält Zeichen, die wir nicht annehmen können. Bitte entferne sie.",
+  "err.invalidChars":
+    "Dieses Feld enthält Zeichen, die wir nicht annehmen können. Bitte entferne sie.",
   "err.countryInvalid": "Bitte wähle ein Land aus der Liste.",
   "err.tooLarge": "Was du gesendet hast, ist zu groß. Bitte kürze deine Nachricht.",
   "err.rateLimited":
@@ -139,7 +141,8 @@ const fr: typeof en = {
     "Votre message est trop long : {max} caractères au maximum, s'il vous plaît.",
   "err.nameTooLong": "Le nom est trop long : {max} caractères au maximum, s'il vous plaît.",
   "err.emailInvalid": "Cette adresse e-mail ne semble pas correcte. Merci de la vérifier.",
-  "err.invalidChars": "Ce champ contient des caractères que nous ne pouvons pas accepter. Merci de les retirer.",
+  "err.invalidChars":
+    "Ce champ contient des caractères que nous ne pouvons pas accepter. Merci de les retirer.",
   "err.countryInvalid": "Merci de choisir un pays dans la liste.",
   "err.tooLarge": "Ce que vous avez envoyé est trop volumineux. Merci de raccourcir votre message.",
   "err.rateLimited":
@@ -217,7 +220,8 @@ const es: typeof en = {
   "err.messageTooLong": "Tu mensaje es demasiado largo: como máximo {max} caracteres, por favor.",
   "err.nameTooLong": "El nombre es demasiado largo: como máximo {max} caracteres, por favor.",
   "err.emailInvalid": "Esta dirección de correo no parece correcta. Por favor, revísala.",
-  "err.invalidChars": "Este campo contiene caracteres que no podemos aceptar. Por favor, elimínalos.",
+  "err.invalidChars":
+    "Este campo contiene caracteres que no podemos aceptar. Por favor, elimínalos.",
   "err.countryInvalid": "Por favor, elige un país de la lista.",
   "err.tooLarge": "Lo que has enviado es demasiado grande. Por favor, acorta tu mensaje.",
   "err.rateLimited":

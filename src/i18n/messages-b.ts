@@ -24,7 +24,8 @@ const fa: Texts = {
   "err.messageTooLong": "پیام شما بیش از حد طولانی است: لطفاً حداکثر {max} نویسه.",
   "err.nameTooLong": "نام بیش از حد طولانی است: لطفاً حداکثر {max} نویسه.",
   "err.emailInvalid": "این نشانی ایمیل درست به نظر نمی‌رسد. لطفاً آن را بررسی کنید.",
-  "err.invalidChars": "این فیلد نویسه\u200cهایی دارد که نمی\u200cتوانیم بپذیریم. لطفاً آن\u200cها را حذف کنید.",
+  "err.invalidChars":
+    "این فیلد نویسه\u200cهایی دارد که نمی\u200cتوانیم بپذیریم. لطفاً آن\u200cها را حذف کنید.",
   "err.countryInvalid": "لطفاً کشوری را از فهرست انتخاب کنید.",
   "err.tooLarge": "آنچه فرستادید بیش از حد بزرگ است. لطفاً پیام خود را کوتاه‌تر کنید.",
   "err.rateLimited":
@@ -100,7 +101,8 @@ const ru: Texts = {
   "err.messageTooLong": "Сообщение слишком длинное: пожалуйста, не более {max} символов.",
   "err.nameTooLong": "Имя слишком длинное: пожалуйста, не более {max} символов.",
   "err.emailInvalid": "Этот адрес электронной почты выглядит неверным. Пожалуйста, проверьте его.",
-  "err.invalidChars": "В этом поле есть символы, которые мы не можем принять. Пожалуйста, удалите их.",
+  "err.invalidChars":
+    "В этом поле есть символы, которые мы не можем принять. Пожалуйста, удалите их.",
   "err.countryInvalid": "Пожалуйста, выберите страну из списка.",
   "err.tooLarge": "Отправленные данные слишком велики. Пожалуйста, сократите сообщение.",
   "err.rateLimited":
@@ -138,7 +140,8 @@ const nl: Texts = {
   "err.messageTooLong": "Je bericht is te lang: maximaal {max} tekens alsjeblieft.",
   "err.nameTooLong": "De naam is te lang: maximaal {max} tekens alsjeblieft.",
   "err.emailInvalid": "Dit e-mailadres lijkt niet te kloppen. Controleer het alsjeblieft.",
-  "err.invalidChars": "Dit veld bevat tekens die we niet kunnen aannemen. Verwijder ze alsjeblieft.",
+  "err.invalidChars":
+    "Dit veld bevat tekens die we niet kunnen aannemen. Verwijder ze alsjeblieft.",
   "err.countryInvalid": "Kies alsjeblieft een land uit de lijst.",
   "err.tooLarge": "Wat je hebt verstuurd is te groot. Maak je bericht alsjeblieft korter.",
   "err.rateLimited":

@@ -20,7 +20,9 @@ export function t(lang: string, key: TextKey, vars?: Record<string, string | num
   if (!vars) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = vars[name];
-    return value === undefined ? whole : String(value);
+    if (value === undefined) return whole;
+    // Numbers in the reader's conventions: 20,000 / 20.000 / ۲۰٬۰۰۰.
+    return typeof value === "number" ? new Intl.NumberFormat(language).format(value) : value;
   });
 }
 
