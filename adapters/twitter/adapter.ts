@@ -175,7 +175,7 @@ export class TwitterAdapter implements ChannelAdapter {
   ): Promise<void> {
     const ctx = this.ctx;
     if (!ctx) return;
-    const newest = batch.items[batch.items.length - 1];
+    const newest = batch.items.findLast((i) => i.id !== "");
     if (highWater === null && this.config.startFrom === "now") {
       // First start told not to route history: only mark where "now" is.
       if (newest) await ctx.cursors.set(cursorKey(stream), newest.id);
@@ -187,7 +187,7 @@ export class TwitterAdapter implements ChannelAdapter {
     }
     for (const item of batch.items) {
       if (signal.aborted) return;
-      const ref = `twitter:${stream === "dm_events" ? "dm" : "tweet"}:${item.id}`;
+      const ref = `twitter:${stream === "dm_events" ? "dm" : "tweet"}:${item.id || "no-id"}`;
       if (payloadAuthorId(item.payload) === this.userId) {
         // The bot's own DM or tweet: never routed, just stepped over.
         this.log?.debug({ ref }, "twitter: skipping own message");
@@ -206,7 +206,7 @@ export class TwitterAdapter implements ChannelAdapter {
           this.state.lastInboundAt = new Date().toISOString();
         }
       }
-      await ctx.cursors.set(cursorKey(stream), item.id);
+      if (item.id !== "") await ctx.cursors.set(cursorKey(stream), item.id);
     }
   }
 

@@ -6,6 +6,7 @@ export type StreamName = "dm_events" | "mentions";
 
 /** One new item of a stream, as `normalizeTwitter` takes it. */
 export interface StreamItem {
+  /** The item's snowflake id, or "" when the platform sent none usable. */
   id: string;
   payload: TwitterPayload;
 }
@@ -14,6 +15,8 @@ export interface StreamItem {
 export function isNewer(id: string, than: string): boolean {
   return id.length !== than.length ? id.length > than.length : id > than;
 }
+
+const SNOWFLAKE = /^[1-9]\d{0,19}$/;
 
 /** A safety net against a server that keeps handing out next_token: 100 pages is 10,000 items. */
 const MAX_PAGES = 100;
@@ -56,8 +59,10 @@ async function collect(
     const rows = page.data.data ?? [];
     onPage(rows.length);
     for (const row of rows) {
-      const id = typeof row.id === "string" ? row.id : "";
-      if (highWater !== null && !isNewer(id, highWater)) {
+      const id = typeof row.id === "string" && SNOWFLAKE.test(row.id) ? row.id : "";
+      // A row without a usable id cannot be ordered: it is passed on (to be quarantined) but
+      // neither ends the page-down nor becomes a cursor.
+      if (id !== "" && highWater !== null && !isNewer(id, highWater)) {
         return { items: items.reverse(), truncated: false };
       }
       items.push({ id, payload: withAuthor(row, page.data.includes?.users) });

@@ -119,6 +119,11 @@ export class FakeTwitterApi {
     return id;
   }
 
+  /** Puts an arbitrary (malformed) object into the DM timeline, as a misbehaving API would. */
+  injectRawDmEvent(raw: Record<string, unknown>): void {
+    this.dmEvents.push(raw as unknown as DmEvent);
+  }
+
   /** A reader mentions the bot in a tweet; resolves to the tweet id. */
   injectMention(author: FakeUser, text: string): string {
     this.addUser(author);

@@ -171,6 +171,23 @@ describe("TwitterAdapter polling", () => {
     });
   });
 
+  it("quarantines a row without a usable id once, without making it a cursor", async () => {
+    const f = await startFake();
+    const { intake, ctx, cursors } = recordingContext();
+    const before = f.injectDm(reader(13), "before");
+    f.injectRawDmEvent({ event_type: "MessageCreate", text: "no id", sender_id: reader(13).id });
+    const after = f.injectDm(reader(13), "after");
+    adapter = adapterFor(f.baseUrl);
+    await adapter.start(ctx);
+    await intake.waitForIds([`twitter:dm:${before}`, `twitter:dm:${after}`]);
+    await cursorReaches(intake, cursorKey("dm_events"), after);
+    const reads = f.requests.length;
+    await eventually(() => f.requests.length >= reads + 6, "three more polls");
+    expect(intake.quarantined.map((q) => q.ref)).toEqual(["twitter:dm:no-id"]);
+    expect(intake.quarantined[0]?.reason).toMatch(/data\.id/);
+    expect(await cursors.get(cursorKey("dm_events"))).toBe(after);
+  });
+
   it("survives rejected credentials at start, reports them, and recovers with backoff", async () => {
     const f = await startFake();
     f.authFails = true;
