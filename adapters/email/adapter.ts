@@ -114,10 +114,23 @@ export class EmailAdapter implements ChannelAdapter {
         await this.session(ctx, log, () => (attempt = 0));
       } catch (err) {
         if (this.stopped) break;
-        const e = err as { authenticationFailed?: boolean; code?: string };
+        const e = err as {
+          authenticationFailed?: boolean;
+          code?: string;
+          serverResponseCode?: string;
+          responseStatus?: string;
+          responseText?: string;
+        };
+        // A NO/BAD answer's text names the problem (e.g. a missing mailbox), never a reader.
+        const answer =
+          e.responseStatus === undefined
+            ? undefined
+            : `${e.responseStatus}: ${(e.responseText ?? "").slice(0, 80)}`;
+        const why =
+          e.serverResponseCode ?? answer ?? e.code ?? (err instanceof Error ? err.name : "error");
         const detail = e.authenticationFailed
           ? "IMAP authentication failed"
-          : `IMAP connection failed (${e.code ?? (err instanceof Error ? err.name : "error")})`;
+          : `IMAP connection failed (${why})`;
         this.state = { ...this.state, state: "retrying", detail };
         log.warn({ attempt, code: e.code }, detail);
       } finally {

@@ -118,7 +118,11 @@ async function parse(raw: string | Buffer): Promise<ParsedMail> {
       maxHtmlLengthToParse: MAX_HTML_CHARS,
     });
   } catch (err) {
-    const why = err instanceof Error ? err.name : "unknown error";
+    // mailparser's own limits (header size, MIME depth, HTML length) explain themselves; the
+    // address scrub is for any other error that might quote the input.
+    const why = (err instanceof Error ? err.message : "unknown error")
+      .slice(0, 120)
+      .replace(/\S+@\S+/g, "[address]");
     throw new InvalidPayloadError(`email could not be parsed as MIME (${why})`);
   }
 }

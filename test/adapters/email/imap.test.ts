@@ -191,6 +191,14 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): 
     expect(intake.calls).toEqual([]);
   });
 
+  it("a mailbox that does not exist is reported with the server's code", async () => {
+    const adapter = new EmailAdapter(emailConfig(dovecot, smtp.port, { mailbox: "Missing" }), FAST);
+    await adapter.start(ctxFor(new RecordingIntake()));
+    await waitFor("retrying", () => adapter.health().state === "retrying");
+    expect(adapter.health().detail).toMatch(/IMAP connection failed \((NONEXISTENT|NO: .*exist)/i);
+    await adapter.stop();
+  });
+
   it("an unreachable server does not throw from start(); health says retrying", async () => {
     const adapter = new EmailAdapter(emailConfig(dovecot, smtp.port, { imapPort: 1 }), FAST);
     await adapter.start(ctxFor(new RecordingIntake()));

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_RAW_BYTES, normalize } from "../../../adapters/email/normalize.js";
 import { InvalidPayloadError } from "../../../src/errors.js";
@@ -199,9 +200,70 @@ describe("email normalize: bad input", () => {
     expect((await rejection(bigSubject)).message).toMatch(/subject is \d+ characters/);
   });
 
+  it("rejects pathological MIME through mailparser's limits, with the limit as reason", async () => {
+    const head = "From: a@example.org\r\nDate: Wed, 12 Mar 2025 17:00:00 +0100\r\nSubject: s\r\n";
+    let nested = `${head}Content-Type: multipart/mixed; boundary=b0\r\n\r\n`;
+    for (let i = 1; i < 3000; i++) {
+      nested += `--b${i - 1}\r\nContent-Type: multipart/mixed; boundary=b${i}\r\n\r\n`;
+    }
+    const cases: [string, RegExp][] = [
+      [`${head}${"X-A: b\r\n".repeat(600_000)}\r\nhi`, /Max header size/],
+      [`${nested}--b2999\r\nContent-Type: text/plain\r\n\r\nhello\r\n`, /child nodes/],
+      [`${head}Content-Type: text/html\r\n\r\n${"<div><p>x</p>".repeat(700_000)}`, /HTML too long/],
+    ];
+    for (const [raw, reason] of cases) {
+      const err = await rejection(raw);
+      expect(err.message).toMatch(/could not be parsed as MIME/);
+      expect(err.message).toMatch(reason);
+    }
+  });
+
   it("never leaks the sender address into a rejection reason", async () => {
     const raw = fixture("no-date.eml");
     const err = await rejection(raw);
     expect(err.message).not.toContain("nodate@example.net");
+  });
+});
+
+describe("email normalize: hostile input (property)", () => {
+  const headerName = fc.constantFrom(
+    "From",
+    "Date",
+    "Subject",
+    "Message-ID",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Reply-To",
+    "In-Reply-To",
+    "Content-Language",
+    "Received",
+    "X-Whatever",
+  );
+  const mimeish = fc
+    .tuple(
+      fc.array(fc.tuple(headerName, fc.string({ maxLength: 80 })), { maxLength: 12 }),
+      fc.string({ maxLength: 400 }),
+    )
+    .map(
+      ([headers, body]) => `${headers.map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n${body}`,
+    );
+  const input = fc.oneof(
+    mimeish,
+    fc.string({ maxLength: 500 }),
+    fc.uint8Array({ maxLength: 500 }).map((a) => Buffer.from(a)),
+    fc.anything(),
+  );
+
+  it("any input gives a schema-valid message or an InvalidPayloadError, never a crash", async () => {
+    await fc.assert(
+      fc.asyncProperty(input, async (raw) => {
+        const outcome = await normalize(raw).then(
+          (msg) => InboundMessageSchema.safeParse(msg).success,
+          (err: unknown) => err instanceof InvalidPayloadError,
+        );
+        expect(outcome).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
