@@ -45,6 +45,8 @@ export class FakeTelegramBotApi {
   /** Every call by method name, with its parameters, in order. */
   readonly calls: { method: string; params: Json }[] = [];
   webhook: { url: string; secret_token?: string; allowed_updates?: unknown } | null = null;
+  /** How many times each update_id was handed out by getUpdates (above 1: a replay). */
+  readonly deliveries = new Map<number, number>();
   private queue: Json[] = [];
   private nextUpdateId = 100_000;
   private nextMessageId = new Map<number, number>();
@@ -214,7 +216,7 @@ export class FakeTelegramBotApi {
         "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
       );
     const ready = this.queue.slice(0, limit);
-    if (ready.length > 0 || timeout === 0) return this.ok(res, ready);
+    if (ready.length > 0 || timeout === 0) return this.deliver(res, ready);
     const waiter: Waiter = {
       res,
       offset,
@@ -259,7 +261,15 @@ export class FakeTelegramBotApi {
     const w = this.waiter;
     if (!w) return;
     const ready = this.queue.filter((u) => (u.update_id as number) >= w.offset).slice(0, w.limit);
-    if (ready.length > 0) this.answer(w.res, 200, { ok: true, result: ready }, w);
+    if (ready.length > 0) this.deliver(w.res, ready, w);
+  }
+
+  private deliver(res: ServerResponse, updates: Json[], waiter?: Waiter): void {
+    for (const u of updates) {
+      const id = u.update_id as number;
+      this.deliveries.set(id, (this.deliveries.get(id) ?? 0) + 1);
+    }
+    this.answer(res, 200, { ok: true, result: updates }, waiter);
   }
 
   private conflict(w: Waiter, description: string): void {
