@@ -173,9 +173,13 @@ export function placeAt(
     countries: next?.kind === "country" && next.country ? [next.country] : [],
     usState: US_STATES.has(nextWord) ? nextWord : null,
   };
-  const end = next?.kind === "country" ? next.end : hints.usState ? m.end + 1 : m.end;
-  const place = placeFromCity(m.key, hints, slice(end));
-  return place ? { place, end } : null;
+  const place = placeFromCity(m.key, hints, "");
+  if (!place) return null;
+  // The following word is part of the match only when it chose the city ("Berlin. Spain is…").
+  let end = m.end;
+  if (next?.kind === "country" && next.country === place.country) end = next.end;
+  else if (hints.usState && place.country === "US") end = m.end + 1;
+  return { place: { ...place, matched: slice(end) }, end };
 }
 
 /** Longer than any real profile location or country answer: not read as one. */
@@ -192,26 +196,26 @@ export function parseLocationText(s: string): Place | null {
   if (typeof s !== "string" || s.length > MAX_LOCATION_LENGTH) return null;
   const flags = flagCountries(s);
   const tokens = tokenize(s, 32);
-  let city: { key: string; start: number; hintStart: number; end: number } | null = null;
-  const named: { cc: string; start: number; end: number }[] = [];
+  let city: { key: string; hintStart: number } | null = null;
+  const named: string[] = [];
   let usState: string | null = null;
   for (let i = 0; i < tokens.length;) {
     const word = s.slice(tokens[i]!.start, tokens[i]!.end);
     const m = matchPlaceAt(s, tokens, i);
     if (m?.kind === "city" && !city) {
-      city = { key: m.key, start: tokens[i]!.start, hintStart: m.end, end: tokens[m.end - 1]!.end };
+      city = { key: m.key, hintStart: m.end };
     } else if (m?.kind === "country" && m.country) {
-      named.push({ cc: m.country, start: tokens[i]!.start, end: tokens[m.end - 1]!.end });
+      named.push(m.country);
     }
     if (city && i >= city.hintStart && US_STATES.has(word)) usState ??= word;
     i = m ? m.end : i + 1;
   }
   const trimmed = s.trim();
   if (city) {
-    const countries = [...named.map((n) => n.cc), ...flags];
+    const countries = [...named, ...flags];
     const place = placeFromCity(city.key, { countries, usState }, trimmed);
     if (place) return place;
   }
-  const cc = named[0]?.cc ?? flags[0];
+  const cc = named[0] ?? flags[0];
   return cc ? placeFromCountry(cc, trimmed) : null;
 }

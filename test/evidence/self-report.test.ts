@@ -159,6 +159,17 @@ describe("findSelfReport", () => {
     expect(findSelfReport("Here in Berlin")).toMatchObject({ country: "DE" });
   });
 
+  it("uses a country after the city to choose it, and quotes it only then", () => {
+    expect(findSelfReport("I live in Paris, TX")).toMatchObject({
+      country: "US",
+      matched: "I live in Paris, TX",
+    });
+    expect(findSelfReport("I live in Berlin. Spain is where I grew up.")).toMatchObject({
+      country: "DE",
+      matched: "I live in Berlin",
+    });
+  });
+
   it("prefers the longest place after the phrase", () => {
     expect(findSelfReport("I live in New York")?.city).toBe("New York City");
     expect(findSelfReport("I live in York")?.city).toBe("York");
