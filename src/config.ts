@@ -1,0 +1,131 @@
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { RouterError } from "./errors.js";
+import { loadSecret, type LoadedSecret } from "./crypto/key.js";
+import { deliveryConfigFromEnv, type DeliveryConfig } from "./delivery/config.js";
+import { httpConfigFromEnv, type HttpConfig } from "./http/config.js";
+import { DEFAULT_PREFIX, assertPrefix } from "./queue/keys.js";
+import { DEFAULT_RULES_PATH } from "./routing/load.js";
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+/**
+ * The service's own environment variables (names as in `.env.example`). HTTP and delivery
+ * variables are validated by their modules' schemas, which `loadConfig` also runs.
+ */
+export const CoreEnvSchema = z.object({
+  /** e.g. redis://:password@host:6379/0; unset: 127.0.0.1:6379 or a private redis-server. */
+  REDIS_URL: optionalText,
+  /** Key prefix; must contain a {hash tag} for Redis Cluster. */
+  QUEUE_PREFIX: z.string().trim().default(DEFAULT_PREFIX),
+  /** 32 bytes, base64 (`openssl rand -base64 32`). Unset: generated into VAR_DIR/keys/data.key. */
+  DATA_KEY: optionalText,
+  /** Local state: keys, outbox, private Redis data. */
+  VAR_DIR: z.string().trim().min(1).default("var"),
+  RULES_FILE: optionalText,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Which workers this process runs: all, or a comma list of ingest, route, deliver. */
+  ROLE: z.string().trim().default("all"),
+  /** How long a message id is remembered to drop re-deliveries (days). */
+  DEDUPE_TTL_DAYS: int(1, 3650).default(30),
+  ROUTE_CONCURRENCY: int(1, 256).default(8),
+  DELIVER_CONCURRENCY: int(1, 256).default(8),
+  DELIVER_ATTEMPTS: int(1, 100).default(12),
+  /** Graceful shutdown: how long active jobs get to finish before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: int(1, 3600).default(30),
+});
+
+/** Everything `main` needs, validated. */
+export interface AppConfig {
+  redisUrl?: string;
+  prefix: string;
+  varDir: string;
+  dataKey: LoadedSecret;
+  rulesFile: string;
+  logLevel: string;
+  roles: string;
+  dedupeTtlSeconds: number;
+  concurrency: { inbound: number; deliver: number };
+  deliverAttempts: number;
+  shutdownTimeoutMs: number;
+  http: HttpConfig;
+  delivery: DeliveryConfig;
+  /** Set when RELAY_SECRET was generated into a key file rather than given. */
+  relaySecretFile?: string;
+}
+
+/**
+ * Reads and validates all configuration. Throws RouterError CONFIG_INVALID whose message starts
+ * with the variable's name. Creates the data key file (mode 0600) on first start without DATA_KEY,
+ * and the relay secret file when RELAY_DOMAIN is set without RELAY_SECRET.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = CoreEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RouterError(
+      "CONFIG_INVALID",
+      `${String(issue?.path[0] ?? "?")}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  const e = parsed.data;
+  try {
+    assertPrefix(e.QUEUE_PREFIX);
+  } catch (err) {
+    throw new RouterError("CONFIG_INVALID", `QUEUE_PREFIX: ${(err as Error).message}`);
+  }
+  const varDir = resolve(e.VAR_DIR);
+  const dataKey = loadSecret({
+    name: "DATA_KEY",
+    ...(e.DATA_KEY ? { value: e.DATA_KEY } : {}),
+    file: join(varDir, "keys", "data.key"),
+  });
+
+  const deliveryEnv: NodeJS.ProcessEnv = { OUTBOX_DIR: join(varDir, "outbox"), ...env };
+  let relaySecretFile: string | undefined;
+  if (env.RELAY_DOMAIN?.trim() && !env.RELAY_SECRET?.trim()) {
+    const relay = loadSecret({ name: "RELAY_SECRET", file: join(varDir, "keys", "relay.key") });
+    deliveryEnv.RELAY_SECRET = relay.key.toString("base64");
+    relaySecretFile = relay.file;
+  }
+
+  return {
+    ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    prefix: e.QUEUE_PREFIX,
+    varDir,
+    dataKey,
+    rulesFile: e.RULES_FILE ?? DEFAULT_RULES_PATH,
+    logLevel: e.LOG_LEVEL,
+    roles: e.ROLE,
+    dedupeTtlSeconds: e.DEDUPE_TTL_DAYS * 86_400,
+    concurrency: { inbound: e.ROUTE_CONCURRENCY, deliver: e.DELIVER_CONCURRENCY },
+    deliverAttempts: e.DELIVER_ATTEMPTS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    http: httpConfigFromEnv(env),
+    delivery: deliveryConfigFromEnv(deliveryEnv),
+    ...(relaySecretFile ? { relaySecretFile } : {}),
+  };
+}
+
+/** Parses a role list (`all`, or `ingest,route`) into the roles; throws CONFIG_INVALID naming ROLE. */
+export function parseRoles(value: string): ("ingest" | "route" | "deliver")[] {
+  const all = ["ingest", "route", "deliver"] as const;
+  const parts = value
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  if (parts.length === 0 || parts.includes("all")) return [...all];
+  const bad = parts.filter((p) => !(all as readonly string[]).includes(p));
+  if (bad.length > 0) {
+    throw new RouterError(
+      "CONFIG_INVALID",
+      `ROLE: unknown role ${bad.join(", ")}; use all, or a comma list of ingest, route, deliver`,
+    );
+  }
+  return [...new Set(parts)] as ("ingest" | "route" | "deliver")[];
+}

@@ -1,0 +1,265 @@
+import { pathToFileURL } from "node:url";
+import type { FastifyInstance } from "fastify";
+import type { ChannelAdapter } from "../adapters/types.js";
+import { loadConfig, parseRoles, type AppConfig } from "./config.js";
+import { createDelivery } from "./delivery/index.js";
+import type { Delivery } from "./delivery/types.js";
+import { RouterError } from "./errors.js";
+import { buildHttpServer, type HealthReport } from "./http/server.js";
+import { ackText } from "./i18n/texts.js";
+import { logger, moduleLogger } from "./logger.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import { startAdapters, type AdapterHost } from "./queue/adapter-host.js";
+import { createPipeline, type Pipeline } from "./queue/pipeline.js";
+import type { Role } from "./queue/types.js";
+import { checkEvictionPolicy, connectRedis, type RedisHandle } from "./redis/connect.js";
+import { loadRulesFile } from "./routing/load.js";
+import { routeMessage } from "./routing/route.js";
+import { RedisCursorStore } from "./state/cursor-store.js";
+
+const log = moduleLogger("main");
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Overrides ROLE. */
+  roles?: Role[];
+  /** Start the channel adapters of the ingest role (default true). */
+  adapters?: boolean;
+}
+
+/** A running contact-router process. */
+export interface RunningApp {
+  config: AppConfig;
+  roles: Role[];
+  redis: RedisHandle;
+  pipeline: Pipeline;
+  metrics: Metrics;
+  /** The web server (ingest role), listening. */
+  http: FastifyInstance | null;
+  /** `http://host:port` of the web server, when it listens. */
+  address: string | null;
+  adapters: ChannelAdapter[];
+  health(): Promise<HealthReport>;
+  /** Graceful stop: intake and web first, then workers (active jobs finish), then Redis. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the roles of this process: `ingest` (web form, adapters, reader acks), `route`, `deliver`.
+ * Needs no credentials: without SMTP mail goes to the outbox folder, without Redis a private
+ * redis-server is started.
+ */
+export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
+  const env = opts.env ?? process.env;
+  const config = loadConfig(env);
+  const roles = opts.roles ?? parseRoles(config.roles);
+  if (config.dataKey.source === "generated") {
+    log.warn(
+      { file: config.dataKey.file },
+      "no DATA_KEY set: generated a data key (mode 0600); back it up, queued contacts need it",
+    );
+  }
+  if (config.dataKey.warning) log.warn(config.dataKey.warning);
+  if (config.relaySecretFile)
+    log.warn({ file: config.relaySecretFile }, "no RELAY_SECRET set: using a generated one");
+
+  const redis = await connectRedis({
+    ...(config.redisUrl ? { url: config.redisUrl } : {}),
+    dataDir: `${config.varDir}/redis`,
+  });
+  const cleanups: (() => Promise<void>)[] = [() => redis.close()];
+  try {
+    await checkEvictionPolicy(redis.client);
+    const metrics = createMetrics({ defaults: true });
+    const rules = roles.includes("route") ? loadRulesFile(config.rulesFile) : null;
+    let delivery: Delivery | null = null;
+    if (roles.includes("deliver")) {
+      delivery = createDelivery(config.delivery);
+      const d = delivery;
+      cleanups.unshift(() => d.close());
+      log.info({ transport: config.delivery.smtp ? "smtp" : "outbox" }, "delivery ready");
+    }
+
+    let host: AdapterHost | null = null;
+    const adaptersWanted = roles.includes("ingest") && opts.adapters !== false;
+    const pipeline = createPipeline({
+      connection: redis.client,
+      prefix: config.prefix,
+      key: config.dataKey.key,
+      roles,
+      ...(rules
+        ? {
+            route: (m) => routeMessage(m, rules),
+            affiliate: (id) => rules.affiliateById.get(id),
+          }
+        : {}),
+      ackText,
+      ...(delivery ? { delivery } : {}),
+      // Resolved lazily: adapters start after the intake they feed exists.
+      sender: { send: (channel, m) => lazySender(host).send(channel, m) },
+      retry: {
+        deliver: { attempts: config.deliverAttempts, baseDelayMs: 2000, maxDelayMs: 10 * 60_000 },
+      },
+      concurrency: config.concurrency,
+      dedupeTtlSeconds: config.dedupeTtlSeconds,
+      metrics,
+    });
+    cleanups.unshift(() => pipeline.close());
+
+    if (adaptersWanted) {
+      host = startAdapters(
+        env,
+        {
+          intake: pipeline.intake,
+          cursors: new RedisCursorStore(redis.client, config.prefix),
+          logger,
+        },
+        log,
+      );
+      const h = host;
+      cleanups.unshift(() => h.stop());
+    }
+
+    const depthTimer = setInterval(() => {
+      pipeline.refreshDepths().catch(() => undefined);
+    }, 5000);
+    depthTimer.unref();
+    cleanups.unshift(() => Promise.resolve(clearInterval(depthTimer)));
+
+    const health = async (): Promise<HealthReport> => {
+      const checks: HealthReport["checks"] = {};
+      try {
+        await redis.client.ping();
+        checks.redis = { ok: true };
+      } catch {
+        checks.redis = { ok: false, detail: "no answer to PING" };
+      }
+      checks.workers = {
+        ok: pipeline.workers.every((w) => w.isRunning()),
+        detail: `${pipeline.workers.length} running for ${roles.join(",")}`,
+      };
+      for (const a of host?.adapters ?? []) {
+        const h = a.health();
+        checks[`adapter.${a.channel}`] = { ok: h.state === "running", detail: h.state };
+      }
+      // An adapter retrying does not make the service unready: the web form and the queue still work.
+      return { ready: checks.redis.ok && checks.workers.ok, checks };
+    };
+
+    let http: FastifyInstance | null = null;
+    let address: string | null = null;
+    if (roles.includes("ingest")) {
+      http = buildHttpServer({
+        intake: pipeline.intake,
+        health,
+        metricsRegistry: metrics.registry,
+        logger,
+        config: config.http,
+      });
+      const server = http;
+      address = await server.listen({ port: config.http.port, host: config.http.host });
+      cleanups.unshift(() => server.close());
+      log.info({ address }, "web form listening on /contact");
+    }
+    log.info(
+      { roles, prefix: config.prefix, privateRedis: redis.private?.port ?? null },
+      "contact-router started",
+    );
+
+    let stopped: Promise<void> | null = null;
+    return {
+      config,
+      roles,
+      redis,
+      pipeline,
+      metrics,
+      http,
+      address,
+      adapters: host?.adapters ?? [],
+      health,
+      stop() {
+        stopped ??= runCleanups(cleanups);
+        return stopped;
+      },
+    };
+  } catch (err) {
+    await runCleanups(cleanups);
+    throw err;
+  }
+}
+
+function lazySender(host: AdapterHost | null) {
+  if (host) return host.sender;
+  return {
+    send: () =>
+      Promise.reject(
+        new RouterError("ADAPTER_NETWORK", "no adapters run in this process", { retryable: true }),
+      ),
+  };
+}
+
+/** Runs cleanups in order; one failing does not stop the rest. */
+async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
+  for (const c of cleanups) {
+    try {
+      await c();
+    } catch (err) {
+      log.error(
+        { err: { name: (err as Error).name, message: (err as Error).message } },
+        "shutdown step failed",
+      );
+    }
+  }
+}
+
+/**
+ * Stops the app on SIGTERM/SIGINT; a second signal, or the timeout, exits at once (active jobs
+ * are then recovered by another worker as stalled, nothing is lost).
+ */
+export function stopOnSignals(app: RunningApp, timeoutMs = app.config.shutdownTimeoutMs): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    signalled = true;
+    log.info({ signal }, "shutting down: finishing active jobs");
+    const timer = setTimeout(() => {
+      log.error({ timeoutMs }, "shutdown timed out; exiting");
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    app.stop().then(
+      () => {
+        log.info("stopped");
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+}
+
+/** `npm start`: every role in one process (or ROLE=…), stopped by SIGTERM/SIGINT. */
+export async function main(opts: StartOptions = {}): Promise<RunningApp> {
+  try {
+    const app = await startApp(opts);
+    stopOnSignals(app);
+    return app;
+  } catch (err) {
+    if (err instanceof RouterError && err.code === "CONFIG_INVALID") {
+      console.error(`contact-router: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error("contact-router failed to start:", err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,104 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startApp, type RunningApp } from "../../src/main.js";
+import { freePort } from "../../src/redis/server.js";
+import { REDIS_URL, cleanup, testPrefix, testRedis, waitFor } from "../queue/helpers.js";
+import { SmtpSink } from "./smtp-sink.js";
+
+describe("contact-router app (web form → queue → SMTP)", () => {
+  let app: RunningApp | null = null;
+  let sink: SmtpSink | null = null;
+  let prefix = "";
+
+  afterEach(async () => {
+    await app?.stop();
+    await sink?.close();
+    const r = testRedis();
+    await cleanup(r, prefix);
+    r.disconnect();
+    app = null;
+    sink = null;
+  });
+
+  function env(smtpPort: number): NodeJS.ProcessEnv {
+    prefix = testPrefix();
+    return {
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      VAR_DIR: mkdtempSync(join(tmpdir(), "cr-app-")),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_REQUIRE_TLS: "false",
+      MAIL_FROM: "contact-router <router@example.net>",
+    };
+  }
+
+  async function post(fields: Record<string, string>): Promise<Response> {
+    return fetch(`${app!.address}/contact`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "accept-language": "it" },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  it("delivers a web form contact by email to the right affiliate with the receipt headers", async () => {
+    sink = new SmtpSink();
+    const port = await sink.listen();
+    app = await startApp({ env: env(port) });
+    expect(app.roles).toEqual(["ingest", "route", "deliver"]);
+    const res = await post({
+      country: "IT",
+      message: "Ciao, vorrei partecipare alle vostre attività a Milano.",
+    });
+    expect(res.status).toBe(200);
+    const [got] = await waitFor("email", () =>
+      sink!.received.length === 1 ? sink!.received : null,
+    );
+    expect(got!.to).toEqual(["it@leftcom.org"]);
+    const h = got!.mail.headers;
+    expect(h.get("x-contact-router-affiliate")).toBe("pcint");
+    expect(h.get("x-contact-router-channel")).toBe("web");
+    expect(got!.mail.messageId).toMatch(/^<.+@.+>$/);
+    expect(got!.mail.text).toContain("vorrei partecipare");
+    expect((await app.health()).ready).toBe(true);
+    const metrics = await app.metrics.registry.metrics();
+    expect(metrics).toMatch(/contact_router_inbound_total\{channel="web"\} 1/);
+    expect(metrics).toMatch(/contact_router_routed_total\{affiliate="pcint"\} 1/);
+  });
+
+  it("SMTP down, then back: every contact is delivered after it returns", async () => {
+    const port = await freePort();
+    app = await startApp({ env: env(port) });
+    const n = 5;
+    for (let i = 0; i < n; i++) {
+      expect(
+        (await post({ country: "DE", message: `Hallo, Nachricht Nummer ${i} aus Berlin.` })).status,
+      ).toBe(200);
+    }
+    await waitFor("every contact failed once", async () => {
+      const m = await app!.metrics.failures.get();
+      return (
+        m.values.filter((v) => v.labels.queue === "deliver").reduce((a, v) => a + v.value, 0) >= n
+      );
+    });
+    sink = new SmtpSink();
+    await sink.listen(port);
+    await waitFor("all delivered", () => sink!.received.length >= n, 25_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sink.received).toHaveLength(n);
+    expect(new Set(sink.received.map((r) => r.mail.messageId)).size).toBe(n);
+    expect(sink.received.every((r) => r.to[0] === "de@leftcom.org")).toBe(true);
+  });
+
+  it("refuses a bad setting with the variable's name", async () => {
+    await expect(startApp({ env: { ...env(1), ROLE: "routing" } })).rejects.toThrow(
+      /^ROLE: unknown role routing/,
+    );
+    await expect(startApp({ env: { ...env(1), DATA_KEY: "c2hvcnQ=" } })).rejects.toThrow(
+      /DATA_KEY must be 32 bytes/,
+    );
+  });
+});
