@@ -166,9 +166,16 @@ export class DiscordAdapter implements ChannelAdapter {
   private async connectOnce(signal: AbortSignal): Promise<boolean> {
     const inbox = this.inbox;
     if (!inbox || signal.aborted) return false;
-    const client = this.createClient(inbox, signal);
     try {
       await inbox.load();
+    } catch (err) {
+      this.state = "retrying";
+      this.detail = `cursor store unavailable: ${errorCode(err)}`;
+      this.log?.warn({ detail: this.detail }, "discord start deferred");
+      return false;
+    }
+    const client = this.createClient(inbox, signal);
+    try {
       this.client = client;
       const timer = new AbortController();
       const limit = this.opts.connectTimeoutMs ?? 20_000;

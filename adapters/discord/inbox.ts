@@ -56,20 +56,18 @@ export class DiscordInbox {
 
   /** Loads the known DM channels; on first run starts the contact channel at "now". */
   async load(): Promise<void> {
-    const raw = await this.persist("load known channels", () =>
-      this.o.ctx.cursors.get(KNOWN_DMS_KEY),
-    );
+    // No retry here: a store that is down fails start-up, which the adapter reports and retries.
+    const store = this.o.ctx.cursors;
+    const raw = await store.get(KNOWN_DMS_KEY);
     const ids = z.array(z.string().regex(/^\d{1,20}$/)).safeParse(safeJson(raw ?? "[]"));
     if (ids.success) for (const id of ids.data) this.known.add(id);
-    else
-      this.o.log.error(
-        { key: KNOWN_DMS_KEY },
-        "discord: stored DM channel list unreadable, starting empty",
-      );
+    else this.o.log.error({ key: KNOWN_DMS_KEY }, "discord: stored DM channel list unreadable");
     const contact = this.o.contactChannelId;
-    if (contact && (await this.cursor(contact)) === null) {
+    if (contact && (await store.get(lastKey(contact))) === null) {
       // A new contact channel starts now: its history is not a backlog of contacts.
-      await this.advance(contact, SnowflakeUtil.generate({ timestamp: Date.now() }));
+      const now = SnowflakeUtil.generate({ timestamp: Date.now() });
+      await store.set(lastKey(contact), now.toString());
+      this.cursors.set(contact, now);
     }
   }
 

@@ -259,6 +259,43 @@ describe("Discord adapter against the fake gateway", () => {
     expect(Date.now() - t0).toBeLessThan(2_500);
   });
 
+  it("retries start-up while the cursor store is down, then comes up", async () => {
+    let failures = 3;
+    const flaky: AdapterContext["cursors"] = {
+      get: (key) => (failures-- > 0 ? Promise.reject(new Error("ECONNREFUSED")) : cursors.get(key)),
+      set: (key, value) => cursors.set(key, value),
+    };
+    const adapter = rig.createAdapter();
+    running.push(adapter);
+    await adapter.start({ ...ctx, cursors: flaky });
+    expect(adapter.health()).toMatchObject({
+      state: "retrying",
+      detail: expect.stringMatching(/cursor store unavailable/),
+    });
+    await waitFor(() => adapter.health().state === "running", "running");
+    const id = await rig.injectInbound("after the store came back");
+    await intake.waitForIds([id]);
+  });
+
+  it("stops promptly while the intake is down, without moving the cursor; the next start delivers", async () => {
+    const adapter = await started();
+    const first = await rig.injectInbound("first");
+    await intake.waitForIds([first]);
+    intake.failNextSubmits(1_000);
+    const stuck = await rig.injectInbound("while Redis is down");
+    await intake.waitUntil(() => intake.calls.some((m) => m.id === stuck), "a failed submit");
+    const t0 = Date.now();
+    await adapter.stop();
+    expect(Date.now() - t0).toBeLessThan(4_000);
+    expect(await cursors.get(lastKey(rig.dm))).toBe(first.split(":")[2]);
+    // Redis is back: cancel the failures not yet used.
+    const failed = intake.events.filter((e) => e.kind === "submit" && e.outcome === "failed");
+    intake.failNextSubmits(-(1_000 - failed.length));
+    await started();
+    await intake.waitForIds([stuck]);
+    expect(intake.acceptedIds()).toEqual([first, stuck]);
+  });
+
   it("retries the cursor store and intake until they come back, without losing the message", async () => {
     await started();
     intake.failNextSubmits(3);
