@@ -73,6 +73,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         ...(config.dkim ? { dkim: config.dkim } : {}),
       });
   let closed = false;
+  const inFlight = new Set<Promise<unknown>>();
 
   async function send(c: ContactToDeliver): Promise<DeliveryResult> {
     if (closed) {
@@ -112,11 +113,20 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   }
 
   return {
-    send,
-    close() {
+    send(c) {
+      const p = send(c);
+      inFlight.add(p);
+      void p.then(
+        () => inFlight.delete(p),
+        () => inFlight.delete(p),
+      );
+      return p;
+    },
+    async close() {
       closed = true;
+      // Graceful shutdown: let started sends finish (their jobs complete) before the pool closes.
+      await Promise.allSettled([...inFlight]);
       transport.close();
-      return Promise.resolve();
     },
   };
 }

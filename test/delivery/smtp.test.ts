@@ -164,6 +164,27 @@ describe("SMTP delivery", () => {
     expect(received).toHaveLength(0);
   });
 
+  it("accepts an SMTP_URL and lets close() finish sends already started", async () => {
+    const d = createDelivery(
+      config({
+        smtp: {
+          url: `smtp://127.0.0.1:${port}`,
+          requireTls: false,
+          rejectUnauthorized: true,
+          poolSize: 1,
+        },
+      }),
+    );
+    const sends = [d.send(contact()), d.send(contact({ contactId: "c:url-2" }))];
+    await d.close();
+    const results = await Promise.all(sends);
+    expect(results.map((r) => r.transport)).toEqual(["smtp", "smtp"]);
+    expect(received).toHaveLength(2);
+    await expect(d.send(contact({ contactId: "c:after-close" }))).rejects.toMatchObject({
+      code: "DELIVERY_TRANSIENT",
+    });
+  });
+
   it("treats an unreachable server as transient", async () => {
     const closed = new SMTPServer({ logger: false });
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
