@@ -60,6 +60,17 @@ function idOf(user: string): { uid: number; gid: number } | null {
  * mail access as root; the login processes run as `dovenull` as in a normal install.
  */
 export async function startDovecot(): Promise<DovecotServer> {
+  // The free port is only free when we looked; another test may take it first, so try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOnce(): Promise<DovecotServer> {
   const dir = await mkdtemp(join(tmpdir(), "dovecot-test-"));
   // Unprivileged login/mail processes must be able to traverse into the temp dir.
   await chmod(dir, 0o755);

@@ -83,7 +83,7 @@ function exited(child: ChildProcess): Promise<void> {
         await new Promise((r) => setTimeout(r, 500)); // down for a while; mail still arrives
         b = await spawnAdapter(childEnv);
         await injecting;
-        const deadline = Date.now() + 20_000;
+        const deadline = Date.now() + 45_000;
         while ((await jobs()) < TOTAL && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 100));
         }
@@ -124,6 +124,6 @@ function exited(child: ChildProcess): Promise<void> {
         redis.disconnect();
         await dovecot.stop();
       }
-    });
+    }, 120_000);
   },
 );
