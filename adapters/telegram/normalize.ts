@@ -8,9 +8,14 @@ const UserSchema = z.object({
   is_bot: z.boolean(),
   first_name: z.string(),
   last_name: z.string().optional(),
-  username: z.string().max(64).optional(),
-  language_code: z.string().max(35).optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
 });
+
+/** A plausible BCP 47 tag; anything else is dropped rather than costing the reader their message. */
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/;
+/** Telegram usernames: 5–32 of A-Z a-z 0-9 _. */
+const USERNAME = /^[A-Za-z0-9_]{1,32}$/;
 
 const EntitySchema = z.object({
   type: z.string(),
@@ -133,7 +138,7 @@ export function normalizeTelegramUpdate(raw: unknown): InboundMessage {
     sender: {
       id: encodeId("telegram", from.id),
       ...(displayName.length > 0 ? { displayName } : {}),
-      ...(from.username ? { handle: `@${from.username}` } : {}),
+      ...(from.username && USERNAME.test(from.username) ? { handle: `@${from.username}` } : {}),
     },
     text,
     sentAt: new Date(sentAtSeconds * 1000).toISOString(),
@@ -141,7 +146,7 @@ export function normalizeTelegramUpdate(raw: unknown): InboundMessage {
       ? { inReplyTo: encodeId("telegram", m.chat.id, m.reply_to_message.message_id) }
       : {}),
     evidence: {
-      ...(from.language_code
+      ...(from.language_code && LANGUAGE_TAG.test(from.language_code)
         ? { languageTag: from.language_code, languageTagSource: "telegram.language_code" as const }
         : {}),
       ...(ownPhone !== undefined ? { phone: ownPhone } : {}),

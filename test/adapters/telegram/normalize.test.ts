@@ -86,6 +86,14 @@ describe("normalizeTelegramUpdate", () => {
     expect(normalizeTelegramUpdate(edit).id).toBe(msg.id);
   });
 
+  it("drops an implausible language tag or username instead of rejecting the message", () => {
+    const odd = { ...ANNA, language_code: "x".repeat(50), username: "not a username!" };
+    const msg = normalizeTelegramUpdate(privateText(13, odd, 14, "hello"));
+    expect(msg.evidence).toEqual({});
+    expect(msg.sender.handle).toBeUndefined();
+    expect(msg.text).toBe("hello");
+  });
+
   it("records which message a reply answers", () => {
     const msg = normalizeTelegramUpdate(
       groupText(7, ANNA, 9, "danke", {

@@ -1,5 +1,7 @@
 // The Telegram adapter as its own process, on a real Redis intake and cursor store, so the outage
 // test can SIGKILL it. Runs the compiled adapter from dist/ (the test suite's global setup builds it).
+import { Buffer } from "node:buffer";
+import process from "node:process";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { TelegramAdapter } from "../../../dist/adapters/telegram/adapter.js";

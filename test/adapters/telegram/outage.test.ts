@@ -99,9 +99,9 @@ describe("Telegram adapter outage (SIGKILL, real Redis intake and cursor)", () =
     const first = await spawnAdapter();
     // Messages arrive all along: before the kill, while nothing runs, and after the restart,
     // until MORE_AFTER_RESTART more have arrived once the second process is up.
-    let restartedAt: number | null = null;
+    const restart: { at: number | null } = { at: null };
     const injector = (async () => {
-      for (let i = 0; restartedAt === null || sent.length < restartedAt + MORE_AFTER_RESTART; i++) {
+      for (let i = 0; restart.at === null || sent.length < restart.at + MORE_AFTER_RESTART; i++) {
         sent.push(injectPrivate(api, readers[i % 3]!, `outage message ${i}`));
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -117,7 +117,7 @@ describe("Telegram adapter outage (SIGKILL, real Redis intake and cursor)", () =
     await new Promise((r) => setTimeout(r, 200)); // messages keep arriving while nothing runs
     const arrivedWhileDown = sent.length - atKill;
     const second = await spawnAdapter();
-    restartedAt = sent.length;
+    restart.at = sent.length;
     await injector;
     const total = sent.length;
     await until("every message enqueued", async () => (await jobIds()).length >= total);
