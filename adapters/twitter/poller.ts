@@ -51,13 +51,11 @@ function withAuthor(
 async function collect(
   first: Paginator,
   highWater: string | null,
-  onPage: (count: number) => void,
 ): Promise<{ items: StreamItem[]; truncated: boolean }> {
   const items: StreamItem[] = [];
   let page = first;
   for (let n = 1; ; n += 1) {
     const rows = page.data.data ?? [];
-    onPage(rows.length);
     for (const row of rows) {
       const id = typeof row.id === "string" && SNOWFLAKE.test(row.id) ? row.id : "";
       // A row without a usable id cannot be ordered: it is passed on (to be quarantined) but
@@ -80,7 +78,6 @@ export async function fetchDmEvents(
   v2: TwitterApiv2,
   highWater: string | null,
   pageSize: number,
-  onPage: (count: number) => void = () => undefined,
 ): Promise<{ items: StreamItem[]; truncated: boolean }> {
   const first = await v2.listDmEvents({
     event_types: "MessageCreate",
@@ -96,7 +93,7 @@ export async function fetchDmEvents(
     "user.fields": [...USER_FIELDS],
     max_results: pageSize,
   });
-  return collect(first as unknown as Paginator, highWater, onPage);
+  return collect(first as unknown as Paginator, highWater);
 }
 
 /** New mentions of `userId` above `highWater`, oldest first (since_id bounds it server-side too). */
@@ -105,7 +102,6 @@ export async function fetchMentions(
   userId: string,
   highWater: string | null,
   pageSize: number,
-  onPage: (count: number) => void = () => undefined,
 ): Promise<{ items: StreamItem[]; truncated: boolean }> {
   const first = await v2.userMentionTimeline(userId, {
     ...(highWater ? { since_id: highWater } : {}),
@@ -122,5 +118,5 @@ export async function fetchMentions(
     "user.fields": [...USER_FIELDS],
     max_results: Math.max(5, pageSize),
   });
-  return collect(first as unknown as Paginator, highWater, onPage);
+  return collect(first as unknown as Paginator, highWater);
 }

@@ -47,6 +47,8 @@ export interface SeenRequest {
 export class FakeTwitterApi {
   readonly bot: FakeUser = { id: "990001", name: "Contact Bot", username: "contactbot" };
   readonly requests: SeenRequest[] = [];
+  /** Status codes of the answers sent, in order (pushed once the answer is written). */
+  readonly answered: number[] = [];
   private readonly users = new Map<string, FakeUser>([[this.bot.id, this.bot]]);
   private readonly dmEvents: DmEvent[] = []; // oldest first
   private readonly tweets: Tweet[] = [];
@@ -166,7 +168,7 @@ export class FakeTwitterApi {
 
   private reply(res: http.ServerResponse, status: number, body: unknown, remaining = 14): void {
     res.writeHead(status, { "content-type": "application/json", ...this.rateHeaders(remaining) });
-    res.end(JSON.stringify(body));
+    res.end(JSON.stringify(body), () => this.answered.push(status));
   }
 
   private problem(res: http.ServerResponse, status: number, title: string): void {
