@@ -51,7 +51,8 @@ interface Index {
   readonly byKey: ReadonlyMap<string, string | null>;
   /** Codes as written ("DE", "DEU", "USA", "США") → alpha-2. */
   readonly byCode: ReadonlyMap<string, string>;
-  readonly maxKeyWords: number;
+  /** Word prefixes of multi-word names, each ending in a space ("united "). */
+  readonly prefixes: ReadonlySet<string>;
   readonly capitals: ReadonlyMap<string, { lat: number; lon: number }>;
   readonly rows: ReadonlyMap<
     string,
@@ -76,8 +77,11 @@ function load(): Index {
     for (const code of row.codes) if (!byCode.has(code)) byCode.set(code, row.cc);
     for (const key of row.keys) if (!byKey.has(key)) byKey.set(key, row.cc);
   }
-  let maxKeyWords = 1;
-  for (const key of byKey.keys()) maxKeyWords = Math.max(maxKeyWords, key.split(" ").length);
+  const prefixes = new Set<string>();
+  for (const key of byKey.keys()) {
+    const words = key.split(" ");
+    for (let n = 1; n < words.length; n++) prefixes.add(`${words.slice(0, n).join(" ")} `);
+  }
   const capitals = new Map<string, { lat: number; lon: number }>();
   // Cities come most populous first: the first PPLC of a country is its main capital.
   for (const c of g.cities) {
@@ -88,7 +92,7 @@ function load(): Index {
   const rows = new Map(
     g.countries.map((r) => [r.cc, { centroid: r.centroid, subregion: r.subregion }]),
   );
-  index = { byKey, byCode, maxKeyWords, capitals, rows };
+  index = { byKey, byCode, prefixes, capitals, rows };
   return index;
 }
 
@@ -106,9 +110,9 @@ export function countryByKey(key: string): string | null | undefined {
   return load().byKey.get(key);
 }
 
-/** Longest country name, in words. */
-export function maxCountryKeyWords(): number {
-  return load().maxKeyWords;
+/** True when some multi-word country name starts with `prefix` ("united "). */
+export function hasCountryKeyPrefix(prefix: string): boolean {
+  return load().prefixes.has(prefix);
 }
 
 /**

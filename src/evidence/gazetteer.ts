@@ -135,14 +135,7 @@ const OWN_NAME_WEIGHT = 5;
  */
 export function citiesByKey(key: string): readonly City[] {
   const g = gazetteer();
-  // Lower bound: the first entry not less than key.
-  let lo = 0;
-  let hi = g.keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (g.keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(g.keys, key);
   const found: { city: City; weight: number }[] = [];
   for (let i = lo; i < g.keys.length && g.keys[i] === key; i++) {
     const ref = g.keyCity[i]!;
@@ -152,6 +145,30 @@ export function citiesByKey(key: string): readonly City[] {
   if (found.length > 1) found.sort((a, b) => b.weight - a.weight);
   return found.map((f) => f.city);
 }
+/** The first index whose key is not less than `key` (code-unit order, as the build sorted). */
+function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when some city key is `key`; no allocation, for the matcher's inner loop. */
+export function hasCityKey(key: string): boolean {
+  const keys = gazetteer().keys;
+  return keys[lowerBound(keys, key)] === key;
+}
+
+/** True when some city key starts with `prefix` (e.g. "new " for "new york"). */
+export function hasCityKeyPrefix(prefix: string): boolean {
+  const keys = gazetteer().keys;
+  return keys[lowerBound(keys, prefix)]?.startsWith(prefix) ?? false;
+}
+
 /**
  * The city a name means: the most populous match, unless `preferCountries` names countries to
  * look in first ("Córdoba" → Córdoba AR by population; with ["ES"] → Córdoba ES).

@@ -3,9 +3,9 @@ import {
   countryByKey,
   countryReference,
   flagCountries,
-  maxCountryKeyWords,
+  hasCountryKeyPrefix,
 } from "./countries.js";
-import { citiesByKey, gazetteer, resolveCity } from "./gazetteer.js";
+import { citiesByKey, hasCityKey, hasCityKeyPrefix, resolveCity } from "./gazetteer.js";
 import { looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city when one was named. */
@@ -48,35 +48,15 @@ const COMMON_WORDS = new Set(
   ),
 );
 
+/** At most this many spellings (inflection variants) are followed per length. */
 const MAX_VARIANT_KEYS = 48;
-
-/** Keys for words i..i+n-1: the exact form first, then combinations of variants. */
-function candidateKeys(
-  tokens: readonly Token[],
-  i: number,
-  n: number,
-  opts: MatchOptions,
-): string[] {
-  let keys = [""];
-  for (let j = i; j < i + n; j++) {
-    const word = tokens[j]!.key;
-    const forms = opts.variants ? [word, ...opts.variants(word)] : [word];
-    const next: string[] = [];
-    for (const k of keys) {
-      for (const f of forms) {
-        if (next.length >= MAX_VARIANT_KEYS) break;
-        next.push(k ? `${k} ${f}` : f);
-      }
-    }
-    keys = next;
-  }
-  return keys;
-}
+const MAX_NAME_WORDS = 6;
 
 /**
  * The longest place name starting at token `i` ("New York" before "York"): a country name, a
- * city, a code as written ("DE", "USA"), or a continent (kind "none"). Bounded work: at most
- * six words and {@link MAX_VARIANT_KEYS} forms per length.
+ * city, a code as written ("DE", "USA"), or a continent (kind "none"). Words are added one at a
+ * time while some name still starts with them, so the work per position stays small: at most
+ * six words and {@link MAX_VARIANT_KEYS} spellings per length.
  */
 export function matchPlaceAt(
   text: string,
@@ -84,26 +64,50 @@ export function matchPlaceAt(
   i: number,
   opts: MatchOptions = {},
 ): PlaceMatch | null {
-  const maxWords = Math.min(
-    6,
-    Math.max(gazetteer().maxKeyWords, maxCountryKeyWords()),
-    tokens.length - i,
-  );
+  const maxWords = Math.min(MAX_NAME_WORDS, tokens.length - i);
   const minWords = opts.minWords ?? 1;
-  for (let n = maxWords; n >= minWords; n--) {
-    for (const key of candidateKeys(tokens, i, n, opts)) {
-      const cc = countryByKey(key);
-      const cities = cc === undefined ? citiesByKey(key) : [];
-      if (cc === undefined && cities.length === 0) continue;
-      if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) continue;
-      if (cc !== undefined)
-        return { kind: cc ? "country" : "none", key: cc ?? key, country: cc, end: i + n };
-      return { kind: "city", key, country: cities[0]!.country, end: i + n };
+  let best: PlaceMatch | null = null;
+  let partial = [""];
+  for (let n = 1; n <= maxWords && partial.length > 0; n++) {
+    const word = tokens[i + n - 1]!.key;
+    const forms = opts.variants ? [word, ...opts.variants(word)] : [word];
+    const next: string[] = [];
+    let found: PlaceMatch | null = null;
+    for (const p of partial) {
+      for (const f of forms) {
+        const key = p ? `${p} ${f}` : f;
+        if (!found && n >= minWords) found = exactMatch(text, tokens, i, n, key, opts);
+        if (next.length < MAX_VARIANT_KEYS && hasKeyPrefix(`${key} `)) next.push(key);
+      }
     }
+    if (found) best = found;
+    partial = next;
   }
-  if (minWords > 1) return null;
+  if (best || minWords > 1) return best;
   const cc = countryByCode(text.slice(tokens[i]!.start, tokens[i]!.end));
   return cc ? { kind: "country", key: cc, country: cc, end: i + 1 } : null;
+}
+
+function hasKeyPrefix(prefix: string): boolean {
+  return hasCountryKeyPrefix(prefix) || hasCityKeyPrefix(prefix);
+}
+
+/** What `key` (words i..i+n-1) names, a country name winning over a city of the same name. */
+function exactMatch(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  n: number,
+  key: string,
+  opts: MatchOptions,
+): PlaceMatch | null {
+  const cc = countryByKey(key);
+  if (cc === undefined && !hasCityKey(key)) return null;
+  if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) return null;
+  if (cc === undefined) {
+    return { kind: "city", key, country: citiesByKey(key)[0]?.country ?? null, end: i + n };
+  }
+  return { kind: cc ? "country" : "none", key: cc ?? key, country: cc, end: i + n };
 }
 
 function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {

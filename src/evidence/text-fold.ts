@@ -27,12 +27,29 @@ const SPECIAL: Readonly<Record<string, string>> = {
 const SPECIAL_RE = /[ßẞøłđðþæœıيىكةۀ]/g;
 const MARKS_RE = /[\p{M}\u0640]/gu; // combining marks and the Arabic tatweel
 const NON_WORD_RE = /[^\p{L}\p{N}]/gu;
+const ASCII_WORD_RE = /^[A-Za-z0-9]*$/;
 
 /**
  * One word, lower-cased and accent-folded: "Zürich" → "zurich", "Łódź" → "lodz",
  * "Москве" → "москве" (й survives: Russian inflection rules need it), "كرج" → "کرج".
  */
 export function foldToken(word: string): string {
+  // Most words are plain ASCII: nothing to decompose or strip (same result, much cheaper).
+  if (ASCII_WORD_RE.test(word)) return word.toLowerCase();
+  let folded = cache.get(word);
+  if (folded === undefined) {
+    // Bounded: cleared rather than evicted, which is enough for a cache of common words.
+    if (cache.size >= CACHE_SIZE) cache.clear();
+    folded = foldSlow(word);
+    cache.set(word, folded);
+  }
+  return folded;
+}
+
+const CACHE_SIZE = 20_000;
+const cache = new Map<string, string>();
+
+function foldSlow(word: string): string {
   const lower = word.toLowerCase().replace(SPECIAL_RE, (c) => SPECIAL[c] ?? c);
   return lower
     .normalize("NFD")
