@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
-import { answers, startPrivateRedis, type PrivateRedis } from "./server.js";
+import { URL_FILE, answers, startPrivateRedis, type PrivateRedis } from "./server.js";
 
 const log = moduleLogger("redis");
 
@@ -17,6 +18,8 @@ export interface ConnectOptions {
   /** The local server to try first (default 127.0.0.1:6379). */
   localUrl?: string;
   binary?: string;
+  /** Never start a server: for the admin CLI, which must talk to the running service's Redis. */
+  existingOnly?: boolean;
 }
 
 /** A connected client, and the private server behind it when we started one. */
@@ -40,8 +43,17 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<RedisHand
   let server: PrivateRedis | null = null;
   if (!url) {
     const local = opts.localUrl ?? LOCAL_REDIS_URL;
+    const running = readRunningUrl(opts.dataDir ?? join("var", "redis"));
     if (await answers(local)) {
       url = local;
+    } else if (running && (await answers(running))) {
+      url = running;
+    } else if (opts.existingOnly) {
+      throw new RouterError(
+        "CONFIG_INVALID",
+        "no Redis: nothing answers on 127.0.0.1:6379 and no private redis-server of contact-router is running. " +
+          "Set REDIS_URL=redis://host:port to the service's Redis, or start the service (`npm start`) first.",
+      );
     } else {
       const dir = opts.dataDir ?? join("var", "redis");
       try {
@@ -108,6 +120,14 @@ export async function checkEvictionPolicy(client: Redis): Promise<string | null>
     );
   }
   return policy;
+}
+
+function readRunningUrl(dir: string): string | null {
+  try {
+    return readFileSync(join(dir, URL_FILE), "utf8").trim() || null;
+  } catch {
+    return null;
+  }
 }
 
 /** The URL without its password, for messages. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
 
@@ -24,6 +25,9 @@ export interface PrivateRedisOptions {
   /** How long to wait for it to answer PING. */
   startTimeoutMs?: number;
 }
+
+/** Name of the file in the data folder that holds a running private server's URL. */
+export const URL_FILE = "contact-router.url";
 
 /** A free TCP port on 127.0.0.1 (the kernel picks it). */
 export async function freePort(): Promise<number> {
@@ -91,12 +95,16 @@ export async function startPrivateRedis(opts: PrivateRedisOptions): Promise<Priv
       throw new Error(`redis-server on port ${port} did not answer within the start timeout`);
     }
   }
+  // The CLI (dlq, quarantine) finds this server through this file while it runs.
+  const urlFile = join(opts.dir, URL_FILE);
+  writeFileSync(urlFile, `${url}\n`, { mode: 0o600 });
   return {
     url,
     port,
     dir: opts.dir,
     process: child,
     async stop(graceMs = 10_000) {
+      rmSync(urlFile, { force: true });
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
