@@ -195,8 +195,10 @@ export class DiscordInbox {
     try {
       normalized = normalizeDiscord(raw);
     } catch (err) {
-      if (!(err instanceof InvalidPayloadError)) throw err;
-      await this.quarantine(ref, err.message, raw);
+      // Any failure here is about this payload: keep it with the reason rather than block the channel.
+      const reason =
+        err instanceof InvalidPayloadError ? err.message : `discord normalize failed: ${errorCode(err)}`;
+      await this.quarantine(ref, reason, raw);
       await this.advance(channelId, id);
       return;
     }
