@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
 } from "fastify";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Intake } from "../queue/intake.js";
@@ -35,6 +36,11 @@ export interface HttpDeps {
   metricsRegistry: Registry;
   logger: Logger;
   config: HttpConfig;
+  /**
+   * Shares the per-IP form limit between web servers through Redis (several ingest processes);
+   * without it each process counts on its own. `prefix` namespaces the keys.
+   */
+  rateLimitStore?: { redis: Redis; prefix: string };
 }
 
 const HEALTH_TIMEOUT_MS = 3_000;
@@ -93,6 +99,14 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   void app.register(formbody, { bodyLimit: config.bodyLimitBytes });
   void app.register(rateLimit, {
     global: false,
+    ...(deps.rateLimitStore
+      ? {
+          redis: deps.rateLimitStore.redis,
+          nameSpace: `${deps.rateLimitStore.prefix}form-rate:`,
+          // Redis trouble must not turn readers away; the intake reports its own outage.
+          skipOnError: true,
+        }
+      : {}),
     // Thrown, then answered by the error handler below in the reader's language.
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
