@@ -146,6 +146,34 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): 
     expect(cursor).toEqual({ uidValidity: String(after && after.uidValidity), lastUid: 5 });
   });
 
+  it("mailbox deleted and recreated under a running adapter: recovers and resyncs", async () => {
+    const imap = await appender(dovecot);
+    await imap.mailboxCreate("Live");
+    const intake = new RecordingIntake();
+    const adapter = newAdapter(emailConfig(dovecot, smtp.port, { mailbox: "Live" }));
+    await adapter.start(ctxFor(intake));
+    try {
+      const old = readerMail("alt");
+      await imap.append("Live", old.raw);
+      await intake.waitForIds([old.id]);
+      await new Promise((r) => setTimeout(r, 1_100)); // a new second: a new UIDVALIDITY
+      await imap.mailboxDelete("Live");
+      await imap.mailboxCreate("Live");
+      await imap.append("Live", old.raw);
+      const fresh = readerMail("neu");
+      await imap.append("Live", fresh.raw);
+      await intake.waitForIds([fresh.id], 25_000);
+      expect(intake.acceptedIds()).toEqual([old.id, fresh.id]);
+      await waitFor("running", () => adapter.health().state === "running");
+      console.log(
+        `[email live resync] ${intake.accepted.length} unique, ${intake.submitCalls} submit calls`,
+      );
+    } finally {
+      await adapter.stop();
+      await imap.logout();
+    }
+  });
+
   it("reconnects after the connection drops and takes in what arrived meanwhile", async () => {
     const proxy = new CuttableProxy(dovecot.port);
     await proxy.start();
