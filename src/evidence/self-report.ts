@@ -1,4 +1,5 @@
-import { placeAt, type Place } from "./places.js";
+import { flagCountries } from "./countries.js";
+import { placeAt, placeFromCountry, type Place } from "./places.js";
 import { foldKey, tokenize, type Token } from "./text-fold.js";
 import { PHRASES, inflections, type PhraseSpec } from "./self-report-phrases.js";
 
@@ -58,6 +59,8 @@ function buildTrie(): TrieNode {
 const MAX_TOKENS = 40_000;
 const MAX_ATTEMPTS = 500;
 const MAX_PHRASE_WORDS = 6;
+const FLAG_FIRST_RE =
+  /^\s*(?:[\u{1F1E6}-\u{1F1FF}]{2}|\u{1F3F4}[\u{E0061}-\u{E007A}]{4,6}\u{E007F})/u;
 const MAX_MATCHED_LENGTH = 160;
 
 function followedBy(tokens: readonly Token[], i: number, words: readonly string[]): boolean {
@@ -88,7 +91,16 @@ function placeAfter(
       return { ...hit.place, matched: text.slice(from, last.end) };
     }
   }
-  return null;
+  return phrase.after ? null : flagAfter(text, tokens, i, from);
+}
+
+/** A flag emoji right after the phrase ("I live in 🇩🇪"): only spaces may come between. */
+function flagAfter(text: string, tokens: readonly Token[], i: number, from: number): Place | null {
+  const phraseEnd = tokens[i - 1]!.end;
+  const gap = text.slice(phraseEnd, Math.min(tokens[i]?.start ?? text.length, phraseEnd + 32));
+  const m = FLAG_FIRST_RE.exec(gap);
+  const cc = m ? flagCountries(m[0])[0] : undefined;
+  return m && cc ? placeFromCountry(cc, text.slice(from, phraseEnd + m[0].length)) : null;
 }
 
 /**

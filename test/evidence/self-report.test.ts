@@ -170,6 +170,16 @@ describe("findSelfReport", () => {
     });
   });
 
+  it("reads a flag right after the phrase", () => {
+    expect(findSelfReport("I live in 🇩🇪 and read your paper")).toMatchObject({
+      country: "DE",
+      city: null,
+      matched: "I live in 🇩🇪",
+    });
+    expect(findSelfReport("Soy de 🇦🇷")).toMatchObject({ country: "AR" });
+    expect(findSelfReport("I live in a flat 🇩🇪")).toBeNull();
+  });
+
   it("prefers the longest place after the phrase", () => {
     expect(findSelfReport("I live in New York")?.city).toBe("New York City");
     expect(findSelfReport("I live in York")?.city).toBe("York");
