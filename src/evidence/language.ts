@@ -45,6 +45,16 @@ const ISO_639_1 = /^[a-z]{2}$/;
  * the detector is not confident enough. Deterministic; never throws, whatever the string.
  */
 export function detectLanguage(text: string): DetectedLanguage | null {
+  const guess = guessLanguage(text);
+  return guess !== null && guess.confidence >= LANGUAGE_CONFIDENCE_THRESHOLD ? guess : null;
+}
+
+/**
+ * The detector's best guess with its confidence, before the threshold: for calibration
+ * (bench/language-detectors.ts). Routing uses {@link detectLanguage}. Null only when the text
+ * has too few letters or the detector finds nothing.
+ */
+export function guessLanguage(text: string): DetectedLanguage | null {
   if (typeof text !== "string") return null;
   // A lone surrogate (binary junk, a split emoji) makes eld drop the whole text.
   const sample = text.slice(0, MAX_CHARS).replace(LONE_SURROGATE, " ");
@@ -54,7 +64,6 @@ export function detectLanguage(text: string): DetectedLanguage | null {
     const result = eld.detect(sample);
     if (!ISO_639_1.test(result.language)) return null;
     const confidence = confidenceOf(result.getScores(), letters);
-    if (confidence < LANGUAGE_CONFIDENCE_THRESHOLD) return null;
     return { code: result.language, confidence, detector: LANGUAGE_DETECTOR };
   } catch {
     // eld is plain JS over a string; a throw would be a bug there, and routing can go on without it.

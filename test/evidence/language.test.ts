@@ -5,6 +5,7 @@ import {
   LANGUAGE_CONFIDENCE_THRESHOLD,
   LANGUAGE_DETECTOR,
   detectLanguage,
+  guessLanguage,
 } from "../../src/evidence/language.js";
 
 /** Texts written for these tests (not the bench corpus), three per language. */
@@ -70,6 +71,15 @@ describe("detectLanguage", () => {
     // fall back to the platform tag this way (docs/language-detection.md). Never a wrong code.
     const r = detectLanguage("Я живу в Москве и хочу поговорить с вами о забастовке.");
     expect(r === null || r.code === "ru").toBe(true);
+  });
+
+  it("guessLanguage gives the guess before the threshold; detectLanguage filters it", () => {
+    const text = "Я живу в Москве и хочу поговорить с вами о забастовке.";
+    const guess = guessLanguage(text);
+    expect(guess?.code).toBe("ru");
+    const expected = guess!.confidence >= LANGUAGE_CONFIDENCE_THRESHOLD ? guess : null;
+    expect(detectLanguage(text)).toEqual(expected);
+    expect(guessLanguage("hi")).toBeNull();
   });
 
   it("returns null when the detector is not confident", () => {
