@@ -32,6 +32,9 @@ const BANNER = /^\s*-{3,}\s*[\p{L}' ]{3,60}\s*-{3,}\s*$/u;
 /** Mobile and webmail taglines: "Sent from my iPhone", "Von meinem iPhone gesendet", … */
 const TAGLINE =
   /^(?:sent from|sent with|sent via|get outlook for|envoyé de|envoyé depuis|envoyé avec|obtenir outlook|von meinem|gesendet von|gesendet mit|gesendet vom|inviato da|inviato dal|inviato con|scarica outlook|enviado desde|enviado do|enviado de|enviado con|obtener outlook|obter o outlook|obtenha o outlook|verstuurd vanaf|verzonden vanaf|verzonden met|verstuurd met|download outlook|skickat från|hämta outlook|wysłane z|wysłano z|pobierz outlook|pobierz aplikację outlook|отправлено с|отправлено из|получить outlook|ارسال شده از|ارسال از)/iu;
+/** A tagline names the device or the app; "Von meinem Lohn kann ich kaum leben." is no tagline. */
+const DEVICE =
+  /iphone|ipad|android|samsung|galaxy|huawei|xiaomi|pixel|smartphone|phone|handy|mobil|móvil|celular|telemóvel|telefon|teléfono|telefone|telefoon|телефон|айфон|outlook|mail|yahoo|proton|tuta|blackberry|windows|\bapp\b|aplikac|приложени|آیفون|موبایل|گوشی|تلفن/iu;
 const MAX_TAGLINE = 100;
 /** "Re:", "Fwd:", "AW:", "WG:", "TR:", "R:", "RV:", "SV:", "VS:", "Odp:", "Отв:", "Пересл:", … */
 const SUBJECT_PREFIX =
@@ -67,7 +70,7 @@ export function cleanForDetection(input: { subject?: string; text: string }): st
     if (trimmed.startsWith(">") || trimmed.startsWith("|>")) continue;
     if (line === "-- " || line === "--") break; // the signature delimiter of RFC 3676
     if (trimmed.length <= MAX_HEADER_LINE && endsQuotedPart(trimmed, lines, i)) break;
-    if (trimmed.length <= MAX_TAGLINE && TAGLINE.test(trimmed)) break;
+    if (trimmed.length <= MAX_TAGLINE && TAGLINE.test(trimmed) && DEVICE.test(trimmed)) break;
     if (/^_{8,}$/u.test(trimmed)) continue; // Outlook's separator before a From: block
     if (!push(trimmed)) break;
   }

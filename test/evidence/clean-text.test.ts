@@ -179,6 +179,19 @@ describe("cleanForDetection", () => {
     expect(cleanForDetection({ text })).toBe(expected);
   });
 
+  it("keeps a line that opens like a tagline but names no device or app", () => {
+    const text = body("Von meinem Lohn kann ich kaum leben.", "Deshalb möchte ich mitmachen.");
+    expect(cleanForDetection({ text })).toBe(
+      "Von meinem Lohn kann ich kaum leben. Deshalb möchte ich mitmachen.",
+    );
+    expect(
+      cleanForDetection({ text: body("Bin dabei.", "Gesendet mit der Telekom Mail App") }),
+    ).toBe("Bin dabei.");
+    expect(
+      cleanForDetection({ text: body("Я с вами.", "Отправлено из мобильной Почты Mail.ru") }),
+    ).toBe("Я с вами.");
+  });
+
   it("keeps the reader's own 'X wrote:' sentence", () => {
     const text = body("My comrade wrote:", "we should meet on May Day.");
     expect(cleanForDetection({ text })).toBe("My comrade wrote: we should meet on May Day.");
