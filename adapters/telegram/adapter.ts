@@ -33,7 +33,9 @@ export interface TelegramAdapterOptions {
 export class TelegramAdapter implements ChannelAdapter {
   readonly channel = "telegram" as const;
   private readonly telegram: Telegram;
-  private readonly sender: TelegramSender;
+  private readonly sendLimits: SendLimits;
+  /** Created on first use and released by stop(), so a stopped adapter holds no limiter timers. */
+  private senderInstance: TelegramSender | null = null;
   private readonly pollTimeout: number;
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly cursorKey: string;
@@ -50,10 +52,7 @@ export class TelegramAdapter implements ChannelAdapter {
     options: TelegramAdapterOptions = {},
   ) {
     this.telegram = new Telegram(config.token, { apiRoot: config.apiRoot });
-    this.sender = new TelegramSender(this.telegram, {
-      ...DEFAULT_SEND_LIMITS,
-      ...options.sendLimits,
-    });
+    this.sendLimits = { ...DEFAULT_SEND_LIMITS, ...options.sendLimits };
     this.pollTimeout = options.pollTimeoutSeconds ?? 50;
     this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
     this.cursorKey = `telegram:${config.token.split(":")[0]}:update_offset`;
@@ -86,13 +85,20 @@ export class TelegramAdapter implements ChannelAdapter {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    await this.sender.close();
+    const sender = this.senderInstance;
+    this.senderInstance = null;
+    await sender?.close();
     this.state = { ...this.state, state: "stopped" };
   }
 
   async send(message: OutboundText): Promise<{ platformMessageId: string }> {
     const id = await this.sender.send(message.to, message.text, message.inReplyTo);
     return { platformMessageId: id };
+  }
+
+  private get sender(): TelegramSender {
+    this.senderInstance ??= new TelegramSender(this.telegram, this.sendLimits);
+    return this.senderInstance;
   }
 
   health(): AdapterHealth {

@@ -179,6 +179,24 @@ describe("TelegramAdapter polling", () => {
   });
 });
 
+describe("TelegramAdapter lifecycle", () => {
+  it("can be stopped and started again, and still sends after a stop", async () => {
+    const adapter = rig.adapter();
+    await adapter.start(rig.ctx);
+    const a = injectPrivate(rig.api, ANNA, "before");
+    await rig.settled([a]);
+    await adapter.stop();
+    expect(adapter.health().state).toBe("stopped");
+    const b = injectPrivate(rig.api, ANNA, "while stopped");
+    await adapter.send({ to: `telegram:${ANNA.id}`, text: "reply", idempotencyKey: "k" });
+    expect(rig.intake.acceptedIds()).toEqual([a]);
+    await adapter.start(rig.ctx);
+    await rig.intake.waitForIds([b]);
+    expect(rig.intake.acceptedIds()).toEqual([a, b]);
+    expect(rig.api.sent.map((s) => s.text)).toEqual(["reply"]);
+  });
+});
+
 describe("TelegramAdapter.send", () => {
   it("waits out a 429 within the bound and gives RateLimitError beyond it", async () => {
     const adapter = rig.adapter({ sendLimits: { maxRetryAfterMs: 5_000 } });
