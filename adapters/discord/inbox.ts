@@ -197,7 +197,9 @@ export class DiscordInbox {
     } catch (err) {
       // Any failure here is about this payload: keep it with the reason rather than block the channel.
       const reason =
-        err instanceof InvalidPayloadError ? err.message : `discord normalize failed: ${errorCode(err)}`;
+        err instanceof InvalidPayloadError
+          ? err.message
+          : `discord normalize failed: ${errorCode(err)}`;
       await this.quarantine(ref, reason, raw);
       await this.advance(channelId, id);
       return;
