@@ -22,6 +22,8 @@ export interface TelegramAdapterOptions {
   pollTimeoutSeconds?: number;
   backoff?: { initialMs: number; maxMs: number };
   sendLimits?: Partial<SendLimits>;
+  /** How long stop() waits for the update in hand before returning anyway (default 5 s). */
+  stopWaitMs?: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export class TelegramAdapter implements ChannelAdapter {
   private senderInstance: TelegramSender | null = null;
   private readonly pollTimeout: number;
   private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly stopWaitMs: number;
   private readonly cursorKey: string;
   private state: AdapterHealth = { state: "stopped" };
   private aborter = new AbortController();
@@ -55,6 +58,7 @@ export class TelegramAdapter implements ChannelAdapter {
     this.sendLimits = { ...DEFAULT_SEND_LIMITS, ...options.sendLimits };
     this.pollTimeout = options.pollTimeoutSeconds ?? 50;
     this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
+    this.stopWaitMs = options.stopWaitMs ?? 5_000;
     this.cursorKey = `telegram:${config.token.split(":")[0]}:update_offset`;
   }
 
@@ -65,7 +69,8 @@ export class TelegramAdapter implements ChannelAdapter {
     this.log = ctx.logger.child({ adapter: "telegram" });
     this.aborter = new AbortController();
     this.state = { state: "starting" };
-    this.loop = (this.config.webhook ? this.runWebhook() : this.runPolling()).catch(
+    const { signal } = this.aborter;
+    this.loop = (this.config.webhook ? this.runWebhook(signal) : this.runPolling(signal)).catch(
       (err: unknown) => {
         this.state = { ...this.state, state: "failed", detail: errorDetail(err) };
       },
@@ -73,21 +78,24 @@ export class TelegramAdapter implements ChannelAdapter {
     return Promise.resolve();
   }
 
-  /** Aborts the long poll and waits; nothing is confirmed that was not enqueued. */
+  /**
+   * Aborts the long poll and waits for the update in hand, at most `stopWaitMs` (a submit can hang
+   * while Redis is away; its cursor was not written, so abandoning it replays rather than loses).
+   */
   async stop(): Promise<void> {
     this.aborter.abort();
     const loop = this.loop;
     this.loop = null;
-    await loop;
+    const sender = this.senderInstance;
+    this.senderInstance = null;
+    await sender?.close();
+    if (loop) await Promise.race([loop, sleep(this.stopWaitMs, undefined, { ref: false })]);
     const server = this.server;
     this.server = null;
     if (server) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    const sender = this.senderInstance;
-    this.senderInstance = null;
-    await sender?.close();
     this.state = { ...this.state, state: "stopped" };
   }
 
@@ -105,19 +113,19 @@ export class TelegramAdapter implements ChannelAdapter {
     return { ...this.state };
   }
 
-  private get stopped(): boolean {
-    return this.aborter.signal.aborted;
-  }
-
   /** Runs `step` until stop, waiting with exponential backoff (and retry_after) after failures. */
-  private async keepTrying(what: string, step: () => Promise<boolean>): Promise<void> {
+  private async keepTrying(
+    what: string,
+    signal: AbortSignal,
+    step: () => Promise<boolean>,
+  ): Promise<void> {
     let failures = 0;
-    while (!this.stopped) {
+    while (!signal.aborted) {
       try {
         if (await step()) return;
         failures = 0;
       } catch (err) {
-        if (this.stopped) return;
+        if (signal.aborted) return;
         failures += 1;
         const retryAfter = err instanceof TelegramError ? err.parameters?.retry_after : undefined;
         const base = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (failures - 1));
@@ -131,7 +139,7 @@ export class TelegramAdapter implements ChannelAdapter {
           { err: errorDetail(err), failures, waitMs: Math.round(waitMs) },
           `telegram ${what} failed`,
         );
-        await sleep(waitMs, undefined, { signal: this.aborter.signal }).catch(() => undefined);
+        await sleep(waitMs, undefined, { signal }).catch(() => undefined);
       }
     }
   }
@@ -143,36 +151,36 @@ export class TelegramAdapter implements ChannelAdapter {
     return this.bot;
   }
 
-  private async runPolling(): Promise<void> {
-    await this.keepTrying("connect", async () => {
+  private async runPolling(signal: AbortSignal): Promise<void> {
+    await this.keepTrying("connect", signal, async () => {
       await this.identify();
       // A webhook left set would make getUpdates answer 409; pending updates are kept.
       await this.telegram.deleteWebhook({ drop_pending_updates: false });
       this.markRunning();
       return true;
     });
-    await this.keepTrying("poll", async () => {
+    await this.keepTrying("poll", signal, async () => {
       const stored = await this.ctx!.cursors.get(this.cursorKey);
       const offset = stored === null ? 0 : Number(stored);
       const updates = await this.telegram.callApi(
         "getUpdates",
         { offset, timeout: this.pollTimeout, allowed_updates: [...ALLOWED_UPDATES] },
         // node-fetch accepts the native signal; telegraf's typings name the abort-controller polyfill.
-        { signal: this.aborter.signal as unknown as ApiSignal },
+        { signal: signal as unknown as ApiSignal },
       );
       this.markRunning();
       for (const update of updates) {
         await this.take(update);
         await this.ctx!.cursors.set(this.cursorKey, String(update.update_id + 1));
-        if (this.stopped) break;
+        if (signal.aborted) break;
       }
       return false;
     });
   }
 
-  private async runWebhook(): Promise<void> {
+  private async runWebhook(signal: AbortSignal): Promise<void> {
     const hook = this.config.webhook!;
-    await this.keepTrying("set webhook", async () => {
+    await this.keepTrying("set webhook", signal, async () => {
       await this.identify();
       if (!this.server) {
         const server = createServer(
@@ -188,6 +196,10 @@ export class TelegramAdapter implements ChannelAdapter {
           server.once("error", reject);
           server.listen(hook.port, hook.host, () => resolve());
         });
+        if (signal.aborted) {
+          server.close();
+          return true;
+        }
         this.server = server;
       }
       await this.telegram.setWebhook(hook.url, {

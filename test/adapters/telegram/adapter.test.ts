@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { START_GREETING } from "../../../adapters/telegram/texts.js";
 import { AdapterError, InvalidPayloadError, RateLimitError } from "../../../src/errors.js";
 import { ANNA, JOAO, LEILA, injectPrivate, type Reader } from "./fixtures.js";
-import { TelegramRig, eventually } from "./rig.js";
+import { FAST, TelegramRig, eventually } from "./rig.js";
 
 let rig: TelegramRig;
 beforeEach(async () => {
@@ -194,6 +194,21 @@ describe("TelegramAdapter lifecycle", () => {
     await rig.intake.waitForIds([b]);
     expect(rig.intake.acceptedIds()).toEqual([a, b]);
     expect(rig.api.sent.map((s) => s.text)).toEqual(["reply"]);
+  });
+
+  it("stops promptly even when a submit hangs (Redis away), without moving the cursor", async () => {
+    const adapter = rig.adapter({ ...FAST, stopWaitMs: 200 });
+    let submits = 0;
+    rig.ctx.intake.submit = () => {
+      submits += 1;
+      return new Promise(() => undefined);
+    };
+    await adapter.start(rig.ctx);
+    injectPrivate(rig.api, ANNA, "stuck");
+    await eventually("the submit to start", () => submits === 1);
+    await adapter.stop();
+    expect(adapter.health().state).toBe("stopped");
+    expect(await rig.offset()).toBe(0);
   });
 });
 
