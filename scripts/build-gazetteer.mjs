@@ -11,7 +11,14 @@
 //           countries: [[cc, alpha3, lat, lon, region, subregion, "key|key…", "CODE|CODE…"]…] }
 // The sorted key list lets the router binary-search it instead of building a 190,000-entry map
 // at start-up (that alone took half a second).
-import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -228,10 +235,20 @@ async function main() {
     );
     process.exit(1);
   }
+  const out = join(root, "generated", "gazetteer.json");
+  // Every `npm run build` (and so every test run) calls this: skip when the output is newer
+  // than both its source and this script. `--force` rebuilds anyway.
+  if (!process.argv.includes("--force") && existsSync(out)) {
+    const built = statSync(out).mtimeMs;
+    if (
+      built > statSync(source).mtimeMs &&
+      built > statSync(fileURLToPath(import.meta.url)).mtimeMs
+    )
+      return;
+  }
   const { cities, keys, keyCity, maxKeyWords } = indexKeys(await readCities(source));
   const countries = readCountries(require);
   mkdirSync(join(root, "generated"), { recursive: true });
-  const out = join(root, "generated", "gazetteer.json");
   const json = JSON.stringify({ v: 2, maxKeyWords, cities, keys, keyCity, countries });
   writeFileSync(out, json);
   const mb = (json.length / 1e6).toFixed(1);

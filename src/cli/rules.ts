@@ -1,7 +1,5 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { DEFAULT_RULES_PATH, loadRulesFile, RulesError } from "../routing/load.js";
-import { runExamples } from "../routing/examples.js";
 import { RulesFileSchema } from "../routing/schema.js";
 
 /** The JSON Schema editors use to autocomplete routing-rules.yaml, generated from the zod schema. */
@@ -17,9 +15,12 @@ export function registerRulesCommands(program: Command): void {
 
   rules
     .command("check")
-    .argument("[file]", "rules file", DEFAULT_RULES_PATH)
+    .argument("[file]", "rules file (default: the project's routing-rules.yaml)")
     .description("validate the rules file and run its examples; exit 1 on any problem")
-    .action(async (file: string) => {
+    .action(async (fileArg: string | undefined) => {
+      const { DEFAULT_RULES_PATH, loadRulesFile, RulesError } = await import("../routing/load.js");
+      const { runExamples } = await import("../routing/examples.js");
+      const file = fileArg ?? DEFAULT_RULES_PATH;
       let loaded;
       try {
         loaded = loadRulesFile(file);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { routeLine } from "../../src/cli/route.js";
+import { routeLine } from "../../src/cli/route-line.js";
 import { DecisionSchema } from "../../src/message/decision.js";
 import { loadRulesFile } from "../../src/routing/load.js";
 
