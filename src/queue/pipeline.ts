@@ -58,6 +58,8 @@ export interface PipelineOptions {
   /** Stalled-job check interval and lock duration (BullMQ defaults 30 s). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** How often a job may be recovered from a crashed worker before it is failed (default 5). */
+  maxStalledCount?: number;
   metrics?: Metrics;
 }
 
@@ -114,7 +116,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       prefix,
       concurrency: opts.concurrency?.[name] ?? DEFAULT_CONCURRENCY[name],
       settings: { backoffStrategy: backoffDelay(policy) },
-      maxStalledCount: 5,
+      maxStalledCount: opts.maxStalledCount ?? 5,
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs } : {}),
       ...(opts.stalledIntervalMs ? { stalledInterval: opts.stalledIntervalMs } : {}),
     });

@@ -99,8 +99,12 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
     }
     const contactId = contactIdFor(message.id);
     const threadKey = keys.thread(idHash(message.sender.id));
-    await ctx.redis.set(threadKey, contactId, "EX", ctx.dedupeTtlSeconds, "NX");
-    const root = await ctx.redis.get(threadKey);
+    const res = await ctx.redis
+      .multi()
+      .set(threadKey, contactId, "EX", ctx.dedupeTtlSeconds, "NX")
+      .get(threadKey)
+      .exec();
+    const root = res?.[1]?.[1] as string | null | undefined;
     const contact: ContactToDeliver = {
       contactId,
       message,

@@ -1,0 +1,53 @@
+/**
+ * Child process of bench/fault-kill.ts: the route and deliver workers, delivering over SMTP to the
+ * parent's sink. The parent SIGKILLs and restarts it. Not meant to be run by hand.
+ */
+import { Redis } from "ioredis";
+import { createDelivery } from "../src/delivery/index.js";
+import { createPipeline } from "../src/queue/pipeline.js";
+import { loadRulesFile } from "../src/routing/load.js";
+import { routeMessage } from "../src/routing/route.js";
+
+const env = process.env;
+const need = (name: string): string => {
+  const v = env[name];
+  if (!v) throw new Error(`fault-worker: ${name} is required`);
+  return v;
+};
+
+const connection = new Redis(need("FAULT_REDIS_URL"), { maxRetriesPerRequest: null });
+connection.on("error", () => undefined);
+const rules = loadRulesFile();
+const delivery = createDelivery({
+  smtp: {
+    host: "127.0.0.1",
+    port: Number(need("FAULT_SMTP_PORT")),
+    secure: false,
+    requireTls: false,
+    rejectUnauthorized: false,
+    poolSize: 4,
+  },
+  outboxDir: need("FAULT_OUTBOX"),
+  from: "contact-router <fault@example.net>",
+  messageIdDomain: "example.net",
+  rate: { perMinute: 1e9, burst: 1e9 },
+});
+const fast = { attempts: 100, baseDelayMs: 100, maxDelayMs: 2000 };
+const pipeline = createPipeline({
+  connection,
+  prefix: need("FAULT_PREFIX"),
+  key: Buffer.from(need("DATA_KEY"), "base64"),
+  roles: ["route", "deliver"],
+  route: (m) => routeMessage(m, rules),
+  affiliate: (id) => rules.affiliateById.get(id),
+  delivery,
+  retry: { inbound: fast, deliver: fast },
+  concurrency: { inbound: 8, deliver: 8 },
+  // Short locks so jobs of a killed worker are recovered within seconds, and no cap on recoveries:
+  // this process is killed hundreds of times on purpose.
+  lockDurationMs: 3000,
+  stalledIntervalMs: 1000,
+  maxStalledCount: 100_000,
+});
+void pipeline;
+process.stdout.write("READY\n");

@@ -1,0 +1,222 @@
+/**
+ * End-to-end pipeline benchmark: normalize → intake → route → deliver (outbox, then a local SMTP
+ * sink), against a bare BullMQ pipeline with the same hops and no-op workers, in the same run,
+ * on a private redis-server. Prints throughput, p50/p99 latency at a fixed offered load, peak RSS.
+ *
+ *   npx tsc -p tsconfig.build.json && node dist/bench/pipeline.js [messages] [rate]
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { normalizeWebForm } from "../adapters/web/normalize.js";
+import { createDelivery } from "../src/delivery/index.js";
+import type { DeliveryConfig } from "../src/delivery/config.js";
+import type { ContactToDeliver, Delivery, DeliveryResult } from "../src/delivery/types.js";
+import { createPipeline } from "../src/queue/pipeline.js";
+import { contactIdFor } from "../src/queue/keys.js";
+import { startPrivateRedis } from "../src/redis/server.js";
+import { loadRulesFile } from "../src/routing/load.js";
+import { routeMessage } from "../src/routing/route.js";
+import { startSmtpSink } from "./smtp-sink.js";
+
+const N = Number(process.argv[2] ?? 3000);
+const RATE = Number(process.argv[3] ?? 200);
+const CONCURRENCY = 8;
+const IN_FLIGHT = 64;
+
+const FORMS = [
+  { country: "IT", message: "Ciao, vorrei partecipare alle vostre riunioni a Milano." },
+  { country: "DE", message: "Hallo, ich wohne in Leipzig und möchte mitmachen." },
+  { message: "Bonjour, je suis à Lyon et je voudrais vous rejoindre." },
+  { message: "Hi, I live in Melbourne and would like to help with the next action." },
+  { country: "CA", message: "Hello from Toronto, how can I join?" },
+  { message: "Hola, vivo en Madrid y quiero participar." },
+];
+
+interface Stage {
+  /** Submits message i; resolves when it is durably queued. */
+  submit(i: number): Promise<void>;
+  /** Per message index, when it finished. */
+  done: Map<number, number>;
+  close(): Promise<void>;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function bare(url: string, prefix: string): Stage {
+  const conn = new Redis(url, { maxRetriesPerRequest: null });
+  const opts = { removeOnComplete: { age: 3600, count: 10_000 }, attempts: 10 };
+  const q1 = new Queue("hop1", { connection: conn, prefix });
+  const q2 = new Queue("hop2", { connection: conn, prefix });
+  const done = new Map<number, number>();
+  const w1 = new Worker<{ i: number }>(
+    "hop1",
+    async (job) => void (await q2.add("x", job.data, { ...opts, jobId: `b2-${job.data.i}` })),
+    {
+      connection: conn,
+      prefix,
+      concurrency: CONCURRENCY,
+    },
+  );
+  const w2 = new Worker<{ i: number }>(
+    "hop2",
+    (job) => Promise.resolve(void done.set(job.data.i, performance.now())),
+    {
+      connection: conn,
+      prefix,
+      concurrency: CONCURRENCY,
+    },
+  );
+  return {
+    done,
+    submit: async (i) => void (await q1.add("x", { i }, { ...opts, jobId: `b1-${i}` })),
+    async close() {
+      await Promise.all([w1.close(), w2.close()]);
+      await Promise.all([q1.close(), q2.close()]);
+      conn.disconnect();
+    },
+  };
+}
+
+function real(url: string, prefix: string, smtpPort: number | null): Stage {
+  const conn = new Redis(url, { maxRetriesPerRequest: null });
+  const rules = loadRulesFile();
+  const config: DeliveryConfig = {
+    smtp: smtpPort
+      ? {
+          host: "127.0.0.1",
+          port: smtpPort,
+          secure: false,
+          requireTls: false,
+          rejectUnauthorized: false,
+          poolSize: CONCURRENCY,
+        }
+      : null,
+    outboxDir: mkdtempSync(join(tmpdir(), "cr-bench-outbox-")),
+    from: "contact-router <bench@example.net>",
+    messageIdDomain: "example.net",
+    rate: { perMinute: 1e9, burst: 1e9 },
+  };
+  const inner = createDelivery(config);
+  const byContact = new Map<string, number>();
+  const done = new Map<number, number>();
+  const delivery: Delivery = {
+    async send(c: ContactToDeliver): Promise<DeliveryResult> {
+      const r = await inner.send(c);
+      const i = byContact.get(c.contactId);
+      if (i !== undefined) done.set(i, performance.now());
+      return r;
+    },
+    close: () => inner.close(),
+  };
+  const pipeline = createPipeline({
+    connection: conn,
+    prefix,
+    key: randomBytes(32),
+    roles: ["ingest", "route", "deliver"],
+    route: (m) => routeMessage(m, rules),
+    affiliate: (id) => rules.affiliateById.get(id),
+    delivery,
+    concurrency: { inbound: CONCURRENCY, deliver: CONCURRENCY },
+  });
+  return {
+    done,
+    async submit(i) {
+      const id = `bench-${prefix.slice(1, -1)}-${i}`;
+      const msg = normalizeWebForm(FORMS[i % FORMS.length], { id, acceptLanguage: "en" });
+      byContact.set(contactIdFor(msg.id), i);
+      await pipeline.intake.submit(msg);
+    },
+    async close() {
+      await pipeline.close();
+      await delivery.close();
+      conn.disconnect();
+    },
+  };
+}
+
+/** As fast as possible, IN_FLIGHT submissions at a time: messages per second end to end. */
+async function throughput(stage: Stage, n: number): Promise<number> {
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < n) await stage.submit(next++);
+    }),
+  );
+  while (stage.done.size < n) await new Promise((r) => setTimeout(r, 5));
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/** Fixed offered load: one message every 1000/rate ms; latency from submit to completion. */
+async function latency(
+  stage: Stage,
+  n: number,
+  rate: number,
+  offset: number,
+): Promise<{ p50: number; p99: number; max: number }> {
+  const start = new Map<number, number>();
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let k = 0; k < n; k++) {
+    const due = t0 + (k * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const i = offset + k;
+    start.set(i, performance.now());
+    pending.push(stage.submit(i));
+  }
+  await Promise.all(pending);
+  while ([...start.keys()].some((i) => !stage.done.has(i)))
+    await new Promise((r) => setTimeout(r, 5));
+  const lat = [...start].map(([i, s]) => stage.done.get(i)! - s).sort((a, b) => a - b);
+  return { p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1] ?? NaN };
+}
+
+async function main(): Promise<void> {
+  const redis = await startPrivateRedis({ dir: mkdtempSync(join(tmpdir(), "cr-bench-redis-")) });
+  const sink = await startSmtpSink();
+  const results: Record<string, string> = {};
+  const fmt = (x: number) => x.toFixed(1);
+  try {
+    const variants: [string, (p: string) => Stage][] = [
+      ["bare BullMQ (2 hops, no-op)", (p) => bare(redis.url, p)],
+      ["contact-router → outbox", (p) => real(redis.url, p, null)],
+      ["contact-router → SMTP sink", (p) => real(redis.url, p, sink.port)],
+    ];
+    const tp: number[] = [];
+    for (const [name, make] of variants) {
+      const stage = make(`{bench-${tp.length}}`);
+      for (let i = 0; i < 100; i++) await stage.submit(1_000_000 + i); // warm-up
+      while (stage.done.size < 100) await new Promise((r) => setTimeout(r, 5));
+      stage.done.clear();
+      const t = await throughput(stage, N);
+      const l = await latency(stage, Math.round(RATE * 10), RATE, 2_000_000);
+      await stage.close();
+      tp.push(t);
+      results[name] =
+        `${fmt(t)} msg/s (${fmt(t / tp[0]!)}× bare)  |  at ${RATE} msg/s: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms`;
+      console.log(`${name.padEnd(30)} ${results[name]}`);
+    }
+    console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    console.log(
+      `messages: ${N} for throughput, ${Math.round(RATE * 10)} at ${RATE} msg/s for latency; concurrency ${CONCURRENCY}/stage; node ${process.version}`,
+    );
+  } finally {
+    await sink.close();
+    await redis.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
