@@ -10,6 +10,8 @@ export const TELEGRAM_TEXT_LIMIT = 4096;
 /** Outbound pacing; defaults follow the Bot API FAQ (about 1 msg/s per chat, 30/s overall). */
 export interface SendLimits {
   perChatIntervalMs: number;
+  /** Groups allow about 20 messages a minute. */
+  perGroupIntervalMs: number;
   globalIntervalMs: number;
   /** A 429 asking to wait longer than this is not waited out: RateLimitError goes to the caller. */
   maxRetryAfterMs: number;
@@ -19,6 +21,7 @@ export interface SendLimits {
 
 export const DEFAULT_SEND_LIMITS: SendLimits = {
   perChatIntervalMs: 1000,
+  perGroupIntervalMs: 3000,
   globalIntervalMs: 34,
   maxRetryAfterMs: 30_000,
   maxRateLimitRetries: 3,
@@ -61,6 +64,7 @@ export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
 /** Sends texts through the Bot API at Telegram's pace, waiting out `retry_after` on 429. */
 export class TelegramSender {
   private readonly perChat: Bottleneck.Group;
+  private readonly perGroup: Bottleneck.Group;
   private readonly global: Bottleneck;
   private readonly aborter = new AbortController();
 
@@ -69,6 +73,7 @@ export class TelegramSender {
     private readonly limits: SendLimits = DEFAULT_SEND_LIMITS,
   ) {
     this.perChat = new Bottleneck.Group({ maxConcurrent: 1, minTime: limits.perChatIntervalMs });
+    this.perGroup = new Bottleneck.Group({ maxConcurrent: 1, minTime: limits.perGroupIntervalMs });
     this.global = new Bottleneck({ minTime: limits.globalIntervalMs });
   }
 
@@ -83,7 +88,8 @@ export class TelegramSender {
     }
     let lastId = "";
     for (const piece of splitText(text)) {
-      lastId = await this.perChat
+      // Negative chat ids are groups and channels.
+      lastId = await (chatId < 0 ? this.perGroup : this.perChat)
         .key(String(chatId))
         .schedule(() => this.sendWithRetry(chatId, piece, replyTo));
       replyTo = undefined;
@@ -145,6 +151,10 @@ export class TelegramSender {
   /** Cancels waits and releases the limiters' timers. */
   async close(): Promise<void> {
     this.aborter.abort();
-    await Promise.all([this.perChat.disconnect(false), this.global.disconnect(false)]);
+    await Promise.all([
+      this.perChat.disconnect(false),
+      this.perGroup.disconnect(false),
+      this.global.disconnect(false),
+    ]);
   }
 }

@@ -252,6 +252,33 @@ describe("TelegramAdapter.send", () => {
     ).rejects.toThrow(/empty/);
   });
 
+  it("paces each chat separately and keeps each chat's order", async () => {
+    const adapter = rig.adapter({
+      sendLimits: { perChatIntervalMs: 300, perGroupIntervalMs: 600 },
+    });
+    const to = (id: number) => ({ to: `telegram:${id}`, idempotencyKey: "k" });
+    await Promise.all([
+      adapter.send({ ...to(ANNA.id), text: "a1" }),
+      adapter.send({ ...to(ANNA.id), text: "a2" }),
+      adapter.send({ ...to(ANNA.id), text: "a3" }),
+      adapter.send({ ...to(JOAO.id), text: "j1" }),
+      adapter.send({ ...to(GROUP), text: "g1" }),
+      adapter.send({ ...to(GROUP), text: "g2" }),
+    ]);
+    const of = (chat: number) => rig.api.sent.filter((m) => m.chat_id === chat);
+    expect(of(ANNA.id).map((m) => m.text)).toEqual(["a1", "a2", "a3"]);
+    const texts = rig.api.sent.map((m) => m.text);
+    // Another chat does not queue behind Anna's.
+    expect(texts.indexOf("j1")).toBeLessThan(texts.indexOf("a2"));
+    const gaps = (chat: number) =>
+      of(chat)
+        .slice(1)
+        .map((m, i) => m.at - of(chat)[i]!.at);
+    // Lower bounds only (a slow machine only widens them); 50 ms slack for HTTP arrival jitter.
+    for (const gap of gaps(ANNA.id)) expect(gap).toBeGreaterThanOrEqual(250);
+    for (const gap of gaps(GROUP)) expect(gap).toBeGreaterThanOrEqual(550);
+  });
+
   it("splits long texts and threads the first piece as a reply", async () => {
     const adapter = rig.adapter({ sendLimits: { perChatIntervalMs: 10 } });
     const text = "a".repeat(5000) + "\n" + "b".repeat(4000);
