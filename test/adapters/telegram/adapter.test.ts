@@ -103,9 +103,14 @@ describe("TelegramAdapter polling", () => {
       },
     });
     const next = injectPrivate(rig.api, ANNA, "after the sticker");
+    rig.intake.failNextQuarantines(1); // the quarantine itself is retried, not skipped
     await rig.adapter().start(rig.ctx);
     await rig.settled([next]);
     expect(rig.intake.quarantined).toHaveLength(1);
+    expect(rig.intake.events.filter((e) => e.kind === "quarantine").map((e) => e.outcome)).toEqual([
+      "failed",
+      "recorded",
+    ]);
     expect(rig.intake.quarantined[0]).toMatchObject({
       ref: `telegram:update:${sticker}`,
       reason: expect.stringMatching(/no text/),
