@@ -4,9 +4,13 @@
  */
 import { Redis } from "ioredis";
 import { createDelivery } from "../src/delivery/index.js";
+import { logger } from "../src/logger.js";
 import { createPipeline } from "../src/queue/pipeline.js";
 import { loadRulesFile } from "../src/routing/load.js";
 import { routeMessage } from "../src/routing/route.js";
+
+// Per-message info lines would measure the terminal, not the pipeline.
+logger.level = process.env.LOG_LEVEL ?? "warn";
 
 const env = process.env;
 const need = (name: string): string => {

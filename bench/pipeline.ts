@@ -13,6 +13,7 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { normalizeWebForm } from "../adapters/web/normalize.js";
 import { createDelivery } from "../src/delivery/index.js";
+import { logger } from "../src/logger.js";
 import type { DeliveryConfig } from "../src/delivery/config.js";
 import type { ContactToDeliver, Delivery, DeliveryResult } from "../src/delivery/types.js";
 import { createPipeline } from "../src/queue/pipeline.js";
@@ -21,6 +22,9 @@ import { startPrivateRedis } from "../src/redis/server.js";
 import { loadRulesFile } from "../src/routing/load.js";
 import { routeMessage } from "../src/routing/route.js";
 import { startSmtpSink } from "./smtp-sink.js";
+
+// Per-message info lines would measure the terminal, not the pipeline.
+logger.level = process.env.LOG_LEVEL ?? "warn";
 
 const N = Number(process.argv[2] ?? 3000);
 const RATE = Number(process.argv[3] ?? 200);

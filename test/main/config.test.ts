@@ -1,0 +1,53 @@
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseRoles } from "../../src/config.js";
+
+const varDir = () => mkdtempSync(join(tmpdir(), "cr-config-"));
+
+describe("loadConfig", () => {
+  it("runs with no variables at all: defaults, generated key, outbox under VAR_DIR", () => {
+    const dir = varDir();
+    const c = loadConfig({ VAR_DIR: dir });
+    expect(c.http.port).toBe(8080);
+    expect(c.prefix).toBe("{contact-router}");
+    expect(c.delivery.smtp).toBeNull();
+    expect(c.delivery.outboxDir).toBe(join(dir, "outbox"));
+    expect(c.dataKey.source).toBe("generated");
+    expect(statSync(join(dir, "keys", "data.key")).mode & 0o777).toBe(0o600);
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.rulesFile).toMatch(/routing-rules\.yaml$/);
+    expect(loadConfig({ VAR_DIR: dir }).dataKey.key.equals(c.dataKey.key)).toBe(true);
+  });
+
+  it("names the variable in every error", () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ PORT: "99999" }, /^PORT: /],
+      [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL: /],
+      [{ QUEUE_PREFIX: "no-tag" }, /^QUEUE_PREFIX: .*hash tag/],
+      [{ DATA_KEY: "abc" }, /DATA_KEY must be 32 bytes/],
+      [{ DELIVER_ATTEMPTS: "0" }, /^DELIVER_ATTEMPTS: /],
+      [{ SMTP_USER: "u" }, /SMTP_USER and SMTP_PASS/],
+    ];
+    for (const [env, re] of cases) {
+      expect(() => loadConfig({ VAR_DIR: varDir(), ...env }), JSON.stringify(env)).toThrow(re);
+    }
+  });
+
+  it("generates the relay secret when RELAY_DOMAIN is set without RELAY_SECRET", () => {
+    const dir = varDir();
+    const c = loadConfig({ VAR_DIR: dir, RELAY_DOMAIN: "relay.example.org" });
+    expect(c.relaySecretFile).toBe(join(dir, "keys", "relay.key"));
+    expect(c.delivery.relay?.secret.length).toBeGreaterThanOrEqual(32);
+    expect(
+      loadConfig({ VAR_DIR: dir, RELAY_DOMAIN: "relay.example.org" }).delivery.relay?.secret,
+    ).toBe(c.delivery.relay?.secret);
+  });
+
+  it("parses roles", () => {
+    expect(parseRoles("all")).toEqual(["ingest", "route", "deliver"]);
+    expect(parseRoles("route, deliver,route")).toEqual(["route", "deliver"]);
+    expect(() => parseRoles("ingest,web")).toThrow(/^ROLE: unknown role web/);
+  });
+});
