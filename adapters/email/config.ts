@@ -26,7 +26,7 @@ export const EmailEnvSchema = z.object({
   SMTP_PORT: port.default(587),
   SMTP_SECURE: bool.optional(),
   SMTP_USER: z.string().min(1).optional(),
-  SMTP_PASSWORD: z.string().min(1).optional(),
+  SMTP_PASS: z.string().min(1).optional(),
   /** The address replies to readers come from, e.g. `contact@example.org` or `Name <addr>`. */
   EMAIL_FROM: z.string().min(3).regex(/@/, "must contain an email address"),
   EMAIL_REPLY_SUBJECT: z.string().min(1).max(200).default("Re: your message"),
@@ -73,10 +73,10 @@ export function loadEmailConfig(env: NodeJS.ProcessEnv): EmailConfig | null {
     throw new RouterError("CONFIG_INVALID", `email channel configuration invalid: ${problems}`);
   }
   const e = parsed.data;
-  if ((e.SMTP_USER === undefined) !== (e.SMTP_PASSWORD === undefined)) {
+  if ((e.SMTP_USER === undefined) !== (e.SMTP_PASS === undefined)) {
     throw new RouterError(
       "CONFIG_INVALID",
-      "email channel configuration invalid: SMTP_USER and SMTP_PASSWORD must be set together",
+      "email channel configuration invalid: SMTP_USER and SMTP_PASS must be set together",
     );
   }
   return {
@@ -94,7 +94,7 @@ export function loadEmailConfig(env: NodeJS.ProcessEnv): EmailConfig | null {
       port: e.SMTP_PORT,
       secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465,
       ...(e.SMTP_USER === undefined ? {} : { user: e.SMTP_USER }),
-      ...(e.SMTP_PASSWORD === undefined ? {} : { password: e.SMTP_PASSWORD }),
+      ...(e.SMTP_PASS === undefined ? {} : { password: e.SMTP_PASS }),
       tlsVerify: e.EMAIL_TLS_VERIFY,
     },
     from: e.EMAIL_FROM,

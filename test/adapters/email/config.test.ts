@@ -43,7 +43,7 @@ describe("email config", () => {
     expect(configError({ ...BASE, EMAIL_IMAP_SECURE: "maybe" }).message).toMatch(
       /EMAIL_IMAP_SECURE/,
     );
-    expect(configError({ ...BASE, SMTP_USER: "u" }).message).toMatch(/SMTP_PASSWORD/);
+    expect(configError({ ...BASE, SMTP_USER: "u" }).message).toMatch(/SMTP_PASS/);
   });
 
   it("never puts the password in an error", () => {
