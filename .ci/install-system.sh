@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# Debian packages the tests need. Idempotent: installs only what is missing.
+# Debian packages the tests need: Redis, Dovecot (IMAP tests start a private instance),
+# Chromium and fonts (browser test). Idempotent: installs only what is missing.
 set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-if [ "${#need[@]}" -gt 0 ]; then
-  echo "installing: ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}"
-  # The Debian dovecot package starts a system instance; the tests run their own.
-  if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot 2>/dev/null || true; fi
-  pkill -x dovecot 2>/dev/null || true
-else
-  echo "all present: redis-server dovecot chromium"
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core fonts-noto-core)
+
+if [ "${#need[@]}" -eq 0 ]; then
+  echo "install-system: redis-server, dovecot and chromium already installed"
+  exit 0
 fi
+echo "install-system: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Another job may hold the apt lock; wait for it rather than fail.
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# The dovecot package may start a system instance; the tests never use it (they run their own
+# on a free port), and it would only hold ports 143/993.
+$SUDO service dovecot stop >/dev/null 2>&1 || true
+pkill -x dovecot 2>/dev/null || true
+echo "install-system: done"

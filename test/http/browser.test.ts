@@ -7,17 +7,17 @@ import { testServer } from "./support.js";
 /*
  * A real headless browser submits the form: no JavaScript on the page, so this checks plain HTML
  * form semantics (labels, select, encoding of non-Latin text) end to end.
- * `.ci/install-chromium.sh` installs Debian's chromium; without it the test is skipped locally
+ * `.ci/install-system.sh` installs Debian's chromium; without it the test is skipped locally
  * (loudly) and fails on CI.
  */
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI === "true") {
-    throw new Error(`${CHROMIUM} is missing on CI: run .ci/install-chromium.sh first`);
+    throw new Error(`${CHROMIUM} is missing on CI: run .ci/install-system.sh first`);
   }
   console.warn(
-    `\n*** SKIPPING browser test: ${CHROMIUM} not found (run .ci/install-chromium.sh) ***\n`,
+    `\n*** SKIPPING browser test: ${CHROMIUM} not found (run .ci/install-system.sh) ***\n`,
   );
 }
 

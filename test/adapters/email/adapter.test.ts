@@ -40,11 +40,11 @@ async function setup(): Promise<AdapterRig> {
 if (!haveDovecot) {
   console.warn(
     "\n*** email adapter: `dovecot` is not on PATH, the IMAP tests are SKIPPED. " +
-      "Run `bash .ci/install-dovecot.sh` to install it. ***\n",
+      "Run `bash .ci/install-system.sh` to install it. ***\n",
   );
   if (process.env.CI === "true") {
     it("dovecot is installed in CI", () => {
-      expect.fail("dovecot missing in CI: .ci/install-dovecot.sh did not run or failed");
+      expect.fail("dovecot missing in CI: .ci/install-system.sh did not run or failed");
     });
   }
 }
