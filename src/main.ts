@@ -159,7 +159,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       const server = http;
       address = await server.listen({ port: config.http.port, host: config.http.host });
       cleanups.unshift(() => server.close());
-      log.info({ address }, "web form listening on /contact");
+      log.info({ url: address }, "web form listening on /contact");
     }
     log.info(
       { roles, prefix: config.prefix, privateRedis: redis.private?.port ?? null },
