@@ -1,4 +1,17 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { createRequire } from "node:module";
+import type { parsePhoneNumberFromString as Parse } from "libphonenumber-js";
+
+// Loaded on first use: most messages carry no phone number, and the metadata costs ~60 ms of
+// every cold start of `contact-router route`.
+let parser: typeof Parse | null = null;
+function parsePhone(number: string) {
+  parser ??= (
+    createRequire(import.meta.url)("libphonenumber-js") as {
+      parsePhoneNumberFromString: typeof Parse;
+    }
+  ).parsePhoneNumberFromString;
+  return parser(number);
+}
 
 /** Longer than any phone number with its formatting; longer input is not parsed. */
 const MAX_PHONE = 64;
@@ -19,7 +32,7 @@ export function countryFromPhone(phone: string | undefined): string | null {
   if (compact.startsWith("00")) international = `+${compact.slice(2)}`;
   else if (!compact.startsWith("+")) international = `+${compact}`;
   try {
-    const parsed = parsePhoneNumberFromString(international);
+    const parsed = parsePhone(international);
     if (parsed === undefined || !parsed.isPossible()) return null;
     return parsed.country ?? null;
   } catch {

@@ -17,7 +17,8 @@ interface Choice {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const km = (x: number) => `${Math.round(x).toLocaleString("en-GB")} km`;
+// Rounded via round1 so reasons agree with distance_km as other views round it.
+const km = (x: number) => `${Math.round(round1(x)).toLocaleString("en-GB")} km`;
 
 /**
  * The routing decision, exactly as ROUTING.md's "Decision" describes: rules, then nearest,
