@@ -3,7 +3,7 @@
  * worker process is SIGKILLed at random moments and restarted (≥ 200 times), and the private
  * redis-server (AOF, appendfsync always) is SIGKILLed and restarted mid-stream. Prints the counts.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/fault-kill.js [messages] [kills]
+ *   npx tsc -p tsconfig.build.json && node dist/bench/fault-kill.js [messages] [kills] [pace-ms]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -22,6 +22,8 @@ import { startSmtpSink, type Accepted } from "./smtp-sink.js";
 const N = Number(process.argv[2] ?? 10_000);
 const KILLS = Number(process.argv[3] ?? 200);
 const REDIS_KILL_AT = Math.floor(KILLS / 2);
+/** Gap between submissions: 10,000 messages take about as long as 200 kill cycles. */
+const PACE_MS = Number(process.argv[4] ?? 20);
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), "fault-worker.js");
 const FORMS = [
   { country: "IT", message: "Ciao, vorrei partecipare." },
@@ -55,20 +57,15 @@ async function main(): Promise<void> {
   const expected = new Map<string, number>();
   const run = randomBytes(3).toString("hex");
   let submitted = 0;
+  // Paced so the stream spans the kill phase, the Redis kill included; a submit waits out an outage.
   const produce = (async () => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < N) {
-          const i = next++;
-          const msg = normalizeWebForm(FORMS[i % FORMS.length], { id: `fault-${run}-${i}` });
-          expected.set(messageIdFor(contactIdFor(msg.id), "example.net"), i);
-          await producer.intake.submit(msg);
-          submitted++;
-          if (i % 50 === 0) await sleep(20); // spread the stream over the kill phase
-        }
-      }),
-    );
+    for (let i = 0; i < N; i++) {
+      const msg = normalizeWebForm(FORMS[i % FORMS.length], { id: `fault-${run}-${i}` });
+      expected.set(messageIdFor(contactIdFor(msg.id), "example.net"), i);
+      await producer.intake.submit(msg);
+      submitted++;
+      await sleep(PACE_MS);
+    }
   })();
 
   let child: ChildProcess | null = null;

@@ -3,7 +3,7 @@
  * sink), against a bare BullMQ pipeline with the same hops and no-op workers, in the same run,
  * on a private redis-server. Prints throughput, p50/p99 latency at a fixed offered load, peak RSS.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/pipeline.js [messages] [rate]
+ *   npx tsc -p tsconfig.build.json && node dist/bench/pipeline.js [messages] [rate] [concurrency]
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -28,7 +28,7 @@ logger.level = process.env.LOG_LEVEL ?? "warn";
 
 const N = Number(process.argv[2] ?? 3000);
 const RATE = Number(process.argv[3] ?? 200);
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.argv[4] ?? 8);
 const IN_FLIGHT = 64;
 
 const FORMS = [
@@ -87,26 +87,35 @@ function bare(url: string, prefix: string): Stage {
   };
 }
 
-function real(url: string, prefix: string, smtpPort: number | null): Stage {
+function real(url: string, prefix: string, smtpPort: number | null | "noop"): Stage {
   const conn = new Redis(url, { maxRetriesPerRequest: null });
   const rules = loadRulesFile();
   const config: DeliveryConfig = {
-    smtp: smtpPort
-      ? {
-          host: "127.0.0.1",
-          port: smtpPort,
-          secure: false,
-          requireTls: false,
-          rejectUnauthorized: false,
-          poolSize: CONCURRENCY,
-        }
-      : null,
+    smtp:
+      typeof smtpPort === "number"
+        ? {
+            host: "127.0.0.1",
+            port: smtpPort,
+            secure: false,
+            requireTls: false,
+            rejectUnauthorized: false,
+            poolSize: CONCURRENCY,
+          }
+        : null,
     outboxDir: mkdtempSync(join(tmpdir(), "cr-bench-outbox-")),
     from: "contact-router <bench@example.net>",
     messageIdDomain: "example.net",
     rate: { perMinute: 1e9, burst: 1e9 },
   };
-  const inner = createDelivery(config);
+  // "noop": the pipeline's own cost, without composing or writing any email.
+  const inner: Delivery =
+    smtpPort === "noop"
+      ? {
+          send: (c) =>
+            Promise.resolve({ messageId: `<${c.contactId}@bench>`, transport: "outbox" }),
+          close: () => Promise.resolve(),
+        }
+      : createDelivery(config);
   const byContact = new Map<string, number>();
   const done = new Map<number, number>();
   const delivery: Delivery = {
@@ -190,6 +199,7 @@ async function main(): Promise<void> {
   try {
     const variants: [string, (p: string) => Stage][] = [
       ["bare BullMQ (2 hops, no-op)", (p) => bare(redis.url, p)],
+      ["contact-router → no-op delivery", (p) => real(redis.url, p, "noop")],
       ["contact-router → outbox", (p) => real(redis.url, p, null)],
       ["contact-router → SMTP sink", (p) => real(redis.url, p, sink.port)],
     ];
