@@ -25,6 +25,12 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    files: ["**/*.js", "**/*.mjs"],
+    languageOptions: {
+      globals: { console: "readonly", process: "readonly", URL: "readonly", Buffer: "readonly" },
+    },
+  },
+  {
     // CLIs, scripts, benchmarks and tests print on purpose.
     files: ["src/cli/**", "bench/**", "scripts/**", "test/**", "bin/**"],
     rules: { "no-console": "off" },
