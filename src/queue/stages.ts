@@ -38,9 +38,9 @@ export type StageResult = Record<string, string | number | boolean>;
 export type Processor = (job: Job<SealedJob>) => Promise<StageResult>;
 
 /**
- * Wraps a stage: opens the sealed payload, runs the step, and maps errors. A non-retryable error
- * quarantines the payload with its reason and fails the job as unrecoverable; others are retried
- * with scrubbed reasons.
+ * Wraps a stage: opens the sealed payload, runs the step, and maps errors. Bad input is quarantined
+ * with its reason and failed as unrecoverable; other non-retryable errors fail at once and stay as
+ * dead letters; the rest are retried. Reasons are scrubbed.
  */
 function stage(
   ctx: StageContext,
