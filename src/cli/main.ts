@@ -1,15 +1,19 @@
 import { Command, CommanderError } from "commander";
 import { RouterError } from "../errors.js";
+import { registerQueueCommands } from "./queue-admin.js";
 import { registerRouteCommand } from "./route.js";
 import { registerRulesCommands } from "./rules.js";
+import { registerStartCommand } from "./start.js";
 
 const program = new Command()
   .name("contact-router")
   .description("Routes readers' messages to the nearest affiliate inbox, in their language.")
   .showHelpAfterError();
 
+registerStartCommand(program);
 registerRouteCommand(program);
 registerRulesCommands(program);
+registerQueueCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,11 +1,13 @@
 import type { Command } from "commander";
-import { loadConfig } from "../config.js";
 import { RouterError } from "../errors.js";
-import { createPipeline, type Pipeline } from "../queue/pipeline.js";
-import { connectRedis } from "../redis/connect.js";
+import type { Pipeline } from "../queue/pipeline.js";
 
 /** Opens the running service's queues (no workers), runs `fn`, closes. */
 async function withQueues<T>(fn: (p: Pipeline) => Promise<T>): Promise<T> {
+  // Loaded here so other commands (route, rules) do not pay for BullMQ and Redis at start-up.
+  const { loadConfig } = await import("../config.js");
+  const { createPipeline } = await import("../queue/pipeline.js");
+  const { connectRedis } = await import("../redis/connect.js");
   const config = loadConfig(process.env);
   const redis = await connectRedis({
     ...(config.redisUrl ? { url: config.redisUrl } : {}),

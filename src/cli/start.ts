@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { parseRoles } from "../config.js";
-import { main } from "../main.js";
 
 /** `contact-router start [--role all|ingest,route,deliver]`: the service, until SIGTERM/SIGINT. */
 export function registerStartCommand(program: Command): void {
@@ -14,6 +12,9 @@ export function registerStartCommand(program: Command): void {
       "all, or a comma list of ingest, route, deliver (default: ROLE or all)",
     )
     .action(async (opts: { role?: string }) => {
+      // Loaded here so `route` and `rules` start without the service's dependencies.
+      const { parseRoles } = await import("../config.js");
+      const { main } = await import("../main.js");
       const roles = parseRoles(opts.role ?? process.env.ROLE ?? "all");
       await main({ roles });
     });
