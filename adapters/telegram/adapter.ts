@@ -3,12 +3,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { Telegram, TelegramError } from "telegraf";
 import { InvalidPayloadError } from "../../src/errors.js";
+import { startText } from "../../src/i18n/texts.js";
 import type { AdapterContext, AdapterHealth, ChannelAdapter, OutboundText } from "../types.js";
 import { isAddressedToBot, isStartCommand, type BotIdentity } from "./addressing.js";
 import type { TelegramConfig } from "./config.js";
 import { normalizeTelegramUpdate, parseTelegramUpdate, updateMessage } from "./normalize.js";
 import { DEFAULT_SEND_LIMITS, TelegramSender, type SendLimits } from "./outbound.js";
-import { startGreeting } from "./texts.js";
 import { webhookListener } from "./webhook.js";
 
 type ApiSignal = NonNullable<NonNullable<Parameters<Telegram["callApi"]>[2]>["signal"]>;
@@ -267,7 +267,7 @@ export class TelegramAdapter implements ChannelAdapter {
     ref: string,
   ): Promise<void> {
     try {
-      await this.sender.send(`telegram:${chatId}`, startGreeting(languageCode));
+      await this.sender.send(`telegram:${chatId}`, startText(languageCode ?? ""));
     } catch (err) {
       this.log?.warn({ ref, err: errorDetail(err) }, "telegram /start greeting not sent");
     }

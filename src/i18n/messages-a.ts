@@ -36,6 +36,8 @@ const en = {
   ack: "Thank you, we have received your message and passed it on to {affiliate}. They will reply to you here.",
   "ask.location":
     "Thank you for your message. So that we can pass it on to the comrades nearest to you: where are you writing from? A country or a city is enough.",
+  start:
+    "Hello! Write your message here and we will pass it to the comrades nearest to you. It helps if you tell us which city or country you are writing from.",
 };
 
 const it: typeof en = {
@@ -76,6 +78,8 @@ const it: typeof en = {
   ack: "Grazie, abbiamo ricevuto il tuo messaggio e l'abbiamo inoltrato a {affiliate}. Ti risponderanno qui.",
   "ask.location":
     "Grazie per il tuo messaggio. Per inoltrarlo ai compagni più vicini a te: da dove scrivi? Basta un paese o una città.",
+  start:
+    "Ciao! Scrivi qui il tuo messaggio e lo inoltreremo ai compagni più vicini a te. Ci aiuta sapere da quale città o paese scrivi.",
 };
 
 const de: typeof en = {
@@ -116,6 +120,8 @@ const de: typeof en = {
   ack: "Danke, wir haben deine Nachricht erhalten und an {affiliate} weitergeleitet. Die Antwort kommt hier.",
   "ask.location":
     "Danke für deine Nachricht. Damit wir sie an die Genossinnen und Genossen in deiner Nähe weiterleiten können: Von wo schreibst du? Ein Land oder eine Stadt genügt.",
+  start:
+    "Hallo! Schreib uns hier deine Nachricht, wir leiten sie an die Genossinnen und Genossen in deiner Nähe weiter. Es hilft, wenn du uns sagst, aus welcher Stadt oder welchem Land du schreibst.",
 };
 
 const fr: typeof en = {
@@ -159,6 +165,8 @@ const fr: typeof en = {
   ack: "Merci, nous avons bien reçu votre message et l'avons transmis à {affiliate}. Ils vous répondront ici.",
   "ask.location":
     "Merci pour votre message. Pour le transmettre aux camarades les plus proches de vous : d'où nous écrivez-vous ? Un pays ou une ville suffit.",
+  start:
+    "Bonjour ! Écrivez votre message ici et nous le transmettrons aux camarades les plus proches de vous. Dites-nous si possible de quelle ville ou de quel pays vous écrivez.",
 };
 
 const sv: typeof en = {
@@ -197,6 +205,8 @@ const sv: typeof en = {
   ack: "Tack, vi har tagit emot ditt meddelande och skickat det vidare till {affiliate}. De svarar dig här.",
   "ask.location":
     "Tack för ditt meddelande. Så att vi kan skicka det till kamraterna närmast dig: var skriver du ifrån? Ett land eller en stad räcker.",
+  start:
+    "Hej! Skriv ditt meddelande här så skickar vi det vidare till kamraterna närmast dig. Berätta gärna vilken stad eller vilket land du skriver från.",
 };
 
 const es: typeof en = {
@@ -237,6 +247,8 @@ const es: typeof en = {
   ack: "Gracias, hemos recibido tu mensaje y lo hemos enviado a {affiliate}. Te responderán por aquí.",
   "ask.location":
     "Gracias por tu mensaje. Para hacerlo llegar a los compañeros más cercanos a ti: ¿desde dónde nos escribes? Basta con un país o una ciudad.",
+  start:
+    "¡Hola! Escribe aquí tu mensaje y lo haremos llegar a los compañeros más cercanos a ti. Nos ayuda saber desde qué ciudad o país escribes.",
 };
 
 /** en, it, de, fr, sv, es. */

@@ -40,6 +40,8 @@ const fa: Texts = {
   ack: "سپاس، پیام شما را دریافت کردیم و به {affiliate} رساندیم. آن‌ها همین‌جا به شما پاسخ خواهند داد.",
   "ask.location":
     "از پیام شما سپاسگزاریم. برای اینکه آن را به نزدیک‌ترین رفقا برسانیم: از کجا می‌نویسید؟ نام کشور یا شهر کافی است.",
+  start:
+    "سلام! پیام خود را اینجا بنویسید تا آن را به نزدیک‌ترین رفقا برسانیم. لطفاً بگویید از کدام شهر یا کشور می‌نویسید.",
 };
 
 const pl: Texts = {
@@ -78,6 +80,8 @@ const pl: Texts = {
   ack: "Dziękujemy, otrzymaliśmy Twoją wiadomość i przekazaliśmy ją grupie {affiliate}. Odpowiedź otrzymasz tutaj.",
   "ask.location":
     "Dziękujemy za wiadomość. Abyśmy mogli przekazać ją towarzyszom najbliżej Ciebie: skąd piszesz? Wystarczy kraj lub miasto.",
+  start:
+    "Cześć! Napisz tutaj swoją wiadomość, a przekażemy ją towarzyszom najbliżej Ciebie. Pomoże nam, jeśli napiszesz, z jakiego miasta lub kraju piszesz.",
 };
 
 const ru: Texts = {
@@ -117,6 +121,8 @@ const ru: Texts = {
   ack: "Спасибо, мы получили ваше сообщение и передали его группе {affiliate}. Вам ответят здесь.",
   "ask.location":
     "Спасибо за ваше сообщение. Чтобы передать его ближайшим к вам товарищам: откуда вы пишете? Достаточно страны или города.",
+  start:
+    "Здравствуйте! Напишите здесь своё сообщение, и мы передадим его ближайшим к вам товарищам. Пожалуйста, укажите, из какого города или страны вы пишете.",
 };
 
 const nl: Texts = {
@@ -157,6 +163,8 @@ const nl: Texts = {
   ack: "Bedankt, we hebben je bericht ontvangen en doorgestuurd naar {affiliate}. Ze antwoorden je hier.",
   "ask.location":
     "Bedankt voor je bericht. Zodat we het kunnen doorsturen naar de kameraden bij jou in de buurt: waar schrijf je vandaan? Een land of een stad is genoeg.",
+  start:
+    "Hallo! Schrijf hier je bericht en we sturen het door naar de kameraden die het dichtst bij je zijn. Het helpt als je vertelt uit welke stad of welk land je schrijft.",
 };
 
 const pt: Texts = {
@@ -196,6 +204,8 @@ const pt: Texts = {
   ack: "Obrigado, recebemos a sua mensagem e ela foi encaminhada para {affiliate}. A resposta virá por aqui.",
   "ask.location":
     "Obrigado pela sua mensagem. Para a encaminharmos aos camaradas mais próximos: de onde escreve? Basta um país ou uma cidade.",
+  start:
+    "Olá! Escreva aqui a sua mensagem e vamos encaminhá-la aos camaradas mais próximos. Ajuda-nos saber de que cidade ou país escreve.",
 };
 
 /** fa, pl, ru, nl, pt. */

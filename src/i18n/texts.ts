@@ -35,3 +35,8 @@ export function ackText(lang: string, affiliateName: string): string {
 export function askLocationText(lang: string): string {
   return t(lang, "ask.location");
 }
+
+/** The welcome a bot sends on `/start`: write here, and say where you write from. */
+export function startText(lang: string): string {
+  return t(lang, "start");
+}

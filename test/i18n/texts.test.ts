@@ -5,6 +5,7 @@ import {
   ackText,
   askLocationText,
   pickLanguage,
+  startText,
   t,
 } from "../../src/i18n/texts.js";
 
@@ -29,6 +30,7 @@ describe("texts", () => {
       expect(CATALOG[lang]["form.intro"]).not.toBe(CATALOG.en["form.intro"]);
       expect(CATALOG[lang].ack).not.toBe(CATALOG.en.ack);
       expect(CATALOG[lang]["ask.location"]).not.toBe(CATALOG.en["ask.location"]);
+      expect(CATALOG[lang].start).not.toBe(CATALOG.en.start);
     }
   });
 
@@ -40,6 +42,22 @@ describe("texts", () => {
     expect(t("en", "ack")).toContain("{affiliate}");
     expect(askLocationText("fr")).toMatch(/d'où nous écrivez-vous \?/);
     expect(askLocationText("fa")).toContain("از کجا می‌نویسید؟");
+  });
+});
+
+describe("startText", () => {
+  it("is a distinct welcome in each of the eleven languages", () => {
+    expect(new Set(LANGUAGES.map((l) => startText(l))).size).toBe(11);
+  });
+
+  it.each([
+    ["fa", "سلام! پیام خود را اینجا بنویسید"],
+    ["pt-br", "Olá! Escreva aqui a sua mensagem"],
+    ["de-AT", "Hallo! Schreib uns hier deine Nachricht"],
+    ["ja", "Hello! Write your message here"],
+    ["", "Hello! Write your message here"],
+  ])("answers a %s reader", (code, opening) => {
+    expect(startText(code).startsWith(opening)).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { START_GREETING } from "../../../adapters/telegram/texts.js";
 import { AdapterError, InvalidPayloadError, RateLimitError } from "../../../src/errors.js";
+import { CATALOG } from "../../../src/i18n/texts.js";
 import { ANNA, JOAO, LEILA, injectPrivate, type Reader } from "./fixtures.js";
 import { FAST, TelegramRig, eventually } from "./rig.js";
 
@@ -85,9 +85,9 @@ describe("TelegramAdapter polling", () => {
     await rig.adapter().start(rig.ctx);
     await rig.intake.waitForIds([after]);
     expect(rig.api.sent.map((s) => [s.chat_id, s.text])).toEqual([
-      [LEILA.id, START_GREETING.fa],
-      [JOAO.id, START_GREETING.pt],
-      [99, START_GREETING.en],
+      [LEILA.id, CATALOG.fa.start],
+      [JOAO.id, CATALOG.pt.start],
+      [99, CATALOG.en.start],
     ]);
     expect(rig.intake.acceptedIds()).toEqual([after]);
   });

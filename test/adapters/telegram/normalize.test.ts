@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { normalizeTelegramUpdate } from "../../../adapters/telegram/normalize.js";
-import {
-  startGreeting,
-  START_GREETING,
-  GREETING_LANGUAGES,
-} from "../../../adapters/telegram/texts.js";
 import { InvalidPayloadError } from "../../../src/errors.js";
 import { ANNA, JOAO, LEILA, groupText, privateText } from "./fixtures.js";
 
@@ -136,23 +131,5 @@ describe("normalizeTelegramUpdate", () => {
     });
     expect(err.message).toMatch(/invalid phone number/);
     expect(err.message).not.toMatch(/999|Leila/);
-  });
-});
-
-describe("startGreeting", () => {
-  it("has a distinct greeting for each of the eleven languages", () => {
-    expect(GREETING_LANGUAGES).toHaveLength(11);
-    const texts = GREETING_LANGUAGES.map((l) => START_GREETING[l]);
-    expect(new Set(texts).size).toBe(11);
-  });
-
-  it.each([
-    ["fa", START_GREETING.fa],
-    ["pt-br", START_GREETING.pt],
-    ["de-AT", START_GREETING.de],
-    ["ja", START_GREETING.en],
-    [undefined, START_GREETING.en],
-  ])("answers language_code %s", (code, expected) => {
-    expect(startGreeting(code)).toBe(expected);
   });
 });
