@@ -3,11 +3,10 @@ import { z } from "zod";
 import { RouterError } from "./errors.js";
 import { loadSecret, type LoadedSecret } from "./crypto/key.js";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "./delivery/config.js";
-import { httpConfigFromEnv, type HttpConfig } from "./http/config.js";
+import { envInt, httpConfigFromEnv, parseEnv, type HttpConfig } from "./http/config.js";
 import { DEFAULT_PREFIX, assertPrefix } from "./queue/keys.js";
 import { DEFAULT_RULES_PATH } from "./routing/load.js";
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalText = z
   .string()
   .trim()
@@ -32,12 +31,12 @@ export const CoreEnvSchema = z.object({
   /** Which workers this process runs: all, or a comma list of ingest, route, deliver. */
   ROLE: z.string().trim().default("all"),
   /** How long a message id is remembered to drop re-deliveries (days). */
-  DEDUPE_TTL_DAYS: int(1, 3650).default(30),
-  ROUTE_CONCURRENCY: int(1, 256).default(8),
-  DELIVER_CONCURRENCY: int(1, 256).default(8),
-  DELIVER_ATTEMPTS: int(1, 100).default(12),
+  DEDUPE_TTL_DAYS: envInt(1, 3650).default(30),
+  ROUTE_CONCURRENCY: envInt(1, 256).default(8),
+  DELIVER_CONCURRENCY: envInt(1, 256).default(8),
+  DELIVER_ATTEMPTS: envInt(1, 100).default(12),
   /** Graceful shutdown: how long active jobs get to finish before the process exits anyway. */
-  SHUTDOWN_TIMEOUT_SECONDS: int(1, 3600).default(30),
+  SHUTDOWN_TIMEOUT_SECONDS: envInt(1, 3600).default(30),
 });
 
 /** Everything `main` needs, validated. */
@@ -65,15 +64,7 @@ export interface AppConfig {
  * and the relay secret file when RELAY_DOMAIN is set without RELAY_SECRET.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = CoreEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new RouterError(
-      "CONFIG_INVALID",
-      `${String(issue?.path[0] ?? "?")}: ${issue?.message ?? "invalid"}`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(CoreEnvSchema, env);
   try {
     assertPrefix(e.QUEUE_PREFIX);
   } catch (err) {

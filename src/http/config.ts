@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { RouterError } from "../errors.js";
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** An integer environment variable within [min, max] ("8080" → 8080). */
+export const envInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** The environment variables the HTTP server reads (names as in `.env.example`). */
 export const HttpEnvSchema = z.object({
-  PORT: int(0, 65535).default(8080),
+  PORT: envInt(0, 65535).default(8080),
   HOST: z.string().trim().min(1).default("0.0.0.0"),
   /**
    * Proxies to trust for the client IP (per-IP rate limit): "false" (default, direct clients),
@@ -13,10 +14,10 @@ export const HttpEnvSchema = z.object({
    */
   TRUST_PROXY: z.string().trim().default("false"),
   /** Contact form posts allowed per IP per window. */
-  FORM_RATE_LIMIT_MAX: int(1, 100_000).default(5),
-  FORM_RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(600),
+  FORM_RATE_LIMIT_MAX: envInt(1, 100_000).default(5),
+  FORM_RATE_LIMIT_WINDOW_SECONDS: envInt(1, 86_400).default(600),
   /** Largest accepted request body; a 20,000-character message in Persian, form-encoded, is ~220 KB. */
-  HTTP_BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
+  HTTP_BODY_LIMIT_BYTES: envInt(1024, 10 * 1024 * 1024).default(256 * 1024),
 });
 
 /** Validated HTTP settings. */
@@ -38,17 +39,23 @@ function trustProxy(raw: string): HttpConfig["trustProxy"] {
     .filter(Boolean);
 }
 
+/**
+ * Validates `env` against an environment schema; on failure throws RouterError CONFIG_INVALID
+ * whose message starts with the first bad variable's name, so the operator knows what to fix.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new RouterError(
+    "CONFIG_INVALID",
+    `${String(issue?.path[0] ?? "?")}: ${issue?.message ?? "invalid"}`,
+  );
+}
+
 /** Reads and validates the HTTP settings; throws CONFIG_INVALID naming the variable. */
 export function httpConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HttpConfig {
-  const parsed = HttpEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new RouterError(
-      "CONFIG_INVALID",
-      `${String(issue?.path[0] ?? "?")}: ${issue?.message ?? "invalid"}`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(HttpEnvSchema, env);
   return {
     port: e.PORT,
     host: e.HOST,
