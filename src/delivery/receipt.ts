@@ -75,6 +75,15 @@ export function buildReceipt(c: ContactToDeliver, replyHint: string): Receipt {
     });
   }
 
+  const auth = m.evidence.emailAuth;
+  if (auth) {
+    // Shown so an affiliate can tell a forged sender from a real one before answering.
+    contact.push({
+      label: "Sender checks",
+      value: `SPF ${auth.spf ?? "none"}, DKIM ${auth.dkim ?? "none"}, DMARC ${auth.dmarc ?? "none"}`,
+    });
+  }
+
   const country = d.country
     ? `${d.country}${d.city ? ` (${d.city})` : ""}, from ${LOCATION_SOURCE[d.country_source ?? ""] ?? "unknown source"}${ev.location?.detail ? `: ${ev.location.detail}` : ""}`
     : "unknown";

@@ -63,4 +63,16 @@ describe("compose", () => {
       "X-Contact-Router-Needs-Translation": "yes",
     });
   });
+
+  it("shows the SPF/DKIM/DMARC verdicts of an email contact, and nothing for other channels", () => {
+    const c = contact();
+    expect(composeMail(c, config()).text as string).not.toContain("Sender checks");
+    c.message = {
+      ...c.message,
+      evidence: { emailAuth: { spf: "pass", dkim: "fail", dmarc: "none" } },
+    };
+    const mail = composeMail(c, config());
+    expect(mail.text as string).toMatch(/Sender checks: +SPF pass, DKIM fail, DMARC none/);
+    expect(mail.html as string).toContain("SPF pass, DKIM fail, DMARC none");
+  });
 });
