@@ -33,7 +33,14 @@ export class SmtpSink {
       },
     });
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    // A port taken meanwhile (re-listen on a known port) must fail the test, not hang it.
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
     return (server.server.address() as AddressInfo).port;
   }
 

@@ -127,10 +127,10 @@ describe("Discord adapter: messages in, start and stop", () => {
       state: "retrying",
       detail: expect.stringMatching(/ADAPTER_AUTH/),
     });
-    await new Promise((r) => setTimeout(r, 500));
-    const lookups = env.rig.fake.requests.filter((r) => r.path.endsWith("/gateway/bot"));
-    expect(lookups.length).toBeGreaterThanOrEqual(2);
-    expect(lookups.every((r) => r.status === 401)).toBe(true);
+    const lookups = () => env.rig.fake.requests.filter((r) => r.path.endsWith("/gateway/bot"));
+    // A retry, however slow the machine: a second lookup, not a fixed wait for one.
+    await waitFor(() => lookups().length >= 2, "a second gateway lookup");
+    expect(lookups().every((r) => r.status === 401)).toBe(true);
     await adapter.stop();
     expect(adapter.health().state).toBe("stopped");
   });

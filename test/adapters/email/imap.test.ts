@@ -21,9 +21,13 @@ function ctxFor(intake: RecordingIntake, cursors = new MemoryCursorStore()): Ada
   return { intake, cursors: new RecordingCursorStore(cursors, intake), logger: log };
 }
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -79,9 +83,15 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): 
       await waitFor("the cursor to reach UID 3", () =>
         intake.events.some((e) => e.kind === "cursor" && e.value.endsWith('"lastUid":3}')),
       );
+      // The adapter flags a message \Seen only after its cursor write, so the last flag may
+      // still be on its way when the cursor shows UID 3.
       await imap.mailboxOpen("INBOX");
-      const flags = await imap.fetchAll("1:3", { uid: true, flags: true });
-      expect(flags.map((m) => m.flags?.has("\\Seen"))).toEqual([true, true, true]);
+      const seen = async () =>
+        (await imap.fetchAll("1:3", { uid: true, flags: true })).map((m) =>
+          Boolean(m.flags?.has("\\Seen")),
+        );
+      await waitFor("all three flagged \\Seen", async () => (await seen()).every(Boolean));
+      expect(await seen()).toEqual([true, true, true]);
     } finally {
       await adapter.stop();
       await imap.logout();
