@@ -3,7 +3,10 @@
  * sink), against a bare BullMQ pipeline with the same hops and no-op workers, in the same run,
  * on a private redis-server. Prints throughput, p50/p99 latency at a fixed offered load, peak RSS.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/pipeline.js [messages] [rate] [concurrency]
+ *   npx tsc -p tsconfig.build.json && node dist/bench/pipeline.js [messages] [rate] [concurrency] [only]
+ *
+ * `only`: a comma list of variant numbers to run after the bare baseline (1 no-op delivery,
+ * 2 outbox, 3 SMTP sink), e.g. `2` to profile the outbox path alone; default all.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -11,8 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import nodemailer from "nodemailer";
 import { normalizeWebForm } from "../adapters/web/normalize.js";
+import { composeMail } from "../src/delivery/compose.js";
 import { createDelivery } from "../src/delivery/index.js";
+import { writeOutboxFile } from "../src/delivery/outbox.js";
 import { logger } from "../src/logger.js";
 import type { DeliveryConfig } from "../src/delivery/config.js";
 import type { ContactToDeliver, Delivery, DeliveryResult } from "../src/delivery/types.js";
@@ -20,6 +26,7 @@ import { createPipeline } from "../src/queue/pipeline.js";
 import { contactIdFor } from "../src/queue/keys.js";
 import { startPrivateRedis } from "../src/redis/server.js";
 import { loadRulesFile } from "../src/routing/load.js";
+import type { RoutingRules } from "../src/routing/rules.js";
 import { routeMessage } from "../src/routing/route.js";
 import { startSmtpSink } from "./smtp-sink.js";
 
@@ -28,7 +35,8 @@ logger.level = process.env.LOG_LEVEL ?? "warn";
 
 const N = Number(process.argv[2] ?? 3000);
 const RATE = Number(process.argv[3] ?? 200);
-const CONCURRENCY = Number(process.argv[4] ?? 8);
+const CONCURRENCY = Number(process.argv[4] ?? 16);
+const ONLY = process.argv[5]?.split(",").map(Number);
 const IN_FLIGHT = 64;
 
 const FORMS = [
@@ -191,8 +199,80 @@ async function latency(
   return { p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1] ?? NaN };
 }
 
+/**
+ * Where the time goes: the per-message cost of each step alone, in this process and run. CPU µs for
+ * the in-process steps; wall µs per email for the outbox write with CONCURRENCY writes in flight.
+ */
+async function costs(rules: RoutingRules, n: number): Promise<string[]> {
+  const msgs = Array.from({ length: n }, (_, i) =>
+    normalizeWebForm(FORMS[i % FORMS.length], { id: `cost-${i}`, acceptLanguage: "en" }),
+  );
+  const cpu = (f: (i: number) => unknown): number => {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) f(i);
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / n;
+  };
+  const norm = cpu((i) =>
+    normalizeWebForm(FORMS[i % FORMS.length], { id: `cost-${i}`, acceptLanguage: "en" }),
+  );
+  const routed = msgs.map((m) => routeMessage(m, rules));
+  const route = cpu((i) => routeMessage(msgs[i]!, rules));
+  const dir = mkdtempSync(join(tmpdir(), "cr-bench-cost-"));
+  const config: DeliveryConfig = {
+    smtp: null,
+    outboxDir: dir,
+    from: "contact-router <bench@example.net>",
+    messageIdDomain: "example.net",
+    rate: { perMinute: 1e9, burst: 1e9 },
+  };
+  const contacts: ContactToDeliver[] = msgs.map((m, i) => {
+    const a = rules.affiliateById.get(routed[i]!.decision.affiliate)!;
+    return {
+      contactId: contactIdFor(m.id),
+      message: m,
+      ...routed[i]!,
+      affiliate: { id: a.id, name: a.name, inbox: a.inbox },
+    };
+  });
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: "unix",
+  });
+  const emls: Buffer[] = [];
+  const c0 = process.cpuUsage();
+  for (const c of contacts)
+    emls.push(((await transport.sendMail(composeMail(c, config))) as { message: Buffer }).message);
+  const cu = process.cpuUsage(c0);
+  const compose = (cu.user + cu.system) / n;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < n; i = next++)
+        await writeOutboxFile(dir, contacts[i]!.contactId, emls[i]!);
+    }),
+  );
+  const write = ((performance.now() - t0) * 1000) / n;
+  const f = (x: number) => `${x.toFixed(0)} µs`;
+  return [
+    `normalizeWebForm ${f(norm)} CPU, routeMessage ${f(route)} CPU, compose + MIME build (nodemailer) ${f(compose)} CPU`,
+    `outbox write (temp file, fsync, rename, shared folder fsync), ${CONCURRENCY} in flight: ${f(write)} wall per email; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? "4 (default)"}`,
+  ];
+}
+
+/** CPU used so far, µs: this process, and redis-server (from INFO, a separate process). */
+async function cpuNow(info: Redis): Promise<{ node: number; redis: number }> {
+  const u = process.cpuUsage();
+  const text = await info.info("cpu");
+  const sec = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(text)?.[1] ?? NaN);
+  return { node: u.user + u.system, redis: (sec("used_cpu_sys") + sec("used_cpu_user")) * 1e6 };
+}
+
 async function main(): Promise<void> {
   const redis = await startPrivateRedis({ dir: mkdtempSync(join(tmpdir(), "cr-bench-redis-")) });
+  const info = new Redis(redis.url);
   const sink = await startSmtpSink();
   const results: Record<string, string> = {};
   const fmt = (x: number) => x.toFixed(1);
@@ -204,24 +284,29 @@ async function main(): Promise<void> {
       ["contact-router → SMTP sink", (p) => real(redis.url, p, sink.port)],
     ];
     const tp: number[] = [];
-    for (const [name, make] of variants) {
+    for (const [name, make] of variants.filter((_, i) => i === 0 || !ONLY || ONLY.includes(i))) {
       const stage = make(`{bench-${tp.length}}`);
       for (let i = 0; i < 100; i++) await stage.submit(1_000_000 + i); // warm-up
       while (stage.done.size < 100) await new Promise((r) => setTimeout(r, 5));
       stage.done.clear();
+      const c0 = await cpuNow(info);
       const t = await throughput(stage, N);
+      const c1 = await cpuNow(info);
       const l = await latency(stage, Math.round(RATE * 10), RATE, 2_000_000);
       await stage.close();
       tp.push(t);
       results[name] =
-        `${fmt(t)} msg/s (${fmt(t / tp[0]!)}× bare)  |  at ${RATE} msg/s: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms`;
+        `${fmt(t)} msg/s (${fmt(t / tp[0]!)}× bare)  |  at ${RATE} msg/s: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms` +
+        `  |  CPU/msg: node ${((c1.node - c0.node) / N).toFixed(0)} µs, redis ${((c1.redis - c0.redis) / N).toFixed(0)} µs`;
       console.log(`${name.padEnd(30)} ${results[name]}`);
     }
+    for (const line of await costs(loadRulesFile(), 1000)) console.log(`per message: ${line}`);
     console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
     console.log(
       `messages: ${N} for throughput, ${Math.round(RATE * 10)} at ${RATE} msg/s for latency; concurrency ${CONCURRENCY}/stage; node ${process.version}`,
     );
   } finally {
+    info.disconnect();
     await sink.close();
     await redis.stop();
   }

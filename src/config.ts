@@ -32,8 +32,8 @@ export const CoreEnvSchema = z.object({
   ROLE: z.string().trim().default("all"),
   /** How long a message id is remembered to drop re-deliveries (days). */
   DEDUPE_TTL_DAYS: envInt(1, 3650).default(30),
-  ROUTE_CONCURRENCY: envInt(1, 256).default(8),
-  DELIVER_CONCURRENCY: envInt(1, 256).default(8),
+  ROUTE_CONCURRENCY: envInt(1, 256).default(16),
+  DELIVER_CONCURRENCY: envInt(1, 256).default(16),
   DELIVER_ATTEMPTS: envInt(1, 100).default(12),
   /** Graceful shutdown: how long active jobs get to finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: envInt(1, 3600).default(30),

@@ -76,7 +76,7 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-const DEFAULT_CONCURRENCY: Record<QueueName, number> = { inbound: 8, deliver: 8, outbound: 4 };
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = { inbound: 16, deliver: 16, outbound: 4 };
 const DEPTH_STATES = ["wait", "active", "delayed", "failed", "completed"] as const;
 
 /** Builds the pipeline for the given roles and starts their workers. */
