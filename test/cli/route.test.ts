@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { testDir } from "../support/temp-dir.js";
 
 const BIN = join(import.meta.dirname, "../../bin/contact-router.js");
 
@@ -93,7 +93,7 @@ describe("contact-router CLI", () => {
   });
 
   it("uses --rules, and refuses a broken rules file with file:line:column", () => {
-    const dir = mkdtempSync(join(tmpdir(), "cr-rules-"));
+    const dir = testDir("cr-rules-");
     const file = join(dir, "rules.yaml");
     writeFileSync(file, "version: 1\ndefault_affiliate: x\naffiliates: []\n");
     const r = run(["route", "--rules", file], telegram("hi") + "\n");
@@ -109,7 +109,7 @@ describe("contact-router CLI", () => {
   });
 
   it("rules check fails clearly when an example does not hold", () => {
-    const dir = mkdtempSync(join(tmpdir(), "cr-rules-"));
+    const dir = testDir("cr-rules-");
     const file = join(dir, "rules.yaml");
     writeFileSync(
       file,

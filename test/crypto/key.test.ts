@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadSecret } from "../../src/crypto/key.js";
+import { testDir } from "../support/temp-dir.js";
 
 describe("loadSecret", () => {
-  const dir = () => mkdtempSync(join(tmpdir(), "cr-key-"));
+  const dir = () => testDir("cr-key-");
 
   it("takes a base64 value from the environment", () => {
     const k = randomBytes(32);

@@ -1,10 +1,10 @@
-import { mkdtempSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseRoles } from "../../src/config.js";
+import { testDir } from "../support/temp-dir.js";
 
-const varDir = () => mkdtempSync(join(tmpdir(), "cr-config-"));
+const varDir = () => testDir("cr-config-");
 
 describe("loadConfig", () => {
   it("runs with no variables at all: defaults, generated key, outbox under VAR_DIR", () => {

@@ -1,11 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApp, type RunningApp } from "../../src/main.js";
 import { freePort } from "../../src/redis/server.js";
 import { REDIS_URL, cleanup, testPrefix, testRedis, waitFor } from "../queue/helpers.js";
 import { SmtpSink } from "./smtp-sink.js";
+import { testDir } from "../support/temp-dir.js";
 
 describe("contact-router app (web form → queue → SMTP)", () => {
   let app: RunningApp | null = null;
@@ -27,7 +25,7 @@ describe("contact-router app (web form → queue → SMTP)", () => {
     return {
       REDIS_URL,
       QUEUE_PREFIX: prefix,
-      VAR_DIR: mkdtempSync(join(tmpdir(), "cr-app-")),
+      VAR_DIR: testDir("cr-app-"),
       PORT: "0",
       HOST: "127.0.0.1",
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,

@@ -1,9 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REDIS_URL, cleanup, testPrefix, testRedis } from "../queue/helpers.js";
+import { testDir } from "../support/temp-dir.js";
 
 // Runs the built entry point (vitest's global setup builds dist/) as `npm start` would.
 describe("npm start process", () => {
@@ -14,7 +12,7 @@ describe("npm start process", () => {
         PATH: process.env.PATH,
         REDIS_URL,
         QUEUE_PREFIX: prefix,
-        VAR_DIR: mkdtempSync(join(tmpdir(), "cr-start-")),
+        VAR_DIR: testDir("cr-start-"),
         PORT: "0",
         HOST: "127.0.0.1",
       },
