@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { SendMailOptions } from "nodemailer";
+import type DKIM from "nodemailer/lib/dkim";
+import MailComposer from "nodemailer/lib/mail-composer";
 import { CHANNEL_LABEL } from "../message/channel.js";
 import { relayAddress, relayRef } from "../relay/token.js";
 import type { DeliveryConfig } from "./config.js";
@@ -130,4 +132,19 @@ export function composeMail(c: ContactToDeliver, config: DeliveryConfig): SendMa
       "X-Contact-Router-Needs-Translation": d.needs_translation ? "yes" : "no",
     },
   };
+}
+
+/**
+ * The raw message (RFC 5322, LF line ends) as nodemailer's `sendMail` would produce it for the same
+ * options, DKIM-signed when a signer is given. It skips the transport layer, which cost more than
+ * half of the per-email CPU; the SMTP path keeps `sendMail`, which composes with the same class.
+ */
+export async function buildRawMessage(mail: SendMailOptions, dkim?: DKIM): Promise<Buffer> {
+  const node = new MailComposer(mail).compile();
+  // Signed over the CRLF form, before the line ends change, exactly as nodemailer's mailer does.
+  if (dkim) node.processFunc((input) => dkim.sign(input));
+  const crlf = await node.build();
+  // Composed messages are 7-bit (quoted-printable, base64, encoded words), so latin1 is byte-exact;
+  // dropping every CR is what nodemailer's `newline: "unix"` stream did for the outbox.
+  return Buffer.from(crlf.toString("latin1").replace(/\r/g, ""), "latin1");
 }

@@ -1,7 +1,8 @@
 import nodemailer, { type Transporter } from "nodemailer";
+import DKIM from "nodemailer/lib/dkim";
 import { RateLimitError, RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
-import { composeMail } from "./compose.js";
+import { buildRawMessage, composeMail } from "./compose.js";
 import type { DeliveryConfig } from "./config.js";
 import { writeOutboxFile } from "./outbox.js";
 import { TokenBuckets } from "./rate-limit.js";
@@ -59,19 +60,14 @@ function smtpTransport(config: DeliveryConfig): Transporter {
 
 /**
  * Delivery to affiliate inboxes: SMTP (pooled, TLS, optional DKIM) when SMTP is configured,
- * else `.eml` files in the outbox folder. Both paths build the same message with nodemailer.
+ * else `.eml` files in the outbox folder. Both paths build the same message with nodemailer's
+ * MailComposer: the outbox without the transport layer, signed by the same DKIM module.
  */
 export function createDelivery(config: DeliveryConfig): Delivery {
   const limiter = new TokenBuckets(config.rate.perMinute, config.rate.burst);
   const useSmtp = config.smtp !== null;
-  const transport: Transporter = useSmtp
-    ? smtpTransport(config)
-    : nodemailer.createTransport({
-        streamTransport: true,
-        buffer: true,
-        newline: "unix",
-        ...(config.dkim ? { dkim: config.dkim } : {}),
-      });
+  const transport: Transporter | null = useSmtp ? smtpTransport(config) : null;
+  const dkim = !useSmtp && config.dkim ? new DKIM(config.dkim) : undefined;
   let closed = false;
   const inFlight = new Set<Promise<unknown>>();
 
@@ -86,9 +82,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     const mail = composeMail(c, config);
     const messageId = String(mail.messageId);
     const started = Date.now();
-    if (!useSmtp) {
-      const info = (await transport.sendMail(mail)) as { message: Buffer };
-      const file = await writeOutboxFile(config.outboxDir, c.contactId, info.message);
+    if (!transport) {
+      const raw = await buildRawMessage(mail, dkim);
+      const file = await writeOutboxFile(config.outboxDir, c.contactId, raw);
       log.info(
         { affiliate: c.affiliate.id, messageId, file, ms: Date.now() - started },
         "contact written to outbox",
@@ -126,7 +122,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       closed = true;
       // Graceful shutdown: let started sends finish (their jobs complete) before the pool closes.
       await Promise.allSettled([...inFlight]);
-      transport.close();
+      transport?.close();
     },
   };
 }

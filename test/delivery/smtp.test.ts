@@ -1,8 +1,14 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { dkimVerify } from "mailauth";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDelivery } from "../../src/delivery/index.js";
+import { outboxFileName } from "../../src/delivery/outbox.js";
 import type { DeliveryConfig } from "../../src/delivery/config.js";
 import type { Delivery } from "../../src/delivery/types.js";
 import { RateLimitError, RouterError } from "../../src/errors.js";
@@ -214,5 +220,52 @@ describe("SMTP delivery", () => {
       "de@leftcom.org",
       "fr@leftcom.org",
     ]);
+  });
+
+  it("sends the same message the outbox writes, DKIM-signed on both paths", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const dkim = {
+      domainName: "example.org",
+      keySelector: "cr1",
+      privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    };
+    const dir = await mkdtemp(join(tmpdir(), "outbox-same-"));
+    try {
+      const c = contact({ threadRootId: "c:telegram:1001:1" });
+      const bySmtp = await delivery(smtpConfig({ dkim })).send(c);
+      const byOutbox = await delivery(config({ outboxDir: dir, dkim })).send(c);
+      expect(byOutbox.messageId).toBe(bySmtp.messageId);
+      const smtpRaw = received[0]!.raw;
+      const outboxRaw = await readFile(join(dir, outboxFileName(c.contactId)), "utf8");
+      expect(outboxRaw).not.toContain("\r");
+
+      const spki = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+      for (const raw of [smtpRaw, outboxRaw]) {
+        const verdict = await dkimVerify(raw, {
+          resolver: (name, rrtype) =>
+            name === "cr1._domainkey.example.org" && rrtype === "TXT"
+              ? Promise.resolve([[`v=DKIM1; k=rsa; p=${spki}`]])
+              : Promise.reject(Object.assign(new Error("ENOTFOUND"), { code: "ENOTFOUND" })),
+        });
+        expect(verdict.results[0]?.status.result).toBe("pass");
+      }
+      // Equal up to line ends, the MIME boundaries (random) and what depends on the send time.
+      const comparable = (raw: string) => {
+        let s = raw.replace(/\r\n/g, "\n");
+        for (const [, b] of s.matchAll(/boundary="([^"]+)"/g)) s = s.replaceAll(b!, "BOUNDARY");
+        const [head = "", ...body] = s.split("\n\n");
+        const headers = head
+          .replace(/\n[ \t]+/g, " ")
+          .split("\n")
+          .filter((h) => !/^(Date|DKIM-Signature):/i.test(h));
+        return { headers, body: body.join("\n\n") };
+      };
+      const a = comparable(smtpRaw);
+      expect(a.headers.some((h) => h.startsWith("In-Reply-To: <"))).toBe(true);
+      expect(a.headers.length).toBeGreaterThan(8);
+      expect(comparable(outboxRaw)).toEqual(a);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
