@@ -14,9 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import nodemailer from "nodemailer";
 import { normalizeWebForm } from "../adapters/web/normalize.js";
-import { composeMail } from "../src/delivery/compose.js";
+import { buildRawMessage, composeMail } from "../src/delivery/compose.js";
 import { createDelivery } from "../src/delivery/index.js";
 import { writeOutboxFile } from "../src/delivery/outbox.js";
 import { logger } from "../src/logger.js";
@@ -235,15 +234,10 @@ async function costs(rules: RoutingRules, n: number): Promise<string[]> {
       affiliate: { id: a.id, name: a.name, inbox: a.inbox },
     };
   });
-  const transport = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: "unix",
-  });
+  // The same build the outbox delivery does (src/delivery/index.ts).
   const emls: Buffer[] = [];
   const c0 = process.cpuUsage();
-  for (const c of contacts)
-    emls.push(((await transport.sendMail(composeMail(c, config))) as { message: Buffer }).message);
+  for (const c of contacts) emls.push(await buildRawMessage(composeMail(c, config)));
   const cu = process.cpuUsage(c0);
   const compose = (cu.user + cu.system) / n;
   let next = 0;
