@@ -1,4 +1,5 @@
 import { CHANNEL_LABEL } from "../message/channel.js";
+import { formatKm } from "../routing/names.js";
 import type { ContactToDeliver } from "./types.js";
 
 /** One labelled line of the email: what the reader sent, or why it went where it went. */
@@ -31,9 +32,8 @@ const LANGUAGE_SOURCE: Record<string, string> = {
   platform_tag: "the platform's language tag",
 };
 
-function km(n: number): string {
-  return `${Math.round(n).toLocaleString("en-GB")} km`;
-}
+// distance_km is already rounded to 0.1 km; the same formatter as the decision's reasons.
+const km = formatKm;
 
 function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

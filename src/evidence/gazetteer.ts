@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../paths.js";
 
 /** A GeoNames city of the gazetteer (population ≥ 15,000, or a capital). */
 export interface City {
@@ -56,18 +56,6 @@ interface RawGazetteer {
 }
 
 let loaded: Gazetteer | null = null;
-
-/** The folder with package.json: the same from src/ (vitest) and dist/src/ (built). */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir)
-      throw new Error("gazetteer: no package.json above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
 
 /** Where `npm run build` (scripts/build-gazetteer.mjs) writes the gazetteer. */
 export function gazetteerPath(): string {

@@ -2,7 +2,7 @@ import type { Decision } from "../message/decision.js";
 import type { Evidence, Point } from "../message/evidence.js";
 import { countryRegions } from "../evidence/countries.js";
 import { distanceKm } from "./geo.js";
-import { countryName, groupThousands, languageName } from "./names.js";
+import { countryName, formatKm, languageName } from "./names.js";
 import type { CompiledRule, RoutingRules } from "./rules.js";
 
 /** What a fallback step (2–4) chose, before it is turned into a Decision. */
@@ -18,7 +18,7 @@ interface Choice {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 // Rounded via round1 so reasons agree with distance_km as other views round it.
-const km = (x: number) => `${groupThousands(round1(x))} km`;
+const km = (x: number) => formatKm(round1(x));
 
 /**
  * The routing decision, exactly as ROUTING.md's "Decision" describes: rules, then nearest,

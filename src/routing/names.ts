@@ -33,3 +33,8 @@ export function countryName(code: string): string {
 export function groupThousands(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
+
+/** A distance for people: "1,235 km". */
+export function formatKm(km: number): string {
+  return `${groupThousands(km)} km`;
+}
