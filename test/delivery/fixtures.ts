@@ -1,3 +1,5 @@
+import type { KeyObject } from "node:crypto";
+import { dkimVerify } from "mailauth";
 import type { Decision } from "../../src/message/decision.js";
 import type { Evidence } from "../../src/message/evidence.js";
 import { InboundMessageSchema, type InboundMessage } from "../../src/message/inbound.js";
@@ -79,4 +81,16 @@ export function config(over: Partial<DeliveryConfig> = {}): DeliveryConfig {
     rate: { perMinute: 600, burst: 100 },
     ...over,
   };
+}
+
+/** Verifies a DKIM signature as a receiving server would, the selector cr1._domainkey.example.org served by a stub resolver. */
+export async function dkimResult(raw: string, publicKey: KeyObject): Promise<string | undefined> {
+  const spki = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+  const verdict = await dkimVerify(raw, {
+    resolver: (name, rrtype) =>
+      name === "cr1._domainkey.example.org" && rrtype === "TXT"
+        ? Promise.resolve([[`v=DKIM1; k=rsa; p=${spki}`]])
+        : Promise.reject(Object.assign(new Error("ENOTFOUND"), { code: "ENOTFOUND" })),
+  });
+  return verdict.results[0]?.status.result;
 }
