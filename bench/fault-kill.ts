@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -165,6 +165,7 @@ async function main(): Promise<void> {
   conn.disconnect();
   await sink.close();
   await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
   process.exit(N - delivered === 0 && dupes === explained && foreign === 0 ? 0 : 1);
 }
 

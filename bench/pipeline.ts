@@ -3,25 +3,28 @@
  * sink), against a bare BullMQ pipeline with the same hops and no-op workers, in the same run,
  * on a private redis-server. Prints throughput, p50/p99 latency at a fixed offered load, peak RSS.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/pipeline.js [messages] [rate] [concurrency] [only]
+ *   npx tsc -p tsconfig.build.json && node dist/bench/pipeline.js [messages] [rate] [route,deliver] [only]
+ *
+ * `route,deliver`: worker concurrency of the two stages (bare uses the same for its two hops);
+ * default: the service's defaults.
  *
  * `only`: a comma list of variant numbers to run after the bare baseline (1 no-op delivery,
  * 2 outbox, 3 SMTP sink), e.g. `2` to profile the outbox path alone; default all.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { normalizeWebForm } from "../adapters/web/normalize.js";
-import { buildRawMessage, composeMail } from "../src/delivery/compose.js";
+import { buildOutboxMessage, composeMail } from "../src/delivery/compose.js";
 import { createDelivery } from "../src/delivery/index.js";
 import { writeOutboxFile } from "../src/delivery/outbox.js";
 import { logger } from "../src/logger.js";
 import type { DeliveryConfig } from "../src/delivery/config.js";
 import type { ContactToDeliver, Delivery, DeliveryResult } from "../src/delivery/types.js";
-import { createPipeline } from "../src/queue/pipeline.js";
+import { DEFAULT_CONCURRENCY, createPipeline } from "../src/queue/pipeline.js";
 import { contactIdFor } from "../src/queue/keys.js";
 import { startPrivateRedis } from "../src/redis/server.js";
 import { loadRulesFile } from "../src/routing/load.js";
@@ -34,9 +37,21 @@ logger.level = process.env.LOG_LEVEL ?? "warn";
 
 const N = Number(process.argv[2] ?? 3000);
 const RATE = Number(process.argv[3] ?? 200);
-const CONCURRENCY = Number(process.argv[4] ?? 16);
+// "route,deliver" worker concurrency (one number: both); default: the service's defaults.
+const [ROUTE_C, DELIVER_C] = ((spec) => {
+  const [r, d = r] = spec.split(",").map(Number);
+  return [r!, d!];
+})(process.argv[4] ?? `${DEFAULT_CONCURRENCY.inbound},${DEFAULT_CONCURRENCY.deliver}`);
 const ONLY = process.argv[5]?.split(",").map(Number);
 const IN_FLIGHT = 64;
+
+/** Temporary folders (Redis data, outboxes), removed at the end: dirty pages left behind slow later flushes. */
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
 
 const FORMS = [
   { country: "IT", message: "Ciao, vorrei partecipare alle vostre riunioni a Milano." },
@@ -71,7 +86,7 @@ function bare(url: string, prefix: string): Stage {
     {
       connection: conn,
       prefix,
-      concurrency: CONCURRENCY,
+      concurrency: ROUTE_C,
     },
   );
   const w2 = new Worker<{ i: number }>(
@@ -80,7 +95,7 @@ function bare(url: string, prefix: string): Stage {
     {
       connection: conn,
       prefix,
-      concurrency: CONCURRENCY,
+      concurrency: DELIVER_C,
     },
   );
   return {
@@ -106,10 +121,10 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
             secure: false,
             requireTls: false,
             rejectUnauthorized: false,
-            poolSize: CONCURRENCY,
+            poolSize: 16,
           }
         : null,
-    outboxDir: mkdtempSync(join(tmpdir(), "cr-bench-outbox-")),
+    outboxDir: tempDir("cr-bench-outbox-"),
     from: "contact-router <bench@example.net>",
     messageIdDomain: "example.net",
     rate: { perMinute: 1e9, burst: 1e9 },
@@ -142,7 +157,7 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
     route: (m) => routeMessage(m, rules),
     affiliate: (id) => rules.affiliateById.get(id),
     delivery,
-    concurrency: { inbound: CONCURRENCY, deliver: CONCURRENCY },
+    concurrency: { inbound: ROUTE_C, deliver: DELIVER_C },
   });
   return {
     done,
@@ -200,7 +215,7 @@ async function latency(
 
 /**
  * Where the time goes: the per-message cost of each step alone, in this process and run. CPU µs for
- * the in-process steps; wall µs per email for the outbox write with CONCURRENCY writes in flight.
+ * the in-process steps; wall µs per email for the outbox write with DELIVER_C writes in flight.
  */
 async function costs(rules: RoutingRules, n: number): Promise<string[]> {
   const msgs = Array.from({ length: n }, (_, i) =>
@@ -217,7 +232,7 @@ async function costs(rules: RoutingRules, n: number): Promise<string[]> {
   );
   const routed = msgs.map((m) => routeMessage(m, rules));
   const route = cpu((i) => routeMessage(msgs[i]!, rules));
-  const dir = mkdtempSync(join(tmpdir(), "cr-bench-cost-"));
+  const dir = tempDir("cr-bench-cost-");
   const config: DeliveryConfig = {
     smtp: null,
     outboxDir: dir,
@@ -237,13 +252,13 @@ async function costs(rules: RoutingRules, n: number): Promise<string[]> {
   // The same build the outbox delivery does (src/delivery/index.ts).
   const emls: Buffer[] = [];
   const c0 = process.cpuUsage();
-  for (const c of contacts) emls.push(await buildRawMessage(composeMail(c, config)));
+  for (const c of contacts) emls.push(await buildOutboxMessage(composeMail(c, config)));
   const cu = process.cpuUsage(c0);
   const compose = (cu.user + cu.system) / n;
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: DELIVER_C }, async () => {
       for (let i = next++; i < n; i = next++)
         await writeOutboxFile(dir, contacts[i]!.contactId, emls[i]!);
     }),
@@ -251,8 +266,8 @@ async function costs(rules: RoutingRules, n: number): Promise<string[]> {
   const write = ((performance.now() - t0) * 1000) / n;
   const f = (x: number) => `${x.toFixed(0)} µs`;
   return [
-    `normalizeWebForm ${f(norm)} CPU, routeMessage ${f(route)} CPU, compose + MIME build (nodemailer) ${f(compose)} CPU`,
-    `outbox write (temp file, fsync, rename, shared folder fsync), ${CONCURRENCY} in flight: ${f(write)} wall per email; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? "4 (default)"}`,
+    `normalizeWebForm ${f(norm)} CPU, routeMessage ${f(route)} CPU, compose + MIME build ${f(compose)} CPU`,
+    `outbox write (writer thread: temp file, fdatasync, rename, one folder fsync per batch), ${DELIVER_C} in flight: ${f(write)} wall per email`,
   ];
 }
 
@@ -265,7 +280,7 @@ async function cpuNow(info: Redis): Promise<{ node: number; redis: number }> {
 }
 
 async function main(): Promise<void> {
-  const redis = await startPrivateRedis({ dir: mkdtempSync(join(tmpdir(), "cr-bench-redis-")) });
+  const redis = await startPrivateRedis({ dir: tempDir("cr-bench-redis-") });
   const info = new Redis(redis.url);
   const sink = await startSmtpSink();
   const results: Record<string, string> = {};
@@ -285,7 +300,9 @@ async function main(): Promise<void> {
       while (stage.done.size < 100) await new Promise((r) => setTimeout(r, 5));
       stage.done.clear();
       const c0 = await cpuNow(info);
+      const e0 = performance.eventLoopUtilization();
       const t = await throughput(stage, N);
+      const elu = performance.eventLoopUtilization(e0).utilization;
       const c1 = await cpuNow(info);
       const l = await latency(stage, Math.round(RATE * 10), RATE, 2_000_000);
       await stage.close();
@@ -296,18 +313,19 @@ async function main(): Promise<void> {
       // The CPU ratio does not move with other jobs on the machine the way wall-clock rates do.
       results[name] =
         `${fmt(t)} msg/s (${(t / tp[0]!).toFixed(2)}× bare)  |  at ${RATE} msg/s: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms` +
-        `  |  CPU/msg: node ${node.toFixed(0)} µs, redis ${red.toFixed(0)} µs (${(cpuPerMsg[0]! / (node + red)).toFixed(2)}× bare)`;
+        `  |  CPU/msg: node ${node.toFixed(0)} µs, redis ${red.toFixed(0)} µs (${(cpuPerMsg[0]! / (node + red)).toFixed(2)}× bare), event loop busy ${(elu * 100).toFixed(0)}%`;
       console.log(`${name.padEnd(30)} ${results[name]}`);
     }
     for (const line of await costs(loadRulesFile(), 1000)) console.log(`per message: ${line}`);
     console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
     console.log(
-      `messages: ${N} for throughput, ${Math.round(RATE * 10)} at ${RATE} msg/s for latency; concurrency ${CONCURRENCY}/stage; node ${process.version}`,
+      `messages: ${N} for throughput, ${Math.round(RATE * 10)} at ${RATE} msg/s for latency; concurrency route ${ROUTE_C}, deliver ${DELIVER_C}; node ${process.version}`,
     );
   } finally {
     info.disconnect();
     await sink.close();
     await redis.stop();
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import type { SendMailOptions } from "nodemailer";
 import type DKIM from "nodemailer/lib/dkim";
-import MailComposer from "nodemailer/lib/mail-composer";
+import { RouterError } from "../errors.js";
 import { CHANNEL_LABEL } from "../message/channel.js";
 import { relayAddress, relayRef } from "../relay/token.js";
 import type { DeliveryConfig } from "./config.js";
+import { asciiAddress, buildMime, parseMailbox, type Mailbox, type MimeMail } from "./mime.js";
 import { buildReceipt, type Receipt } from "./receipt.js";
 import type { ContactToDeliver } from "./types.js";
 
@@ -90,20 +90,39 @@ function renderHtml(r: Receipt, subject: string): string {
 `;
 }
 
+/** The configured sender (`MAIL_FROM`, e.g. `contact-router <router@example.org>`), parsed once. */
+const senders = new Map<string, Mailbox>();
+function senderMailbox(from: string): Mailbox {
+  let m = senders.get(from);
+  if (!m) {
+    m = parseMailbox(from);
+    // The environment schema refuses such a MAIL_FROM; this guards hand-built configs.
+    if (!m) throw new RouterError("DELIVERY_PERMANENT", "MAIL_FROM is not a usable email address");
+    senders.set(from, m);
+  }
+  return m;
+}
+
 /**
  * The whole email for a contact. SMTP and outbox both send exactly this, so a file in the outbox
  * is the email an affiliate would have received.
  */
-export function composeMail(c: ContactToDeliver, config: DeliveryConfig): SendMailOptions {
+export function composeMail(
+  c: ContactToDeliver,
+  config: DeliveryConfig,
+  date: Date = new Date(),
+): MimeMail {
   const messageId = messageIdFor(c.contactId, config.messageIdDomain);
+  // A reader-supplied address that is not a plain address is not offered as a reply path.
   const readerEmail = c.message.evidence.emailAddress;
-  let replyTo: string | undefined;
+  const readerAddress = readerEmail ? asciiAddress(readerEmail) : undefined;
+  let replyTo: Mailbox | undefined;
   let replyHint: string;
   if (config.relay) {
-    replyTo = relayAddress(c.contactId, config.relay.secret, config.relay.domain);
+    replyTo = { address: relayAddress(c.contactId, config.relay.secret, config.relay.domain) };
     replyHint = "reply to this email; the relay passes your answer on to the reader";
-  } else if (readerEmail) {
-    replyTo = readerEmail;
+  } else if (readerAddress) {
+    replyTo = { address: readerAddress };
     replyHint = "reply to this email; it goes straight to the reader's address";
   } else {
     replyHint = `no reply address; contact the reader on ${CHANNEL_LABEL[c.message.channel]}`;
@@ -116,12 +135,13 @@ export function composeMail(c: ContactToDeliver, config: DeliveryConfig): SendMa
       : undefined;
   const d = c.decision;
   return {
-    from: config.from,
+    from: senderMailbox(config.from),
     to: { name: c.affiliate.name, address: c.affiliate.inbox },
     ...(replyTo ? { replyTo } : {}),
     subject,
     messageId,
     ...(root ? { inReplyTo: root, references: [root] } : {}),
+    date,
     text: renderText(receipt),
     html: renderHtml(receipt, subject),
     headers: {
@@ -134,17 +154,22 @@ export function composeMail(c: ContactToDeliver, config: DeliveryConfig): SendMa
   };
 }
 
+/** Reads a stream to its end. */
+async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
 /**
- * The raw message (RFC 5322, LF line ends) as nodemailer's `sendMail` would produce it for the same
- * options, DKIM-signed when a signer is given. It skips the transport layer, which cost more than
- * half of the per-email CPU; the SMTP path keeps `sendMail`, which composes with the same class.
+ * The message as the outbox stores it: LF line ends (a Unix `.eml`), DKIM-signed when a signer is
+ * given. The signature is made over the canonical CRLF form, as SMTP would carry it, so it still
+ * verifies once a reader restores CRLF.
  */
-export async function buildRawMessage(mail: SendMailOptions, dkim?: DKIM): Promise<Buffer> {
-  const node = new MailComposer(mail).compile();
-  // Signed over the CRLF form, before the line ends change, exactly as nodemailer's mailer does.
-  if (dkim) node.processFunc((input) => dkim.sign(input));
-  const crlf = await node.build();
-  // Composed messages are 7-bit (quoted-printable, base64, encoded words), so latin1 is byte-exact;
-  // dropping every CR is what nodemailer's `newline: "unix"` stream did for the outbox.
-  return Buffer.from(crlf.toString("latin1").replace(/\r/g, ""), "latin1");
+export async function buildOutboxMessage(mail: MimeMail, dkim?: DKIM): Promise<Buffer> {
+  const crlf = buildMime(mail);
+  const signed = dkim ? await collect(dkim.sign(crlf)) : crlf;
+  // The message is 7-bit (quoted-printable, encoded words), so latin1 is byte-exact.
+  return Buffer.from(signed.toString("latin1").replace(/\r\n/g, "\n"), "latin1");
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { RouterError } from "../errors.js";
 import { RELAY_SECRET_MIN_LENGTH } from "../relay/token.js";
+import { parseMailbox } from "./mime.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -27,7 +28,11 @@ export const DeliveryEnvSchema = z.object({
   DKIM_PRIVATE_KEY: nonEmpty.optional(),
   DKIM_PRIVATE_KEY_FILE: nonEmpty.optional(),
   OUTBOX_DIR: nonEmpty.default("var/outbox"),
-  MAIL_FROM: nonEmpty.default("contact-router <contact-router@localhost>"),
+  MAIL_FROM: nonEmpty
+    .default("contact-router <contact-router@localhost>")
+    .refine((v) => parseMailbox(v) !== undefined, {
+      message: "must be one email address, e.g. `contact-router <router@example.org>`",
+    }),
   /** Right-hand side of Message-IDs; defaults to the MAIL_FROM domain. */
   MESSAGE_ID_DOMAIN: nonEmpty.optional(),
   RELAY_DOMAIN: nonEmpty.optional(),

@@ -2,7 +2,8 @@ import nodemailer, { type Transporter } from "nodemailer";
 import DKIM from "nodemailer/lib/dkim";
 import { RateLimitError, RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
-import { buildRawMessage, composeMail } from "./compose.js";
+import { buildOutboxMessage, composeMail } from "./compose.js";
+import { buildMime } from "./mime.js";
 import type { DeliveryConfig } from "./config.js";
 import { writeOutboxFile } from "./outbox.js";
 import { TokenBuckets } from "./rate-limit.js";
@@ -60,8 +61,8 @@ function smtpTransport(config: DeliveryConfig): Transporter {
 
 /**
  * Delivery to affiliate inboxes: SMTP (pooled, TLS, optional DKIM) when SMTP is configured,
- * else `.eml` files in the outbox folder. Both paths build the same message with nodemailer's
- * MailComposer: the outbox without the transport layer, signed by the same DKIM module.
+ * else `.eml` files in the outbox folder. Both paths send the same message (`buildMime`), signed by
+ * nodemailer's DKIM module: the transport's for SMTP, the same module directly for the outbox.
  */
 export function createDelivery(config: DeliveryConfig): Delivery {
   const limiter = new TokenBuckets(config.rate.perMinute, config.rate.burst);
@@ -80,10 +81,10 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       throw new RateLimitError(`send rate limit for affiliate ${c.affiliate.id}`, wait);
     }
     const mail = composeMail(c, config);
-    const messageId = String(mail.messageId);
+    const messageId = mail.messageId;
     const started = Date.now();
     if (!transport) {
-      const raw = await buildRawMessage(mail, dkim);
+      const raw = await buildOutboxMessage(mail, dkim);
       const file = await writeOutboxFile(config.outboxDir, c.contactId, raw);
       log.info(
         { affiliate: c.affiliate.id, messageId, file, ms: Date.now() - started },
@@ -92,7 +93,11 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       return { messageId, transport: "outbox" };
     }
     try {
-      await transport.sendMail(mail);
+      // The exact bytes the outbox would hold (CRLF form); the transport DKIM-signs them.
+      await transport.sendMail({
+        envelope: { from: mail.from.address, to: [mail.to.address] },
+        raw: buildMime(mail),
+      });
     } catch (err) {
       const classified = classifySmtpError(err, c.affiliate.id);
       log.warn(

@@ -1,6 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { dirname, join, resolve as resolvePath } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { RouterError } from "../errors.js";
+import { projectRoot } from "../paths.js";
 
 /**
  * The outbox file name of a contact: a hash of its id, so a resend overwrites the same file
@@ -10,130 +13,91 @@ export function outboxFileName(contactId: string): string {
   return `${createHash("sha256").update(contactId, "utf8").digest("hex").slice(0, 32)}.eml`;
 }
 
+/** A request to the writer thread: `data` goes durably to `dir/name`. */
+export interface WriteRequest {
+  id: number;
+  dir: string;
+  name: string;
+  data: Uint8Array;
+}
+
+/** The writer thread's answer: the final path, or the error as code and message. */
+export type WriteResult =
+  | { id: number; path: string; error?: undefined }
+  | { id: number; error: { code: string; message: string } };
+
 /**
- * Group commit for one flush operation: `run()` resolves (or rejects) with a flush that started
- * after the call, so everything the caller did before it is covered, while callers that arrive
- * together share one flush instead of paying one each.
+ * The compiled thread entry. Under the test runner this module is TypeScript from src/, which a
+ * worker thread cannot load, so it uses the build in dist/ (the test setup builds it first).
  */
-export class GroupCommit {
-  private running: Promise<void> | null = null;
-  private next: Promise<void> | null = null;
+function threadEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith(".js")) return join(dirname(here), "outbox-thread.js");
+  return join(projectRoot(), "dist", "src", "delivery", "outbox-thread.js");
+}
 
-  constructor(private readonly flush: () => Promise<void>) {}
+/**
+ * The process's outbox writer: one worker thread that writes, flushes and renames emails in
+ * batches (see `./outbox-thread.ts`). It keeps the process alive only while writes are pending,
+ * and is started again after a crash.
+ */
+class OutboxWriter {
+  private worker: Worker | null = null;
+  private nextId = 0;
+  private readonly pending = new Map<
+    number,
+    { resolve: (path: string) => void; reject: (err: Error) => void }
+  >();
 
-  run(): Promise<void> {
-    if (this.next) return this.next;
-    if (!this.running) return this.start();
-    // The running flush may have started before this caller's work: wait for the next one.
-    const after = this.running.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.next = after.then(() => {
-      this.next = null;
-      return this.start();
+  write(dir: string, name: string, data: Uint8Array): Promise<string> {
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise<string>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, dir: resolvePath(dir), name, data } satisfies WriteRequest);
     });
-    return this.next;
   }
 
-  private start(): Promise<void> {
-    const run = this.flush().finally(() => {
-      if (this.running === run) this.running = null;
+  private start(): Worker {
+    const worker = new Worker(threadEntry());
+    worker.on("message", (results: WriteResult[]) => {
+      for (const r of results) {
+        const p = this.pending.get(r.id);
+        if (!p) continue;
+        this.pending.delete(r.id);
+        if (r.error) p.reject(Object.assign(new Error(r.error.message), { code: r.error.code }));
+        else p.resolve(r.path);
+      }
+      if (this.pending.size === 0) worker.unref();
     });
-    this.running = run;
-    return run;
+    const fail = (err: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      const lost = new RouterError(
+        "DELIVERY_TRANSIENT",
+        `the outbox writer thread stopped (${err.message}); the write will be retried`,
+        { retryable: true },
+      );
+      for (const p of this.pending.values()) p.reject(lost);
+      this.pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`exit code ${code}`)));
+    worker.unref();
+    this.worker = worker;
+    return worker;
   }
 }
 
-/** One outbox folder: created once per process (owner-only), its entries flushed by group commit. */
-class OutboxDir {
-  private created: Promise<void> | null = null;
-  readonly sync: GroupCommit;
-
-  constructor(readonly path: string) {
-    this.sync = new GroupCommit(() => fsyncPath(path));
-  }
-
-  ensure(): Promise<void> {
-    this.created ??= mkdir(this.path, { recursive: true, mode: 0o700 }).then(
-      () => undefined,
-      (err: unknown) => {
-        this.created = null;
-        throw err;
-      },
-    );
-    return this.created;
-  }
-
-  /** Forgets that the folder exists (someone removed it); the next write creates it again. */
-  forget(): void {
-    this.created = null;
-  }
-}
-
-async function fsyncPath(path: string): Promise<void> {
-  const fh = await open(path, "r");
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-const dirs = new Map<string, OutboxDir>();
-
-function outboxDir(dir: string): OutboxDir {
-  const key = resolve(dir);
-  let d = dirs.get(key);
-  if (!d) {
-    d = new OutboxDir(key);
-    dirs.set(key, d);
-  }
-  return d;
-}
-
-/** Writes, flushes and closes a new file. */
-async function writeDurably(path: string, data: Buffer): Promise<void> {
-  const fh = await open(path, "wx", 0o600);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
+const writer = new OutboxWriter();
 
 /**
  * Writes one email atomically and durably: to a temporary file in the same folder, flushed,
  * renamed, then the folder flushed, so a reader of the folder never sees half an email and an
- * email whose write resolved survives a crash or power loss. Concurrent writes share the folder
- * flush (group commit). The folder is created owner-only, once per process.
+ * email whose write resolved survives a crash or power loss. The folder is created owner-only;
+ * a resend replaces the contact's file. Writes run on the outbox writer thread, in batches.
  */
-export async function writeOutboxFile(
-  dir: string,
-  contactId: string,
-  eml: Buffer,
-): Promise<string> {
-  const d = outboxDir(dir);
-  const name = outboxFileName(contactId);
-  const final = join(d.path, name);
-  const tmp = join(d.path, `.${name}.${randomBytes(6).toString("hex")}.tmp`);
-  await d.ensure();
-  try {
-    try {
-      await writeDurably(tmp, eml);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-      // The folder was removed since it was created: create it again, once.
-      d.forget();
-      await d.ensure();
-      await writeDurably(tmp, eml);
-    }
-    await rename(tmp, final);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await d.sync.run();
-  return final;
+export function writeOutboxFile(dir: string, contactId: string, eml: Uint8Array): Promise<string> {
+  return writer.write(dir, outboxFileName(contactId), eml);
 }

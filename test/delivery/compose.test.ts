@@ -39,10 +39,10 @@ describe("compose", () => {
     const withEmail = contact();
     withEmail.message = { ...withEmail.message, evidence: { emailAddress: "reader@example.net" } };
     const noRelay = config({ relay: undefined });
-    expect(composeMail(withEmail, noRelay).replyTo).toBe("reader@example.net");
+    expect(composeMail(withEmail, noRelay).replyTo).toEqual({ address: "reader@example.net" });
     const plain = composeMail(contact(), noRelay);
     expect(plain.replyTo).toBeUndefined();
-    expect(plain.text as string).toContain("no reply address; contact the reader on Telegram");
+    expect(plain.text).toContain("no reply address; contact the reader on Telegram");
   });
 
   it("says which rule decided and flags translation", () => {
@@ -56,8 +56,8 @@ describe("compose", () => {
     };
     c.affiliate = { id: "klasbatalo", name: "Klasbatalo", inbox: "ca@leftcom.org" };
     const mail = composeMail(c, config());
-    expect(mail.text as string).toContain('rule "ca" of routing-rules.yaml');
-    expect(mail.text as string).toContain("yes: klasbatalo does not list pt");
+    expect(mail.text).toContain('rule "ca" of routing-rules.yaml');
+    expect(mail.text).toContain("yes: klasbatalo does not list pt");
     expect(mail.headers).toMatchObject({
       "X-Contact-Router-Step": "rule ca",
       "X-Contact-Router-Needs-Translation": "yes",
@@ -66,13 +66,13 @@ describe("compose", () => {
 
   it("shows the SPF/DKIM/DMARC verdicts of an email contact, and nothing for other channels", () => {
     const c = contact();
-    expect(composeMail(c, config()).text as string).not.toContain("Sender checks");
+    expect(composeMail(c, config()).text).not.toContain("Sender checks");
     c.message = {
       ...c.message,
       evidence: { emailAuth: { spf: "pass", dkim: "fail", dmarc: "none" } },
     };
     const mail = composeMail(c, config());
-    expect(mail.text as string).toMatch(/Sender checks: +SPF pass, DKIM fail, DMARC none/);
-    expect(mail.html as string).toContain("SPF pass, DKIM fail, DMARC none");
+    expect(mail.text).toMatch(/Sender checks: +SPF pass, DKIM fail, DMARC none/);
+    expect(mail.html).toContain("SPF pass, DKIM fail, DMARC none");
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GroupCommit, outboxFileName, writeOutboxFile } from "../../src/delivery/outbox.js";
+import { outboxFileName, writeOutboxFile } from "../../src/delivery/outbox.js";
 
 let dir = "";
 beforeEach(async () => {
@@ -10,77 +10,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
-});
-
-/** A flush whose completion the test controls, recording when each flush started. */
-function controlledFlush() {
-  const started: number[] = [];
-  const finish: ((err?: Error) => void)[] = [];
-  let n = 0;
-  const flush = () =>
-    new Promise<void>((resolve, reject) => {
-      started.push(n++);
-      finish.push((err) => (err ? reject(err) : resolve()));
-    });
-  return { flush, started, finish };
-}
-
-const tick = () => new Promise((r) => setImmediate(r));
-
-describe("GroupCommit", () => {
-  it("callers arriving together share one flush", async () => {
-    const f = controlledFlush();
-    const g = new GroupCommit(f.flush);
-    const a = g.run();
-    // These arrive while flush 0 runs, so they must wait for a flush that starts after them.
-    const b = g.run();
-    const c = g.run();
-    expect(f.started).toEqual([0]);
-    let bDone = false;
-    void b.then(() => (bDone = true));
-    f.finish[0]!();
-    await a;
-    await tick();
-    expect(bDone).toBe(false);
-    expect(f.started).toEqual([0, 1]);
-    f.finish[1]!();
-    await Promise.all([b, c]);
-    expect(f.started).toEqual([0, 1]);
-  });
-
-  it("never lets a caller ride on a flush that started before it", async () => {
-    const f = controlledFlush();
-    const g = new GroupCommit(f.flush);
-    const first = g.run();
-    const second = g.run();
-    f.finish[0]!();
-    await first;
-    await tick();
-    // Flush 1 is now running; a caller arriving now needs flush 2.
-    const third = g.run();
-    f.finish[1]!();
-    await second;
-    await tick();
-    let thirdDone = false;
-    void third.then(() => (thirdDone = true));
-    await tick();
-    expect(thirdDone).toBe(false);
-    expect(f.started).toEqual([0, 1, 2]);
-    f.finish[2]!();
-    await third;
-  });
-
-  it("a failed flush fails its callers; the next callers get a fresh flush", async () => {
-    const f = controlledFlush();
-    const g = new GroupCommit(f.flush);
-    const a = g.run();
-    f.finish[0]!(new Error("EIO"));
-    await expect(a).rejects.toThrow("EIO");
-    const b = g.run();
-    expect(f.started).toEqual([0, 1]);
-    f.finish[1]!();
-    await expect(b).resolves.toBeUndefined();
-  });
 });
 
 describe("writeOutboxFile", () => {
@@ -126,5 +55,22 @@ describe("writeOutboxFile", () => {
       /ENOTDIR|EEXIST/,
     );
     expect((await readdir(dir)).sort()).toEqual([outboxFileName("seed"), "a-file"].sort());
+  });
+
+  it("fails only the write that cannot be done when others share its batch", async () => {
+    const file = join(dir, "a-file");
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(file, "not a folder");
+    const out = join(dir, "ok");
+    const results = await Promise.allSettled([
+      writeOutboxFile(out, "c1", Buffer.from("one")),
+      writeOutboxFile(join(file, "sub"), "c2", Buffer.from("two")),
+      writeOutboxFile(out, "c3", Buffer.from("three")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((await readdir(out)).sort()).toEqual(
+      [outboxFileName("c1"), outboxFileName("c3")].sort(),
+    );
+    expect(await readFile(join(out, outboxFileName("c3")), "utf8")).toBe("three");
   });
 });

@@ -116,6 +116,8 @@ describe("deliveryConfigFromEnv", () => {
       /cannot read/,
     ],
     [{ SMTP_REQUIRE_TLS: "maybe", SMTP_HOST: "h" }, /SMTP_REQUIRE_TLS/],
+    [{ MAIL_FROM: "contact router" }, /MAIL_FROM: must be one email address/],
+    [{ MAIL_FROM: "a@example.org, b@example.org" }, /MAIL_FROM: must be one email address/],
   ])("rejects %o naming the variable", (env, message) => {
     const err = (() => {
       try {
