@@ -2,6 +2,7 @@
  * End-to-end pipeline benchmark: normalize → intake → route → deliver (outbox, then a local SMTP
  * sink), against a bare BullMQ pipeline with the same hops and no-op workers, in the same run,
  * on a private redis-server. Prints throughput, p50/p99 latency at a fixed offered load, peak RSS.
+ * The SMTP sink runs in a child process, like a real mail server.
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/pipeline.js [messages] [rate] [route,deliver] [only]
  *
@@ -24,13 +25,13 @@ import { writeOutboxFile } from "../src/delivery/outbox.js";
 import { logger } from "../src/logger.js";
 import type { DeliveryConfig } from "../src/delivery/config.js";
 import type { ContactToDeliver, Delivery, DeliveryResult } from "../src/delivery/types.js";
-import { DEFAULT_CONCURRENCY, createPipeline } from "../src/queue/pipeline.js";
-import { contactIdFor } from "../src/queue/keys.js";
+import { createPipeline } from "../src/queue/pipeline.js";
+import { DEFAULT_CONCURRENCY, contactIdFor } from "../src/queue/keys.js";
 import { startPrivateRedis } from "../src/redis/server.js";
 import { loadRulesFile } from "../src/routing/load.js";
 import type { RoutingRules } from "../src/routing/rules.js";
 import { routeMessage } from "../src/routing/route.js";
-import { startSmtpSink } from "./smtp-sink.js";
+import { startSmtpSinkProcess } from "./smtp-sink.js";
 
 // Per-message info lines would measure the terminal, not the pipeline.
 logger.level = process.env.LOG_LEVEL ?? "warn";
@@ -282,7 +283,7 @@ async function cpuNow(info: Redis): Promise<{ node: number; redis: number }> {
 async function main(): Promise<void> {
   const redis = await startPrivateRedis({ dir: tempDir("cr-bench-redis-") });
   const info = new Redis(redis.url);
-  const sink = await startSmtpSink();
+  const sink = await startSmtpSinkProcess();
   const results: Record<string, string> = {};
   const fmt = (x: number) => x.toFixed(1);
   try {

@@ -1,4 +1,6 @@
+import { fork } from "node:child_process";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { SMTPServer } from "smtp-server";
 
 /** One accepted email: its envelope recipient and Message-ID, and when it was accepted. */
@@ -21,6 +23,7 @@ export async function startSmtpSink(
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["AUTH", "STARTTLS"],
+    disableReverseLookup: true,
     logger: false,
     size: 1024 * 1024,
     onData(stream, session, cb) {
@@ -49,4 +52,30 @@ export async function startSmtpSink(
     accepted,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * The sink in a child process, as a real mail server would be: its parsing then does not count
+ * in the CPU of the process under test. Resolves with its port once it listens.
+ */
+export async function startSmtpSinkProcess(): Promise<{ port: number; close(): Promise<void> }> {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve"], { stdio: "inherit" });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (m) => resolve(Number(m)));
+    child.once("exit", (code) => reject(new Error(`SMTP sink exited (${code})`)));
+  });
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+if (process.argv.includes("--serve") && process.send) {
+  const sink = await startSmtpSink();
+  process.send(sink.port);
+  process.on("SIGTERM", () => void sink.close().then(() => process.exit(0)));
 }

@@ -4,7 +4,7 @@ import { RouterError } from "./errors.js";
 import { loadSecret, type LoadedSecret } from "./crypto/key.js";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "./delivery/config.js";
 import { envInt, httpConfigFromEnv, parseEnv, type HttpConfig } from "./http/config.js";
-import { DEFAULT_PREFIX, assertPrefix } from "./queue/keys.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_PREFIX, assertPrefix } from "./queue/keys.js";
 import { DEFAULT_RULES_PATH } from "./routing/load.js";
 
 const optionalText = z
@@ -33,8 +33,8 @@ export const CoreEnvSchema = z.object({
   /** How long a message id is remembered to drop re-deliveries (days). */
   DEDUPE_TTL_DAYS: envInt(1, 3650).default(30),
   /** Jobs in flight per worker; 16 overlaps the Redis round trips and outbox fsyncs (docs/pipeline.md). */
-  ROUTE_CONCURRENCY: envInt(1, 256).default(16),
-  DELIVER_CONCURRENCY: envInt(1, 256).default(16),
+  ROUTE_CONCURRENCY: envInt(1, 256).default(DEFAULT_CONCURRENCY.inbound),
+  DELIVER_CONCURRENCY: envInt(1, 256).default(DEFAULT_CONCURRENCY.deliver),
   DELIVER_ATTEMPTS: envInt(1, 100).default(12),
   /** Graceful shutdown: how long active jobs get to finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: envInt(1, 3600).default(30),

@@ -11,6 +11,16 @@ export const QUEUE = { inbound: "inbound", deliver: "deliver", outbound: "outbou
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 export const STAGE_QUEUES: readonly QueueName[] = [QUEUE.inbound, QUEUE.deliver, QUEUE.outbound];
 
+/**
+ * Jobs in flight per worker. Delivery waits on a disk flush or an SMTP server, not the CPU, and
+ * the outbox writer flushes the emails in flight together, so it runs wider than routing.
+ */
+export const DEFAULT_CONCURRENCY: Record<QueueName, number> = {
+  inbound: 16,
+  deliver: 64,
+  outbound: 4,
+};
+
 /** How long a message id is remembered after intake, so a re-delivered message is forwarded once. */
 export const DEFAULT_DEDUPE_TTL_SECONDS = 30 * 24 * 3600;
 

@@ -14,6 +14,7 @@ import {
   type SealedJob,
 } from "./jobs.js";
 import {
+  DEFAULT_CONCURRENCY,
   DEFAULT_DEDUPE_TTL_SECONDS,
   DEFAULT_PREFIX,
   QUEUE,
@@ -76,15 +77,6 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-/**
- * Jobs in flight per worker. Delivery waits on a disk flush or an SMTP server, not the CPU, and
- * the outbox writer flushes the emails in flight together, so it runs wider than routing.
- */
-export const DEFAULT_CONCURRENCY: Record<QueueName, number> = {
-  inbound: 16,
-  deliver: 64,
-  outbound: 4,
-};
 const DEPTH_STATES = ["wait", "active", "delayed", "failed", "completed"] as const;
 
 /** Builds the pipeline for the given roles and starts their workers. */
