@@ -41,7 +41,7 @@ function threadEntry(): string {
  * batches (see `./outbox-thread.ts`). It keeps the process alive only while writes are pending,
  * and is started again after a crash.
  */
-class OutboxWriter {
+export class OutboxWriter {
   private worker: Worker | null = null;
   private nextId = 0;
   private readonly pending = new Map<
@@ -59,8 +59,11 @@ class OutboxWriter {
     });
   }
 
+  /** `entry`: the thread's script; tests pass a failing one. */
+  constructor(private readonly entry: string = threadEntry()) {}
+
   private start(): Worker {
-    const worker = new Worker(threadEntry());
+    const worker = new Worker(this.entry);
     worker.on("message", (results: WriteResult[]) => {
       for (const r of results) {
         const p = this.pending.get(r.id);

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { outboxFileName, writeOutboxFile } from "../../src/delivery/outbox.js";
+import { RouterError } from "../../src/errors.js";
+import { OutboxWriter, outboxFileName, writeOutboxFile } from "../../src/delivery/outbox.js";
 
 let dir = "";
 beforeEach(async () => {
@@ -55,6 +56,26 @@ describe("writeOutboxFile", () => {
       /ENOTDIR|EEXIST/,
     );
     expect((await readdir(dir)).sort()).toEqual([outboxFileName("seed"), "a-file"].sort());
+  });
+
+  it("fails the writes in flight as transient when the writer thread dies, and starts a new one", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const dying = join(dir, "dying-thread.mjs");
+    // Dies on its first request, like a thread hitting a fatal error mid-batch.
+    await writeFile(
+      dying,
+      `import { parentPort } from "node:worker_threads";
+       parentPort.on("message", () => process.exit(3));`,
+    );
+    const writer = new OutboxWriter(dying);
+    const err = await writer.write(dir, "x.eml", Buffer.from("x")).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RouterError);
+    expect((err as RouterError).code).toBe("DELIVERY_TRANSIENT");
+    expect((err as RouterError).retryable).toBe(true);
+    expect((err as Error).message).toMatch(/writer thread stopped \(exit code 3\)/);
+    // The next write gets a fresh thread (which dies again here: the error repeats, no hang).
+    await expect(writer.write(dir, "y.eml", Buffer.from("y"))).rejects.toThrow(/exit code 3/);
+    expect(await readdir(dir)).toEqual(["dying-thread.mjs"]);
   });
 
   it("fails only the write that cannot be done when others share its batch", async () => {
