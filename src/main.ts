@@ -13,7 +13,7 @@ import { startAdapters, type AdapterHost } from "./queue/adapter-host.js";
 import { createPipeline, type Pipeline } from "./queue/pipeline.js";
 import type { Role } from "./queue/types.js";
 import { checkEvictionPolicy, connectRedis, type RedisHandle } from "./redis/connect.js";
-import { loadRulesFile } from "./routing/load.js";
+import { LiveRules } from "./routing/live.js";
 import { routeMessage } from "./routing/route.js";
 import { RedisCursorStore } from "./state/cursor-store.js";
 
@@ -71,7 +71,30 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
   try {
     await checkEvictionPolicy(redis.client);
     const metrics = createMetrics({ defaults: true });
-    const rules = roles.includes("route") ? loadRulesFile(config.rulesFile) : null;
+    // The route worker follows edits of the rules file (and SIGHUP); a broken edit keeps the
+    // previous rules and says why.
+    const rules = roles.includes("route")
+      ? new LiveRules(config.rulesFile, (outcome) => {
+          if (outcome.ok)
+            log.info({ file: config.rulesFile, ...outcome }, "routing rules reloaded");
+          else
+            log.error(
+              { file: config.rulesFile, reason: outcome.error },
+              "routing rules not reloaded; the previous rules stay in force",
+            );
+        })
+      : null;
+    if (rules) {
+      const live = rules;
+      live.watch();
+      const onHup = () => void live.reload();
+      process.on("SIGHUP", onHup);
+      cleanups.unshift(() => {
+        process.off("SIGHUP", onHup);
+        live.close();
+        return Promise.resolve();
+      });
+    }
     let delivery: Delivery | null = null;
     if (roles.includes("deliver")) {
       delivery = createDelivery(config.delivery);
@@ -89,8 +112,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       roles,
       ...(rules
         ? {
-            route: (m) => routeMessage(m, rules),
-            affiliate: (id) => rules.affiliateById.get(id),
+            route: (m) => routeMessage(m, rules.current),
+            affiliate: (id) => rules.current.affiliateById.get(id),
           }
         : {}),
       ackText,

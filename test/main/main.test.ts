@@ -1,4 +1,7 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_RULES_PATH } from "../../src/routing/load.js";
 import { startApp, type RunningApp } from "../../src/main.js";
 import { freePort } from "../../src/redis/server.js";
 import { REDIS_URL, cleanup, testPrefix, testRedis, waitFor } from "../queue/helpers.js";
@@ -89,6 +92,34 @@ describe("contact-router app (web form → queue → SMTP)", () => {
     expect(sink.received).toHaveLength(n);
     expect(new Set(sink.received.map((r) => r.mail.messageId)).size).toBe(n);
     expect(sink.received.every((r) => r.to[0] === "de@leftcom.org")).toBe(true);
+  });
+
+  it("routes by the rules file as edited while it runs, and keeps them when an edit is broken", async () => {
+    sink = new SmtpSink();
+    const port = await sink.listen();
+    const rulesFile = join(testDir("cr-app-rules-"), "routing-rules.yaml");
+    const original = await readFile(DEFAULT_RULES_PATH, "utf8");
+    await writeFile(rulesFile, original);
+    app = await startApp({ env: { ...env(port), RULES_FILE: rulesFile } });
+    const italian = (i: number) => ({ country: "IT", message: `Ciao, messaggio ${i} da Milano.` });
+    expect((await post(italian(1))).status).toBe(200);
+    await waitFor("first email", () => sink!.received.length === 1);
+    expect(sink.received[0]!.to).toEqual(["it@leftcom.org"]);
+
+    await writeFile(
+      rulesFile,
+      original.replace("inbox: it@leftcom.org", "inbox: italia@leftcom.org"),
+    );
+    await new Promise((r) => setTimeout(r, 1500)); // the watch settles after 250 ms
+    expect((await post(italian(2))).status).toBe(200);
+    await waitFor("second email", () => sink!.received.length === 2);
+    expect(sink.received[1]!.to).toEqual(["italia@leftcom.org"]);
+
+    await writeFile(rulesFile, "affiliates: [\n");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await post(italian(3))).status).toBe(200);
+    await waitFor("third email", () => sink!.received.length === 3);
+    expect(sink.received[2]!.to).toEqual(["italia@leftcom.org"]);
   });
 
   it("refuses a bad setting with the variable's name", async () => {
