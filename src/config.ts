@@ -32,7 +32,7 @@ export const CoreEnvSchema = z.object({
   ROLE: z.string().trim().default("all"),
   /** How long a message id is remembered to drop re-deliveries (days). */
   DEDUPE_TTL_DAYS: envInt(1, 3650).default(30),
-  /** Jobs in flight per worker; 16 overlaps the Redis round trips and outbox fsyncs (docs/pipeline.md). */
+  /** Jobs in flight per worker; defaults and why in `DEFAULT_CONCURRENCY` (src/queue/keys.ts). */
   ROUTE_CONCURRENCY: envInt(1, 256).default(DEFAULT_CONCURRENCY.inbound),
   DELIVER_CONCURRENCY: envInt(1, 256).default(DEFAULT_CONCURRENCY.deliver),
   DELIVER_ATTEMPTS: envInt(1, 100).default(12),

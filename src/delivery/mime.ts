@@ -8,7 +8,7 @@ import { encode as qpEncode, wrap as qpWrap } from "nodemailer/lib/qp";
  * The RFC 5322 / MIME writer for contact emails. Every contact email has the same shape, a
  * multipart/alternative of a plain-text and an HTML part, so it is written directly with
  * nodemailer's own encoders (RFC 2047 encoded words, quoted-printable, header folding) rather
- * than through its general MIME tree, which cost ~6× more CPU per email (docs/pipeline.md).
+ * than through its general MIME tree, which cost ~5× more CPU per email (docs/delivery.md).
  * SMTP sends these bytes as they are (`sendMail({ raw })`), so the outbox and the inbox get the
  * same message.
  */

@@ -65,13 +65,14 @@ function failure(id: number, err: unknown): WriteResult {
 }
 
 const flushFile = promisify(fdatasync);
+const flushAll = promisify(fsync);
 const closeFile = promisify(close);
 const renameFile = promisify(rename);
 const openFile = promisify(open);
 const flushFolder = async (dir: string): Promise<void> => {
   const fd = await openFile(dir, "r");
   try {
-    await promisify(fsync)(fd);
+    await flushAll(fd);
   } finally {
     await closeFile(fd);
   }

@@ -49,6 +49,9 @@ export class OutboxWriter {
     { resolve: (path: string) => void; reject: (err: Error) => void }
   >();
 
+  /** `entry`: the thread's script; tests pass a failing one. */
+  constructor(private readonly entry: string = threadEntry()) {}
+
   write(dir: string, name: string, data: Uint8Array): Promise<string> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
@@ -58,9 +61,6 @@ export class OutboxWriter {
       worker.postMessage({ id, dir: resolvePath(dir), name, data } satisfies WriteRequest);
     });
   }
-
-  /** `entry`: the thread's script; tests pass a failing one. */
-  constructor(private readonly entry: string = threadEntry()) {}
 
   private start(): Worker {
     const worker = new Worker(this.entry);
