@@ -4,7 +4,14 @@ import { z } from "zod";
 import { InvalidPayloadError } from "../../src/errors.js";
 import { encodeId } from "../../src/message/ids.js";
 import { InboundMessageSchema, LIMITS, type InboundMessage } from "../../src/message/inbound.js";
-import { autoReplyReason, headerValue, type HeaderLine } from "./auto-reply.js";
+import { withoutControls } from "../../src/evidence/email-lines.js";
+import {
+  classifyMachineMail,
+  headerValue,
+  MachineMailError,
+  type HeaderLine,
+} from "./auto-reply.js";
+import { repairRawEmail } from "./raw-repair.js";
 
 /** Largest raw RFC 5322 message accepted (bytes); larger mail is rejected, never half-read. */
 export const MAX_RAW_BYTES = 10 * 1024 * 1024;
@@ -39,7 +46,7 @@ function firstAddress(
       if (addr === undefined || !ADDRESS.test(addr)) continue;
       const at = addr.lastIndexOf("@");
       const address = `${addr.slice(0, at)}@${addr.slice(at + 1).toLowerCase()}`;
-      const name = entry.name.trim();
+      const name = withoutControls(entry.name).trim();
       return name.length > 0 ? { address, name } : { address };
     }
   }
@@ -93,10 +100,17 @@ function languageTag(lines: readonly HeaderLine[]): string | undefined {
   return /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,7}$/.test(tag) && tag.length <= 64 ? tag : undefined;
 }
 
+/**
+ * The body as plain text: CRLF to LF, trailing blanks of each line and control characters
+ * (NUL, the other C0 controls, DEL) removed. A pass over lines, no backtracking pattern.
+ */
 function bodyText(mail: ParsedMail): string {
   // mailparser fills `text` from the HTML part for HTML-only mail (html-to-text).
-  const text = (mail.text ?? "").replace(/\r\n?/g, "\n");
-  return text.replace(/[ \t]+$/gm, "").trim();
+  const lines = withoutControls(mail.text ?? "").split(/\r\n|\r|\n/u);
+  return lines
+    .map((l) => l.trimEnd())
+    .join("\n")
+    .trim();
 }
 
 function attachmentsOf(mail: ParsedMail): InboundMessage["attachments"] {
@@ -110,7 +124,8 @@ function attachmentsOf(mail: ParsedMail): InboundMessage["attachments"] {
     }));
 }
 
-async function parse(raw: string | Buffer): Promise<ParsedMail> {
+async function parse(input: string | Buffer): Promise<ParsedMail> {
+  const raw = await repairRawEmail(typeof input === "string" ? Buffer.from(input, "utf8") : input);
   try {
     return await simpleParser(raw, {
       skipTextToHtml: true,
@@ -129,8 +144,9 @@ async function parse(raw: string | Buffer): Promise<ParsedMail> {
 
 /**
  * Turns one raw RFC 5322 message into the canonical message. Pure and offline (no DNS):
- * SPF/DKIM/DMARC verdicts are added by the adapter. Throws InvalidPayloadError with code
- * AUTO_REPLY for machine-sent mail, MESSAGE_TOO_LARGE past the size caps, INVALID_PAYLOAD else.
+ * SPF/DKIM/DMARC verdicts are added by the adapter. Throws {@link MachineMailError} (code
+ * AUTO_REPLY) for auto-replies, bounces, list, no-reply and spam-marked mail,
+ * InvalidPayloadError with MESSAGE_TOO_LARGE past the size caps, INVALID_PAYLOAD else.
  */
 export async function normalize(
   raw: unknown,
@@ -153,8 +169,15 @@ export async function normalize(
   const mail = await parse(input);
   const lines = mail.headerLines as HeaderLine[];
   const from = firstAddress(mail.from);
-  const robot = autoReplyReason(lines, from?.address);
-  if (robot !== null) throw new InvalidPayloadError(`not routed: ${robot}`, "AUTO_REPLY");
+  const rawFrom = mail.from?.value[0];
+  const subject = mail.subject === undefined ? undefined : withoutControls(mail.subject).trim();
+  const robot = classifyMachineMail(lines, {
+    // A bounce may come from a bare "MAILER-DAEMON", which is no usable address.
+    fromAddress: from?.address ?? rawFrom?.address,
+    fromName: rawFrom?.name,
+    subject,
+  });
+  if (robot !== null) throw new MachineMailError(robot);
   if (from === undefined) throw new InvalidPayloadError("email has no usable From address");
 
   const text = bodyText(mail);
@@ -164,7 +187,6 @@ export async function normalize(
       "MESSAGE_TOO_LARGE",
     );
   }
-  const subject = mail.subject?.trim();
   if (subject !== undefined && subject.length > LIMITS.subjectChars) {
     throw new InvalidPayloadError(
       `email subject is ${subject.length} characters, over the ${LIMITS.subjectChars} limit`,
