@@ -97,7 +97,14 @@ function languageTag(lines: readonly HeaderLine[]): string | undefined {
   const h = lines.find((l) => l.key === "content-language");
   if (h === undefined) return undefined;
   const tag = headerValue(h).split(",")[0]?.trim() ?? "";
-  return /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,7}$/.test(tag) && tag.length <= 64 ? tag : undefined;
+  if (tag.length > 64) return undefined;
+  // BCP 47 shape: a 1-8 letter language, then up to seven 1-8 character subtags.
+  const [language = "", ...subtags] = tag.split("-");
+  const ok =
+    /^[A-Za-z]{1,8}$/.test(language) &&
+    subtags.length <= 7 &&
+    subtags.every((t) => /^[A-Za-z0-9]{1,8}$/.test(t));
+  return ok ? tag : undefined;
 }
 
 /**
@@ -124,6 +131,14 @@ function attachmentsOf(mail: ParsedMail): InboundMessage["attachments"] {
     }));
 }
 
+/** Words with an `@` replaced by "[address]": an error text might quote the input. */
+function scrubAddresses(text: string): string {
+  return text
+    .split(" ")
+    .map((w) => (w.includes("@") ? "[address]" : w))
+    .join(" ");
+}
+
 async function parse(input: string | Buffer): Promise<ParsedMail> {
   const raw = await repairRawEmail(typeof input === "string" ? Buffer.from(input, "utf8") : input);
   try {
@@ -135,9 +150,9 @@ async function parse(input: string | Buffer): Promise<ParsedMail> {
   } catch (err) {
     // mailparser's own limits (header size, MIME depth, HTML length) explain themselves; the
     // address scrub is for any other error that might quote the input.
-    const why = (err instanceof Error ? err.message : "unknown error")
-      .slice(0, 120)
-      .replace(/\S+@\S+/g, "[address]");
+    const why = scrubAddresses(
+      (err instanceof Error ? err.message : "unknown error").slice(0, 120),
+    );
     throw new InvalidPayloadError(`email could not be parsed as MIME (${why})`);
   }
 }
