@@ -8,7 +8,8 @@
  * - 8-bit text declared in a single-byte charset (or none) whose bytes are valid UTF-8: the
  *   charset is corrected to UTF-8, since such byte sequences are practically never Latin-1,
  *   Windows-1251 or KOI8 text.
- * Mail that is 7-bit clean and starts with a header is returned as it is, without a MIME pass.
+ * Mail whose body is 7-bit clean and that starts with a header is returned as it is, without a
+ * MIME pass.
  */
 import { Joiner, Splitter } from "@zone-eu/mailsplit";
 
@@ -47,9 +48,19 @@ export function withoutLeadingJunk(raw: Buffer): Buffer {
   return start === 0 ? raw : raw.subarray(start);
 }
 
-function hasHighByte(buf: Buffer): boolean {
-  for (let i = 0; i < buf.length; i++) if ((buf[i] ?? 0) >= 0x80) return true;
+function hasHighByte(buf: Buffer, from = 0): boolean {
+  for (let i = from; i < buf.length; i++) if ((buf[i] ?? 0) >= 0x80) return true;
   return false;
+}
+
+/** Where the top-level header block ends (after its blank line); 0 when there is none. */
+function bodyStart(raw: Buffer): number {
+  const crlf = raw.indexOf("\r\n\r\n");
+  const lf = raw.indexOf("\n\n");
+  if (crlf < 0 && lf < 0) return 0;
+  if (crlf < 0) return lf + 2;
+  if (lf < 0) return crlf + 4;
+  return Math.min(crlf + 4, lf + 2);
 }
 
 /** Raw bytes ≥ 0x80 as `=XX`: what a quoted-printable encoder would have written. */
@@ -143,7 +154,8 @@ async function repairParts(raw: Buffer): Promise<Buffer> {
  */
 export async function repairRawEmail(input: Buffer): Promise<Buffer> {
   const raw = withoutLeadingJunk(input);
-  if (!hasHighByte(raw)) return raw;
+  // Raw UTF-8 in the top-level headers is mailparser's to read; only 8-bit bodies need a pass.
+  if (!hasHighByte(raw, bodyStart(raw))) return raw;
   try {
     return await repairParts(raw);
   } catch {
