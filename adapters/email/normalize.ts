@@ -10,6 +10,7 @@ import {
   headerValue,
   MachineMailError,
   type HeaderLine,
+  type MachineMailVerdict,
 } from "./auto-reply.js";
 import { repairRawEmail } from "./raw-repair.js";
 
@@ -139,7 +140,12 @@ function scrubAddresses(text: string): string {
     .join(" ");
 }
 
-async function parse(input: string | Buffer): Promise<ParsedMail> {
+/**
+ * Parses raw mail the way the intake does: the repairs of raw-repair.ts, then mailparser with
+ * the intake's limits. Throws InvalidPayloadError naming mailparser's reason. For the relay,
+ * which reads affiliates' replies with the same parser.
+ */
+export async function parseEmail(input: string | Buffer): Promise<ParsedMail> {
   const raw = await repairRawEmail(typeof input === "string" ? Buffer.from(input, "utf8") : input);
   try {
     return await simpleParser(raw, {
@@ -155,6 +161,20 @@ async function parse(input: string | Buffer): Promise<ParsedMail> {
     );
     throw new InvalidPayloadError(`email could not be parsed as MIME (${why})`);
   }
+}
+
+/**
+ * Whether a parsed mail was sent by a machine (auto-reply, bounce, list, no-reply) or marked as
+ * spam, from its headers, sender and subject; null for a person's mail. Shared with the relay.
+ */
+export function machineMailOf(mail: ParsedMail): MachineMailVerdict | null {
+  const first = mail.from?.value[0];
+  return classifyMachineMail(mail.headerLines, {
+    // A bounce may come from a bare "MAILER-DAEMON", which is no usable address.
+    fromAddress: firstAddress(mail.from)?.address ?? first?.address,
+    fromName: first?.name,
+    subject: mail.subject,
+  });
 }
 
 /**
@@ -181,17 +201,11 @@ export async function normalize(
     );
   }
 
-  const mail = await parse(input);
+  const mail = await parseEmail(input);
   const lines = mail.headerLines as HeaderLine[];
   const from = firstAddress(mail.from);
-  const rawFrom = mail.from?.value[0];
   const subject = mail.subject === undefined ? undefined : withoutControls(mail.subject).trim();
-  const robot = classifyMachineMail(lines, {
-    // A bounce may come from a bare "MAILER-DAEMON", which is no usable address.
-    fromAddress: from?.address ?? rawFrom?.address,
-    fromName: rawFrom?.name,
-    subject,
-  });
+  const robot = machineMailOf(mail);
   if (robot !== null) throw new MachineMailError(robot);
   if (from === undefined) throw new InvalidPayloadError("email has no usable From address");
 
