@@ -147,11 +147,38 @@ export function isReplyHeader(line: string): boolean {
   if (head === null) return false;
   if (endsWithAddressColon(head)) return true;
   const lower = head.toLowerCase();
-  if (endsWithWord(lower, WROTE)) {
-    return startsWithAny(lower, HEADER_INTRO) || hasDigit(head) || head.includes("@");
-  }
+  // A client writes an address, a time or a year; "On 5 May I wrote:" is the reader's sentence.
+  const dated = head.includes("@") || hasTimeOrYear(head);
+  if (endsWithWord(lower, WROTE)) return dated;
   // "Am 03.03.2025 um 10:00 schrieb Max Muster:", "Den 3 mars 2025 skrev Elsa:": verb, then name.
-  return startsWithAny(lower, HEADER_INTRO) && hasDigit(head) && containsWord(lower, WROTE);
+  return dated && startsWithAny(lower, HEADER_INTRO) && containsWord(lower, WROTE);
+}
+
+function digitValue(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x6f0 && c <= 0x6f9) || (c >= 0x660 && c <= 0x669);
+}
+
+/** True when the text has a time ("10:00", "۱۰:۰۰") or a run of four digits (a year). */
+function hasTimeOrYear(s: string): boolean {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (digitValue(c)) {
+      run++;
+      if (run >= 4) return true;
+    } else {
+      if (
+        c === 0x3a &&
+        run > 0 &&
+        digitValue(s.charCodeAt(i + 1)) &&
+        digitValue(s.charCodeAt(i + 2))
+      ) {
+        return true;
+      }
+      run = 0;
+    }
+  }
+  return false;
 }
 
 function containsWord(lower: string, words: readonly string[]): boolean {
