@@ -15,6 +15,8 @@ export interface RoutingRules {
   source: string;
   default_affiliate: string;
   language_radius_km: number;
+  /** A same-language affiliate up to this many times as far as the nearest of all still wins. */
+  language_stretch: number;
   affiliates: Affiliate[];
   affiliateById: ReadonlyMap<string, Affiliate>;
   primary_affiliate_by_language: Readonly<Record<string, string>>;
@@ -129,6 +131,7 @@ export function compileRules(file: RulesFile, source: string): RoutingRules {
     source,
     default_affiliate: file.default_affiliate,
     language_radius_km: file.language_radius_km,
+    language_stretch: file.language_stretch,
     affiliates: file.affiliates,
     affiliateById: new Map(file.affiliates.map((a) => [a.id, a])),
     primary_affiliate_by_language: file.primary_affiliate_by_language,
