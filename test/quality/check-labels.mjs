@@ -216,12 +216,12 @@ function nearestStep(dists, language) {
   return { affiliate: all.id, step: `nearest of all ${km(all)}` };
 }
 
-/** Relative error of a distance that a city's coordinates (or the engine's gazetteer) may carry. */
-const WOBBLE = 0.015;
+/** Error (km) a distance may carry because another source puts the same city a little elsewhere. */
+const WOBBLE_KM = 30;
 
 /**
  * ROUTING.md's Decision applied to a truth label: {affiliate, step, fragile?}. `fragile` is set
- * when moving any distance by ±1.5% changes the answer, so a slightly different coordinate
+ * when moving any distance by ±30 km changes the answer, so a slightly different coordinate
  * for the same city could flip it.
  */
 function decide(truth) {
@@ -243,7 +243,7 @@ function decide(truth) {
     for (let mask = 0; mask < 1 << dists.length; mask++) {
       const moved = dists.map((a, i) => ({
         ...a,
-        km: a.km * (mask & (1 << i) ? 1 + WOBBLE : 1 - WOBBLE),
+        km: a.km + (mask & (1 << i) ? WOBBLE_KM : -WOBBLE_KM),
       }));
       const other = nearestStep(moved, language).affiliate;
       if (other !== result.affiliate) flips.add(other);
