@@ -147,6 +147,7 @@ const CAPITALS = {
   RU: [55.76, 37.62],
   SA: [24.71, 46.68],
   SD: [15.5, 32.56],
+  SR: [5.85, -55.2],
   SE: [59.33, 18.07],
   SG: [1.29, 103.85],
   SI: [46.06, 14.51],
@@ -217,11 +218,11 @@ function nearestStep(dists, language) {
 }
 
 /** Error (km) a distance may carry because another source puts the same city a little elsewhere. */
-const WOBBLE_KM = 30;
+const WOBBLE_KM = 25;
 
 /**
  * ROUTING.md's Decision applied to a truth label: {affiliate, step, fragile?}. `fragile` is set
- * when moving any distance by ±30 km changes the answer, so a slightly different coordinate
+ * when moving any distance by ±25 km changes the answer, so a slightly different coordinate
  * for the same city could flip it.
  */
 function decide(truth) {
