@@ -108,10 +108,18 @@ function describeLanguage(e: Evidence): string {
 function describeLocation(e: Evidence): string {
   const l = e.location;
   if (!l) return "Location: unknown.";
+  const country = `${countryName(l.country)} [${l.country}]`;
   const where = l.city
-    ? `${l.city}, ${countryName(l.country)} [${l.country}]`
-    : `${countryName(l.country)} [${l.country}]`;
-  const point = l.pointKind === "city" || !l.pointKind ? "" : `; distances from its ${l.pointKind}`;
+    ? `${l.city}, ${country}`
+    : l.division
+      ? `${l.division}, ${country}`
+      : country;
+  const point =
+    l.pointKind === "city" || !l.pointKind
+      ? ""
+      : l.pointKind === "division"
+        ? "; distances from its largest city"
+        : `; distances from its ${l.pointKind}`;
   return `Location: ${where}, from ${l.source.replace("_", " ")} (${l.detail}${point}).`;
 }
 

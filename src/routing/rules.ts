@@ -1,7 +1,6 @@
 import { RE2JS } from "re2js";
 import type { Affiliate, RuleExample, RuleSpec, RulesFile } from "./schema.js";
-import countries from "i18n-iso-countries";
-import { countryRegions } from "../evidence/countries.js";
+import { knownRegions } from "../evidence/countries.js";
 
 /** A rule ready to evaluate: its text pattern compiled, its regions normalised. */
 export interface CompiledRule extends RuleSpec {
@@ -99,16 +98,12 @@ export function crossCheck(file: RulesFile): RulesIssue[] {
   return issues;
 }
 
-let knownRegions: Set<string> | null = null;
+let regions: ReadonlySet<string> | null = null;
 
-/** A region name or code that at least one country belongs to (case-insensitive). */
+/** A UN M49 region name or code that countries belong to (case-insensitive). */
 function isKnownRegion(name: string): boolean {
-  knownRegions ??= new Set(
-    Object.keys(countries.getAlpha2Codes()).flatMap((cc) =>
-      countryRegions(cc).map((r) => r.toLowerCase()),
-    ),
-  );
-  return knownRegions.has(name.toLowerCase());
+  regions ??= knownRegions();
+  return regions.has(name.toLowerCase());
 }
 
 function patternError(pattern: string): string | null {
