@@ -301,7 +301,11 @@ function readCountries(require, cities) {
   const world = require("world-countries/countries.json");
   const byCode = new Map(world.map((c) => [c.cca2, c]));
   const capitals = new Map();
-  for (const c of cities) if (c.fcode === "PPLC" && !capitals.has(c.cc)) capitals.set(c.cc, c);
+  const people = new Map();
+  for (const c of cities) {
+    if (c.fcode === "PPLC" && !capitals.has(c.cc)) capitals.set(c.cc, c);
+    people.set(c.cc, (people.get(c.cc) ?? 0) + c.pop);
+  }
   const out = [];
   for (const [cc, alpha3] of Object.entries(i18n.getAlpha2Codes())) {
     const names = new Set();
@@ -348,6 +352,8 @@ function readCountries(require, cities) {
       alpha3,
       centroid: w ? { lat: round(w.latlng[0]), lon: round(w.latlng[1]) } : null,
       capital: capital ? { name: capital.name, lat: capital.lat, lon: capital.lon } : null,
+      // People in its cities of the gazetteer: how a country weighs against a city of its name.
+      people: people.get(cc) ?? 0,
       region: w?.region ?? "",
       subregion: w?.subregion ?? "",
       languages: [...languages],

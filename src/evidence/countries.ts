@@ -18,6 +18,8 @@ interface CountryRow {
   /** world-countries region and sub-region names (not all are UN M49 names). */
   readonly region: string;
   readonly subregion: string;
+  /** People in its cities of the gazetteer (a country's weight against a city of its name). */
+  readonly people: number;
   /** Which of the eleven languages are spoken there (world-countries' official languages). */
   readonly languages: readonly string[];
   /** Folded names in every language. */
@@ -202,6 +204,11 @@ export function countryReference(cc: string): CountryReference | null {
   if (row?.capital)
     return { point: { lat: row.capital.lat, lon: row.capital.lon }, kind: "capital" };
   return row?.centroid ? { point: row.centroid, kind: "centroid" } : null;
+}
+
+/** People in the country's cities of the gazetteer (0 for unknown codes). */
+export function countryPeople(cc: string): number {
+  return load().rows.get(cc)?.people ?? 0;
 }
 
 /** Which of the eleven languages are official in the country (empty when none or unknown). */

@@ -122,13 +122,10 @@ function locationEvidence(
     const place = parseLocationText(ev.statedCountry, hints);
     if (place) return fromPlace(place, "answer", `reader's answer ${quote(place.matched)}`);
   }
-  const self = findSelfReport(read.text, { lang, hints });
+  const name = msg.sender.displayName ?? null;
+  const self = findSelfReport(read.text, { lang, hints, name });
   if (self) return fromPlace(self, "self_report", `${quote(self.matched)}: ${self.explanation}`);
-  const signed = placeFromSignature(read.signature, {
-    lang,
-    hints,
-    name: msg.sender.displayName ?? null,
-  });
+  const signed = placeFromSignature(read.signature, { lang, hints, name });
   if (signed) {
     const what = SIGNATURE_KIND[signed.kind];
     // An address or number stays out of the reasons: they name the place only.

@@ -106,9 +106,13 @@ export function stemPolish(word: string): string {
 export function placeStems(word: string, lang: string): string[] {
   if (lang === "pl") {
     const out: string[] = [];
-    // Consonant changes before the locative plural: Niemcy → w Niemczech, Włochy → we Włoszech.
-    if (word.endsWith("czech")) out.push(word.slice(0, -4));
-    if (word.endsWith("szech")) out.push(`${word.slice(0, -5)}ch`);
+    // Consonants change before the locative ending: Niemcy → w Niemczech, Włochy → we
+    // Włoszech, Frankfurt → we Frankfurcie, Kanada → w Kanadzie, Gdańsk → w Gdańsku.
+    for (const [ending, base] of POLISH_ALTERNATIONS) {
+      if (word.length - ending.length >= 3 && word.endsWith(ending)) {
+        out.push(word.slice(0, -ending.length) + base);
+      }
+    }
     for (const e of POLISH_ENDINGS) {
       if (word.length - e.length >= 3 && word.endsWith(e)) {
         const s = word.slice(0, -e.length);
@@ -117,8 +121,32 @@ export function placeStems(word: string, lang: string): string[] {
     }
     return out;
   }
+  if (lang === "de") {
+    // German names take only -s (genitive) and -n/-en (dative plural): den Niederlanden.
+    return ["en", "n", "es", "s"]
+      .filter((e) => word.length - e.length >= 3 && word.endsWith(e))
+      .map((e) => word.slice(0, -e.length));
+  }
   const stem = stemmerFor(lang);
   if (!stem) return [];
   const s = stem(word);
   return s.length >= 3 && s !== word ? [s] : [];
 }
+
+/** How many letters an inflected name's word may have beyond the stem: German none. */
+export function maxEnding(lang: string): number {
+  return lang === "de" ? 0 : 3;
+}
+
+/** Locative endings with the consonant they replace, before the plain endings are tried. */
+const POLISH_ALTERNATIONS: readonly (readonly [string, string])[] = [
+  ["czech", "c"],
+  ["szech", "ch"],
+  ["dzie", "d"],
+  ["cie", "t"],
+  ["rze", "r"],
+  ["sce", "sk"],
+  ["ce", "k"],
+  ["dze", "g"],
+  ["le", "l"],
+];

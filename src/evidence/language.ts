@@ -46,7 +46,33 @@ const ISO_639_1 = /^[a-z]{2}$/;
  */
 export function detectLanguage(text: string): DetectedLanguage | null {
   const guess = guessLanguage(text);
-  return guess !== null && guess.confidence >= LANGUAGE_CONFIDENCE_THRESHOLD ? guess : null;
+  if (guess === null) return null;
+  if (guess.confidence >= LANGUAGE_CONFIDENCE_THRESHOLD) return guess;
+  // Of the network's languages only Russian is written in Cyrillic and only Persian in Arabic
+  // script: a short text in that script whose best guess is that language is taken at half the
+  // threshold (the doubt is then between Russian and Ukrainian or Bulgarian, not between ours).
+  const script = SCRIPT_OF[guess.code];
+  if (script && guess.confidence >= LANGUAGE_CONFIDENCE_THRESHOLD / 2 && mostly(text, script)) {
+    return guess;
+  }
+  return null;
+}
+
+/** Languages of the network that are the only one of them written in their script. */
+const SCRIPT_OF: Readonly<Record<string, RegExp>> = {
+  ru: /\p{Script=Cyrillic}/u,
+  fa: /\p{Script=Arabic}/u,
+};
+
+/** True when at least 90% of the letters are in the script. */
+function mostly(text: string, script: RegExp): boolean {
+  let letters = 0;
+  let inScript = 0;
+  for (const m of text.slice(0, COUNT_CHARS).matchAll(LETTER)) {
+    letters++;
+    if (script.test(m[0])) inScript++;
+  }
+  return letters > 0 && inScript >= letters * 0.9;
 }
 
 /**

@@ -51,7 +51,9 @@ export type Cue =
   /** Our branch, group, section, collective. */
   | "group"
   /** Am, come (I'm from, ich komme aus, soy de). */
-  | "be";
+  | "be"
+  /** The area around a place (in the province of, near, in der Nähe von, в пригороде). */
+  | "area";
 
 type Lexicon = Partial<Record<Cue, string>>;
 
@@ -66,7 +68,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "i me my myself we us our ours ourselves im",
     third:
       "he she they his her their them him brother sister mother mum mom father dad parents friend friends comrades cousin family wife husband son daughter uncle aunt grandmother grandfather grandma grandpa colleague colleagues someone somebody people",
-    live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute",
+    live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching",
     write: "writing write writes wrote messaging",
     greet: "hello hi hey greetings regards cheers love best wishes salutations howdy solidarity",
     here: "here locally",
@@ -79,6 +81,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "but however though although whereas yet",
     group: "branch group section chapter collective cell local union circle committee club reading",
     be: "am m come comes coming are re",
+    area: "province region outskirts suburbs suburb area county district outside",
   },
   it: {
     loc: "a ad in nel nella nello nei negli nelle presso vicino al alla allo",
@@ -89,7 +92,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "io mi me mio mia miei mie noi ci nostro nostra nostri nostre sono sto",
     third:
       "lui lei loro suo sua fratello sorella madre mamma padre papà genitori amico amica amici compagni cugino famiglia moglie marito figlio figlia collega colleghi zio zia nonno nonna",
-    live: "abitare abito abitiamo vivere vivo viviamo risiedo risiediamo residente lavorare lavoro lavoriamo studiare studio studiamo trovo stabilito stabilita",
+    live: "abitare abito abitiamo vivere vivo viviamo risiedo risiediamo residente lavorare lavoro lavoriamo studiare studio studiamo trovo stabilito stabilita insegno",
     write: "scrivere scrivo scriviamo",
     greet: "ciao salve saluti saluto buongiorno buonasera abbracci abbraccio",
     here: "qui qua quaggiù quassù",
@@ -103,6 +106,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "ma però invece mentre tuttavia",
     group: "sezione gruppo collettivo circolo cellula comitato sede nucleo",
     be: "sono vengo veniamo siamo",
+    area: "provincia periferia zona regione vicino dintorni hinterland",
   },
   de: {
     loc: "in im bei beim nahe an am",
@@ -111,10 +115,10 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     about: "über ueber",
     article: "der die das den dem des",
     first:
-      "ich mich mir mein meine meinem meinen meiner wir uns unser unsere unserem unseren unserer",
+      "ich mich mir mein meine meinem meinen meiner wir uns unser unsere unserem unseren unserer bin",
     third:
       "er sein seine ihre bruder schwester mutter mama vater papa eltern freund freundin freunde genossen genossinnen cousin cousine familie sohn tochter kollege kollegin kollegen onkel tante oma opa",
-    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim",
+    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte",
     write: "schreiben schreibe",
     greet: "hallo grüße gruß grüßen servus moin solidarische",
     here: "hier",
@@ -127,6 +131,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "aber doch jedoch sondern",
     group: "gruppe ortsgruppe sektion zelle kollektiv kreis lesekreis komitee verein",
     be: "bin komme kommen sind",
+    area: "nähe umgebung raum region landkreis kreis vorort",
   },
   fr: {
     loc: "à a au aux en dans près chez sur",
@@ -137,10 +142,10 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "je j me m moi mon ma mes nous notre nos",
     third:
       "il elle ils elles lui leur leurs son sa ses frère soeur mère père parents ami amie amis camarades cousin cousine famille femme mari fils fille collègue oncle tante",
-    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve",
+    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne",
     write: "écrire écris écrivons",
     greet: "bonjour salut salutations bonsoir coucou amitiés bises cordialement fraternellement",
-    here: "ici",
+    here: "ici icitte",
     now: "maintenant actuellement désormais aujourd",
     origin: "originaire origine né née grandi grandie natal natale",
     moved: "déménagé déménagée installé installée émigré émigrée immigré arrivé arrivée",
@@ -150,6 +155,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "mais pourtant cependant",
     group: "section groupe collectif cercle cellule comité",
     be: "suis viens venons sommes",
+    area: "près banlieue région environs proximité province",
   },
   sv: {
     loc: "i på vid nära utanför",
@@ -159,7 +165,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "jag mig mej min mitt mina vi oss vår vårt våra",
     third:
       "han hon de dem hans hennes deras bror syster mamma mor pappa far föräldrar vän vänner kompis kamrater kusin familj fru son dotter kollega",
-    live: "bo bor bott boende bosatt leva lever jobba jobbar arbeta arbetar plugga pluggar studera studerar hemma",
+    live: "bo bor bott boende bosatt leva lever jobba jobbar arbeta arbetar plugga pluggar studera studerar hemma undervisar",
     write: "skriva skriver",
     greet: "hej hejsan hälsningar hälsning tjena mvh kram",
     here: "här",
@@ -172,6 +178,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "men fast dock",
     group: "grupp sektion avdelning cell kollektiv cirkel studiecirkel kommitté",
     be: "är kommer",
+    area: "närheten utanför länet regionen",
   },
   es: {
     loc: "en cerca junto",
@@ -182,7 +189,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "yo me mí mi mis nosotros nosotras nos nuestro nuestra nuestros nuestras soy estoy",
     third:
       "él ella ellos ellas su sus hermano hermana madre mamá padre papá padres amigo amiga amigos compañeros primo prima familia esposa esposo marido hijo hija colega tío tía abuelo abuela",
-    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada",
+    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño",
     write: "escribir escribo escribimos escribiendo",
     greet: "hola saludos saludo buenas abrazos abrazo",
     here: "aquí acá",
@@ -195,6 +202,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "pero aunque sino mientras",
     group: "sección grupo colectivo círculo célula comité núcleo",
     be: "soy vengo venimos somos",
+    area: "provincia afueras cerca región zona alrededores",
   },
   pt: {
     loc: "em no na nos nas perto junto",
@@ -205,7 +213,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "eu me mim meu minha meus minhas nós nos nosso nossa nossos nossas sou estou",
     third:
       "ele ela eles elas seu sua dele dela irmão irmã mãe pai pais amigo amiga amigos camaradas companheiros primo prima família esposa marido filho filha colega tio tia avô avó",
-    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada",
+    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono",
     write: "escrever escrevo escrevemos escrevendo",
     greet: "olá oi saudações abraços abraço beijos",
     here: "aqui cá",
@@ -218,6 +226,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "mas porém embora enquanto",
     group: "seção secção grupo coletivo núcleo célula comitê comité círculo",
     be: "sou venho somos",
+    area: "perto arredores região periferia província interior",
   },
   nl: {
     loc: "in te bij nabij vlakbij rond",
@@ -228,7 +237,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "ik mij me mijn wij we ons onze",
     third:
       "hij zij ze hun haar zijn broer zus moeder mama vader papa ouders vriend vriendin vrienden kameraden neef nicht familie zoon dochter collega oom tante",
-    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis",
+    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef",
     write: "schrijven schrijf",
     greet: "hallo hoi groeten groetjes groet hartelijke doei",
     here: "hier",
@@ -241,6 +250,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "maar echter terwijl",
     group: "afdeling groep sectie collectief kring cel comité",
     be: "kom komen ben zijn",
+    area: "buurt omgeving regio provincie",
   },
   pl: {
     loc: "w we na pod przy koło niedaleko obok u",
@@ -251,7 +261,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "ja mnie mi mój moja moje moim mojej my nas nam nasz nasza nasze naszym naszej naszego jestem jesteśmy",
     third:
       "on ona oni one jego jej ich brat siostra matka mama ojciec tata rodzice przyjaciel przyjaciółka przyjaciele znajomi towarzysze kuzyn rodzina żona mąż syn córka kolega wujek ciocia babcia dziadek",
-    live: "mieszk* żyj* pracuj* studiuj* zamieszk* przebywam osiadł*",
+    live: "mieszk* żyj* pracuj* studiuj* zamieszk* przebywam osiadł* uczę",
     write: "pisz* piszę",
     greet: "cześć witam pozdrawiam pozdrowienia serdeczne siema hej witajcie",
     here: "tu tutaj",
@@ -264,6 +274,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "ale lecz jednak",
     group: "sekcj* grup* kolektyw* komórk* komitet*",
     be: "jestem jesteśmy",
+    area: "okolic* pobliżu województwie powiecie",
   },
   ru: {
     loc: "в во на у под около возле рядом",
@@ -273,7 +284,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "я меня мне мой моя моё мои мы нас нам наш наша наше наши",
     third:
       "он она они его её их брат сестра мама мать отец папа родители друг подруга друзья товарищи семья жена муж сын дочь коллега дядя тётя бабушка дедушка",
-    live: "жить живу живём живем проживаю проживаем работаю работаем учусь учимся нахожусь обосновался поселился",
+    live: "жить живу живём живем проживаю проживаем работаю работаем учусь учимся нахожусь обосновался поселился преподаю",
     write: "пишу пишем",
     greet: "привет приветствую здравствуйте здравствуй салют приветы",
     here: "здесь тут",
@@ -287,16 +298,18 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "но однако",
     group: "секция группа кружок ячейка коллектив комитет",
     be: "я мы",
+    area: "области пригороде окрестностях районе",
   },
   fa: {
     loc: "در تو توی داخل نزدیک",
     from: "از اهل",
     to: "به",
     about: "درباره دربارهی راجع",
-    first: "من ما مرا خودم هستم هستیم",
-    third: "او آنها ایشان برادر خواهر مادر پدر دوست دوستان رفقا خانواده همسر پسر دختر همکار",
-    live: "زندگی ساکن ساکنم مقیم اقامت تحصیل",
-    write: "نویسم مینویسم",
+    first: "من ما مرا خودم هستم هستیم کنم کنیم",
+    third:
+      "او آنها ایشان برادر خواهر مادر پدر دوست دوستان رفقا خانواده همسر پسر دختر همکار خیلی خیلیها مردم بسیاری",
+    live: "زندگی ساکن ساکنم مقیم اقامت تحصیل کار تدریس",
+    write: "نویسم مینویسم پیام",
     greet: "سلام درود",
     here: "اینجا",
     now: "الان اکنون حالا فعلا",
@@ -308,6 +321,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     contrast: "اما ولی",
     group: "شعبه گروه حلقه کمیته هسته",
     be: "هستم هستیم",
+    area: "حومه استان نزدیکی اطراف",
   },
 };
 
@@ -327,6 +341,7 @@ const compiled = new Map<string, Compiled>();
 const MIN_STEMMED = 4;
 /** Roles of content words, which inflect; the others (prepositions, pronouns) match only as written. */
 const STEMMED: ReadonlySet<Cue> = new Set([
+  "area",
   "live",
   "write",
   "greet",

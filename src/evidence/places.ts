@@ -3,6 +3,7 @@ import {
   countryByKey,
   countryKeysWithPrefix,
   countryLanguages,
+  countryPeople,
   countryReference,
   flagCountries,
   hasCountryKeyPrefix,
@@ -17,7 +18,7 @@ import {
   type GeoPlace,
   type PlaceRef,
 } from "./gazetteer.js";
-import { placeStems } from "./inflection.js";
+import { maxEnding, placeStems } from "./inflection.js";
 import { looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city or first-level division when one was named. */
@@ -44,6 +45,7 @@ export interface PlaceSpan {
   readonly end: number;
   /** A country, a gazetteer place (city or division), or a continent that names no country. */
   readonly kind: "country" | "place" | "none";
+  /** The country named; for a place span, a country of the same name, if any. */
   readonly country: string | null;
   readonly refs: readonly PlaceRef[];
   /** The name was matched through an inflected form ("Krakowie" → Kraków). */
@@ -86,8 +88,6 @@ const CYRILLIC_RE = /\p{Script=Cyrillic}/u;
 /** At most this many spellings (inflection variants) are followed per length. */
 const MAX_PARTIALS = 24;
 const MAX_NAME_WORDS = 6;
-/** An inflected word may differ from the name's word by at most this many final letters. */
-const MAX_ENDING = 3;
 
 interface Partial {
   key: string;
@@ -163,7 +163,7 @@ function inflectedForms(prefixKey: string, word: string, lang: string): string[]
     keys.forEach((key, n) => {
       const w = key.slice(skip).split(" ", 1)[0]!;
       const tail = w.length - stem.length;
-      if (w !== word && tail <= MAX_ENDING && !found.some((f) => f.w === w)) {
+      if (w !== word && tail <= maxEnding(lang) && !found.some((f) => f.w === w)) {
         found.push({ w, rank: Math.abs(w.length - word.length) * 100 + n });
       }
     });
@@ -186,6 +186,8 @@ function exactMatch(
   if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) return null;
   const base = { start: i, end: i + n, inflected, code: false };
   if (cc === undefined) return { ...base, kind: "place", country: null, refs: refsByKey(key) };
+  // A name of both a country and a place ("Salvador", "Georgia") is weighed in resolveSpan.
+  if (cc && hasKey(key)) return { ...base, kind: "place", country: cc, refs: refsByKey(key) };
   return { ...base, kind: cc ? "country" : "none", country: cc, refs: [] };
 }
 
@@ -242,7 +244,29 @@ export function placeFromCountry(cc: string, matched: string): Place {
   };
 }
 
+/** Feature code of the stand-in for a country in a list of places of one name. */
+const COUNTRY_CODE = "PCLI";
+
+/** A country as a candidate among the places of its name, weighing as its own name does. */
+function countryCandidate(cc: string): Candidate {
+  const ref = countryReference(cc);
+  const people = countryPeople(cc);
+  const place: GeoPlace = {
+    index: -1,
+    name: cc,
+    country: cc,
+    lat: ref?.point.lat ?? 0,
+    lon: ref?.point.lon ?? 0,
+    population: people,
+    featureCode: COUNTRY_CODE,
+    admin1: "",
+    parent: -1,
+  };
+  return { place, weight: people * 5 };
+}
+
 function fromGeoPlace(p: GeoPlace, matched: string): Place {
+  if (p.featureCode === COUNTRY_CODE) return placeFromCountry(p.country, matched);
   const division = p.featureCode === "ADM1";
   return {
     country: p.country,
@@ -303,11 +327,15 @@ function disambiguatorAfter(
   }
   if (m?.kind === "place") {
     const divisions = m.refs.map((r) => geoPlace(r.place)).filter((d) => d.featureCode === "ADM1");
-    if (divisions.length > 0) {
+    const cc = m.country;
+    if (divisions.length > 0 || cc) {
       return {
         end: m.end,
         words: words(m.end),
-        test: (p) => divisions.some((d) => d.country === p.country && d.admin1 === p.admin1),
+        // "Atlanta, Georgia" (the state) and "Tbilisi, Georgia" (the country) both settle.
+        test: (p) =>
+          p.country === cc ||
+          divisions.some((d) => d.country === p.country && d.admin1 === p.admin1),
       };
     }
   }
@@ -366,6 +394,7 @@ export function resolveSpan(
   // A division named after its own largest city ("Wien", "New York", "Москва") is that city.
   const cities = new Set(cands.map((c) => c.place.index));
   cands = cands.filter((c) => c.place.featureCode !== "ADM1" || !cities.has(c.place.parent));
+  if (span.country) cands.push(countryCandidate(span.country));
   if (cands.length === 0) return null;
   let end = span.end;
   let settledBy: string | undefined;
@@ -411,6 +440,9 @@ export function resolveSpan(
   return { place, end };
 }
 
+/** The last arrow of a profile location ("NYC → Berlin"). */
+const ARROW_RE = /(?:→|->|=>|⇒|➡️?|⟶)(?!.*(?:→|->|=>|⇒|➡|⟶))/u;
+
 /** Longer than any real profile location or country answer: not read as one. */
 const MAX_LOCATION_LENGTH = 200;
 
@@ -424,6 +456,12 @@ const MAX_LOCATION_LENGTH = 200;
  */
 export function parseLocationText(s: string, hints: ResolveHints = {}): Place | null {
   if (typeof s !== "string" || s.length > MAX_LOCATION_LENGTH) return null;
+  // "NYC → Berlin", "Lyon -> Leeds": the place after the last arrow is where they are now.
+  const arrow = ARROW_RE.exec(s);
+  if (arrow) {
+    const after = parseLocationText(s.slice(arrow.index + arrow[0].length), hints);
+    if (after) return { ...after, matched: s.trim() };
+  }
   const tokens = tokenize(s, 32);
   const spans = findPlaceSpans(s, tokens, null);
   const named = [

@@ -1,3 +1,5 @@
+import { countryLanguages } from "./countries.js";
+import { geoPlace } from "./gazetteer.js";
 import { CUE_LANGUAGES, cuesOf, type Cue } from "./location-cues.js";
 import {
   findPlaceSpans,
@@ -31,6 +33,8 @@ export interface SelfReportOptions {
   lang?: string | null;
   /** The reader's other evidence, to settle ambiguous names. */
   hints?: ResolveHints;
+  /** The writer's display name: its words are a person, not a place ("Rosa", "Paris"). */
+  name?: string | null;
 }
 
 /** A candidate needs at least this score to be taken as where the writer is. */
@@ -42,6 +46,7 @@ const W = {
   from: 0.15,
   about: -0.6,
   live: 0.45,
+  liveFar: 0.3,
   writeFrom: 0.6,
   greetFrom: 0.6,
   here: 0.5,
@@ -58,11 +63,14 @@ const W = {
   third: -0.5,
   origin: -0.35,
   lowercase: -0.25,
+  hereLater: 0.3,
+  smallAbroad: -0.2,
+  signOff: 0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
 const MAX_CANDIDATES = 200;
-const BEFORE = 10;
+const BEFORE = 14;
 const AFTER = 5;
 const MAX_MATCHED_LENGTH = 160;
 const SENTENCE_GAP_RE = /[.!?;\n\u061F\u06D4]/u;
@@ -93,8 +101,8 @@ interface Contribution {
 
 interface Scored {
   readonly place: Place;
-  readonly score: number;
-  readonly contributions: readonly Contribution[];
+  score: number;
+  readonly contributions: Contribution[];
   readonly start: number;
   readonly end: number;
   readonly origin: boolean;
@@ -112,11 +120,18 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
   const langs = lang ? (lang === "en" ? ["en"] : [lang, "en"]) : CUE_LANGUAGES;
   const cues = tokens.map((t) => cuesOf(t.key, langs));
   const sentence = sentences(text, tokens);
+  const capitalises = writerCapitalises(text, tokens, sentence);
+  const nameWords = new Set(opts.name ? tokenize(opts.name, 8).map((t) => t.key) : []);
   const spans = findPlaceSpans(text, tokens, lang)
-    .filter((s) => s.kind !== "none" && !isCueWord(text, tokens, s, cues, sentence))
+    .filter(
+      (s) =>
+        s.kind !== "none" &&
+        !isCueWord(text, tokens, s, cues, sentence) &&
+        !(capitalises && isLowerCaseWord(text, tokens, s)) &&
+        !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
+    )
     .slice(0, MAX_CANDIDATES);
   if (spans.length === 0) return null;
-  const capitalises = writerCapitalises(text, tokens, sentence);
   const named = spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!);
   const hints: ResolveHints = { ...opts.hints, named, language: lang };
   // Which candidate each token belongs to: a cue word never reaches past another place.
@@ -132,9 +147,10 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
     if (!resolved) continue;
     owner.fill(owner[span.start]!, span.end, resolved.end);
     consumed = resolved.end;
-    const s = score(ctx, span, resolved.end, scored);
+    const s = score(ctx, span, resolved.end, scored, lang, resolved.place);
     if (s) scored.push({ ...s, place: resolved.place, start: span.start, end: resolved.end });
   }
+  hereLater(ctx, scored);
   let best: Scored | null = null;
   for (const s of scored) if (s.score >= THRESHOLD && (!best || s.score > best.score)) best = s;
   if (!best) return null;
@@ -144,6 +160,47 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
     score: Math.round(best.score * 100) / 100,
     explanation: explain(best, scored),
   };
+}
+
+/** A one-word name written in lower case ("due", "nice"), in a text whose writer capitalises names. */
+function isLowerCaseWord(text: string, tokens: readonly Token[], span: PlaceSpan): boolean {
+  if (span.end - span.start !== 1 || span.code) return false;
+  const t = tokens[span.start]!;
+  return !looksLikeName(text.slice(t.start, t.end));
+}
+
+/**
+ * "… any readers in London, Ontario? I've been here for two years": a later sentence of the
+ * writer's that says "here" without naming a place points back to the last place named.
+ */
+function hereLater(ctx: Context, scored: Scored[]): void {
+  const { tokens, cues, sentence, owner } = ctx;
+  for (let k = 0; k < tokens.length; k++) {
+    if (!has(cues[k]!, "here")) continue;
+    const sent = sentence[k]!;
+    let first = false;
+    let placed = false;
+    for (let j = k - 6; j <= k + 6; j++) {
+      if (j < 0 || j >= tokens.length || sentence[j] !== sent) continue;
+      // "Berlin here", "here in Leeds": this "here" has its own place.
+      if (owner[j]! >= 0 && j >= k - 1 && j <= k + 3) placed = true;
+      if (has(cues[j]!, "first")) first = true;
+    }
+    if (!first || placed) continue;
+    let target: Scored | null = null;
+    for (const s of scored) {
+      const at = sentence[s.start]!;
+      if (at < sent && at >= sent - 2 && (!target || s.start > target.start)) target = s;
+    }
+    if (target && !target.contributions.some((c) => c.words.startsWith('"here" later'))) {
+      target.contributions.push({
+        words: `"here" later, pointing back`,
+        delta: W.hereLater,
+        at: k,
+      });
+      target.score += W.hereLater;
+    }
+  }
 }
 
 /**
@@ -223,6 +280,8 @@ function score(
   span: PlaceSpan,
   end: number,
   earlier: readonly Scored[],
+  lang: string | null,
+  place: Place,
 ): Omit<Scored, "place" | "start" | "end"> | null {
   const { text, tokens, cues, sentence, owner, capitalises } = ctx;
   const s = span.start;
@@ -237,9 +296,12 @@ function score(
   let p = s - 1;
   while (p >= 0 && p > s - 3 && sentence[p] === sent && has(cues[p]!, "article")) p--;
   const prep = p >= 0 && sentence[p] === sent ? cues[p]! : [];
-  const isLoc = has(prep, "loc");
+  // "in provincia di Brescia", "near to", "в пригороде": the area's "of" is a locative.
+  const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues[p - 1]!, "area");
+  const isLoc = has(prep, "loc") || area;
   const isFrom = has(prep, "from") && !isLoc;
-  if (isLoc) add(p, W.loc);
+  if (area) add(p, W.loc, `"${word(p - 1)} ${word(p)}"`);
+  else if (isLoc) add(p, W.loc);
   else if (isFrom) add(p, W.from);
   else if (has(prep, "about")) add(p, W.about);
 
@@ -257,15 +319,16 @@ function score(
     const d = s - k;
     const c = cues[k]!;
     if (c.length === 0) continue;
-    if (has(c, "live") && !live && d <= 7) {
-      add(k, W.live);
+    if (has(c, "live") && !live) {
+      // "lavoro come operaio in una fabbrica … in provincia di Brescia": same clause, farther.
+      add(k, d <= 7 ? W.live : W.liveFar);
       live = positive = true;
     }
     if (has(c, "write") && isFrom && d <= 3) {
       add(k, W.writeFrom, `"${word(k)} … ${word(p)}"`);
       positive = current = true;
     }
-    if (has(c, "greet") && isFrom && d <= 4) {
+    if (has(c, "greet") && isFrom && d <= 4 && greetsFrom(ctx, k, p)) {
       add(k, W.greetFrom, `"${word(k)} … ${word(p)}"`);
       positive = current = true;
     }
@@ -297,8 +360,8 @@ function score(
       add(k, W.group, `"${word(k - 1)} ${word(k)}"`);
       positive = current = true;
     }
-    if (has(c, "topic") && d <= 4) topic = true;
-    if (has(c, "first") && firstAt < 0) firstAt = k;
+    if (has(c, "topic") && k >= p - 2 && k < p) topic = true;
+    if (has(c, "first") && firstAt < 0 && d <= 10) firstAt = k;
     if (has(c, "third") && thirdAt < 0 && d <= 8) thirdAt = k;
     if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
     if (has(c, "contrast")) contrast = true;
@@ -324,12 +387,24 @@ function score(
       current = true;
     }
     if (has(c, "origin") && d <= 3) origin = true;
+    if (has(c, "write") && isFrom && d <= 4) {
+      add(k, W.writeFrom, `"${word(p)} … ${word(k)}"`);
+      positive = current = true;
+    }
+    if (has(c, "moved") && !isFrom && d <= 3) {
+      add(k, W.moved);
+      positive = current = true;
+    }
     if (has(c, "be") && isFrom && d <= 2) {
       add(k, W.fromSelf, `"${word(p)} … ${word(k)}"`);
       positive = true;
     }
-    if (has(c, "topic") && d <= 2) topic = true;
+    if (has(c, "topic") && d <= 1) topic = true;
     if (has(c, "first") && firstAt < 0 && d <= 3) firstAt = k;
+  }
+  if (signsOff(ctx, s, end)) {
+    out.push({ words: "signed off with it", delta: W.signOff, at: s });
+    positive = current = true;
   }
   const after = text.slice(tokens[end - 1]!.end, tokens[end - 1]!.end + 12);
   if (BASED_RE.test(after)) {
@@ -337,6 +412,8 @@ function score(
     positive = current = true;
   }
   if (!positive) return null;
+  // "moved to Copenhagen", "nach Kopenhagen gezogen": the motion's goal is where they are.
+  if (has(prep, "to") && out.some((x) => x.delta === W.moved)) add(p, W.loc);
   if (firstAt >= 0) add(firstAt, W.first);
   if (thirdAt >= 0 && (firstAt < 0 || Math.abs(s - thirdAt) < Math.abs(s - firstAt))) {
     add(thirdAt, W.third, `"${word(thirdAt)}" (someone else)`);
@@ -351,8 +428,49 @@ function score(
   if (capitalises && !span.code && span.end - span.start === 1 && !looksLikeName(word(s))) {
     out.push({ words: "written in lower case", delta: W.lowercase, at: s });
   }
+  if (smallAbroad(span, place, lang)) {
+    out.push({
+      words: "a small place where the text's language is not spoken",
+      delta: W.smallAbroad,
+      at: s,
+    });
+  }
   const total = out.reduce((sum, x) => sum + x.delta, 0);
   return { score: total, contributions: out, origin: origin && !current };
+}
+
+/**
+ * A greeting that frames the place ("Greetings from", "Les saluda Rosa, desde"): not one that
+ * stands alone before another sentence ("Hej, jag kommer från …", "Здравствуйте, я родом из"),
+ * so the greeting word is not followed by punctuation and no verb or pronoun comes between.
+ */
+function greetsFrom(ctx: Context, k: number, prep: number): boolean {
+  const gap = ctx.text.slice(ctx.tokens[k]!.end, ctx.tokens[k + 1]?.start ?? ctx.text.length);
+  if (/[,.!?;:،]/u.test(gap)) return false;
+  for (let j = k + 1; j < prep; j++) {
+    const c = ctx.cues[j]!;
+    if (c.some((x) => x === "be" || x === "first" || x === "live" || x === "origin")) return false;
+  }
+  return true;
+}
+
+/**
+ * A name that ends the message after a dash, a comma or a postcode, the way people sign off:
+ * "— Sinéad, Galway", "Marco, Bologna", "1100-053 Lisboa".
+ */
+function signsOff(ctx: Context, s: number, end: number): boolean {
+  const { text, tokens, owner } = ctx;
+  if (end !== tokens.length || s === 0) return false;
+  // "… from Berlin, Paris" is a list of places, not a signature.
+  if (owner[s - 1]! >= 0) return false;
+  if (/\p{L}/u.test(text.slice(tokens[end - 1]!.end))) return false;
+  const before = text.slice(tokens[Math.max(0, s - 3)]!.end, tokens[s]!.start);
+  const justBefore = text.slice(tokens[s - 1]!.end, tokens[s]!.start);
+  return (
+    /(?:^|\s)[—–-]{1,2}\s/u.test(before) ||
+    /,\s*$/u.test(justBefore) ||
+    /^\d[\d-]{2,}$/u.test(text.slice(tokens[s - 1]!.start, tokens[s - 1]!.end))
+  );
 }
 
 /** True when a verb after the name governs a later place ("Bari ma vivo a Manchester"). */
@@ -362,6 +480,19 @@ function verbLeadsOn(ctx: Context, k: number, self: number): boolean {
     if (leadsToPlace(ctx, j, self)) return true;
   }
   return false;
+}
+
+/** Below this many people a one-word place abroad may be a common word ("am Ende", "da due"). */
+const SMALL_PLACE = 300_000;
+
+/**
+ * A one-word city of fewer than 300,000 people in a country where the text's language is not
+ * spoken: more often a common word of the text than a place ("am Ende" is not Ende, Indonesia).
+ */
+function smallAbroad(span: PlaceSpan, place: Place, lang: string | null): boolean {
+  if (!lang || span.end - span.start !== 1 || span.code || !place.city) return false;
+  if (countryLanguages(place.country).includes(lang)) return false;
+  return Math.max(0, ...span.refs.map((r) => geoPlace(r.place).population)) < SMALL_PLACE;
 }
 
 /** A first-person possessive (our, unser, notre, nasz, наш, ما) right before a group word. */

@@ -4,6 +4,7 @@ import {
   placeFromCountry,
   resolveSpan,
   type Place,
+  type PlaceSpan,
   type ResolveHints,
 } from "./places.js";
 import { findSelfReport } from "./self-report.js";
@@ -41,7 +42,11 @@ export function placeFromSignature(
   opts: { lang?: string | null; hints?: ResolveHints; name?: string | null } = {},
 ): SignaturePlace | null {
   if (typeof signature !== "string" || signature.trim() === "") return null;
-  const greeting = findSelfReport(signature, { lang: opts.lang ?? null, hints: opts.hints ?? {} });
+  const greeting = findSelfReport(signature, {
+    lang: opts.lang ?? null,
+    hints: opts.hints ?? {},
+    name: opts.name ?? null,
+  });
   if (greeting) return { ...greeting, kind: "greeting" };
   const nameKey = opts.name ? foldKey(opts.name) : "";
   const lines = signature
@@ -64,7 +69,7 @@ export function placeFromSignature(
   return phone;
 }
 
-/** A line that is a place, or an address ending in one. */
+/** A line that is a place, or an address ending (or, in Persian and Russian, starting) with one. */
 function placeOfLine(line: string, hints: ResolveHints): SignaturePlace | null {
   const tokens = tokenize(line, 40);
   const spans = findPlaceSpans(line, tokens, null).filter((s) => s.kind !== "none");
@@ -72,16 +77,15 @@ function placeOfLine(line: string, hints: ResolveHints): SignaturePlace | null {
   const letters = line.replace(/[^\p{L}]/gu, "").length;
   const named = spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!);
   const address = POSTCODE_RE.test(line);
-  // The last place of a line is the city of an address ("…, 69001 Lyon, France" → Lyon).
-  const city = [...spans].reverse().find((s) => s.kind === "place") ?? spans[spans.length - 1]!;
+  const fields = line.split(/[,;|·\u060C]/u).map((f) => f.replace(/^[\s—–-]+|[\s.]+$/gu, ""));
+  const text = (s: PlaceSpan) => line.slice(tokens[s.start]!.start, tokens[s.end - 1]!.end);
+  // A place that is a whole field of the line: "— Sinéad, Galway", "تهران، خیابان ولیعصر".
+  const whole = spans.find((s) => s.kind === "place" && fields.includes(text(s)));
+  // Else the last place of an address ("…, 69001 Lyon, France" → Lyon).
+  const city = whole ?? [...spans].reverse().find((s) => s.kind === "place") ?? spans.at(-1)!;
   const resolved = resolveSpan(line, tokens, city, { ...hints, named });
   if (!resolved) return null;
-  const covered = spans.reduce(
-    (n, s) =>
-      n +
-      line.slice(tokens[s.start]!.start, tokens[s.end - 1]!.end).replace(/[^\p{L}]/gu, "").length,
-    0,
-  );
-  if (!address && covered < letters * PLACE_SHARE) return null;
+  const covered = spans.reduce((n, s) => n + text(s).replace(/[^\p{L}]/gu, "").length, 0);
+  if (!address && !whole && covered < letters * PLACE_SHARE) return null;
   return { ...resolved.place, kind: address ? "address" : "city" };
 }
