@@ -1,4 +1,45 @@
-import { eld } from "eld/extrasmall";
+import { lazyNgramData, MATERIALISE_AFTER, type NgramData } from "./eld-data.js";
+
+/** What eld's detector returns (see eld's LanguageResult.js). */
+interface EldResult {
+  language: string;
+  getScores(): Record<string, number>;
+}
+
+interface Eld {
+  detect(text: string): EldResult;
+}
+
+/**
+ * eld's detector with the extra-small database, fed from generated/eld-extrasmall.bin instead
+ * of eld's own module (which builds the whole database at import). createEld is eld's own
+ * factory, loaded by file from the package (its exports name only the prebuilt entries).
+ */
+const { createEld } = (await import(
+  new URL("../languageDetector.js", import.meta.resolve("eld/extrasmall")).href
+)) as { createEld: () => { instance: Eld; loadData: (data: NgramData) => string } };
+
+let detector: Eld | null = null;
+let detections = 0;
+let materialise: (() => NgramData) | null = null;
+let loadData: ((data: NgramData) => string) | null = null;
+
+/** The detector, loaded on first use; after a few dozen texts its database is built in full. */
+function eld(): Eld {
+  if (!detector) {
+    const created = createEld();
+    const lazy = lazyNgramData();
+    created.loadData(lazy.data);
+    detector = created.instance;
+    loadData = created.loadData;
+    materialise = lazy.materialise;
+  }
+  if (materialise && ++detections > MATERIALISE_AFTER) {
+    loadData?.(materialise());
+    materialise = null;
+  }
+  return detector;
+}
 
 /**
  * Language detection for routing. The detector (eld, extra-small database) and the acceptance
@@ -86,8 +127,10 @@ export function guessLanguage(text: string): DetectedLanguage | null {
   const sample = text.slice(0, MAX_CHARS).replace(LONE_SURROGATE, " ");
   const letters = countLetters(sample.slice(0, COUNT_CHARS));
   if (letters < MIN_LETTERS) return null;
+  // A missing or broken database file throws here, loudly: it is a build problem, not input.
+  const detector = eld();
   try {
-    const result = eld.detect(sample);
+    const result = detector.detect(sample);
     if (!ISO_639_1.test(result.language)) return null;
     const confidence = confidenceOf(result.getScores(), letters);
     return { code: result.language, confidence, detector: LANGUAGE_DETECTOR };

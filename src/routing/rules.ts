@@ -12,6 +12,8 @@ export interface CompiledRule extends RuleSpec {
 export interface RoutingRules {
   /** Where these rules came from (a file path), for explanations. */
   source: string;
+  /** The checked file these rules were compiled from. */
+  file: RulesFile;
   default_affiliate: string;
   language_radius_km: number;
   /** A same-language affiliate up to this many times as far as the nearest of all still wins. */
@@ -124,6 +126,7 @@ function compilePattern(pattern: string): RE2JS {
 export function compileRules(file: RulesFile, source: string): RoutingRules {
   return {
     source,
+    file,
     default_affiliate: file.default_affiliate,
     language_radius_km: file.language_radius_km,
     language_stretch: file.language_stretch,
