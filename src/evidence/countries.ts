@@ -76,6 +76,8 @@ interface Index {
   readonly prefixes: ReadonlySet<string>;
   /** Every folded name, sorted (code-unit order): for prefix searches of inflected names. */
   readonly sortedKeys: readonly string[];
+  /** First words of every name. */
+  readonly firstWords: ReadonlySet<string>;
   readonly rows: ReadonlyMap<string, CountryRow>;
 }
 
@@ -118,7 +120,9 @@ function load(): Index {
     }
   }
   const sortedKeys = [...byKey.keys()].sort();
-  index = { byKey, byCode, prefixes, sortedKeys, rows: new Map(rows.map((r) => [r.cc, r])) };
+  const firstWords = new Set(sortedKeys.map((k) => k.split(" ", 1)[0]!));
+  const byCc = new Map(rows.map((r) => [r.cc, r]));
+  index = { byKey, byCode, prefixes, sortedKeys, firstWords, rows: byCc };
   return index;
 }
 
@@ -156,6 +160,11 @@ export function countryKeysWithPrefix(prefix: string, limit: number): string[] {
     out.push(keys[i]!);
   }
   return out;
+}
+
+/** True when some country name starts with this word ("united", "deutschland"). */
+export function startsCountryName(word: string): boolean {
+  return load().firstWords.has(word);
 }
 
 /** True when some multi-word country name starts with `prefix` ("united "). */

@@ -67,6 +67,7 @@ interface Tables {
   refStart: Uint32Array;
   refPlace: Uint32Array;
   refWeight: Uint32Array;
+  bloom: Uint32Array;
 }
 
 const FORMAT = 3;
@@ -132,6 +133,7 @@ function load(): Tables {
     refStart: view("refStart", Uint32Array, 4),
     refPlace: view("refPlace", Uint32Array, 4),
     refWeight: view("refWeight", Uint32Array, 4),
+    bloom: view("bloom", Uint32Array, 4),
   };
   return tables;
 }
@@ -165,6 +167,30 @@ export function geoPlace(index: number): GeoPlace {
   };
   places.set(index, p);
   return p;
+}
+
+const BLOOM_MASK = (1 << 22) - 1;
+
+/** Two Bloom filter bit positions of a word: same as bloomHashes in scripts/build-gazetteer.mjs. */
+export function bloomHashes(word: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return [(a >>> 0) & BLOOM_MASK, ((b ^ (b >>> 15)) >>> 0) & BLOOM_MASK];
+}
+
+/**
+ * False when no name starts with this word; true when one may (a Bloom filter: rarely true for
+ * a word that starts none). Two bit tests, for the matcher's first look at every word.
+ */
+export function mayStartName(word: string): boolean {
+  const bloom = load().bloom;
+  const [a, b] = bloomHashes(word);
+  return (bloom[a >>> 5]! & (1 << (a & 31))) !== 0 && (bloom[b >>> 5]! & (1 << (b & 31))) !== 0;
 }
 
 /** Compares `q` with key `k` of the sorted list, in UTF-16 code units (as the build sorted). */

@@ -97,7 +97,7 @@ function fromCountry(country: string, source: LocationSource, detail: string): L
 const quote = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}…` : s);
 
 const SIGNATURE_KIND = {
-  greeting: "a greeting with a place",
+  greeting: "the sign-off's words",
   city: "a city line",
   address: "an address line",
   phone: "a phone number's country code",

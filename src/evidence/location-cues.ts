@@ -402,3 +402,22 @@ export function cuesOf(word: string, langs: readonly string[]): readonly Cue[] {
   }
   return out;
 }
+
+const exactWords = new Map<Cue, ReadonlySet<string>>();
+
+/** Every word written for a role, in any language (folded), e.g. all the words for "here". */
+export function wordsFor(cue: Cue): ReadonlySet<string> {
+  let set = exactWords.get(cue);
+  if (!set) {
+    set = new Set(
+      CUE_LANGUAGES.flatMap((lang) =>
+        (LEXICONS[lang]?.[cue] ?? "")
+          .split(" ")
+          .filter((w) => w && !w.endsWith("*"))
+          .map(foldKey),
+      ),
+    );
+    exactWords.set(cue, set);
+  }
+  return set;
+}

@@ -7,12 +7,14 @@ import {
   countryReference,
   flagCountries,
   hasCountryKeyPrefix,
+  startsCountryName,
 } from "./countries.js";
 import {
   geoPlace,
   hasKey,
   hasKeyPrefix,
   keysWithPrefix,
+  mayStartName,
   placesByCode,
   refsByKey,
   type GeoPlace,
@@ -54,6 +56,28 @@ export interface PlaceSpan {
   readonly code: boolean;
 }
 
+/** A span whose references are looked up only when asked: most candidates are dropped first. */
+class Span implements PlaceSpan {
+  private cached: readonly PlaceRef[] | undefined;
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly kind: "country" | "place" | "none",
+    readonly country: string | null,
+    readonly inflected: boolean,
+    readonly code: boolean,
+    private readonly key: string | null,
+    refs?: readonly PlaceRef[],
+  ) {
+    this.cached = refs;
+  }
+
+  get refs(): readonly PlaceRef[] {
+    this.cached ??= this.key === null ? [] : refsByKey(this.key);
+    return this.cached;
+  }
+}
+
 /** Options of {@link matchPlaceAt}. */
 export interface MatchOptions {
   /** The text's language: Russian and Polish place names are also matched when inflected. */
@@ -62,6 +86,8 @@ export interface MatchOptions {
   readonly capitalised?: boolean;
   /** Only names of at least this many words (an article is part of "La Paz", not a place). */
   readonly minWords?: number;
+  /** Only names starting with a capital (or a letter of a script without case). */
+  readonly capitalStart?: boolean;
 }
 
 /** The reader's other evidence and the text around a name, used to settle an ambiguous one. */
@@ -108,10 +134,20 @@ export function matchPlaceAt(
 ): PlaceSpan | null {
   const maxWords = Math.min(MAX_NAME_WORDS, tokens.length - i);
   const minWords = opts.minWords ?? 1;
+  const first = tokens[i]!;
+  if (opts.capitalStart && !looksLikeName(text.slice(first.start, first.end))) return null;
   const inflect =
     opts.lang === undefined || opts.lang === null
       ? (word: string) => CYRILLIC_RE.test(word)
       : () => INFLECTING.has(opts.lang ?? "");
+  // Most words start no name: two bit tests and a set lookup settle them.
+  if (
+    !mayStartName(first.key) &&
+    !startsCountryName(first.key) &&
+    !(inflect(first.key) && looksLikeName(text.slice(first.start, first.end)))
+  ) {
+    return minWords > 1 ? null : codeAt(text, first, i);
+  }
   let best: PlaceSpan | null = null;
   let partials: Partial[] = [{ key: "", inflected: false }];
   for (let n = 1; n <= maxWords && partials.length > 0; n++) {
@@ -154,6 +190,16 @@ function hasAnyPrefix(prefix: string): boolean {
  * whose word differs only in its last few letters.
  */
 function inflectedForms(prefixKey: string, word: string, lang: string): string[] {
+  if (maxEnding(lang) === 0) {
+    // German: the name is the word less its ending, exactly ("Niederlanden" → "niederlande").
+    return placeStems(word, lang).filter((stem) => {
+      const key = prefixKey ? `${prefixKey} ${stem}` : stem;
+      return (
+        (prefixKey !== "" || mayStartName(stem) || startsCountryName(stem)) &&
+        (countryByKey(key) !== undefined || hasKey(key) || hasAnyPrefix(`${key} `))
+      );
+    });
+  }
   const found: { w: string; rank: number }[] = [];
   for (const stem of placeStems(word, lang)) {
     const q = prefixKey ? `${prefixKey} ${stem}` : stem;
@@ -184,11 +230,10 @@ function exactMatch(
   const cc = countryByKey(key);
   if (cc === undefined && !hasKey(key)) return null;
   if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) return null;
-  const base = { start: i, end: i + n, inflected, code: false };
-  if (cc === undefined) return { ...base, kind: "place", country: null, refs: refsByKey(key) };
+  if (cc === undefined) return new Span(i, i + n, "place", null, inflected, false, key);
   // A name of both a country and a place ("Salvador", "Georgia") is weighed in resolveSpan.
-  if (cc && hasKey(key)) return { ...base, kind: "place", country: cc, refs: refsByKey(key) };
-  return { ...base, kind: cc ? "country" : "none", country: cc, refs: [] };
+  if (cc && hasKey(key)) return new Span(i, i + n, "place", cc, inflected, false, key);
+  return new Span(i, i + n, cc ? "country" : "none", cc, inflected, false, null);
 }
 
 function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {
@@ -198,17 +243,17 @@ function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions):
 
 /** A code exactly as written: a country ("DE", "USA") or a place ("NYC", "LA", "SP"). */
 function codeAt(text: string, token: Token, i: number): PlaceSpan | null {
+  if (token.end - token.start > 4) return null;
   const raw = text.slice(token.start, token.end);
-  const base = { start: i, end: i + 1, inflected: false, code: true };
   // The curated short forms people write ("LA", "TO", "BH") win over the ISO codes they
   // share (Laos, Tonga, Bahrain), which nobody writes for those countries.
   const places = raw.length >= 2 && raw === raw.toUpperCase() ? placesByCode(raw) : [];
   if (places.length > 0) {
     const refs = places.map((p) => ({ place: p, weight: geoPlace(p).population, alternate: true }));
-    return { ...base, kind: "place", country: null, refs };
+    return new Span(i, i + 1, "place", null, false, true, null, refs);
   }
   const cc = countryByCode(raw);
-  return cc ? { ...base, kind: "country", country: cc, refs: [] } : null;
+  return cc ? new Span(i, i + 1, "country", cc, false, true, null) : null;
 }
 
 /**
@@ -219,10 +264,11 @@ export function findPlaceSpans(
   text: string,
   tokens: readonly Token[],
   lang: string | null,
+  capitalStart = false,
 ): PlaceSpan[] {
   const spans: PlaceSpan[] = [];
   for (let i = 0; i < tokens.length;) {
-    const m = matchPlaceAt(text, tokens, i, { lang });
+    const m = matchPlaceAt(text, tokens, i, { lang, capitalStart });
     if (m) {
       spans.push(m);
       i = m.end;

@@ -1,6 +1,6 @@
 import { countryLanguages } from "./countries.js";
 import { geoPlace } from "./gazetteer.js";
-import { CUE_LANGUAGES, cuesOf, type Cue } from "./location-cues.js";
+import { CUE_LANGUAGES, cuesOf, wordsFor, type Cue } from "./location-cues.js";
 import {
   findPlaceSpans,
   resolveSpan,
@@ -73,7 +73,6 @@ const MAX_CANDIDATES = 200;
 const BEFORE = 14;
 const AFTER = 5;
 const MAX_MATCHED_LENGTH = 160;
-const SENTENCE_GAP_RE = /[.!?;\n\u061F\u06D4]/u;
 const BASED_RE = /^\s?-?\s?based\b/iu;
 
 /** Function-word roles: a place name that is one of these words is not a candidate ("Da", "Bar"). */
@@ -118,11 +117,12 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
   if (tokens.length === 0) return null;
   const lang = opts.lang ?? null;
   const langs = lang ? (lang === "en" ? ["en"] : [lang, "en"]) : CUE_LANGUAGES;
-  const cues = tokens.map((t) => cuesOf(t.key, langs));
+  const cues = lazyCues(tokens, langs);
   const sentence = sentences(text, tokens);
   const capitalises = writerCapitalises(text, tokens, sentence);
   const nameWords = new Set(opts.name ? tokenize(opts.name, 8).map((t) => t.key) : []);
-  const spans = findPlaceSpans(text, tokens, lang)
+  // A writer who capitalises names starts none with a small letter: those words are skipped.
+  const spans = findPlaceSpans(text, tokens, lang, capitalises)
     .filter(
       (s) =>
         s.kind !== "none" &&
@@ -175,8 +175,9 @@ function isLowerCaseWord(text: string, tokens: readonly Token[], span: PlaceSpan
  */
 function hereLater(ctx: Context, scored: Scored[]): void {
   const { tokens, cues, sentence, owner } = ctx;
+  const here = wordsFor("here");
   for (let k = 0; k < tokens.length; k++) {
-    if (!has(cues[k]!, "here")) continue;
+    if (!here.has(tokens[k]!.key) || !has(cues[k]!, "here")) continue;
     const sent = sentence[k]!;
     let first = false;
     let placed = false;
@@ -225,17 +226,43 @@ function isCueWord(
   return span.inflected || sentenceStart || !looksLikeName(text.slice(t.start, t.end));
 }
 
+/**
+ * The roles of each word, worked out when first asked: only the words near a candidate are
+ * ever looked at, and stemming every word of a long message would cost more than the rest.
+ */
+function lazyCues(tokens: readonly Token[], langs: readonly string[]): readonly (readonly Cue[])[] {
+  const memo: (readonly Cue[] | undefined)[] = new Array<readonly Cue[] | undefined>(tokens.length);
+  return new Proxy(memo, {
+    get(target, prop, receiver) {
+      if (typeof prop === "string") {
+        const k = Number(prop);
+        if (Number.isInteger(k) && k >= 0 && k < tokens.length) {
+          return (target[k] ??= cuesOf(tokens[k]!.key, langs));
+        }
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  }) as readonly (readonly Cue[])[];
+}
+
 /** The sentence index of every token: a new sentence after . ! ? ; or a line break. */
 function sentences(text: string, tokens: readonly Token[]): Int32Array {
   const out = new Int32Array(tokens.length);
   let n = 0;
   for (let i = 1; i < tokens.length; i++) {
-    const gap = text.slice(tokens[i - 1]!.end, tokens[i]!.start);
-    if (SENTENCE_GAP_RE.test(gap)) n++;
+    for (let c = tokens[i - 1]!.end; c < tokens[i]!.start; c++) {
+      if (SENTENCE_END.has(text.charCodeAt(c))) {
+        n++;
+        break;
+      }
+    }
     out[i] = n;
   }
   return out;
 }
+
+/** . ! ? ; line break, and the Arabic question mark and full stop. */
+const SENTENCE_END = new Set([0x2e, 0x21, 0x3f, 0x3b, 0x0a, 0x61f, 0x6d4]);
 
 /** True when the writer starts most sentences with a capital (so a lower-case name is a word). */
 function writerCapitalises(text: string, tokens: readonly Token[], sentence: Int32Array): boolean {

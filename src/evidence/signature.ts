@@ -7,6 +7,7 @@ import {
   type PlaceSpan,
   type ResolveHints,
 } from "./places.js";
+import { CUE_LANGUAGES, cuesOf } from "./location-cues.js";
 import { findSelfReport } from "./self-report.js";
 import { foldKey, tokenize } from "./text-fold.js";
 
@@ -19,7 +20,7 @@ import { foldKey, tokenize } from "./text-fold.js";
 
 /** What the signature says, and which kind of line said it (for the reasons; no personal data). */
 export interface SignaturePlace extends Place {
-  /** "greeting", "city", "address" or "phone". */
+  /** "greeting" (the sign-off's words: "Saludos desde Valencia"), "city", "address" or "phone". */
   readonly kind: "greeting" | "city" | "address" | "phone";
 }
 
@@ -42,12 +43,6 @@ export function placeFromSignature(
   opts: { lang?: string | null; hints?: ResolveHints; name?: string | null } = {},
 ): SignaturePlace | null {
   if (typeof signature !== "string" || signature.trim() === "") return null;
-  const greeting = findSelfReport(signature, {
-    lang: opts.lang ?? null,
-    hints: opts.hints ?? {},
-    name: opts.name ?? null,
-  });
-  if (greeting) return { ...greeting, kind: "greeting" };
   const nameKey = opts.name ? foldKey(opts.name) : "";
   const lines = signature
     .split(/\r\n|\r|\n/u)
@@ -58,7 +53,7 @@ export function placeFromSignature(
   for (const line of lines) {
     const folded = foldKey(line);
     if (nameKey && (folded === nameKey || nameKey.includes(folded))) continue;
-    const place = placeOfLine(line, opts.hints ?? {});
+    const place = placeOfLine(line, opts.hints ?? {}, nameKey);
     if (place) return place;
     if (!phone) {
       const m = PHONE_RE.exec(line);
@@ -66,13 +61,30 @@ export function placeFromSignature(
       if (cc) phone = { ...placeFromCountry(cc, ""), kind: "phone" };
     }
   }
+  // "Saludos desde Valencia", "— Sinéad, Galway": the sign-off's words, read like the text's.
+  const words = findSelfReport(signature, {
+    lang: opts.lang ?? null,
+    hints: opts.hints ?? {},
+    name: opts.name ?? null,
+  });
+  if (words) return { ...words, kind: "greeting" };
   return phone;
 }
 
 /** A line that is a place, or an address ending (or, in Persian and Russian, starting) with one. */
-function placeOfLine(line: string, hints: ResolveHints): SignaturePlace | null {
+function placeOfLine(line: string, hints: ResolveHints, nameKey: string): SignaturePlace | null {
   const tokens = tokenize(line, 40);
-  const spans = findPlaceSpans(line, tokens, null).filter((s) => s.kind !== "none");
+  const names = new Set(nameKey.split(" "));
+  // "Best," and "Cheers" sign off; they are not Best (NL). Nor is the writer's name a place.
+  const spans = findPlaceSpans(line, tokens, null).filter(
+    (s) =>
+      s.kind !== "none" &&
+      !(
+        s.end - s.start === 1 &&
+        !s.code &&
+        (cuesOf(tokens[s.start]!.key, CUE_LANGUAGES).length > 0 || names.has(tokens[s.start]!.key))
+      ),
+  );
   if (spans.length === 0) return null;
   const letters = line.replace(/[^\p{L}]/gu, "").length;
   const named = spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!);
