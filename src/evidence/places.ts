@@ -21,6 +21,7 @@ import {
   type PlaceRef,
 } from "./gazetteer.js";
 import { maxEnding, placeStems } from "./inflection.js";
+import { wordsFor } from "./location-cues.js";
 import { looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city or first-level division when one was named. */
@@ -357,6 +358,11 @@ function disambiguatorAfter(
   if (end >= tokens.length) return null;
   const gap = text.slice(after, gapEnd);
   if (!/^[\s,()\-–/]{0,4}$/u.test(gap)) return null;
+  // "San José, in Costa Rica", "Kingston, en Jamaïque": a locative may come between.
+  if (/,/u.test(gap) && end + 1 < tokens.length && wordsFor("loc").has(tokens[end]!.key)) {
+    const d = disambiguatorAfter(text, tokens, end + 1);
+    if (d) return { ...d, words: text.slice(tokens[end]!.start, tokens[d.end - 1]!.end) };
+  }
   const next = tokens[end]!;
   const raw = text.slice(next.start, next.end);
   const m = matchPlaceAt(text, tokens, end, { capitalised: true });

@@ -395,7 +395,9 @@ function score(
   }
   for (let k = end; k < tokens.length && k < end + AFTER && sentence[k] === sent; k++) {
     if (owner[k]! >= 0 && owner[k] !== self) break;
-    if (leadsToPlace(ctx, k, self)) break;
+    // A new preposition starts another phrase ("Dakar à la base …"): its words are not ours.
+    const ck = cues[k]!;
+    if (has(ck, "loc") || has(ck, "from") || has(ck, "to") || has(ck, "about")) break;
     const d = k - end + 1;
     const c = cues[k]!;
     if (c.length === 0) continue;
@@ -442,7 +444,14 @@ function score(
   // "moved to Copenhagen", "nach Kopenhagen gezogen": the motion's goal is where they are.
   if (has(prep, "to") && out.some((x) => x.delta === W.moved)) add(p, W.loc);
   if (firstAt >= 0) add(firstAt, W.first);
-  if (thirdAt >= 0 && (firstAt < 0 || Math.abs(s - thirdAt) < Math.abs(s - firstAt))) {
+  // "Cari compagni, vivo a …": someone addressed before a comma is not the one who lives there.
+  const addressed =
+    thirdAt >= 0 && thirdAt < s && /[,:]/u.test(text.slice(tokens[thirdAt]!.end, tokens[s]!.start));
+  if (
+    thirdAt >= 0 &&
+    !addressed &&
+    (firstAt < 0 || Math.abs(s - thirdAt) < Math.abs(s - firstAt))
+  ) {
     add(thirdAt, W.third, `"${word(thirdAt)}" (someone else)`);
   }
   if (topic)
