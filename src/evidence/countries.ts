@@ -1,10 +1,31 @@
-import { gazetteer } from "./gazetteer.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../paths.js";
 import { foldKey } from "./text-fold.js";
 
 /** A point and what it stands for: the country's capital, or its centroid when it has none. */
 export interface CountryReference {
   readonly point: { lat: number; lon: number };
   readonly kind: "capital" | "centroid";
+}
+
+/** A row of generated/countries.json (scripts/build-gazetteer.mjs). */
+interface CountryRow {
+  readonly cc: string;
+  readonly alpha3: string;
+  readonly centroid: { lat: number; lon: number } | null;
+  readonly capital: { name: string; lat: number; lon: number } | null;
+  /** world-countries region and sub-region names (not all are UN M49 names). */
+  readonly region: string;
+  readonly subregion: string;
+  /** People in its cities of the gazetteer (a country's weight against a city of its name). */
+  readonly people: number;
+  /** Which of the eleven languages are spoken there (world-countries' official languages). */
+  readonly languages: readonly string[];
+  /** Folded names in every language. */
+  readonly keys: readonly string[];
+  /** ISO codes and all-capital short forms ("USA", "UK", "США"), matched only as written. */
+  readonly codes: readonly string[];
 }
 
 /**
@@ -53,47 +74,61 @@ interface Index {
   readonly byCode: ReadonlyMap<string, string>;
   /** Word prefixes of multi-word names, each ending in a space ("united "). */
   readonly prefixes: ReadonlySet<string>;
-  readonly capitals: ReadonlyMap<string, { lat: number; lon: number }>;
-  readonly rows: ReadonlyMap<
-    string,
-    { centroid: { lat: number; lon: number } | null; subregion: string }
-  >;
+  /** Every folded name, sorted (code-unit order): for prefix searches of inflected names. */
+  readonly sortedKeys: readonly string[];
+  /** First words of every name. */
+  readonly firstWords: ReadonlySet<string>;
+  readonly rows: ReadonlyMap<string, CountryRow>;
 }
 
 let index: Index | null = null;
 
+/** Where `npm run build` writes the country table. */
+function countriesPath(): string {
+  return join(projectRoot(), "generated", "countries.json");
+}
+
 function load(): Index {
   if (index) return index;
-  const g = gazetteer();
+  const path = countriesPath();
+  let rows: CountryRow[];
+  try {
+    rows = (JSON.parse(readFileSync(path, "utf8")) as { countries: CountryRow[] }).countries;
+  } catch (err) {
+    throw new Error(`countries: cannot read ${path}; run \`npm run build\` to generate it`, {
+      cause: err,
+    });
+  }
   const byKey = new Map<string, string | null>();
   const byCode = new Map<string, string>();
   for (const [key, cc] of Object.entries(SHORT_FORMS)) byKey.set(foldKey(key), cc);
   // ISO codes first, so another language's abbreviation never shadows one.
-  for (const row of g.countries) {
+  for (const row of rows) {
     byCode.set(row.cc, row.cc);
     byCode.set(row.alpha3, row.cc);
   }
-  for (const row of g.countries) {
+  for (const row of rows) {
     for (const code of row.codes) if (!byCode.has(code)) byCode.set(code, row.cc);
     for (const key of row.keys) if (!byKey.has(key)) byKey.set(key, row.cc);
   }
   const prefixes = new Set<string>();
   for (const key of byKey.keys()) {
-    const words = key.split(" ");
-    for (let n = 1; n < words.length; n++) prefixes.add(`${words.slice(0, n).join(" ")} `);
-  }
-  const capitals = new Map<string, { lat: number; lon: number }>();
-  // Cities come most populous first: the first PPLC of a country is its main capital.
-  for (const c of g.cities) {
-    if (c.featureCode === "PPLC" && !capitals.has(c.country)) {
-      capitals.set(c.country, { lat: c.lat, lon: c.lon });
+    let at = key.indexOf(" ");
+    while (at > 0) {
+      prefixes.add(key.slice(0, at + 1));
+      at = key.indexOf(" ", at + 1);
     }
   }
-  const rows = new Map(
-    g.countries.map((r) => [r.cc, { centroid: r.centroid, subregion: r.subregion }]),
-  );
-  index = { byKey, byCode, prefixes, capitals, rows };
+  const sortedKeys = [...byKey.keys()].sort();
+  const firstWords = new Set(sortedKeys.map((k) => k.split(" ", 1)[0]!));
+  const byCc = new Map(rows.map((r) => [r.cc, r]));
+  index = { byKey, byCode, prefixes, sortedKeys, firstWords, rows: byCc };
   return index;
+}
+
+/** Every assigned ISO 3166-1 alpha-2 code the country table holds. */
+export function countryCodes(): string[] {
+  return [...load().rows.keys()];
 }
 
 /** True for an assigned ISO 3166-1 alpha-2 code, in capitals ("DE"; not "de", not "XX"). */
@@ -108,6 +143,28 @@ export function isCountryCode(cc: string): boolean {
  */
 export function countryByKey(key: string): string | null | undefined {
   return load().byKey.get(key);
+}
+
+/** Up to `limit` folded country names that start with `prefix` ("niemc" → "niemcy"). */
+export function countryKeysWithPrefix(prefix: string, limit: number): string[] {
+  const keys = load().sortedKeys;
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < keys.length && out.length < limit && keys[i]!.startsWith(prefix); i++) {
+    out.push(keys[i]!);
+  }
+  return out;
+}
+
+/** True when some country name starts with this word ("united", "deutschland"). */
+export function startsCountryName(word: string): boolean {
+  return load().firstWords.has(word);
 }
 
 /** True when some multi-word country name starts with `prefix` ("united "). */
@@ -152,11 +209,20 @@ export function flagCountries(s: string): string[] {
  * else its centroid (world-countries). Null for unknown codes.
  */
 export function countryReference(cc: string): CountryReference | null {
-  const idx = load();
-  const capital = idx.capitals.get(cc);
-  if (capital) return { point: capital, kind: "capital" };
-  const centroid = idx.rows.get(cc)?.centroid;
-  return centroid ? { point: centroid, kind: "centroid" } : null;
+  const row = load().rows.get(cc);
+  if (row?.capital)
+    return { point: { lat: row.capital.lat, lon: row.capital.lon }, kind: "capital" };
+  return row?.centroid ? { point: row.centroid, kind: "centroid" } : null;
+}
+
+/** People in the country's cities of the gazetteer (0 for unknown codes). */
+export function countryPeople(cc: string): number {
+  return load().rows.get(cc)?.people ?? 0;
+}
+
+/** Which of the eleven languages are official in the country (empty when none or unknown). */
+export function countryLanguages(cc: string): readonly string[] {
+  return load().rows.get(cc)?.languages ?? [];
 }
 
 // UN M49 (unstats.un.org/unsd/methodology/m49): region, sub-region and intermediate region,
@@ -229,4 +295,9 @@ export function countryRegions(cc: string): readonly string[] {
   let sub = M49_OVERRIDES[cc] ?? row.subregion;
   if (sub === "Central Europe" || sub === "Southeast Europe") sub = "Southern Europe";
   return M49[sub] ?? [];
+}
+
+/** Every UN M49 region, sub-region and intermediate region name and code, lower case. */
+export function knownRegions(): ReadonlySet<string> {
+  return new Set(Object.values(M49).flatMap((names) => names.map((n) => n.toLowerCase())));
 }

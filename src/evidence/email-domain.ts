@@ -1,4 +1,4 @@
-import countries from "i18n-iso-countries";
+import { isCountryCode } from "./countries.js";
 
 /** ccTLDs that are not the ISO 3166-1 code of their country. Kept to the real exceptions. */
 const TLD_TO_COUNTRY: Readonly<Record<string, string>> = { uk: "GB" };
@@ -33,5 +33,5 @@ export function countryFromEmailAddress(
   if (!/^[a-z]{2}$/u.test(tld)) return null;
   if (genericTlds.has(tld) || genericTlds.has(`.${tld}`)) return null;
   const country = TLD_TO_COUNTRY[tld] ?? tld.toUpperCase();
-  return countries.isValid(country) ? country : null;
+  return isCountryCode(country) ? country : null;
 }

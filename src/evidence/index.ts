@@ -11,8 +11,9 @@ import { countryFromEmailAddress } from "./email-domain.js";
 import { detectLanguage } from "./language.js";
 import { countryFromLanguageTag, parseLanguageTag } from "./language-tag.js";
 import { countryFromPhone } from "./phone.js";
-import { parseLocationText, type Place } from "./places.js";
+import { parseLocationText, type Place, type ResolveHints } from "./places.js";
 import { findSelfReport } from "./self-report.js";
+import { placeFromSignature } from "./signature.js";
 
 /**
  * How much each source is trusted. The reader's own answer beats what they wrote in passing,
@@ -21,6 +22,7 @@ import { findSelfReport } from "./self-report.js";
 const LOCATION_CONFIDENCE: Record<LocationSource, number> = {
   answer: 0.95,
   self_report: 0.85,
+  signature: 0.8,
   profile: 0.7,
   phone: 0.6,
   email_tld: 0.5,
@@ -37,10 +39,11 @@ const PLATFORM_TAG_CONFIDENCE = 0.6;
 export function extractEvidence(msg: InboundMessage, genericTlds: ReadonlySet<string>): Evidence {
   // One reading of the body: the reader's own words for detection, and the signature block.
   const read = readForDetection({ subject: msg.subject, text: msg.text });
+  const language = languageEvidence(read.text, msg);
   return {
     channel: msg.channel,
-    language: languageEvidence(read.text, msg),
-    location: locationEvidence(read, msg, genericTlds),
+    language,
+    location: locationEvidence(read, msg, genericTlds, language?.code ?? null),
     text: read.text,
   };
 }
@@ -70,11 +73,12 @@ function fromPlace(place: Place, source: LocationSource, detail: string): Locati
   return {
     country: place.country,
     city: place.city ?? undefined,
+    division: place.division ?? undefined,
     point: place.point,
     pointKind: place.pointKind,
     source,
     confidence: LOCATION_CONFIDENCE[source],
-    detail,
+    detail: place.settledBy ? `${detail}; ${place.settledBy} settled the name` : detail,
   };
 }
 
@@ -92,32 +96,51 @@ function fromCountry(country: string, source: LocationSource, detail: string): L
 
 const quote = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}…` : s);
 
-/**
- * `read.signature` is the email sign-off (ROUTING.md location step 3), read by branch `routing`.
- */
+const SIGNATURE_KIND = {
+  greeting: "the sign-off's words",
+  city: "a city line",
+  address: "an address line",
+  phone: "a phone number's country code",
+} as const;
+
 function locationEvidence(
   read: DetectionText,
   msg: InboundMessage,
   genericTlds: ReadonlySet<string>,
+  lang: string | null,
 ): LocationEvidence | null {
-  const text = read.text;
   const ev = msg.evidence;
+  // The reader's other evidence settles ambiguous names ("Perth" with a .uk address).
+  const byPhone = countryFromPhone(ev.phone);
+  const byEmail = countryFromEmailAddress(ev.emailAddress, genericTlds);
+  const byTag = countryFromLanguageTag(ev.languageTag);
+  const hints: ResolveHints = {
+    countries: [byPhone, byEmail, byTag].filter((c): c is string => c !== null),
+    language: lang,
+  };
   if (ev.statedCountry) {
-    const place = parseLocationText(ev.statedCountry);
+    const place = parseLocationText(ev.statedCountry, hints);
     if (place) return fromPlace(place, "answer", `reader's answer ${quote(place.matched)}`);
   }
-  const self = findSelfReport(text);
-  if (self) return fromPlace(self, "self_report", `"${self.matched}"`);
+  const name = msg.sender.displayName ?? null;
+  const self = findSelfReport(read.text, { lang, hints, name });
+  if (self) return fromPlace(self, "self_report", `${quote(self.matched)}: ${self.explanation}`);
+  const signed = placeFromSignature(read.signature, { lang, hints, name });
+  if (signed) {
+    const what = SIGNATURE_KIND[signed.kind];
+    // An address or number stays out of the reasons: they name the place only.
+    const named = signed.city ?? signed.division ?? signed.country;
+    return signed.kind === "phone"
+      ? fromCountry(signed.country, "signature", `signature: ${what}`)
+      : fromPlace(signed, "signature", `signature: ${what}, ${quote(named)}`);
+  }
   if (ev.profileLocation) {
-    const place = parseLocationText(ev.profileLocation);
+    const place = parseLocationText(ev.profileLocation, hints);
     if (place) return fromPlace(place, "profile", `profile location ${quote(place.matched)}`);
   }
   // The remaining sources reveal personal data (number, address): details name only the country.
-  const byPhone = countryFromPhone(ev.phone);
   if (byPhone) return fromCountry(byPhone, "phone", "shared phone number's country code");
-  const byEmail = countryFromEmailAddress(ev.emailAddress, genericTlds);
   if (byEmail) return fromCountry(byEmail, "email_tld", "sender's email domain");
-  const byTag = countryFromLanguageTag(ev.languageTag);
   if (byTag)
     return fromCountry(
       byTag,

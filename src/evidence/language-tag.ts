@@ -1,4 +1,4 @@
-import countries from "i18n-iso-countries";
+import { isCountryCode } from "./countries.js";
 
 /** A BCP 47 tag reduced to what routing uses. */
 export interface LanguageTagParts {
@@ -44,6 +44,6 @@ export function parseLanguageTag(tag: string | undefined): LanguageTagParts {
 export function countryFromLanguageTag(tag: string | undefined): string | null {
   const { language, region } = parseLanguageTag(tag);
   if (region === null || language === "en") return null;
-  if (!/^[A-Z]{2}$/u.test(region) || !countries.isValid(region)) return null;
+  if (!/^[A-Z]{2}$/u.test(region) || !isCountryCode(region)) return null;
   return region;
 }

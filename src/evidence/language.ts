@@ -1,4 +1,45 @@
-import { eld } from "eld/extrasmall";
+import { lazyNgramData, MATERIALISE_AFTER, type NgramData } from "./eld-data.js";
+
+/** What eld's detector returns (see eld's LanguageResult.js). */
+interface EldResult {
+  language: string;
+  getScores(): Record<string, number>;
+}
+
+interface Eld {
+  detect(text: string): EldResult;
+}
+
+/**
+ * eld's detector with the extra-small database, fed from generated/eld-extrasmall.bin instead
+ * of eld's own module (which builds the whole database at import). createEld is eld's own
+ * factory, loaded by file from the package (its exports name only the prebuilt entries).
+ */
+const { createEld } = (await import(
+  new URL("../languageDetector.js", import.meta.resolve("eld/extrasmall")).href
+)) as { createEld: () => { instance: Eld; loadData: (data: NgramData) => string } };
+
+let detector: Eld | null = null;
+let detections = 0;
+let materialise: (() => NgramData) | null = null;
+let loadData: ((data: NgramData) => string) | null = null;
+
+/** The detector, loaded on first use; after a few dozen texts its database is built in full. */
+function eld(): Eld {
+  if (!detector) {
+    const created = createEld();
+    const lazy = lazyNgramData();
+    created.loadData(lazy.data);
+    detector = created.instance;
+    loadData = created.loadData;
+    materialise = lazy.materialise;
+  }
+  if (materialise && ++detections > MATERIALISE_AFTER) {
+    loadData?.(materialise());
+    materialise = null;
+  }
+  return detector;
+}
 
 /**
  * Language detection for routing. The detector (eld, extra-small database) and the acceptance
@@ -46,7 +87,33 @@ const ISO_639_1 = /^[a-z]{2}$/;
  */
 export function detectLanguage(text: string): DetectedLanguage | null {
   const guess = guessLanguage(text);
-  return guess !== null && guess.confidence >= LANGUAGE_CONFIDENCE_THRESHOLD ? guess : null;
+  if (guess === null) return null;
+  if (guess.confidence >= LANGUAGE_CONFIDENCE_THRESHOLD) return guess;
+  // Of the network's languages only Russian is written in Cyrillic and only Persian in Arabic
+  // script: a short text in that script whose best guess is that language is taken at half the
+  // threshold (the doubt is then between Russian and Ukrainian or Bulgarian, not between ours).
+  const script = SCRIPT_OF[guess.code];
+  if (script && guess.confidence >= LANGUAGE_CONFIDENCE_THRESHOLD / 2 && mostly(text, script)) {
+    return guess;
+  }
+  return null;
+}
+
+/** Languages of the network that are the only one of them written in their script. */
+const SCRIPT_OF: Readonly<Record<string, RegExp>> = {
+  ru: /\p{Script=Cyrillic}/u,
+  fa: /\p{Script=Arabic}/u,
+};
+
+/** True when at least 90% of the letters are in the script. */
+function mostly(text: string, script: RegExp): boolean {
+  let letters = 0;
+  let inScript = 0;
+  for (const m of text.slice(0, COUNT_CHARS).matchAll(LETTER)) {
+    letters++;
+    if (script.test(m[0])) inScript++;
+  }
+  return letters > 0 && inScript >= letters * 0.9;
 }
 
 /**
@@ -60,8 +127,10 @@ export function guessLanguage(text: string): DetectedLanguage | null {
   const sample = text.slice(0, MAX_CHARS).replace(LONE_SURROGATE, " ");
   const letters = countLetters(sample.slice(0, COUNT_CHARS));
   if (letters < MIN_LETTERS) return null;
+  // A missing or broken database file throws here, loudly: it is a build problem, not input.
+  const detector = eld();
   try {
-    const result = eld.detect(sample);
+    const result = detector.detect(sample);
     if (!ISO_639_1.test(result.language)) return null;
     const confidence = confidenceOf(result.getScores(), letters);
     return { code: result.language, confidence, detector: LANGUAGE_DETECTOR };

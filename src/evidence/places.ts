@@ -1,98 +1,224 @@
 import {
   countryByCode,
   countryByKey,
+  countryKeysWithPrefix,
+  countryLanguages,
+  countryPeople,
   countryReference,
   flagCountries,
   hasCountryKeyPrefix,
+  startsCountryName,
 } from "./countries.js";
-import { citiesByKey, hasCityKey, hasCityKeyPrefix, resolveCity } from "./gazetteer.js";
+import {
+  geoPlace,
+  hasKey,
+  hasKeyPrefix,
+  keysWithPrefix,
+  mayStartName,
+  placesByCode,
+  refsByKey,
+  type GeoPlace,
+  type PlaceRef,
+} from "./gazetteer.js";
+import { maxEnding, placeStems } from "./inflection.js";
+import { wordsFor } from "./location-cues.js";
 import { looksLikeName, tokenize, type Token } from "./text-fold.js";
 
-/** A recognised place: a country, and the city when one was named. */
+/** A recognised place: a country, and the city or first-level division when one was named. */
 export interface Place {
   /** ISO 3166-1 alpha-2. */
   country: string;
-  /** GeoNames name of the city, or null when only the country is known. */
+  /** GeoNames name of the city (a district's or nickname's city), or null. */
   city: string | null;
-  /** The city, else the country's capital, else its centroid. */
+  /** A first-level division named without a city ("Ontario", "Bayern"), else null. */
+  division: string | null;
+  /** The city, else the division's largest city, else the country's capital, else its centroid. */
   point: { lat: number; lon: number } | null;
-  pointKind: "city" | "capital" | "centroid" | null;
+  pointKind: "city" | "division" | "capital" | "centroid" | null;
   /** The words that were recognised, as written (shown to admins; never more of the message). */
   matched: string;
+  /** How an ambiguous name was settled, for the reasons ("\"WA\" after it"), if it was. */
+  settledBy?: string;
 }
 
 /** What one span of words names. */
-export interface PlaceMatch {
-  readonly kind: "city" | "country" | "none";
-  /** Folded key of the city, or the country code. */
-  readonly key: string;
-  readonly country: string | null;
-  /** Token index after the match. */
+export interface PlaceSpan {
+  /** Token indexes: first word, and the word after the name. */
+  readonly start: number;
   readonly end: number;
+  /** A country, a gazetteer place (city or division), or a continent that names no country. */
+  readonly kind: "country" | "place" | "none";
+  /** The country named; for a place span, a country of the same name, if any. */
+  readonly country: string | null;
+  readonly refs: readonly PlaceRef[];
+  /** The name was matched through an inflected form ("Krakowie" → Kraków). */
+  readonly inflected: boolean;
+  /** The name was a short form matched exactly as written ("LA", "DE"). */
+  readonly code: boolean;
+}
+
+/** A span whose references are looked up only when asked: most candidates are dropped first. */
+class Span implements PlaceSpan {
+  private cached: readonly PlaceRef[] | undefined;
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly kind: "country" | "place" | "none",
+    readonly country: string | null,
+    readonly inflected: boolean,
+    readonly code: boolean,
+    private readonly key: string | null,
+    refs?: readonly PlaceRef[],
+  ) {
+    this.cached = refs;
+  }
+
+  get refs(): readonly PlaceRef[] {
+    this.cached ??= this.key === null ? [] : refsByKey(this.key);
+    return this.cached;
+  }
 }
 
 /** Options of {@link matchPlaceAt}. */
 export interface MatchOptions {
-  /** Other folded forms to try for a word (inflection), most likely first. */
-  readonly variants?: (key: string) => readonly string[];
-  /** Require a capital letter on one-word names (for phrases that often precede other words). */
+  /** The text's language: Russian and Polish place names are also matched when inflected. */
+  readonly lang?: string | null;
+  /** Require a capital letter on one-word names (for spans right after another place). */
   readonly capitalised?: boolean;
   /** Only names of at least this many words (an article is part of "La Paz", not a place). */
   readonly minWords?: number;
+  /** Only names starting with a capital (or a letter of a script without case). */
+  readonly capitalStart?: boolean;
+}
+
+/** The reader's other evidence and the text around a name, used to settle an ambiguous one. */
+export interface ResolveHints {
+  /** Countries from the reader's other evidence (phone, email ccTLD, language tag), strongest first. */
+  readonly countries?: readonly string[];
+  /** Countries named elsewhere in the same text. */
+  readonly named?: readonly string[];
+  /** The language of the text: a place where it is spoken is preferred. */
+  readonly language?: string | null;
 }
 
 /** Words so common that, in lower case, they are not read as a place of the same name. */
 const COMMON_WORDS = new Set(
-  "she her his him they them you your our the and for with from this that here there home everywhere nowhere anywhere earth world internet online love life mobile reading bath nice split police bar van man moon sun star north south east west city town village country centre center capital paz pace peace paix frieden campo".split(
+  "she her his him they them you your our the and for with from this that here there home everywhere nowhere anywhere earth world internet online love life mobile reading bath nice split police bar van man moon sun star north south east west city town village country centre center capital paz pace peace paix frieden campo mitte rio".split(
     " ",
   ),
 );
 
+/** Languages whose place names take case endings the matcher must see through (de: den Niederlanden). */
+const INFLECTING = new Set(["ru", "pl", "de"]);
+const CYRILLIC_RE = /\p{Script=Cyrillic}/u;
+
 /** At most this many spellings (inflection variants) are followed per length. */
-const MAX_VARIANT_KEYS = 48;
+const MAX_PARTIALS = 24;
 const MAX_NAME_WORDS = 6;
+
+interface Partial {
+  key: string;
+  inflected: boolean;
+}
 
 /**
  * The longest place name starting at token `i` ("New York" before "York"): a country name, a
- * city, a code as written ("DE", "USA"), or a continent (kind "none"). Words are added one at a
- * time while some name still starts with them, so the work per position stays small: at most
- * six words and {@link MAX_VARIANT_KEYS} spellings per length.
+ * gazetteer place (city, district, nickname, first-level division), a code as written ("DE",
+ * "USA", "NYC"), or a continent (kind "none"). Words are added one at a time while some name
+ * still starts with them, so the work per position stays small.
  */
 export function matchPlaceAt(
   text: string,
   tokens: readonly Token[],
   i: number,
   opts: MatchOptions = {},
-): PlaceMatch | null {
+): PlaceSpan | null {
   const maxWords = Math.min(MAX_NAME_WORDS, tokens.length - i);
   const minWords = opts.minWords ?? 1;
-  let best: PlaceMatch | null = null;
-  let partial = [""];
-  for (let n = 1; n <= maxWords && partial.length > 0; n++) {
-    const word = tokens[i + n - 1]!.key;
-    const forms = opts.variants ? [word, ...opts.variants(word)] : [word];
-    const next: string[] = [];
-    let found: PlaceMatch | null = null;
-    for (const p of partial) {
+  const first = tokens[i]!;
+  if (opts.capitalStart && !looksLikeName(text.slice(first.start, first.end))) return null;
+  const inflect =
+    opts.lang === undefined || opts.lang === null
+      ? (word: string) => CYRILLIC_RE.test(word)
+      : () => INFLECTING.has(opts.lang ?? "");
+  // Most words start no name: two bit tests and a set lookup settle them.
+  if (
+    !mayStartName(first.key) &&
+    !startsCountryName(first.key) &&
+    !(inflect(first.key) && looksLikeName(text.slice(first.start, first.end)))
+  ) {
+    return minWords > 1 ? null : codeAt(text, first, i);
+  }
+  let best: PlaceSpan | null = null;
+  let partials: Partial[] = [{ key: "", inflected: false }];
+  for (let n = 1; n <= maxWords && partials.length > 0; n++) {
+    const token = tokens[i + n - 1]!;
+    const word = token.key;
+    const next: Partial[] = [];
+    let found: PlaceSpan | null = null;
+    for (const p of partials) {
+      const forms: Partial[] = [{ key: word, inflected: p.inflected }];
+      if (inflect(word) && looksLikeName(text.slice(token.start, token.end))) {
+        for (const f of inflectedForms(p.key, word, opts.lang ?? "ru")) {
+          forms.push({ key: f, inflected: true });
+        }
+      }
       for (const f of forms) {
-        const key = p ? `${p} ${f}` : f;
-        if (!found && n >= minWords) found = exactMatch(text, tokens, i, n, key, opts);
-        if (next.length < MAX_VARIANT_KEYS && hasKeyPrefix(`${key} `)) next.push(key);
+        const key = p.key ? `${p.key} ${f.key}` : f.key;
+        if (n >= minWords && (!found || (found.inflected && !f.inflected))) {
+          const m = exactMatch(text, tokens, i, n, key, opts, f.inflected);
+          if (m) found = m;
+        }
+        if (next.length < MAX_PARTIALS && hasAnyPrefix(`${key} `)) {
+          next.push({ key, inflected: f.inflected });
+        }
       }
     }
     if (found) best = found;
-    partial = next;
+    partials = next;
   }
   if (best || minWords > 1) return best;
-  const cc = countryByCode(text.slice(tokens[i]!.start, tokens[i]!.end));
-  return cc ? { kind: "country", key: cc, country: cc, end: i + 1 } : null;
+  return codeAt(text, tokens[i]!, i);
 }
 
-function hasKeyPrefix(prefix: string): boolean {
-  return hasCountryKeyPrefix(prefix) || hasCityKeyPrefix(prefix);
+function hasAnyPrefix(prefix: string): boolean {
+  return hasCountryKeyPrefix(prefix) || hasKeyPrefix(prefix);
 }
 
-/** What `key` (words i..i+n-1) names, a country name winning over a city of the same name. */
+/**
+ * Words of known names that `word` may be an inflected form of, given the words before it
+ * ("москве" → "москва"; "nowym" after nothing → "nowy"): names starting with the word's stem
+ * whose word differs only in its last few letters.
+ */
+function inflectedForms(prefixKey: string, word: string, lang: string): string[] {
+  if (maxEnding(lang) === 0) {
+    // German: the name is the word less its ending, exactly ("Niederlanden" → "niederlande").
+    return placeStems(word, lang).filter((stem) => {
+      const key = prefixKey ? `${prefixKey} ${stem}` : stem;
+      return (
+        (prefixKey !== "" || mayStartName(stem) || startsCountryName(stem)) &&
+        (countryByKey(key) !== undefined || hasKey(key) || hasAnyPrefix(`${key} `))
+      );
+    });
+  }
+  const found: { w: string; rank: number }[] = [];
+  for (const stem of placeStems(word, lang)) {
+    const q = prefixKey ? `${prefixKey} ${stem}` : stem;
+    const skip = prefixKey ? prefixKey.length + 1 : 0;
+    // Countries first, then the word closest in length ("России" → "россия", not "россошь").
+    const keys = [...countryKeysWithPrefix(q, 8), ...keysWithPrefix(q, 16)];
+    keys.forEach((key, n) => {
+      const w = key.slice(skip).split(" ", 1)[0]!;
+      const tail = w.length - stem.length;
+      if (w !== word && tail <= maxEnding(lang) && !found.some((f) => f.w === w)) {
+        found.push({ w, rank: Math.abs(w.length - word.length) * 100 + n });
+      }
+    });
+  }
+  return found.sort((a, b) => a.rank - b.rank).map((f) => f.w);
+}
+
+/** What `key` (words i..i+n-1) names, a country name winning over a place of the same name. */
 function exactMatch(
   text: string,
   tokens: readonly Token[],
@@ -100,14 +226,15 @@ function exactMatch(
   n: number,
   key: string,
   opts: MatchOptions,
-): PlaceMatch | null {
+  inflected: boolean,
+): PlaceSpan | null {
   const cc = countryByKey(key);
-  if (cc === undefined && !hasCityKey(key)) return null;
+  if (cc === undefined && !hasKey(key)) return null;
   if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) return null;
-  if (cc === undefined) {
-    return { kind: "city", key, country: citiesByKey(key)[0]?.country ?? null, end: i + n };
-  }
-  return { kind: cc ? "country" : "none", key: cc ?? key, country: cc, end: i + n };
+  if (cc === undefined) return new Span(i, i + n, "place", null, inflected, false, key);
+  // A name of both a country and a place ("Salvador", "Georgia") is weighed in resolveSpan.
+  if (cc && hasKey(key)) return new Span(i, i + n, "place", cc, inflected, false, key);
+  return new Span(i, i + n, cc ? "country" : "none", cc, inflected, false, null);
 }
 
 function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {
@@ -115,31 +242,40 @@ function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions):
   return looksLikeName(text.slice(token.start, token.end));
 }
 
-// US state codes: "Paris, TX" is Paris, Texas (GeoNames admin1 codes of the US are these).
-const US_STATES = new Set(
-  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split(
-    " ",
-  ),
-);
-
-/** Hints that follow a city: countries named or coded, and a US state code. */
-interface Hints {
-  countries: string[];
-  usState: string | null;
+/** A code exactly as written: a country ("DE", "USA") or a place ("NYC", "LA", "SP"). */
+function codeAt(text: string, token: Token, i: number): PlaceSpan | null {
+  if (token.end - token.start > 4) return null;
+  const raw = text.slice(token.start, token.end);
+  // The curated short forms people write ("LA", "TO", "BH") win over the ISO codes they
+  // share (Laos, Tonga, Bahrain), which nobody writes for those countries.
+  const places = raw.length >= 2 && raw === raw.toUpperCase() ? placesByCode(raw) : [];
+  if (places.length > 0) {
+    const refs = places.map((p) => ({ place: p, weight: geoPlace(p).population, alternate: true }));
+    return new Span(i, i + 1, "place", null, false, true, null, refs);
+  }
+  const cc = countryByCode(raw);
+  return cc ? new Span(i, i + 1, "country", cc, false, true, null) : null;
 }
 
-/** Build a Place from a city key and the hints around it. */
-export function placeFromCity(key: string, hints: Hints, matched: string): Place | null {
-  const admin1 = hints.usState ? { country: "US", code: hints.usState } : undefined;
-  const city = resolveCity(key, hints.countries, admin1);
-  if (!city) return null;
-  return {
-    country: city.country,
-    city: city.name,
-    point: { lat: city.lat, lon: city.lon },
-    pointKind: "city",
-    matched,
-  };
+/**
+ * Every place name in the text, left to right, longest first, never overlapping: the
+ * candidates a reader of the whole text weighs against each other.
+ */
+export function findPlaceSpans(
+  text: string,
+  tokens: readonly Token[],
+  lang: string | null,
+  capitalStart = false,
+): PlaceSpan[] {
+  const spans: PlaceSpan[] = [];
+  for (let i = 0; i < tokens.length;) {
+    const m = matchPlaceAt(text, tokens, i, { lang, capitalStart });
+    if (m) {
+      spans.push(m);
+      i = m.end;
+    } else i++;
+  }
+  return spans;
 }
 
 /** Build a Place from a country code: the point is its capital or centroid. */
@@ -148,43 +284,216 @@ export function placeFromCountry(cc: string, matched: string): Place {
   return {
     country: cc,
     city: null,
+    division: null,
     point: ref?.point ?? null,
     pointKind: ref?.kind ?? null,
     matched,
   };
 }
 
-/**
- * The city at token `i` with the country or state right after it ("Córdoba, Argentina",
- * "Paris, TX"), as a Place whose `matched` spans from `from` (a character offset) to the last
- * word used. Null when no city or country starts at `i`.
- */
-export function placeAt(
+/** Feature code of the stand-in for a country in a list of places of one name. */
+const COUNTRY_CODE = "PCLI";
+
+/** A country as a candidate among the places of its name, weighing as its own name does. */
+function countryCandidate(cc: string): Candidate {
+  const ref = countryReference(cc);
+  const people = countryPeople(cc);
+  const place: GeoPlace = {
+    index: -1,
+    name: cc,
+    country: cc,
+    lat: ref?.point.lat ?? 0,
+    lon: ref?.point.lon ?? 0,
+    population: people,
+    featureCode: COUNTRY_CODE,
+    admin1: "",
+    parent: -1,
+  };
+  return { place, weight: people * 5 };
+}
+
+function fromGeoPlace(p: GeoPlace, matched: string): Place {
+  if (p.featureCode === COUNTRY_CODE) return placeFromCountry(p.country, matched);
+  const division = p.featureCode === "ADM1";
+  return {
+    country: p.country,
+    city: division ? null : p.name,
+    division: division ? p.name : null,
+    point: { lat: p.lat, lon: p.lon },
+    pointKind: division ? "division" : "city",
+    matched,
+  };
+}
+
+interface Candidate {
+  readonly place: GeoPlace;
+  readonly weight: number;
+}
+
+/** What follows a name and settles it: "Portland, Maine", "Perth, WA", "Kingston 🇨🇦". */
+interface Disambiguator {
+  /** Token index after the disambiguator. */
+  readonly end: number;
+  readonly words: string;
+  readonly test: (p: GeoPlace) => boolean;
+}
+
+const FLAG_GAP_RE =
+  /^[\s,()\-–]{0,4}((?:[\u{1F1E6}-\u{1F1FF}]{2}|\u{1F3F4}[\u{E0061}-\u{E007A}]{4,6}\u{E007F})+)/u;
+const DIVISION_CODE_RE = /^[A-Z]{2,3}$/;
+
+/** The country, division or flag right after the name (only commas, brackets, spaces between). */
+function disambiguatorAfter(
   text: string,
   tokens: readonly Token[],
-  i: number,
-  from: number,
-  opts: MatchOptions = {},
-): { place: Place; end: number } | null {
-  const m = matchPlaceAt(text, tokens, i, opts);
-  if (!m || m.kind === "none" || !m.country) return null;
-  const slice = (end: number) => text.slice(from, tokens[end - 1]!.end);
-  if (m.kind === "country") return { place: placeFromCountry(m.country, slice(m.end)), end: m.end };
-  const next =
-    m.end < tokens.length ? matchPlaceAt(text, tokens, m.end, { capitalised: true }) : null;
-  const nextWord = tokens[m.end] ? text.slice(tokens[m.end]!.start, tokens[m.end]!.end) : "";
-  const hints: Hints = {
-    countries: next?.kind === "country" && next.country ? [next.country] : [],
-    usState: US_STATES.has(nextWord) ? nextWord : null,
-  };
-  const place = placeFromCity(m.key, hints, "");
-  if (!place) return null;
-  // The following word is part of the match only when it chose the city ("Berlin. Spain is…").
-  let end = m.end;
-  if (next?.kind === "country" && next.country === place.country) end = next.end;
-  else if (hints.usState && place.country === "US") end = m.end + 1;
-  return { place: { ...place, matched: slice(end) }, end };
+  end: number,
+): Disambiguator | null {
+  const after = tokens[end - 1]!.end;
+  const gapEnd = end < tokens.length ? tokens[end]!.start : text.length;
+  const flag = FLAG_GAP_RE.exec(text.slice(after, Math.min(gapEnd, after + 40)));
+  if (flag) {
+    const ccs = flagCountries(flag[1]!);
+    if (ccs.length > 0) return { end, words: flag[1]!, test: (p) => ccs.includes(p.country) };
+  }
+  if (end >= tokens.length) return null;
+  const gap = text.slice(after, gapEnd);
+  if (!/^[\s,()\-–/]{0,4}$/u.test(gap)) return null;
+  // "San José, in Costa Rica", "Kingston, en Jamaïque": a locative may come between.
+  if (/,/u.test(gap) && end + 1 < tokens.length && wordsFor("loc").has(tokens[end]!.key)) {
+    const d = disambiguatorAfter(text, tokens, end + 1);
+    if (d) return { ...d, words: text.slice(tokens[end]!.start, tokens[d.end - 1]!.end) };
+  }
+  const next = tokens[end]!;
+  const raw = text.slice(next.start, next.end);
+  const m = matchPlaceAt(text, tokens, end, { capitalised: true });
+  const words = (to: number) => text.slice(next.start, tokens[to - 1]!.end);
+  if (m?.kind === "country" && m.country) {
+    const cc = m.country;
+    const divisionCode = DIVISION_CODE_RE.test(raw) ? raw : null;
+    return {
+      end: m.end,
+      words: words(m.end),
+      // "CA" is Canada and California, "DE" Germany and Delaware: either may settle it.
+      test: (p) => p.country === cc || (divisionCode !== null && inDivisionCode(p, divisionCode)),
+    };
+  }
+  if (m?.kind === "place") {
+    const divisions = m.refs.map((r) => geoPlace(r.place)).filter((d) => d.featureCode === "ADM1");
+    const cc = m.country;
+    if (divisions.length > 0 || cc) {
+      return {
+        end: m.end,
+        words: words(m.end),
+        // "Atlanta, Georgia" (the state) and "Tbilisi, Georgia" (the country) both settle.
+        test: (p) =>
+          p.country === cc ||
+          divisions.some((d) => d.country === p.country && d.admin1 === p.admin1),
+      };
+    }
+  }
+  if (DIVISION_CODE_RE.test(raw)) {
+    return { end: end + 1, words: raw, test: (p) => inDivisionCode(p, raw) };
+  }
+  return null;
 }
+
+/** True when `p` lies in the division whose ISO 3166-2 code (after the dash) is `code`. */
+function inDivisionCode(p: GeoPlace, code: string): boolean {
+  return placesByCode(`${p.country}-${code}`).some((d) => geoPlace(d).admin1 === p.admin1);
+}
+
+/** Candidates that pass `test` when at least one does and is not dwarfed; else all of them. */
+function narrow(
+  cands: readonly Candidate[],
+  test: (p: GeoPlace) => boolean,
+  minShare: number,
+): Candidate[] | null {
+  const top = Math.max(...cands.map((c) => c.weight));
+  const kept = cands.filter((c) => test(c.place) && c.weight >= top * minShare);
+  return kept.length > 0 && kept.length < cands.length ? kept : null;
+}
+
+/**
+ * How much the other evidence may override size: a place in the reader's phone, email or
+ * language-tag country wins unless the other is more than fifty times as large (Perth,
+ * Scotland for a .uk address; but not Paris, Texas for a +1 phone), and a place where the
+ * text's language is spoken unless ten times smaller.
+ */
+const EVIDENCE_SHARE = 0.02;
+const LANGUAGE_SHARE = 0.1;
+
+/**
+ * The place a name span means, settled in ROUTING.md's order: a disambiguator right after it
+ * (a country, a division name or code, a flag), then the reader's other evidence, then
+ * countries named elsewhere in the text, then the text's language, then size. `end` is the
+ * token after the name and its disambiguator; `matched` spans from character `from` to there.
+ */
+export function resolveSpan(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+  hints: ResolveHints,
+  from: number = tokens[span.start]!.start,
+): { place: Place; end: number } | null {
+  const slice = (end: number) => text.slice(from, tokens[end - 1]!.end);
+  if (span.kind === "none") return null;
+  if (span.kind === "country") {
+    return span.country
+      ? { place: placeFromCountry(span.country, slice(span.end)), end: span.end }
+      : null;
+  }
+  let cands: Candidate[] = span.refs.map((r) => ({ place: geoPlace(r.place), weight: r.weight }));
+  // A division named after its own largest city ("Wien", "New York", "Москва") is that city.
+  const cities = new Set(cands.map((c) => c.place.index));
+  cands = cands.filter((c) => c.place.featureCode !== "ADM1" || !cities.has(c.place.parent));
+  if (span.country) cands.push(countryCandidate(span.country));
+  if (cands.length === 0) return null;
+  let end = span.end;
+  let settledBy: string | undefined;
+  let matchedEnd = span.end;
+  const dis = cands.length > 0 ? disambiguatorAfter(text, tokens, span.end) : null;
+  if (dis) {
+    const kept = cands.filter((c) => dis.test(c.place));
+    if (kept.length > 0) {
+      if (kept.length < cands.length) settledBy = `"${dis.words}" after it`;
+      cands = kept;
+      end = dis.end;
+      matchedEnd = dis.end;
+    }
+  }
+  if (!settledBy && cands.length > 1) {
+    const steps: [string, (p: GeoPlace) => boolean, number][] = [];
+    for (const cc of hints.countries ?? []) {
+      steps.push([`the reader's other evidence (${cc})`, (p) => p.country === cc, EVIDENCE_SHARE]);
+    }
+    for (const cc of hints.named ?? []) {
+      steps.push([`${cc} named in the text`, (p) => p.country === cc, EVIDENCE_SHARE]);
+    }
+    const lang = hints.language;
+    if (lang) {
+      steps.push([
+        `the text's language (${lang})`,
+        (p) => countryLanguages(p.country).includes(lang),
+        LANGUAGE_SHARE,
+      ]);
+    }
+    for (const [why, test, share] of steps) {
+      const kept = narrow(cands, test, share);
+      if (kept) {
+        cands = kept;
+        settledBy = why;
+        break;
+      }
+    }
+  }
+  const best = cands.reduce((a, b) => (b.weight > a.weight ? b : a));
+  const place = fromGeoPlace(best.place, slice(matchedEnd));
+  if (settledBy && span.refs.length > 1) place.settledBy = settledBy;
+  return { place, end };
+}
+
+/** The last arrow of a profile location ("NYC → Berlin"). */
+const ARROW_RE = /(?:→|->|=>|⇒|➡️?|⟶)(?!.*(?:→|->|=>|⇒|➡|⟶))/u;
 
 /** Longer than any real profile location or country answer: not read as one. */
 const MAX_LOCATION_LENGTH = 200;
@@ -192,34 +501,36 @@ const MAX_LOCATION_LENGTH = 200;
 /**
  * A place from free text meant to name one: a profile location, a web-form country field, an
  * answer to "where do you write from?". "Zürich", "São Paulo, Brasil", "Melbourne 🇦🇺",
- * "Paris, TX", "DE", "🇧🇷". Null when nothing in it is a place ("Earth", "she/her"), or when it
- * is longer than 200 characters. When a flag and a city disagree, the city in the flag's
- * country wins if there is one, else the city.
+ * "Paris, TX", "Ontario", "DE", "🇧🇷". Null when nothing in it is a place ("Earth",
+ * "she/her"), or when it is longer than 200 characters. A city wins over a division and a
+ * country, which settle it when they can ("Kingston, Canada"); a flag that fits no city of the
+ * name (worn in sympathy) does not move it.
  */
-export function parseLocationText(s: string): Place | null {
+export function parseLocationText(s: string, hints: ResolveHints = {}): Place | null {
   if (typeof s !== "string" || s.length > MAX_LOCATION_LENGTH) return null;
-  const flags = flagCountries(s);
+  // "NYC → Berlin", "Lyon -> Leeds": the place after the last arrow is where they are now.
+  const arrow = ARROW_RE.exec(s);
+  if (arrow) {
+    const after = parseLocationText(s.slice(arrow.index + arrow[0].length), hints);
+    if (after) return { ...after, matched: s.trim() };
+  }
   const tokens = tokenize(s, 32);
-  let city: { key: string; hintStart: number } | null = null;
-  const named: string[] = [];
-  let usState: string | null = null;
-  for (let i = 0; i < tokens.length;) {
-    const word = s.slice(tokens[i]!.start, tokens[i]!.end);
-    const m = matchPlaceAt(s, tokens, i);
-    if (m?.kind === "city" && !city) {
-      city = { key: m.key, hintStart: m.end };
-    } else if (m?.kind === "country" && m.country) {
-      named.push(m.country);
-    }
-    if (city && i >= city.hintStart && US_STATES.has(word)) usState ??= word;
-    i = m ? m.end : i + 1;
-  }
+  const spans = findPlaceSpans(s, tokens, null);
+  const named = [
+    ...spans.filter((m) => m.kind === "country" && m.country).map((m) => m.country!),
+    ...flagCountries(s),
+  ];
   const trimmed = s.trim();
-  if (city) {
-    const countries = [...named, ...flags];
-    const place = placeFromCity(city.key, { countries, usState }, trimmed);
-    if (place) return place;
+  const isCity = (m: PlaceSpan) =>
+    m.kind === "place" && m.refs.some((r) => geoPlace(r.place).featureCode !== "ADM1");
+  const first = spans.find(isCity) ?? spans.find((m) => m.kind === "place");
+  if (first) {
+    const r = resolveSpan(s, tokens, first, {
+      ...hints,
+      named: [...named, ...(hints.named ?? [])],
+    });
+    if (r) return { ...r.place, matched: trimmed };
   }
-  const cc = named[0] ?? flags[0];
+  const cc = named[0];
   return cc ? placeFromCountry(cc, trimmed) : null;
 }

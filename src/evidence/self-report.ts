@@ -1,139 +1,569 @@
-import { flagCountries } from "./countries.js";
-import { placeAt, placeFromCountry, type Place } from "./places.js";
-import { foldKey, tokenize, type Token } from "./text-fold.js";
-import { PHRASES, inflections, type PhraseSpec } from "./self-report-phrases.js";
+import { countryLanguages } from "./countries.js";
+import { geoPlace } from "./gazetteer.js";
+import { CUE_LANGUAGES, cuesOf, wordsFor, type Cue } from "./location-cues.js";
+import {
+  findPlaceSpans,
+  resolveSpan,
+  type Place,
+  type PlaceSpan,
+  type ResolveHints,
+} from "./places.js";
+import { looksLikeName, tokenize, type Token } from "./text-fold.js";
 
-/** A phrase, folded into words, with what must follow the place (Persian puts the verb last). */
-interface Phrase {
-  readonly lang: string;
-  readonly weak: boolean;
-  readonly after: readonly (readonly string[])[] | null;
+/**
+ * Where the writer says they live or write from, read the way a person reads it: every place
+ * named in the text is a candidate, and each is weighed by the words around it (ROUTING.md,
+ * location source 2). "I live in", "a nurse in", "our branch in", "greetings from", "X-based",
+ * "ich wohne in", "in Leipzig wohne ich", "un saluto da", "у нас в" all raise a candidate; "the
+ * war in", "our trip to", "news from", "my brother in" lower it; "originally from" marks an
+ * origin, which a current place beats. The best candidate above a threshold wins, or none.
+ */
+
+/** A self-report: the place, how sure the reading is, and the words that decided it. */
+export interface SelfReport extends Place {
+  /** The winning candidate's score (at least {@link THRESHOLD}). */
+  score: number;
+  /** For admins: the words that decided and their weights, e.g. `"living" +0.45, "in" +0.3`. */
+  explanation: string;
 }
 
-interface TrieNode {
-  readonly next: Map<string, TrieNode>;
-  phrases: Phrase[];
+/** Options of {@link findSelfReport}. */
+export interface SelfReportOptions {
+  /** The text's language (its cue words and inflection are used, with English); null: all. */
+  lang?: string | null;
+  /** The reader's other evidence, to settle ambiguous names. */
+  hints?: ResolveHints;
+  /** The writer's display name: its words are a person, not a place ("Rosa", "Paris"). */
+  name?: string | null;
 }
 
-/** Words read as articles between the phrase and the place ("in the UK", "aux États-Unis"). */
-const ARTICLES = new Set(
-  "the der die das den dem le la les l el los las il lo gli i o a os as de het".split(" "),
-);
-/** A negation right before a phrase ("no vivo en", "nie mieszkam w") undoes it. */
-const NEGATIONS = new Set("not no non nie не niet inte nicht ne nao nem نه".split(" "));
+/** A candidate needs at least this score to be taken as where the writer is. */
+export const THRESHOLD = 0.5;
 
-/** Expand "moro em|no|na" into "moro em", "moro no", "moro na". */
-function expand(pattern: string): string[] {
-  let out = [""];
-  for (const word of pattern.split(" ")) {
-    out = out.flatMap((p) => word.split("|").map((w) => (p ? `${p} ${w}` : w)));
+/** Weights of the cues; see docs/routing.md ("How the text is read"). */
+const W = {
+  loc: 0.3,
+  from: 0.15,
+  about: -0.6,
+  live: 0.45,
+  liveFar: 0.3,
+  writeFrom: 0.6,
+  greetFrom: 0.6,
+  here: 0.5,
+  hereAfter: 0.5,
+  now: 0.25,
+  moved: 0.45,
+  first: 0.2,
+  fromSelf: 0.35,
+  group: 0.5,
+  based: 0.7,
+  afterContrast: 0.1,
+  topic: -0.9,
+  neg: -0.9,
+  third: -0.5,
+  origin: -0.35,
+  lowercase: -0.25,
+  hereLater: 0.3,
+  smallAbroad: -0.2,
+  signOff: 0.5,
+} as const;
+
+const MAX_TOKENS = 40_000;
+const MAX_CANDIDATES = 200;
+const BEFORE = 14;
+const AFTER = 5;
+const MAX_MATCHED_LENGTH = 160;
+const BASED_RE = /^\s?-?\s?based\b/iu;
+
+/** Function-word roles: a place name that is one of these words is not a candidate ("Da", "Bar"). */
+const FUNCTION_CUES: ReadonlySet<Cue> = new Set([
+  "loc",
+  "from",
+  "to",
+  "about",
+  "article",
+  "first",
+  "third",
+  "neg",
+  "contrast",
+  "be",
+  "here",
+  "now",
+]);
+
+interface Contribution {
+  readonly words: string;
+  readonly delta: number;
+  /** Token index of the cue word, for the quoted phrase. */
+  readonly at: number;
+}
+
+interface Scored {
+  readonly place: Place;
+  score: number;
+  readonly contributions: Contribution[];
+  readonly start: number;
+  readonly end: number;
+  readonly origin: boolean;
+}
+
+/**
+ * The place the writer says they live in or write from, or null when no candidate scores
+ * {@link THRESHOLD}. Linear in the input, with bounded work per word and per candidate.
+ */
+export function findSelfReport(text: string, opts: SelfReportOptions = {}): SelfReport | null {
+  if (typeof text !== "string" || text.length === 0) return null;
+  const tokens = tokenize(text, MAX_TOKENS);
+  if (tokens.length === 0) return null;
+  const lang = opts.lang ?? null;
+  const langs = lang ? (lang === "en" ? ["en"] : [lang, "en"]) : CUE_LANGUAGES;
+  const cues = lazyCues(tokens, langs);
+  const sentence = sentences(text, tokens);
+  const capitalises = writerCapitalises(text, tokens, sentence);
+  const nameWords = new Set(opts.name ? tokenize(opts.name, 8).map((t) => t.key) : []);
+  // A writer who capitalises names starts none with a small letter: those words are skipped.
+  const spans = findPlaceSpans(text, tokens, lang, capitalises)
+    .filter(
+      (s) =>
+        s.kind !== "none" &&
+        !isCueWord(text, tokens, s, cues, sentence) &&
+        !(capitalises && isLowerCaseWord(text, tokens, s)) &&
+        !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
+    )
+    .slice(0, MAX_CANDIDATES);
+  if (spans.length === 0) return null;
+  const named = spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!);
+  const hints: ResolveHints = { ...opts.hints, named, language: lang };
+  // Which candidate each token belongs to: a cue word never reaches past another place.
+  const owner = new Int32Array(tokens.length).fill(-1);
+  spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
+  const ctx: Context = { text, tokens, cues, sentence, owner, capitalises };
+  const scored: Scored[] = [];
+  let consumed = 0;
+  for (const span of spans) {
+    // A name that only settled the previous one ("Portland, Maine") is not a candidate.
+    if (span.start < consumed) continue;
+    const resolved = resolveSpan(text, tokens, span, hints);
+    if (!resolved) continue;
+    owner.fill(owner[span.start]!, span.end, resolved.end);
+    consumed = resolved.end;
+    const s = score(ctx, span, resolved.end, scored, lang, resolved.place);
+    if (s) scored.push({ ...s, place: resolved.place, start: span.start, end: resolved.end });
+  }
+  hereLater(ctx, scored);
+  let best: Scored | null = null;
+  for (const s of scored) if (s.score >= THRESHOLD && (!best || s.score > best.score)) best = s;
+  if (!best) return null;
+  return {
+    ...best.place,
+    matched: quoted(text, tokens, best),
+    score: Math.round(best.score * 100) / 100,
+    explanation: explain(best, scored),
+  };
+}
+
+/** A one-word name written in lower case ("due", "nice"), in a text whose writer capitalises names. */
+function isLowerCaseWord(text: string, tokens: readonly Token[], span: PlaceSpan): boolean {
+  if (span.end - span.start !== 1 || span.code) return false;
+  const t = tokens[span.start]!;
+  return !looksLikeName(text.slice(t.start, t.end));
+}
+
+/**
+ * "… any readers in London, Ontario? I've been here for two years": a later sentence of the
+ * writer's that says "here" without naming a place points back to the last place named.
+ */
+function hereLater(ctx: Context, scored: Scored[]): void {
+  const { tokens, cues, sentence, owner } = ctx;
+  const here = wordsFor("here");
+  for (let k = 0; k < tokens.length; k++) {
+    if (!here.has(tokens[k]!.key) || !has(cues[k]!, "here")) continue;
+    const sent = sentence[k]!;
+    let first = false;
+    let placed = false;
+    for (let j = k - 6; j <= k + 6; j++) {
+      if (j < 0 || j >= tokens.length || sentence[j] !== sent) continue;
+      // "Berlin here", "here in Leeds": this "here" has its own place.
+      if (owner[j]! >= 0 && j >= k - 1 && j <= k + 3) placed = true;
+      if (has(cues[j]!, "first")) first = true;
+    }
+    if (!first || placed) continue;
+    let target: Scored | null = null;
+    for (const s of scored) {
+      const at = sentence[s.start]!;
+      if (at < sent && at >= sent - 2 && (!target || s.start > target.start)) target = s;
+    }
+    if (target && !target.contributions.some((c) => c.words.startsWith('"here" later'))) {
+      target.contributions.push({
+        words: `"here" later, pointing back`,
+        delta: W.hereLater,
+        at: k,
+      });
+      target.score += W.hereLater;
+    }
+  }
+}
+
+/**
+ * A one-word name that is rather a word of the sentence: a function word ("Da", "Bar"), or a
+ * cue word in lower case, at the start of a sentence ("Moro em …") or read as an inflected
+ * name ("Живу"). "I live in Reading" keeps Reading.
+ */
+function isCueWord(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+  cues: readonly (readonly Cue[])[],
+  sentence: Int32Array,
+): boolean {
+  if (span.end - span.start !== 1 || span.code) return false;
+  const i = span.start;
+  const c = cues[i]!;
+  if (c.some((x) => FUNCTION_CUES.has(x))) return true;
+  if (c.length === 0) return false;
+  const sentenceStart = i === 0 || sentence[i - 1] !== sentence[i];
+  const t = tokens[i]!;
+  return span.inflected || sentenceStart || !looksLikeName(text.slice(t.start, t.end));
+}
+
+/**
+ * The roles of each word, worked out when first asked: only the words near a candidate are
+ * ever looked at, and stemming every word of a long message would cost more than the rest.
+ */
+function lazyCues(tokens: readonly Token[], langs: readonly string[]): readonly (readonly Cue[])[] {
+  const memo: (readonly Cue[] | undefined)[] = new Array<readonly Cue[] | undefined>(tokens.length);
+  return new Proxy(memo, {
+    get(target, prop, receiver) {
+      if (typeof prop === "string") {
+        const k = Number(prop);
+        if (Number.isInteger(k) && k >= 0 && k < tokens.length) {
+          return (target[k] ??= cuesOf(tokens[k]!.key, langs));
+        }
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  }) as readonly (readonly Cue[])[];
+}
+
+/** The sentence index of every token: a new sentence after . ! ? ; or a line break. */
+function sentences(text: string, tokens: readonly Token[]): Int32Array {
+  const out = new Int32Array(tokens.length);
+  let n = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    for (let c = tokens[i - 1]!.end; c < tokens[i]!.start; c++) {
+      if (SENTENCE_END.has(text.charCodeAt(c))) {
+        n++;
+        break;
+      }
+    }
+    out[i] = n;
   }
   return out;
 }
 
-let trie: TrieNode | null = null;
+/** . ! ? ; line break, and the Arabic question mark and full stop. */
+const SENTENCE_END = new Set([0x2e, 0x21, 0x3f, 0x3b, 0x0a, 0x61f, 0x6d4]);
 
-function buildTrie(): TrieNode {
-  const root: TrieNode = { next: new Map(), phrases: [] };
-  const add = (spec: PhraseSpec, pattern: string, weak: boolean) => {
-    for (const variant of expand(pattern)) {
-      let node = root;
-      for (const word of foldKey(variant).split(" ")) {
-        let child = node.next.get(word);
-        if (!child) node.next.set(word, (child = { next: new Map(), phrases: [] }));
-        node = child;
+/** True when the writer starts most sentences with a capital (so a lower-case name is a word). */
+function writerCapitalises(text: string, tokens: readonly Token[], sentence: Int32Array): boolean {
+  let starts = 0;
+  let capital = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (i > 0 && sentence[i] === sentence[i - 1]) continue;
+    const t = tokens[i]!;
+    const ch = text.charAt(t.start);
+    if (ch.toLowerCase() === ch.toUpperCase()) continue; // no case (Persian, digits)
+    starts++;
+    if (ch !== ch.toLowerCase()) capital++;
+  }
+  return starts > 0 && capital * 2 >= starts;
+}
+
+const has = (cues: readonly Cue[], c: Cue) => cues.includes(c);
+
+/** The text and what is known about each of its words. */
+interface Context {
+  readonly text: string;
+  readonly tokens: readonly Token[];
+  readonly cues: readonly (readonly Cue[])[];
+  readonly sentence: Int32Array;
+  /** The candidate a token is part of, or -1. */
+  readonly owner: Int32Array;
+  readonly capitalises: boolean;
+}
+
+/** True when token k is a preposition leading (past articles) to another candidate. */
+function leadsToPlace(ctx: Context, k: number, self: number): boolean {
+  const c = ctx.cues[k]!;
+  if (!has(c, "loc") && !has(c, "from") && !has(c, "to")) return false;
+  let j = k + 1;
+  while (j < ctx.tokens.length && j <= k + 2 && has(ctx.cues[j]!, "article")) j++;
+  return j < ctx.tokens.length && ctx.owner[j]! >= 0 && ctx.owner[j] !== self;
+}
+
+/** The candidate's score and the words that made it, or null when no word speaks for it. */
+function score(
+  ctx: Context,
+  span: PlaceSpan,
+  end: number,
+  earlier: readonly Scored[],
+  lang: string | null,
+  place: Place,
+): Omit<Scored, "place" | "start" | "end"> | null {
+  const { text, tokens, cues, sentence, owner, capitalises } = ctx;
+  const s = span.start;
+  const self = owner[s]!;
+  const sent = sentence[s]!;
+  const word = (k: number) => text.slice(tokens[k]!.start, tokens[k]!.end);
+  const out: Contribution[] = [];
+  const add = (k: number, delta: number, words = `"${word(k)}"`) =>
+    out.push({ words, delta, at: k });
+
+  // The preposition right before the name, skipping up to two articles.
+  let p = s - 1;
+  while (p >= 0 && p > s - 3 && sentence[p] === sent && has(cues[p]!, "article")) p--;
+  const prep = p >= 0 && sentence[p] === sent ? cues[p]! : [];
+  // "in provincia di Brescia", "near to", "в пригороде": the area's "of" is a locative.
+  const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues[p - 1]!, "area");
+  const isLoc = has(prep, "loc") || area;
+  const isFrom = has(prep, "from") && !isLoc;
+  if (area) add(p, W.loc, `"${word(p - 1)} ${word(p)}"`);
+  else if (isLoc) add(p, W.loc);
+  else if (isFrom) add(p, W.from);
+  else if (has(prep, "about")) add(p, W.about);
+
+  let positive = isLoc || isFrom;
+  let origin = false;
+  let current = false;
+  let live = false;
+  let topic = false;
+  let firstAt = -1;
+  let thirdAt = -1;
+  let negAt = -1;
+  let contrast = false;
+  for (let k = s - 1; k >= 0 && k >= s - BEFORE && sentence[k] === sent; k--) {
+    if (owner[k]! >= 0 && owner[k] !== self) break;
+    const d = s - k;
+    const c = cues[k]!;
+    if (c.length === 0) continue;
+    if (has(c, "live") && !live) {
+      // "lavoro come operaio in una fabbrica … in provincia di Brescia": same clause, farther.
+      add(k, d <= 7 ? W.live : W.liveFar);
+      live = positive = true;
+    }
+    if (has(c, "write") && isFrom && d <= 3) {
+      add(k, W.writeFrom, `"${word(k)} … ${word(p)}"`);
+      positive = current = true;
+    }
+    if (has(c, "greet") && isFrom && d <= 4 && greetsFrom(ctx, k, p)) {
+      add(k, W.greetFrom, `"${word(k)} … ${word(p)}"`);
+      positive = current = true;
+    }
+    if (has(c, "here") && d <= 3) {
+      add(k, W.here);
+      positive = current = true;
+    } else if (has(c, "first") && d <= 3 && k > 0 && has(cues[k - 1]!, "loc") && isLoc) {
+      // "bei uns in", "у нас в", "chez nous à": at our place, in …
+      add(k, W.here, `"${word(k - 1)} ${word(k)}"`);
+      positive = current = true;
+    }
+    if (has(c, "now") && d <= 6 && !current) {
+      add(k, W.now);
+      current = true;
+    }
+    if (has(c, "moved") && d <= 6) {
+      if (isFrom) origin = true;
+      else {
+        add(k, W.moved);
+        positive = current = true;
       }
-      const after = spec.after
-        ? spec.after.flatMap(expand).map((a) => foldKey(a).split(" "))
-        : null;
-      node.phrases.push({ lang: spec.lang, weak, after });
     }
-  };
-  for (const spec of PHRASES) {
-    for (const p of spec.strong ?? []) add(spec, p, false);
-    for (const p of spec.weak ?? []) add(spec, p, true);
-  }
-  return root;
-}
-
-const MAX_TOKENS = 40_000;
-const MAX_ATTEMPTS = 500;
-const MAX_PHRASE_WORDS = 6;
-const FLAG_FIRST_RE =
-  /^\s*(?:[\u{1F1E6}-\u{1F1FF}]{2}|\u{1F3F4}[\u{E0061}-\u{E007A}]{4,6}\u{E007F})/u;
-const MAX_MATCHED_LENGTH = 160;
-
-function followedBy(tokens: readonly Token[], i: number, words: readonly string[]): boolean {
-  return words.every((w, k) => tokens[i + k]?.key === w);
-}
-
-/** The place right after a phrase that ends before token `i`, if any. */
-function placeAfter(
-  text: string,
-  tokens: readonly Token[],
-  i: number,
-  from: number,
-  phrase: Phrase,
-): Place | null {
-  const variants = inflections(phrase.lang);
-  const opts = { capitalised: phrase.weak, ...(variants ? { variants } : {}) };
-  // Try the place right away first ("Los Angeles", "La Paz"), then after one article.
-  for (const at of ARTICLES.has(tokens[i]?.key ?? "") ? [i, i + 1] : [i]) {
-    if (at >= tokens.length) break;
-    // An article on its own is no place ("der" is an alternate name of Győr).
-    const article = at === i && ARTICLES.has(tokens[i]!.key);
-    const hit = placeAt(text, tokens, at, from, article ? { ...opts, minWords: 2 } : opts);
-    if (!hit) continue;
-    if (!phrase.after) return hit.place;
-    const suffix = phrase.after.find((words) => followedBy(tokens, hit.end, words));
-    if (suffix) {
-      const last = tokens[hit.end + suffix.length - 1]!;
-      return { ...hit.place, matched: text.slice(from, last.end) };
+    if (has(c, "origin") && d <= 6) origin = true;
+    if (has(c, "be") && isFrom && d <= 3) {
+      add(k, W.fromSelf, `"${word(k)} … ${word(p)}"`);
+      positive = true;
     }
+    if (has(c, "group") && d <= 4 && possessiveBefore(cues, sentence, k)) {
+      add(k, W.group, `"${word(k - 1)} ${word(k)}"`);
+      positive = current = true;
+    }
+    if (has(c, "topic") && k >= p - 2 && k < p) topic = true;
+    if (has(c, "first") && firstAt < 0 && d <= 10) firstAt = k;
+    if (has(c, "third") && thirdAt < 0 && d <= 8) thirdAt = k;
+    if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
+    if (has(c, "contrast")) contrast = true;
   }
-  return phrase.after ? null : flagAfter(text, tokens, i, from);
-}
-
-/** A flag emoji right after the phrase ("I live in 🇩🇪"): only spaces may come between. */
-function flagAfter(text: string, tokens: readonly Token[], i: number, from: number): Place | null {
-  const phraseEnd = tokens[i - 1]!.end;
-  const gap = text.slice(phraseEnd, Math.min(tokens[i]?.start ?? text.length, phraseEnd + 32));
-  const m = FLAG_FIRST_RE.exec(gap);
-  const cc = m ? flagCountries(m[0])[0] : undefined;
-  return m && cc ? placeFromCountry(cc, text.slice(from, phraseEnd + m[0].length)) : null;
+  for (let k = end; k < tokens.length && k < end + AFTER && sentence[k] === sent; k++) {
+    if (owner[k]! >= 0 && owner[k] !== self) break;
+    // A new preposition starts another phrase ("Dakar à la base …"): its words are not ours.
+    const ck = cues[k]!;
+    if (has(ck, "loc") || has(ck, "from") || has(ck, "to") || has(ck, "about")) break;
+    const d = k - end + 1;
+    const c = cues[k]!;
+    if (c.length === 0) continue;
+    // "Lyon, now in Leeds": a word followed by another place's preposition belongs to it.
+    if (verbLeadsOn(ctx, k, self)) break;
+    if (has(c, "live") && !live && d <= 4) {
+      add(k, W.live);
+      live = positive = true;
+    }
+    if (has(c, "here") && d === 1) {
+      add(k, W.hereAfter);
+      positive = current = true;
+    }
+    if (has(c, "now") && d <= 4 && !current) {
+      add(k, W.now);
+      current = true;
+    }
+    if (has(c, "origin") && d <= 3) origin = true;
+    if (has(c, "write") && isFrom && d <= 4) {
+      add(k, W.writeFrom, `"${word(p)} … ${word(k)}"`);
+      positive = current = true;
+    }
+    if (has(c, "moved") && !isFrom && d <= 3) {
+      add(k, W.moved);
+      positive = current = true;
+    }
+    if (has(c, "be") && isFrom && d <= 2) {
+      add(k, W.fromSelf, `"${word(p)} … ${word(k)}"`);
+      positive = true;
+    }
+    if (has(c, "topic") && d <= 1) topic = true;
+    if (has(c, "first") && firstAt < 0 && d <= 3) firstAt = k;
+  }
+  if (signsOff(ctx, s, end)) {
+    out.push({ words: "signed off with it", delta: W.signOff, at: s });
+    positive = current = true;
+  }
+  const after = text.slice(tokens[end - 1]!.end, tokens[end - 1]!.end + 12);
+  if (BASED_RE.test(after)) {
+    out.push({ words: `"${word(end - 1)}-based"`, delta: W.based, at: end - 1 });
+    positive = current = true;
+  }
+  if (!positive) return null;
+  // "moved to Copenhagen", "nach Kopenhagen gezogen": the motion's goal is where they are.
+  if (has(prep, "to") && out.some((x) => x.delta === W.moved)) add(p, W.loc);
+  if (firstAt >= 0) add(firstAt, W.first);
+  // "Cari compagni, vivo a …": someone addressed before a comma is not the one who lives there.
+  const addressed =
+    thirdAt >= 0 && thirdAt < s && /[,:]/u.test(text.slice(tokens[thirdAt]!.end, tokens[s]!.start));
+  if (
+    thirdAt >= 0 &&
+    !addressed &&
+    (firstAt < 0 || Math.abs(s - thirdAt) < Math.abs(s - firstAt))
+  ) {
+    add(thirdAt, W.third, `"${word(thirdAt)}" (someone else)`);
+  }
+  if (topic)
+    out.push({ words: "a topic word nearby (mention, not residence)", delta: W.topic, at: s });
+  if (negAt >= 0 && (live || out.some((x) => x.delta === W.fromSelf))) add(negAt, W.neg);
+  if (origin && !current) out.push({ words: "marked as origin", delta: W.origin, at: s });
+  if (contrast && earlier.length > 0) {
+    out.push({ words: "after a contrast (but …)", delta: W.afterContrast, at: s });
+  }
+  if (capitalises && !span.code && span.end - span.start === 1 && !looksLikeName(word(s))) {
+    out.push({ words: "written in lower case", delta: W.lowercase, at: s });
+  }
+  if (smallAbroad(span, place, lang)) {
+    out.push({
+      words: "a small place where the text's language is not spoken",
+      delta: W.smallAbroad,
+      at: s,
+    });
+  }
+  const total = out.reduce((sum, x) => sum + x.delta, 0);
+  return { score: total, contributions: out, origin: origin && !current };
 }
 
 /**
- * A reader's own statement of where they live or come from, in any of the eleven languages:
- * "I live in Melbourne", "ich wohne in Wien", "я живу в Москве", "mieszkam w Krakowie",
- * "من در تهران زندگی می‌کنم". A bare mention ("the war in Ukraine") is not one. The first
- * statement in the text wins; `matched` is the phrase and the place only.
- * Linear in the input, with bounded work per word.
+ * A greeting that frames the place ("Greetings from", "Les saluda Rosa, desde"): not one that
+ * stands alone before another sentence ("Hej, jag kommer från …", "Здравствуйте, я родом из"),
+ * so the greeting word is not followed by punctuation and no verb or pronoun comes between.
  */
-export function findSelfReport(text: string): Place | null {
-  if (typeof text !== "string" || text.length === 0) return null;
-  trie ??= buildTrie();
-  const tokens = tokenize(text, MAX_TOKENS);
-  let attempts = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    let node: TrieNode | undefined = trie;
-    if (!node.next.has(tokens[i]!.key)) continue;
-    if (i > 0 && NEGATIONS.has(tokens[i - 1]!.key)) continue;
-    for (let j = i; j < tokens.length && j - i < MAX_PHRASE_WORDS; j++) {
-      node = node.next.get(tokens[j]!.key);
-      if (!node) break;
-      for (const phrase of node.phrases) {
-        if (++attempts > MAX_ATTEMPTS) return null;
-        const place = placeAfter(text, tokens, j + 1, tokens[i]!.start, phrase);
-        if (place) {
-          const matched =
-            place.matched.length > MAX_MATCHED_LENGTH
-              ? `${place.matched.slice(0, MAX_MATCHED_LENGTH - 1)}…`
-              : place.matched;
-          return { ...place, matched };
-        }
-      }
-    }
+function greetsFrom(ctx: Context, k: number, prep: number): boolean {
+  const gap = ctx.text.slice(ctx.tokens[k]!.end, ctx.tokens[k + 1]?.start ?? ctx.text.length);
+  if (/[,.!?;:،]/u.test(gap)) return false;
+  for (let j = k + 1; j < prep; j++) {
+    const c = ctx.cues[j]!;
+    if (c.some((x) => x === "be" || x === "first" || x === "live" || x === "origin")) return false;
   }
-  return null;
+  return true;
+}
+
+/**
+ * A name that ends the message after a dash, a comma or a postcode, the way people sign off:
+ * "— Sinéad, Galway", "Marco, Bologna", "1100-053 Lisboa".
+ */
+function signsOff(ctx: Context, s: number, end: number): boolean {
+  const { text, tokens, owner } = ctx;
+  if (end !== tokens.length || s === 0) return false;
+  // "… from Berlin, Paris" is a list of places, not a signature.
+  if (owner[s - 1]! >= 0) return false;
+  if (/\p{L}/u.test(text.slice(tokens[end - 1]!.end))) return false;
+  const before = text.slice(tokens[Math.max(0, s - 3)]!.end, tokens[s]!.start);
+  const justBefore = text.slice(tokens[s - 1]!.end, tokens[s]!.start);
+  return (
+    /(?:^|\s)[—–-]{1,2}\s/u.test(before) ||
+    /,\s*$/u.test(justBefore) ||
+    /^\d[\d-]{2,}$/u.test(text.slice(tokens[s - 1]!.start, tokens[s - 1]!.end))
+  );
+}
+
+/** True when a verb after the name governs a later place ("Bari ma vivo a Manchester"). */
+function verbLeadsOn(ctx: Context, k: number, self: number): boolean {
+  for (let j = k + 1; j < ctx.tokens.length && j <= k + 3; j++) {
+    if (ctx.sentence[j] !== ctx.sentence[k]) return false;
+    if (leadsToPlace(ctx, j, self)) return true;
+  }
+  return false;
+}
+
+/** Below this many people a one-word place abroad may be a common word ("am Ende", "da due"). */
+const SMALL_PLACE = 300_000;
+
+/**
+ * A one-word city of fewer than 300,000 people in a country where the text's language is not
+ * spoken: more often a common word of the text than a place ("am Ende" is not Ende, Indonesia).
+ */
+function smallAbroad(span: PlaceSpan, place: Place, lang: string | null): boolean {
+  if (!lang || span.end - span.start !== 1 || span.code || !place.city) return false;
+  if (countryLanguages(place.country).includes(lang)) return false;
+  return Math.max(0, ...span.refs.map((r) => geoPlace(r.place).population)) < SMALL_PLACE;
+}
+
+/** A first-person possessive (our, unser, notre, nasz, наш, ما) right before a group word. */
+function possessiveBefore(
+  cues: readonly (readonly Cue[])[],
+  sentence: Int32Array,
+  k: number,
+): boolean {
+  for (let j = k - 1; j >= 0 && j >= k - 2 && sentence[j] === sentence[k]; j--) {
+    if (has(cues[j]!, "first")) return true;
+  }
+  return false;
+}
+
+/** The words from the first deciding cue to the end of the name, as written (bounded). */
+function quoted(text: string, tokens: readonly Token[], s: Scored): string {
+  let from = s.start;
+  for (const c of s.contributions) if (c.delta > 0 && c.at < from) from = c.at;
+  const out = text.slice(tokens[from]!.start, tokens[s.end - 1]!.end);
+  return out.length > MAX_MATCHED_LENGTH ? `${out.slice(0, MAX_MATCHED_LENGTH - 1)}…` : out;
+}
+
+const fmt = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(Math.round(x * 100) / 100)}`;
+
+function describe(s: Scored): string {
+  const name = s.place.matched.split(/\s+/u).length > 6 ? "it" : `"${s.place.matched}"`;
+  const parts = s.contributions.map((c) => `${c.words} ${fmt(c.delta)}`).join(", ");
+  return `${name} ${Math.round(s.score * 100) / 100} (${parts})`;
+}
+
+/** The winner's cues and weights, and the runner-up's when there was one. */
+function explain(best: Scored, all: readonly Scored[]): string {
+  const others = all.filter((s) => s !== best).sort((a, b) => b.score - a.score);
+  const lines = [describe(best)];
+  const next = others[0];
+  if (next) lines.push(`over ${describe(next)}`);
+  return lines.join("; ");
 }

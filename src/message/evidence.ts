@@ -8,6 +8,7 @@ export type LanguageSource = z.infer<typeof LanguageSourceSchema>;
 export const LocationSourceSchema = z.enum([
   "answer",
   "self_report",
+  "signature",
   "profile",
   "phone",
   "email_tld",
@@ -34,10 +35,12 @@ export const LocationEvidenceSchema = z.object({
   country: z.string().length(2),
   /** The recognised city, in its GeoNames name, if any. */
   city: z.string().optional(),
-  /** The city's point, else the country's reference point (capital, else centroid). */
+  /** A first-level division named without a city ("Ontario"), if any. */
+  division: z.string().optional(),
+  /** The city's point, else the division's largest city, else the country's reference point (capital, else centroid). */
   point: PointSchema.nullable(),
-  /** What the point is: the city, the capital, or the centroid. */
-  pointKind: z.enum(["city", "capital", "centroid"]).nullable(),
+  /** What the point is: the city, the division's largest city, the capital, or the centroid. */
+  pointKind: z.enum(["city", "division", "capital", "centroid"]).nullable(),
   source: LocationSourceSchema,
   confidence: z.number().min(0).max(1),
   /** Human-readable detail, e.g. `"ich wohne in Wien" → Vienna, AT`. No more of the message than the phrase. */

@@ -108,10 +108,18 @@ function describeLanguage(e: Evidence): string {
 function describeLocation(e: Evidence): string {
   const l = e.location;
   if (!l) return "Location: unknown.";
+  const country = `${countryName(l.country)} [${l.country}]`;
   const where = l.city
-    ? `${l.city}, ${countryName(l.country)} [${l.country}]`
-    : `${countryName(l.country)} [${l.country}]`;
-  const point = l.pointKind === "city" || !l.pointKind ? "" : `; distances from its ${l.pointKind}`;
+    ? `${l.city}, ${country}`
+    : l.division
+      ? `${l.division}, ${country}`
+      : country;
+  const point =
+    l.pointKind === "city" || !l.pointKind
+      ? ""
+      : l.pointKind === "division"
+        ? "; distances from its largest city"
+        : `; distances from its ${l.pointKind}`;
   return `Location: ${where}, from ${l.source.replace("_", " ")} (${l.detail}${point}).`;
 }
 
@@ -206,44 +214,58 @@ export function chooseWithoutRules(e: Evidence, rules: RoutingRules): Choice {
   };
 }
 
+/**
+ * Step 2: the nearest affiliate that speaks the reader's language wins when it is within
+ * `language_radius_km` or no more than `language_stretch` times as far as the nearest of all;
+ * otherwise the nearest of all. The reason says which condition held.
+ */
 function nearest(point: Point, lang: string | null, e: Evidence, rules: RoutingRules): Choice {
   const all = rankByDistance(point, rules);
-  const speakers = lang
-    ? all.filter(
-        (r) =>
-          r.distance <= rules.language_radius_km &&
-          rules.affiliateById.get(r.id)?.languages.includes(lang),
-      )
-    : [];
-  const locConfidence = e.location?.confidence ?? 0;
-  const radius = km(rules.language_radius_km);
-  const base = (id: string) => rules.affiliateById.get(id)?.base.city ?? "its base";
-  const best = speakers[0];
-  if (best && lang) {
-    const closest = all[0];
-    const alt = closest && closest.id !== best.id ? closest : speakers[1];
-    return {
-      affiliate: best.id,
-      step: "nearest",
-      distance: round1(best.distance),
-      confidence: locConfidence * (e.language?.confidence ?? 1),
-      runnerUp: alt
-        ? {
-            affiliate: alt.id,
-            distance_km: round1(alt.distance),
-            why: alt === closest ? `nearer, but does not speak ${lang}` : `next ${lang} speaker`,
-          }
-        : null,
-      reasons: [
-        `Nearest ${languageName(lang)}-speaking affiliate within ${radius}: ${label(rules, best.id)}, ${base(best.id)} ${km(best.distance)} away.`,
-      ],
-    };
-  }
   const [first, second] = all;
   if (!first) throw new Error("rules have no affiliates"); // the schema requires at least one
-  const why = lang
-    ? `no ${languageName(lang)}-speaking affiliate within ${radius}`
-    : "language unknown";
+  const speaks = (r: Ranked) =>
+    lang !== null && !!rules.affiliateById.get(r.id)?.languages.includes(lang);
+  const speakers = all.filter(speaks);
+  const locConfidence = e.location?.confidence ?? 0;
+  const radius = km(rules.language_radius_km);
+  const stretch = rules.language_stretch;
+  const base = (id: string) => rules.affiliateById.get(id)?.base.city ?? "its base";
+  const at = (r: Ranked) => `${label(rules, r.id)}, ${base(r.id)} ${km(r.distance)} away`;
+  const best = speakers[0];
+  if (best && lang) {
+    const withinRadius = best.distance <= rules.language_radius_km;
+    const withinStretch = best.distance <= stretch * first.distance;
+    if (withinRadius || withinStretch) {
+      const alt = first.id !== best.id ? first : speakers[1];
+      const name = languageName(lang);
+      let why: string;
+      if (withinRadius) why = `Nearest ${name}-speaking affiliate within ${radius}: ${at(best)}.`;
+      else if (best.id === first.id)
+        why = `Nearest affiliate of all, and it speaks ${name}: ${at(best)}.`;
+      else
+        why = `Nearest ${name}-speaking affiliate: ${at(best)}; beyond ${radius}, but no more than ${formatStretch(stretch)} the ${km(first.distance)} to the nearest affiliate of all, ${first.id} (${base(first.id)}).`;
+      return {
+        affiliate: best.id,
+        step: "nearest",
+        distance: round1(best.distance),
+        confidence: locConfidence * (e.language?.confidence ?? 1),
+        runnerUp: alt
+          ? {
+              affiliate: alt.id,
+              distance_km: round1(alt.distance),
+              why: alt === first ? `nearer, but does not speak ${lang}` : `next ${lang} speaker`,
+            }
+          : null,
+        reasons: [why],
+      };
+    }
+  }
+  let why = "language unknown";
+  if (lang && best) {
+    why = `the nearest ${languageName(lang)}-speaking affiliate, ${best.id} at ${km(best.distance)}, is beyond ${radius} and more than ${formatStretch(stretch)} as far`;
+  } else if (lang) {
+    why = `no affiliate speaks ${languageName(lang)}`;
+  }
   return {
     affiliate: first.id,
     step: "nearest",
@@ -252,8 +274,11 @@ function nearest(point: Point, lang: string | null, e: Evidence, rules: RoutingR
     runnerUp: second
       ? { affiliate: second.id, distance_km: round1(second.distance), why: "next nearest" }
       : null,
-    reasons: [
-      `Nearest affiliate of all (${why}): ${label(rules, first.id)}, ${base(first.id)} ${km(first.distance)} away.`,
-    ],
+    reasons: [`Nearest affiliate of all (${why}): ${at(first)}.`],
   };
+}
+
+/** 1.5 → "1.5×". */
+function formatStretch(x: number): string {
+  return `${Math.round(x * 100) / 100}×`;
 }

@@ -1,10 +1,18 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { fileURLToPath } from "node:url";
+import type * as Yaml from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { RouterError } from "../errors.js";
 import { projectRoot } from "../paths.js";
-import { RulesFileSchema } from "./schema.js";
+import { RulesFileSchema, type RulesFile } from "./schema.js";
 import { compileRules, crossCheck, type RoutingRules } from "./rules.js";
+
+// The YAML parser is loaded only when a rules file is not in the cache below.
+const require = createRequire(import.meta.url);
+const yaml = () => require("yaml") as typeof Yaml;
 
 /** The rules file shipped with the project: the embedded default. */
 export const DEFAULT_RULES_PATH = join(projectRoot(), "routing-rules.yaml");
@@ -46,7 +54,7 @@ function keyPath(path: readonly PropertyKey[]): string {
 function locate(doc: Document, counter: LineCounter, path: readonly PropertyKey[]) {
   for (let n = path.length; n >= 0; n--) {
     const node: unknown = doc.getIn(path.slice(0, n) as unknown[], true);
-    if (isNode(node) && node.range) {
+    if (yaml().isNode(node) && node.range) {
       const pos = counter.linePos(node.range[0]);
       return { line: pos.line, column: pos.col };
     }
@@ -56,6 +64,7 @@ function locate(doc: Document, counter: LineCounter, path: readonly PropertyKey[
 
 /** Parses, validates, cross-checks and compiles rules from YAML text. Throws RulesError. */
 export function parseRules(text: string, file: string): RoutingRules {
+  const { LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -109,5 +118,53 @@ export function loadRulesFile(path: string = DEFAULT_RULES_PATH): RoutingRules {
       { cause: err },
     );
   }
-  return parseRules(text, path);
+  const cached = readCache(text);
+  if (cached) return compileRules(cached, path);
+  const rules = parseRules(text, path);
+  writeCache(text, rules.file);
+  return rules;
+}
+
+/**
+ * Valid rules files are kept, as checked JSON, under generated/rules-cache/, named by a hash of
+ * the file's text and of the schema module: a CLI run that routes one message then skips the
+ * YAML parser and the validation. A changed file or schema has another name; an unwritable
+ * folder only means no cache.
+ */
+function cachePath(text: string): string | null {
+  let schemaStamp: number;
+  try {
+    schemaStamp = statSync(fileURLToPath(new URL("./schema.js", import.meta.url))).mtimeMs;
+  } catch {
+    return null; // run from sources (tests): no compiled schema to stamp, no cache
+  }
+  const hash = createHash("sha256")
+    .update(`${CACHE_FORMAT}\0${schemaStamp}\0${text}`)
+    .digest("hex");
+  return join(projectRoot(), "generated", "rules-cache", `${hash.slice(0, 32)}.json`);
+}
+
+const CACHE_FORMAT = 1;
+
+function readCache(text: string): RulesFile | null {
+  const path = cachePath(text);
+  if (!path) return null;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as RulesFile;
+  } catch {
+    return null;
+  }
+}
+
+function writeCache(text: string, file: RulesFile): void {
+  const path = cachePath(text);
+  if (!path) return;
+  try {
+    mkdirSync(join(path, ".."), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(file));
+    renameSync(tmp, path);
+  } catch {
+    // A read-only install: every start parses the YAML, which is only slower.
+  }
 }

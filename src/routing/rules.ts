@@ -1,7 +1,6 @@
 import { RE2JS } from "re2js";
 import type { Affiliate, RuleExample, RuleSpec, RulesFile } from "./schema.js";
-import countries from "i18n-iso-countries";
-import { countryRegions } from "../evidence/countries.js";
+import { knownRegions } from "../evidence/countries.js";
 
 /** A rule ready to evaluate: its text pattern compiled, its regions normalised. */
 export interface CompiledRule extends RuleSpec {
@@ -13,8 +12,12 @@ export interface CompiledRule extends RuleSpec {
 export interface RoutingRules {
   /** Where these rules came from (a file path), for explanations. */
   source: string;
+  /** The checked file these rules were compiled from. */
+  file: RulesFile;
   default_affiliate: string;
   language_radius_km: number;
+  /** A same-language affiliate up to this many times as far as the nearest of all still wins. */
+  language_stretch: number;
   affiliates: Affiliate[];
   affiliateById: ReadonlyMap<string, Affiliate>;
   primary_affiliate_by_language: Readonly<Record<string, string>>;
@@ -97,16 +100,12 @@ export function crossCheck(file: RulesFile): RulesIssue[] {
   return issues;
 }
 
-let knownRegions: Set<string> | null = null;
+let regions: ReadonlySet<string> | null = null;
 
-/** A region name or code that at least one country belongs to (case-insensitive). */
+/** A UN M49 region name or code that countries belong to (case-insensitive). */
 function isKnownRegion(name: string): boolean {
-  knownRegions ??= new Set(
-    Object.keys(countries.getAlpha2Codes()).flatMap((cc) =>
-      countryRegions(cc).map((r) => r.toLowerCase()),
-    ),
-  );
-  return knownRegions.has(name.toLowerCase());
+  regions ??= knownRegions();
+  return regions.has(name.toLowerCase());
 }
 
 function patternError(pattern: string): string | null {
@@ -127,8 +126,10 @@ function compilePattern(pattern: string): RE2JS {
 export function compileRules(file: RulesFile, source: string): RoutingRules {
   return {
     source,
+    file,
     default_affiliate: file.default_affiliate,
     language_radius_km: file.language_radius_km,
+    language_stretch: file.language_stretch,
     affiliates: file.affiliates,
     affiliateById: new Map(file.affiliates.map((a) => [a.id, a])),
     primary_affiliate_by_language: file.primary_affiliate_by_language,

@@ -106,6 +106,14 @@ export const RulesFileSchema = z
       .max(20_016)
       .default(1500)
       .describe("How far a same-language affiliate may be and still be preferred to a nearer one."),
+    language_stretch: z
+      .number()
+      .min(1)
+      .max(100)
+      .default(1.5)
+      .describe(
+        "A same-language affiliate beyond language_radius_km is still preferred when it is no more than this many times as far as the nearest affiliate of all.",
+      ),
     affiliates: z.array(AffiliateSchema).min(1),
     primary_affiliate_by_language: z
       .record(languageCode, id)

@@ -1,20 +1,34 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { citiesByKey, gazetteer, resolveCity } from "../../src/evidence/gazetteer.js";
+import {
+  citiesByKey,
+  geoPlace,
+  hasKeyPrefix,
+  keysWithPrefix,
+  placeCount,
+  placesByCode,
+  refsByKey,
+} from "../../src/evidence/gazetteer.js";
+import { parseLocationText } from "../../src/evidence/places.js";
 
 describe("gazetteer", () => {
-  it("holds cities of 15,000 people or more, and every capital", () => {
-    const g = gazetteer();
-    expect(g.cities.length).toBeGreaterThan(20_000);
-    expect(g.cities.every((c) => c.population >= 15_000 || c.featureCode === "PPLC")).toBe(true);
+  it("holds cities of 15,000 people or more, every capital, and first-level divisions", () => {
+    expect(placeCount()).toBeGreaterThan(25_000);
     // Vaduz (about 5,000 people) is a capital.
     expect(citiesByKey("vaduz")[0]).toMatchObject({ country: "LI", featureCode: "PPLC" });
+    const ontario = refsByKey("ontario").map((r) => geoPlace(r.place));
+    expect(ontario).toContainEqual(
+      expect.objectContaining({ country: "CA", featureCode: "ADM1", name: "Ontario" }),
+    );
   });
 
-  it("keeps keys sorted so lookups can binary-search", () => {
-    const { keys } = gazetteer();
-    for (let i = 1; i < keys.length; i += 97) expect(keys[i - 1]! <= keys[i]!).toBe(true);
+  it("finds names by prefix, for multi-word names and inflected forms", () => {
+    expect(hasKeyPrefix("new ")).toBe(true);
+    expect(hasKeyPrefix("zzzqx")).toBe(false);
+    expect(keysWithPrefix("нижний н", 5)).toContain("нижний новгород");
+    const keys = keysWithPrefix("kra", 50);
+    expect([...keys].sort()).toEqual(keys);
   });
 
   it.each([
@@ -29,30 +43,90 @@ describe("gazetteer", () => {
     expect(citiesByKey(key)[0]).toMatchObject({ name, country });
   });
 
-  it("lists candidates most populous first", () => {
-    const pops = citiesByKey("cordoba").map((c) => c.population);
-    expect(pops.length).toBeGreaterThan(1);
-    expect([...pops].sort((a, b) => b - a)).toEqual(pops);
-  });
-
   it("weighs a city's own name above another city's alternate name", () => {
     // One of Bordeaux's alternate names is "Porto"; Bordeaux is slightly larger.
     expect(citiesByKey("porto").map((c) => c.country)).toContain("FR");
-    expect(resolveCity("porto")).toMatchObject({ name: "Porto", country: "PT" });
+    expect(citiesByKey("porto")[0]).toMatchObject({ name: "Porto", country: "PT" });
     // But not so much that a small town's name beats a large city's exonym.
-    expect(resolveCity("hanover")).toMatchObject({ country: "DE" });
+    expect(citiesByKey("hanover")[0]?.country).toBe("DE");
   });
 
-  it("resolves an ambiguous name to the most populous match unless a country is named", () => {
-    expect(resolveCity("cordoba")?.country).toBe("AR");
-    expect(resolveCity("cordoba", ["ES"])?.country).toBe("ES");
-    expect(resolveCity("cordoba", ["XX", "ES"])?.country).toBe("ES");
-    expect(resolveCity("paris")?.country).toBe("FR");
-    expect(resolveCity("paris", [], { country: "US", code: "TX" })).toMatchObject({
-      country: "US",
-      admin1: "TX",
+  it.each([
+    // Nicknames and abbreviations (scripts/place-names.yaml).
+    ["jo burg", "Johannesburg", "ZA"],
+    ["joburg", "Johannesburg", "ZA"],
+    ["bsas", "Buenos Aires", "AR"],
+    ["nyc", "New York City", "US"],
+    ["frisco", "San Francisco", "US"],
+    ["brum", "Birmingham", "GB"],
+    ["питер", "Saint Petersburg", "RU"],
+    ["wawa", "Warsaw", "PL"],
+    ["sampa", "São Paulo", "BR"],
+    // Parts of big cities resolve to their city.
+    ["brooklyn", "New York City", "US"],
+    ["kreuzberg", "Berlin", "DE"],
+    ["croydon", "London", "GB"],
+    ["trastevere", "Rome", "IT"],
+    ["sodermalm", "Stockholm", "SE"],
+  ])("%s → %s, %s", (key, name, country) => {
+    expect(citiesByKey(key)[0]).toMatchObject({ name, country });
+  });
+
+  it("keeps exact-case codes apart: LA, SP, DC are cities only in capitals", () => {
+    expect(placesByCode("LA").map((i) => geoPlace(i).name)).toContain("Los Angeles");
+    expect(placesByCode("SP").map((i) => geoPlace(i).name)).toContain("São Paulo");
+    expect(placesByCode("DC").map((i) => geoPlace(i).country)).toContain("US");
+    expect(refsByKey("la")).toEqual([]);
+    expect(placesByCode("CA-ON").map((i) => geoPlace(i).name)).toEqual(["Ontario"]);
+    expect(placesByCode("AU-WA").map((i) => geoPlace(i).name)).toEqual(["Western Australia"]);
+  });
+
+  it.each([
+    ["Ontario", "CA", "Ontario"],
+    ["Bayern", "DE", "Bavaria"],
+    ["Baviera", "DE", "Bavaria"],
+    ["Texas", "US", "Texas"],
+    ["New South Wales", "AU", "New South Wales"],
+    ["Colombie-Britannique", "CA", "British Columbia"],
+    ["Нижегородская область", "RU", "Nizhny Novgorod Oblast"],
+  ])("division %s → %s %s, at its largest city", (text, country, division) => {
+    const place = parseLocationText(text);
+    expect(place).toMatchObject({ country, division, city: null, pointKind: "division" });
+    expect(place?.point).not.toBeNull();
+  });
+
+  it.each([
+    ["Portland, Maine", "US", 43.66, -70.26],
+    ["Portland, OR", "US", 45.52, -122.68],
+    ["Richmond, BC", "CA", 49.17, -123.14],
+    ["Richmond, VA", "US", 37.55, -77.46],
+    ["Perth, WA", "AU", -31.95, 115.86],
+    ["Perth, Scotland", "GB", 56.4, -3.43],
+    ["Kingston 🇨🇦", "CA", 44.23, -76.48],
+    ["Kingston, Jamaica", "JM", 18.0, -76.79],
+    ["London, Ontario", "CA", 42.98, -81.23],
+    ["Scarborough, Ontario", "CA", 43.7, -79.42],
+    ["Scarborough", "GB", 54.28, -0.4],
+    ["Paris, TX", "US", 33.66, -95.56],
+    ["Cambridge, MA", "US", 42.38, -71.11],
+    ["Springfield, Illinois", "US", 39.8, -89.64],
+  ])("disambiguator next to the name: %s → %s", (text, country, lat, lon) => {
+    const place = parseLocationText(text);
+    expect(place?.country).toBe(country);
+    expect(place?.point?.lat).toBeCloseTo(lat, 0);
+    expect(place?.point?.lon).toBeCloseTo(lon, 0);
+  });
+
+  it("settles an ambiguous name by the reader's other evidence, then the text's language", () => {
+    expect(parseLocationText("Perth")?.country).toBe("AU");
+    expect(parseLocationText("Perth", { countries: ["GB"] })).toMatchObject({
+      country: "GB",
+      settledBy: "the reader's other evidence (GB)",
     });
-    expect(resolveCity("no such place")).toBeNull();
+    // Paris, Texas is too small to beat Paris on a +1 phone number alone.
+    expect(parseLocationText("Paris", { countries: ["US"] })?.country).toBe("FR");
+    expect(parseLocationText("San José")?.country).toBe("US");
+    expect(parseLocationText("San José", { language: "es" })?.country).toBe("CR");
   });
 
   it("build script exits non-zero with a clear message when the source is missing", () => {

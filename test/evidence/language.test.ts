@@ -74,12 +74,23 @@ describe("detectLanguage", () => {
   });
 
   it("guessLanguage gives the guess before the threshold; detectLanguage filters it", () => {
-    const text = "Я живу в Москве и хочу поговорить с вами о забастовке.";
+    const text = "Ich wohne in Hamburg und will mit euch reden.";
     const guess = guessLanguage(text);
-    expect(guess?.code).toBe("ru");
+    expect(guess?.code).toBe("de");
     const expected = guess!.confidence >= LANGUAGE_CONFIDENCE_THRESHOLD ? guess : null;
     expect(detectLanguage(text)).toEqual(expected);
     expect(guessLanguage("hi")).toBeNull();
+  });
+
+  it("takes Russian and Persian at half the threshold in their own script", () => {
+    // Of the network's languages only Russian is Cyrillic and only Persian Arabic-script.
+    const short = "Здравствуйте, есть ли у вас платформа на русском?";
+    const guess = guessLanguage(short);
+    expect(guess?.code).toBe("ru");
+    expect(guess!.confidence).toBeLessThan(LANGUAGE_CONFIDENCE_THRESHOLD);
+    expect(detectLanguage(short)?.code).toBe("ru");
+    // A Latin-script text keeps the full threshold.
+    expect(detectLanguage("Internationale")).toBeNull();
   });
 
   it("returns null when the detector is not confident", () => {

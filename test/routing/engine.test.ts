@@ -12,6 +12,8 @@ const VIENNA = { lat: 48.20849, lon: 16.37208 };
 const ZURICH = { lat: 47.36667, lon: 8.55 };
 const BARCELONA = { lat: 41.38879, lon: 2.15899 };
 const BRASILIA = { lat: -15.77972, lon: -47.92972 };
+const ACCRA = { lat: 5.55602, lon: -0.1969 };
+const BANGKOK = { lat: 13.75398, lon: 100.50144 };
 
 function evidence(opts: {
   lang?: string;
@@ -83,6 +85,39 @@ describe("decision steps (ROUTING.md worked examples, evidence given directly)",
     expect(d).toMatchObject({ affiliate: "pcint", step: "nearest", needs_translation: true });
     expect(d.runner_up?.affiliate).toBe("bp");
     expect(d.reasons.join("\n")).toMatch(/the network has Spanish speakers/);
+  });
+
+  it("Accra, English: London is beyond 1,500 km but within 1.5× Milan's distance", () => {
+    const d = decide(evidence({ lang: "en", country: "GH", point: ACCRA }), rules);
+    expect(d).toMatchObject({ affiliate: "cwo", step: "nearest", needs_translation: false });
+    expect(d.distance_km).toBeCloseTo(5110, -1);
+    expect(d.runner_up).toMatchObject({ affiliate: "pcint", why: "nearer, but does not speak en" });
+    expect(d.runner_up?.distance_km).toBeCloseTo(4530, -1);
+    expect(d.reasons.join("\n")).toMatch(
+      /Nearest English-speaking affiliate: cwo .* 5,11\d km away; beyond 1,500 km, but no more than 1\.5× the 4,53\d km to the nearest affiliate of all, pcint \(Milan\)/,
+    );
+  });
+
+  it("the stretch has a limit: an Italian reader in Bangkok goes to the nearest of all", () => {
+    // Milan is about 9,000 km from Bangkok, Sydney about 7,500 km: 1.2× is within 1.5×...
+    const within = decide(evidence({ lang: "it", country: "TH", point: BANGKOK }), rules);
+    expect(within.affiliate).toBe("pcint");
+    // ...but with a stretch of 1.1 it is not.
+    const tight = decide(evidence({ lang: "it", country: "TH", point: BANGKOK }), {
+      ...rules,
+      language_stretch: 1.1,
+    });
+    expect(tight).toMatchObject({ affiliate: "ico", step: "nearest", needs_translation: true });
+    expect(tight.reasons.join("\n")).toMatch(
+      /Nearest affiliate of all \(the nearest Italian-speaking affiliate, pcint at 9,\d{3} km, is beyond 1,500 km and more than 1\.1× as far\): ico/,
+    );
+  });
+
+  it("the nearest affiliate of all wins outright when it speaks the language", () => {
+    const DAKAR = { lat: 14.6937, lon: -17.44406 };
+    const d = decide(evidence({ lang: "fr", country: "SN", point: DAKAR }), rules);
+    expect(d).toMatchObject({ affiliate: "bp", step: "nearest" });
+    expect(d.reasons.join("\n")).toMatch(/Nearest affiliate of all, and it speaks French: bp/);
   });
 
   it("Brazil, Portuguese: nearest of all from Brasília, flagged for translation", () => {
