@@ -1,0 +1,45 @@
+import { KEY_WAIT_MAX_MS } from "./jobs.js";
+
+/** What `/readyz` shows for the data keys. */
+export interface KeyHealth {
+  ok: boolean;
+  detail: string;
+}
+
+/**
+ * The jobs this process could not open because their data key is missing. While any wait, the
+ * process is not ready (`/readyz`): it is missing a key it needs, and an operator must add it.
+ * A job is forgotten when this process opens it later, or after two of its longest waits (it was
+ * then removed, or opened by another process).
+ */
+export class KeyWaits {
+  private readonly waiting = new Map<string, { kid: string; at: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Records that job `ref` (`<queue>/<jobId>`) waits for key `kid` (`v1`: an unnamed old key). */
+  note(ref: string, kid: string | undefined): void {
+    this.waiting.set(ref, { kid: kid ?? "v1", at: this.now() });
+  }
+
+  /** Job `ref` opened: it no longer waits. Cheap when nothing waits (the common case). */
+  opened(ref: string): void {
+    if (this.waiting.size > 0) this.waiting.delete(ref);
+  }
+
+  /** The readiness check: red while jobs wait for a key, naming the key ids (never keys). */
+  health(): KeyHealth {
+    const cutoff = this.now() - 2 * KEY_WAIT_MAX_MS;
+    const kids = new Map<string, number>();
+    for (const [ref, w] of this.waiting) {
+      if (w.at < cutoff) this.waiting.delete(ref);
+      else kids.set(w.kid, (kids.get(w.kid) ?? 0) + 1);
+    }
+    if (kids.size === 0) return { ok: true, detail: "every job opened with the keyring" };
+    const list = [...kids].map(([kid, n]) => `${n} sealed with ${kid}`).join(", ");
+    return {
+      ok: false,
+      detail: `jobs wait for a data key this process lacks (${list}); add it to DATA_KEYS and restart`,
+    };
+  }
+}
