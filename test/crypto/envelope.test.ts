@@ -55,13 +55,12 @@ describe("envelope (AES-256-GCM)", () => {
   it("a value sealed with a key it lacks is KEY_UNAVAILABLE naming that key, not bad input", () => {
     const other = randomBytes(32);
     const sealed = createEnvelope(other).seal("x", "inbound:a");
-    const err = (() => {
-      try {
-        env.open(sealed, "inbound:a");
-      } catch (e) {
-        return e;
-      }
-    })();
+    let err: unknown;
+    try {
+      env.open(sealed, "inbound:a");
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(KeyUnavailableError);
     expect((err as KeyUnavailableError).retryable).toBe(true);
     expect((err as KeyUnavailableError).kid).toBe(keyId(other));
