@@ -176,7 +176,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         checks[`adapter.${a.channel}`] = { ok: h.state === "running", detail: h.state };
       }
       // Data keys (issue 10): red while jobs wait for a key this process lacks.
-      checks.keys = pipeline.keyHealth();
+      checks.keys = await pipeline.keyHealth();
       // An adapter retrying does not make the service unready: the web form and the queue still work.
       return { ready: checks.redis.ok && checks.workers.ok && checks.keys.ok, checks };
     };

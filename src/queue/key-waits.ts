@@ -6,16 +6,25 @@ export interface KeyHealth {
   detail: string;
 }
 
+/** Whether a job still waits to be processed (not completed, not removed). */
+export type StillQueued = (ref: string) => Promise<boolean>;
+
+/** At most this many noted jobs are looked up in Redis per health check. */
+const CHECKS_PER_CALL = 20;
+
 /**
- * The jobs this process could not open because their data key is missing. While any wait, the
- * process is not ready (`/readyz`): it is missing a key it needs, and an operator must add it.
- * A job is forgotten when this process opens it later, or after two of its longest waits (it was
- * then removed, or opened by another process).
+ * The jobs this process could not open because their data key is missing. While any of them is
+ * still queued, the process is not ready (`/readyz`): it lacks a key it needs. A job is forgotten
+ * once it is processed (here or by a process that has the key) or removed, and after two of its
+ * longest waits in any case.
  */
 export class KeyWaits {
   private readonly waiting = new Map<string, { kid: string; at: number }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly stillQueued: StillQueued,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Records that job `ref` (`<queue>/<jobId>`) waits for key `kid` (`v1`: an unnamed old key). */
   note(ref: string, kid: string | undefined): void {
@@ -28,13 +37,17 @@ export class KeyWaits {
   }
 
   /** The readiness check: red while jobs wait for a key, naming the key ids (never keys). */
-  health(): KeyHealth {
+  async health(): Promise<KeyHealth> {
     const cutoff = this.now() - 2 * KEY_WAIT_MAX_MS;
-    const kids = new Map<string, number>();
-    for (const [ref, w] of this.waiting) {
+    let checked = 0;
+    for (const [ref, w] of [...this.waiting]) {
       if (w.at < cutoff) this.waiting.delete(ref);
-      else kids.set(w.kid, (kids.get(w.kid) ?? 0) + 1);
+      else if (checked++ < CHECKS_PER_CALL && !(await this.stillQueued(ref))) {
+        this.waiting.delete(ref);
+      }
     }
+    const kids = new Map<string, number>();
+    for (const w of this.waiting.values()) kids.set(w.kid, (kids.get(w.kid) ?? 0) + 1);
     if (kids.size === 0) return { ok: true, detail: "every job opened with the keyring" };
     const list = [...kids].map(([kid, n]) => `${n} sealed with ${kid}`).join(", ");
     return {

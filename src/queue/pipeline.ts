@@ -98,7 +98,7 @@ export interface Pipeline {
    */
   sealedStores: SealedStore[];
   /** Readiness of the data keys: red while jobs wait for a key this process lacks. */
-  keyHealth(): KeyHealth;
+  keyHealth(): Promise<KeyHealth>;
   /** Puts a quarantined entry back on its queue (see `requeueQuarantined`); null: no such entry. */
   requeueQuarantined(ref: string): Promise<Requeued | null>;
   /** Refreshes the queue-depth gauge (call before serving /metrics). */
@@ -119,7 +119,6 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const keyring = createKeyring(opts.key, opts.oldKeys ?? []);
   const envelope = createEnvelope(keyring);
   const hasher = createIdentityHasher(keyring.entries);
-  const keyWaits = new KeyWaits();
   const intake = createRedisIntake({
     connection,
     prefix,
@@ -134,6 +133,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     deliver: new Queue(QUEUE.deliver, { connection, prefix }),
     outbound: new Queue(QUEUE.outbound, { connection, prefix }),
   };
+  const keyWaits = new KeyWaits(async (ref) => {
+    const [name, jobId] = [ref.slice(0, ref.indexOf("/")), ref.slice(ref.indexOf("/") + 1)];
+    const queue = queues[name as QueueName] as Queue | undefined;
+    if (!queue) return false;
+    const state = await queue.getJobState(jobId);
+    return state !== "unknown" && state !== "completed";
+  });
   const rate = opts.deliverRate;
   const ctx: StageContext = {
     redis: connection,
