@@ -41,8 +41,9 @@ export class KeyWaits {
     const cutoff = this.now() - 2 * KEY_WAIT_MAX_MS;
     let checked = 0;
     for (const [ref, w] of [...this.waiting]) {
+      // A lookup that fails (Redis unreachable) keeps the entry; the redis check reports that.
       if (w.at < cutoff) this.waiting.delete(ref);
-      else if (checked++ < CHECKS_PER_CALL && !(await this.stillQueued(ref))) {
+      else if (checked++ < CHECKS_PER_CALL && !(await this.stillQueued(ref).catch(() => true))) {
         this.waiting.delete(ref);
       }
     }

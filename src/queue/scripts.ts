@@ -26,7 +26,7 @@ local function gcra(key, T, tau, now)
   local allow = tat - tau
   if now < allow then return math.ceil(allow - now) end
   local new = tat + T
-  redis.call('SET', key, tostring(new), 'PX', math.ceil(new - now))
+  redis.call('SET', key, tostring(new), 'PX', math.max(1, math.ceil(new - now)))
   return 0
 end
 `;
@@ -99,7 +99,7 @@ local tat = tonumber(redis.call('GET', KEYS[2]) or '0')
 if tat < now then tat = now end
 local allow = tat - tonumber(ARGV[3])
 local new = tat + T
-redis.call('SET', KEYS[2], tostring(new), 'PX', math.ceil(new - now))
+redis.call('SET', KEYS[2], tostring(new), 'PX', math.max(1, math.ceil(new - now)))
 if now >= allow then return {'', 0} end
 -- Reservations of jobs that never came back (removed by an admin) are dropped after an hour.
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 3600000)
