@@ -85,10 +85,10 @@ describe("keyed identity hashes in Redis (real Redis)", () => {
     await p.intake.submit(sampleMessage("warm-up")); // loads the script (EVALSHA miss → EVAL)
     const sent: string[] = [];
     const original = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+    redis.sendCommand = (command: { name: string }, ...rest: unknown[]) => {
       sent.push(command.name);
       return (original as (...a: unknown[]) => unknown)(command, ...rest);
-    });
+    };
     try {
       await p.intake.submit(sampleMessage("counted"));
       expect(sent.length).toBe(3);
