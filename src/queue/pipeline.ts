@@ -1,7 +1,7 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { createEnvelope, type Envelope } from "../crypto/envelope.js";
-import { createIdentityHasher } from "../crypto/identity-hash.js";
+import { createIdentityHasher, type IdentityHasher } from "../crypto/identity-hash.js";
 import { createKeyring, type Keyring } from "../crypto/keyring.js";
 import type { SealedStore } from "../crypto/sealed-store.js";
 import type { Delivery } from "../delivery/types.js";
@@ -92,6 +92,8 @@ export interface Pipeline {
   workers: Worker[];
   keyring: Keyring;
   envelope: Envelope;
+  /** Keyed identity hashes for Redis key names (e.g. the web form's per-IP limiter keys). */
+  hasher: IdentityHasher;
   /**
    * Every store that keeps sealed values, for `keys status` and `keys rotate`. A new store that
    * seals personal data must be added here (see `SealedStore`).
@@ -241,6 +243,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     workers,
     keyring,
     envelope,
+    hasher,
     sealedStores,
     keyHealth: () => keyWaits.health(),
     requeueQuarantined: (ref) =>
