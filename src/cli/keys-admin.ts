@@ -94,11 +94,13 @@ export function registerKeysCommands(program: Command): void {
       });
       const first = result.passes[0] ?? [];
       const last = result.passes[result.passes.length - 1] ?? [];
+      const sum = (i: number, field: "resealed" | "changed") =>
+        result.passes.reduce((n, pass) => n + (pass[i]?.[field] ?? 0), 0);
       const summary = first.map((r, i) => ({
         store: r.store,
         total: r.total,
-        resealed: result.passes.reduce((n, pass) => n + (pass[i]?.resealed ?? 0), 0),
-        changed: r.changed,
+        resealed: sum(i, "resealed"),
+        changed: sum(i, "changed"),
         unreadable: last[i]?.unreadable.length ?? 0,
       }));
       const unreadable = last.flatMap((r) => r.unreadable);
