@@ -15,7 +15,6 @@ import { Redis } from "ioredis";
 import { normalizeWebForm } from "../adapters/web/normalize.js";
 import { messageIdFor } from "../src/delivery/compose.js";
 import { createPipeline } from "../src/queue/pipeline.js";
-import { contactIdFor } from "../src/queue/keys.js";
 import { startPrivateRedis, type PrivateRedis } from "../src/redis/server.js";
 import { startSmtpSink, type Accepted } from "./smtp-sink.js";
 
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
   const produce = (async () => {
     for (let i = 0; i < N; i++) {
       const msg = normalizeWebForm(FORMS[i % FORMS.length], { id: `fault-${run}-${i}` });
-      expected.set(messageIdFor(contactIdFor(msg.id), "example.net"), i);
+      expected.set(messageIdFor(producer.intake.idsFor(msg.id).contactId, "example.net"), i);
       await producer.intake.submit(msg);
       submitted++;
       await sleep(PACE_MS);

@@ -46,6 +46,7 @@ const pipeline = createPipeline({
   affiliate: (id) => rules.affiliateById.get(id),
   delivery,
   retry: { inbound: fast, deliver: fast },
+  deliverRate: { perMinute: 1e9, burst: 1e9 },
   concurrency: { inbound: 8, deliver: 8 },
   // Short locks so jobs of a killed worker are recovered within seconds, and no cap on recoveries:
   // this process is killed hundreds of times on purpose.

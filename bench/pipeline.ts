@@ -26,7 +26,7 @@ import { logger } from "../src/logger.js";
 import type { DeliveryConfig } from "../src/delivery/config.js";
 import type { ContactToDeliver, Delivery, DeliveryResult } from "../src/delivery/types.js";
 import { createPipeline } from "../src/queue/pipeline.js";
-import { DEFAULT_CONCURRENCY, contactIdFor } from "../src/queue/keys.js";
+import { DEFAULT_CONCURRENCY } from "../src/queue/keys.js";
 import { startPrivateRedis } from "../src/redis/server.js";
 import { loadRulesFile } from "../src/routing/load.js";
 import type { RoutingRules } from "../src/routing/rules.js";
@@ -159,13 +159,17 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
     affiliate: (id) => rules.affiliateById.get(id),
     delivery,
     concurrency: { inbound: ROUTE_C, deliver: DELIVER_C },
+    // As the service runs: the per-affiliate limit checked in Redis (never reached here), and
+    // the per-sender flood limit (each bench form has its own sender).
+    deliverRate: config.rate,
+    flood: { maxMessages: 20, windowSeconds: 3600 },
   });
   return {
     done,
     async submit(i) {
       const id = `bench-${prefix.slice(1, -1)}-${i}`;
       const msg = normalizeWebForm(FORMS[i % FORMS.length], { id, acceptLanguage: "en" });
-      byContact.set(contactIdFor(msg.id), i);
+      byContact.set(pipeline.intake.idsFor(msg.id).contactId, i);
       await pipeline.intake.submit(msg);
     },
     async close() {
@@ -244,7 +248,7 @@ async function costs(rules: RoutingRules, n: number): Promise<string[]> {
   const contacts: ContactToDeliver[] = msgs.map((m, i) => {
     const a = rules.affiliateById.get(routed[i]!.decision.affiliate)!;
     return {
-      contactId: contactIdFor(m.id),
+      contactId: `c${i.toString(16).padStart(32, "0")}`,
       message: m,
       ...routed[i]!,
       affiliate: { id: a.id, name: a.name, inbox: a.inbox },

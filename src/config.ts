@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { RouterError } from "./errors.js";
-import { loadSecret, type LoadedSecret } from "./crypto/key.js";
+import { decodeKeyList, loadSecret, type LoadedSecret } from "./crypto/key.js";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "./delivery/config.js";
 import { envInt, httpConfigFromEnv, parseEnv, type HttpConfig } from "./http/config.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_PREFIX, assertPrefix } from "./queue/keys.js";
@@ -24,6 +24,11 @@ export const CoreEnvSchema = z.object({
   QUEUE_PREFIX: z.string().trim().default(DEFAULT_PREFIX),
   /** 32 bytes, base64 (`openssl rand -base64 32`). Unset: generated into VAR_DIR/keys/data.key. */
   DATA_KEY: optionalText,
+  /**
+   * Older data keys, comma-separated base64, only to open what was sealed before a rotation
+   * (docs/operations.md, "Rotating the data key"). DATA_KEY (or the key file) seals.
+   */
+  DATA_KEYS: optionalText,
   /** Local state: keys, outbox, private Redis data. */
   VAR_DIR: z.string().trim().min(1).default("var"),
   RULES_FILE: optionalText,
@@ -38,6 +43,12 @@ export const CoreEnvSchema = z.object({
   DELIVER_ATTEMPTS: envInt(1, 100).default(12),
   /** Graceful shutdown: how long active jobs get to finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: envInt(1, 3600).default(30),
+  /**
+   * Per-sender flood limit, every channel: at most this many messages per sender in
+   * FLOOD_WINDOW_SECONDS (all at once, or spread); the excess is held for an admin. 0: off.
+   */
+  FLOOD_MAX_MESSAGES: envInt(0, 100_000).default(20),
+  FLOOD_WINDOW_SECONDS: envInt(1, 30 * 86_400).default(3600),
 });
 
 /** Everything `main` needs, validated. */
@@ -45,7 +56,10 @@ export interface AppConfig {
   redisUrl?: string;
   prefix: string;
   varDir: string;
+  /** The current data key (seals). */
   dataKey: LoadedSecret;
+  /** Older data keys from DATA_KEYS (open only). */
+  oldDataKeys: Buffer[];
   rulesFile: string;
   logLevel: string;
   roles: string;
@@ -53,6 +67,8 @@ export interface AppConfig {
   concurrency: { inbound: number; deliver: number };
   deliverAttempts: number;
   shutdownTimeoutMs: number;
+  /** Per-sender flood limit; null when FLOOD_MAX_MESSAGES is 0. */
+  flood: { maxMessages: number; windowSeconds: number } | null;
   http: HttpConfig;
   delivery: DeliveryConfig;
   /** Set when RELAY_SECRET was generated into a key file rather than given. */
@@ -77,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.DATA_KEY ? { value: e.DATA_KEY } : {}),
     file: join(varDir, "keys", "data.key"),
   });
+  const oldDataKeys = decodeKeyList(e.DATA_KEYS, "DATA_KEYS");
 
   const deliveryEnv: NodeJS.ProcessEnv = { OUTBOX_DIR: join(varDir, "outbox"), ...env };
   let relaySecretFile: string | undefined;
@@ -91,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     prefix: e.QUEUE_PREFIX,
     varDir,
     dataKey,
+    oldDataKeys,
     rulesFile: e.RULES_FILE ?? DEFAULT_RULES_PATH,
     logLevel: e.LOG_LEVEL,
     roles: e.ROLE,
@@ -98,6 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     concurrency: { inbound: e.ROUTE_CONCURRENCY, deliver: e.DELIVER_CONCURRENCY },
     deliverAttempts: e.DELIVER_ATTEMPTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    flood:
+      e.FLOOD_MAX_MESSAGES > 0
+        ? { maxMessages: e.FLOOD_MAX_MESSAGES, windowSeconds: e.FLOOD_WINDOW_SECONDS }
+        : null,
     http: httpConfigFromEnv(env),
     delivery: deliveryConfigFromEnv(deliveryEnv),
     ...(relaySecretFile ? { relaySecretFile } : {}),

@@ -8,7 +8,8 @@ export type ErrorCode =
   | "AUTO_REPLY" // auto-replies, bounces, list mail: never routed, kept with the reason
   | "RULES_INVALID"
   | "CONFIG_INVALID"
-  | "DECRYPT_FAILED"
+  | "DECRYPT_FAILED" // sealed under a key we have, but altered: quarantine
+  | "KEY_UNAVAILABLE" // sealed under a key not in the keyring: keep it, wait for the key
   | "DELIVERY_TRANSIENT" // e.g. SMTP 4xx, connection refused: retry with backoff
   | "DELIVERY_PERMANENT" // e.g. SMTP 5xx: dead-letter with the reason
   | "RATE_LIMITED" // wait retryAfterMs, then retry
@@ -46,6 +47,19 @@ export class RateLimitError extends RouterError {
   constructor(message: string, retryAfterMs: number, options?: { cause?: unknown }) {
     super("RATE_LIMITED", message, { retryable: true, ...options });
     this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * A sealed value names a data key this process does not have (not DATA_KEY, not in DATA_KEYS).
+ * Retryable: the data is intact and opens once the key is added; it is never bad input.
+ */
+export class KeyUnavailableError extends RouterError {
+  /** The missing key's id; undefined for a value sealed before envelopes named their key. */
+  readonly kid: string | undefined;
+  constructor(kid: string | undefined, message: string) {
+    super("KEY_UNAVAILABLE", message, { retryable: true });
+    this.kid = kid;
   }
 }
 

@@ -109,6 +109,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       connection: redis.client,
       prefix: config.prefix,
       key: config.dataKey.key,
+      oldKeys: config.oldDataKeys,
       roles,
       ...(rules
         ? {
@@ -125,9 +126,18 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       },
       concurrency: config.concurrency,
       dedupeTtlSeconds: config.dedupeTtlSeconds,
+      flood: config.flood,
+      deliverRate: config.delivery.rate,
       metrics,
     });
     cleanups.unshift(() => pipeline.close());
+    log.info(
+      {
+        kid: pipeline.keyring.current.kid,
+        readOnly: pipeline.keyring.entries.slice(1).map((k) => k.kid),
+      },
+      "data keyring",
+    );
 
     if (adaptersWanted) {
       host = startAdapters(
@@ -165,8 +175,10 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         const h = a.health();
         checks[`adapter.${a.channel}`] = { ok: h.state === "running", detail: h.state };
       }
+      // Data keys (issue 10): red while jobs wait for a key this process lacks.
+      checks.keys = await pipeline.keyHealth();
       // An adapter retrying does not make the service unready: the web form and the queue still work.
-      return { ready: checks.redis.ok && checks.workers.ok, checks };
+      return { ready: checks.redis.ok && checks.workers.ok && checks.keys.ok, checks };
     };
 
     let http: FastifyInstance | null = null;

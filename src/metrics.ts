@@ -14,6 +14,10 @@ export interface Metrics {
   stalls: Counter<"queue">;
   acks: Counter<"channel" | "outcome">;
   queueDepth: Gauge<"queue" | "state">;
+  held: Counter<"channel">;
+  heldWaiting: Gauge;
+  keyUnavailable: Counter<"queue" | "kid">;
+  rateLimited: Counter<"queue">;
 }
 
 /**
@@ -91,6 +95,29 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       name: "contact_router_queue_depth",
       help: "Jobs per queue and state",
       labelNames: ["queue", "state"],
+      registers: r,
+    }),
+    held: new Counter({
+      name: "contact_router_held_total",
+      help: "Messages held back by the per-sender flood limit, per channel",
+      labelNames: ["channel"],
+      registers: r,
+    }),
+    heldWaiting: new Gauge({
+      name: "contact_router_held_messages",
+      help: "Held messages waiting for an admin (contact-router held list)",
+      registers: r,
+    }),
+    keyUnavailable: new Counter({
+      name: "contact_router_key_unavailable_total",
+      help: "Jobs put back because they are sealed with a data key this process lacks, per key id",
+      labelNames: ["queue", "kid"],
+      registers: r,
+    }),
+    rateLimited: new Counter({
+      name: "contact_router_rate_limited_total",
+      help: "Jobs delayed by a send limit or a platform's 429 (no attempt used)",
+      labelNames: ["queue"],
       registers: r,
     }),
   };

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { RouterError } from "../errors.js";
+import { registerKeysCommands } from "./keys-admin.js";
 import { registerQueueCommands } from "./queue-admin.js";
 import { registerRouteCommand } from "./route.js";
 import { registerRulesCommands } from "./rules.js";
@@ -14,11 +15,13 @@ registerStartCommand(program);
 registerRouteCommand(program);
 registerRulesCommands(program);
 registerQueueCommands(program);
+registerKeysCommands(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  console.error(err instanceof RouterError ? err.message : err);
+  // The code first, so an admin can tell a missing key (KEY_UNAVAILABLE) from bad input.
+  console.error(err instanceof RouterError ? `${err.code}: ${err.message}` : err);
   process.exit(err instanceof RouterError ? 2 : 1);
 }

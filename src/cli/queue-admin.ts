@@ -1,9 +1,20 @@
 import type { Command } from "commander";
+import type { Redis } from "ioredis";
 import { RouterError } from "../errors.js";
 import type { Pipeline } from "../queue/pipeline.js";
 
-/** Opens the running service's queues (no workers), runs `fn`, closes. */
-async function withQueues<T>(fn: (p: Pipeline) => Promise<T>): Promise<T> {
+/** What admin commands get besides the queues. */
+export interface AdminContext {
+  redis: Redis;
+  prefix: string;
+  /** Where the current data key came from: env (DATA_KEY), file or generated. */
+  keySource: string;
+}
+
+/** Opens the running service's queues (no workers) with its keyring, runs `fn`, closes. */
+export async function withQueues<T>(
+  fn: (p: Pipeline, ctx: AdminContext) => Promise<T>,
+): Promise<T> {
   // Loaded here so other commands (route, rules) do not pay for BullMQ and Redis at start-up.
   const { loadConfig } = await import("../config.js");
   const { createPipeline } = await import("../queue/pipeline.js");
@@ -18,17 +29,22 @@ async function withQueues<T>(fn: (p: Pipeline) => Promise<T>): Promise<T> {
     connection: redis.client,
     prefix: config.prefix,
     key: config.dataKey.key,
+    oldKeys: config.oldDataKeys,
     roles: [],
   });
   try {
-    return await fn(pipeline);
+    return await fn(pipeline, {
+      redis: redis.client,
+      prefix: config.prefix,
+      keySource: config.dataKey.source,
+    });
   } finally {
     await pipeline.close();
     await redis.close();
   }
 }
 
-function print(rows: object[], json: boolean, empty: string): void {
+export function print(rows: object[], json: boolean, empty: string): void {
   if (json) console.log(JSON.stringify(rows, null, 2));
   else if (rows.length === 0) console.log(empty);
   else console.table(rows);
@@ -39,7 +55,8 @@ function notFound(what: string, id: string): never {
 }
 
 /**
- * `contact-router dlq list|retry <id>|discard <id>` and `contact-router quarantine list|show <ref>|discard <ref>`.
+ * `contact-router dlq list|retry <id>|discard <id>`, `contact-router quarantine
+ * list|show <ref>|requeue <ref>|--all|discard <ref>` and `contact-router held list|release|discard`.
  * Lists show ids, reasons and times only; `quarantine show` decrypts one raw payload for an admin.
  */
 export function registerQueueCommands(program: Command): void {
@@ -84,10 +101,86 @@ export function registerQueueCommands(program: Command): void {
       if (raw === null) notFound("quarantine entry", ref);
       console.log(raw);
     });
+  q.command("requeue [ref]")
+    .description(
+      "put a quarantined message back on the queue of the stage that stopped it (a canonical message on inbound)",
+    )
+    .option("--all", "every entry that can be requeued; the others are listed with the reason")
+    .action(async (ref: string | undefined, o: { all?: boolean }) => {
+      if (o.all) {
+        const failed = await withQueues(async (p) => {
+          const out: { ref: string; reason: string }[] = [];
+          for (const entry of await p.quarantine.list(100_000)) {
+            try {
+              const done = await p.requeueQuarantined(entry.ref);
+              if (done) console.log(`requeued ${done.ref} on ${done.queue} as ${done.jobId}`);
+            } catch (err) {
+              out.push({ ref: entry.ref, reason: reasonOf(err) });
+            }
+          }
+          return out;
+        });
+        if (failed.length > 0) {
+          console.log(`${failed.length} entr${failed.length === 1 ? "y" : "ies"} not requeued:`);
+          console.table(failed);
+        }
+        return;
+      }
+      if (!ref) throw new RouterError("INVALID_PAYLOAD", "give a quarantine ref, or --all");
+      const done = await withQueues((p) => p.requeueQuarantined(ref));
+      if (!done) notFound("quarantine entry", ref);
+      console.log(`requeued ${done.ref} on ${done.queue} as ${done.jobId}`);
+    });
   q.command("discard <ref>")
     .description("delete one quarantined payload")
     .action(async (ref: string) => {
       if (!(await withQueues((p) => p.quarantine.discard(ref)))) notFound("quarantine entry", ref);
       console.log(`discarded ${ref}`);
     });
+
+  const held = program
+    .command("held")
+    .description("messages held back by the per-sender flood limit (FLOOD_MAX_MESSAGES)");
+  held
+    .command("list")
+    .option("--json", "print JSON")
+    .option("--sender <hash>", "only this sender's messages (the sender column)")
+    .option("--limit <n>", "how many, oldest first", "100")
+    .action(async (o: { json?: boolean; sender?: string; limit: string }) => {
+      const rows = await withQueues((p) => p.held.list(Number(o.limit) || 100, o.sender));
+      print(rows, o.json ?? false, "no held messages");
+    });
+  held
+    .command("release [ref]")
+    .description("put held messages on the inbound queue: one by ref, a sender's, or all")
+    .option("--sender <hash>", "every held message of this sender")
+    .option("--all", "every held message")
+    .action(async (ref: string | undefined, o: { sender?: string; all?: boolean }) => {
+      if (!ref && !o.sender && !o.all) {
+        throw new RouterError("INVALID_PAYLOAD", "give a held ref, --sender <hash> or --all");
+      }
+      const n = await withQueues(async (p) => {
+        const refs = ref
+          ? [ref]
+          : (await p.held.list(Number.MAX_SAFE_INTEGER, o.sender)).map((e) => e.ref);
+        let released = 0;
+        for (const r of refs) {
+          if (await p.held.release(r)) released++;
+          else if (ref) notFound("held message", r);
+        }
+        return released;
+      });
+      console.log(`released ${n} held message${n === 1 ? "" : "s"}`);
+    });
+  held
+    .command("discard <ref>")
+    .description("delete one held message for good")
+    .action(async (ref: string) => {
+      if (!(await withQueues((p) => p.held.discard(ref)))) notFound("held message", ref);
+      console.log(`discarded ${ref}`);
+    });
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof RouterError ? `${err.code}: ${err.message}` : String(err);
 }

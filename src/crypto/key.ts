@@ -46,6 +46,18 @@ export function loadSecret(opts: { name: string; value?: string; file: string })
   return loaded;
 }
 
+/**
+ * Several 32-byte keys, comma-separated base64 (DATA_KEYS). Throws CONFIG_INVALID naming the
+ * variable and the key's position, never the key.
+ */
+export function decodeKeyList(value: string | undefined, name: string): Buffer[] {
+  const parts = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return parts.map((p, i) => decode(p, `${name} (key ${i + 1} of ${parts.length})`));
+}
+
 function decode(text: string, name: string): Buffer {
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
     throw new RouterError("CONFIG_INVALID", `${name} must be 32 bytes encoded as base64`);

@@ -37,7 +37,10 @@ export const DeliveryEnvSchema = z.object({
   MESSAGE_ID_DOMAIN: nonEmpty.optional(),
   RELAY_DOMAIN: nonEmpty.optional(),
   RELAY_SECRET: z.string().min(RELAY_SECRET_MIN_LENGTH).optional(),
-  /** Per-affiliate sustained send rate and burst. */
+  /**
+   * Per-affiliate sustained send rate and burst, shared by every deliver process through Redis;
+   * contacts over it wait their turn (src/queue/scripts.ts), none is dropped.
+   */
   DELIVERY_RATE_PER_MINUTE: int(1, 10_000).default(30),
   DELIVERY_BURST: int(1, 10_000).default(10),
 });
@@ -60,6 +63,7 @@ export interface DeliveryConfig {
   from: string;
   messageIdDomain: string;
   relay?: { domain: string; secret: string };
+  /** Per-affiliate send limit; the deliver stage applies it (createPipeline's `deliverRate`). */
   rate: { perMinute: number; burst: number };
 }
 

@@ -1,12 +1,11 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import DKIM from "nodemailer/lib/dkim";
-import { RateLimitError, RouterError } from "../errors.js";
+import { RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
 import { buildOutboxMessage, composeMail } from "./compose.js";
 import { buildMime } from "./mime.js";
 import type { DeliveryConfig } from "./config.js";
 import { writeOutboxFile } from "./outbox.js";
-import { TokenBuckets } from "./rate-limit.js";
 import { classifySmtpError } from "./smtp-errors.js";
 import type { ContactToDeliver, Delivery, DeliveryResult } from "./types.js";
 
@@ -63,9 +62,10 @@ function smtpTransport(config: DeliveryConfig): Transporter {
  * Delivery to affiliate inboxes: SMTP (pooled, TLS, optional DKIM) when SMTP is configured,
  * else `.eml` files in the outbox folder. Both paths send the same message (`buildMime`), signed by
  * nodemailer's DKIM module: the transport's for SMTP, the same module directly for the outbox.
+ * The per-affiliate send limit (`config.rate`) is applied by the deliver stage, shared through
+ * Redis by every deliver process (src/queue/scripts.ts), not here.
  */
 export function createDelivery(config: DeliveryConfig): Delivery {
-  const limiter = new TokenBuckets(config.rate.perMinute, config.rate.burst);
   const useSmtp = config.smtp !== null;
   const transport: Transporter | null = useSmtp ? smtpTransport(config) : null;
   const dkim = !useSmtp && config.dkim ? new DKIM(config.dkim) : undefined;
@@ -75,10 +75,6 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   async function send(c: ContactToDeliver): Promise<DeliveryResult> {
     if (closed) {
       throw new RouterError("DELIVERY_TRANSIENT", "delivery is shut down", { retryable: true });
-    }
-    const wait = limiter.take(c.affiliate.id);
-    if (wait > 0) {
-      throw new RateLimitError(`send rate limit for affiliate ${c.affiliate.id}`, wait);
     }
     const mail = composeMail(c, config);
     const messageId = mail.messageId;

@@ -38,9 +38,11 @@ export interface HttpDeps {
   config: HttpConfig;
   /**
    * Shares the per-IP form limit between web servers through Redis (several ingest processes);
-   * without it each process counts on its own. `prefix` namespaces the keys.
+   * without it each process counts on its own. `prefix` namespaces the keys; `hashKey` turns the
+   * client IP into the key name (a keyed hash, `IdentityHasher.hash(HASH_PURPOSE.formIp, ip)`),
+   * so no IP address is stored in Redis.
    */
-  rateLimitStore?: { redis: Redis; prefix: string };
+  rateLimitStore?: { redis: Redis; prefix: string; hashKey: (ip: string) => string };
 }
 
 const HEALTH_TIMEOUT_MS = 3_000;
@@ -97,12 +99,14 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
 
   // Plugins load in order on ready(); routes go in a plugin after them so the rate limiter sees them.
   void app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  const store = deps.rateLimitStore;
   void app.register(rateLimit, {
     global: false,
-    ...(deps.rateLimitStore
+    ...(store
       ? {
-          redis: deps.rateLimitStore.redis,
-          nameSpace: `${deps.rateLimitStore.prefix}form-rate:`,
+          redis: store.redis,
+          nameSpace: `${store.prefix}form-rate:`,
+          keyGenerator: (req) => store.hashKey(req.ip),
           // Redis trouble must not turn readers away; the intake reports its own outage.
           skipOnError: true,
         }

@@ -6,6 +6,11 @@ export interface IntakeResult {
   jobId: string;
   /** True when this message id was already taken in earlier: nothing new was enqueued. */
   duplicate: boolean;
+  /**
+   * True when the sender's flood limit held the message back: it is stored (sealed) for an admin
+   * to release (`contact-router held`), not queued. Still taken in: the sender may be told so.
+   */
+  held?: boolean;
 }
 
 /**

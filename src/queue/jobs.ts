@@ -9,7 +9,10 @@ import type { Envelope } from "../crypto/envelope.js";
  */
 export interface SealedJob {
   v: 1;
-  /** `idHash(message.id)` */
+  /**
+   * The message's id hash, fixed at intake: `<kid>.<32 hex>` (keyed, `HASH_PURPOSE.message`), or
+   * 32 hex for jobs taken in before keyed hashes. Names the job ids and records of every stage.
+   */
   h: string;
   /** Intake time, ms since epoch, for end-to-end latency. */
   t: number;
@@ -69,7 +72,11 @@ export function sealJob(
   return { v: 1, h, t, s: envelope.seal(JSON.stringify(payload), `${queue}:${h}`) };
 }
 
-/** Opens a stage job's payload; a job that does not open is unprocessable (RouterError DECRYPT_FAILED). */
+/**
+ * Opens a stage job's payload. Throws KeyUnavailableError (KEY_UNAVAILABLE) when the job was
+ * sealed with a key the keyring lacks (the job waits), RouterError DECRYPT_FAILED when it was
+ * altered (unprocessable).
+ */
 export function openJob(
   envelope: Envelope,
   queue: string,
@@ -87,6 +94,18 @@ export function openJob(
   }
   const text = envelope.openText(d.s, `${queue}:${d.h}`);
   return { job: d as SealedJob, payload: JSON.parse(text) as unknown };
+}
+
+/** Longest wait between two tries of a job whose data key is missing. */
+export const KEY_WAIT_MAX_MS = 3_600_000;
+const KEY_WAIT_MIN_MS = 10_000;
+
+/**
+ * How long a job whose data key is missing waits before it is tried again: half its age, from
+ * 10 s up to an hour. Age-based, so it needs no counter in the job (whose data stays untouched).
+ */
+export function keyWaitDelayMs(ageMs: number): number {
+  return Math.round(Math.min(KEY_WAIT_MAX_MS, Math.max(KEY_WAIT_MIN_MS, ageMs / 2)));
 }
 
 /** Prefix of the failure reason of jobs that went to quarantine instead of the dead-letter set. */

@@ -1,6 +1,9 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { createEnvelope } from "../crypto/envelope.js";
+import { createEnvelope, type Envelope } from "../crypto/envelope.js";
+import { createIdentityHasher, type IdentityHasher } from "../crypto/identity-hash.js";
+import { createKeyring, type Keyring } from "../crypto/keyring.js";
+import type { SealedStore } from "../crypto/sealed-store.js";
 import type { Delivery } from "../delivery/types.js";
 import { moduleLogger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -22,8 +25,13 @@ import {
   assertPrefix,
   type QueueName,
 } from "./keys.js";
-import { createRedisIntake, type RedisIntake } from "./redis-intake.js";
+import type { HeldStore } from "./held.js";
+import { QueueJobStore } from "./job-store.js";
+import { KeyWaits, type KeyHealth } from "./key-waits.js";
+import { createRedisIntake, type FloodLimit, type RedisIntake } from "./redis-intake.js";
 import type { QuarantineStore } from "./quarantine.js";
+import { requeueQuarantined, type Requeued } from "./requeue.js";
+import { PipelineScripts, limitOf } from "./scripts.js";
 import {
   ackProcessor,
   deliverProcessor,
@@ -39,8 +47,10 @@ export interface PipelineOptions {
   /** ioredis client with `maxRetriesPerRequest: null`; workers duplicate it for blocking reads. */
   connection: Redis;
   prefix?: string;
-  /** 32-byte data key. */
+  /** The current 32-byte data key: seals everything written, keys the identity hashes. */
   key: Buffer;
+  /** Older data keys (DATA_KEYS), only to open what was sealed before a rotation. */
+  oldKeys?: readonly Buffer[];
   /** Which workers this process runs. `ingest` runs the ack sender when a `sender` is given. */
   roles: readonly Role[];
   /** Required for the `route` role. */
@@ -56,6 +66,13 @@ export interface PipelineOptions {
   retry?: Partial<Record<QueueName, RetryPolicy>>;
   concurrency?: Partial<Record<QueueName, number>>;
   dedupeTtlSeconds?: number;
+  /** Per-sender flood limit at intake (excess held for an admin); unset: none. */
+  flood?: FloodLimit | null;
+  /**
+   * Per-affiliate send limit, shared by every deliver process through Redis: `burst` at once,
+   * then `perMinute`. A job over it waits for its slot without using an attempt. Unset: none.
+   */
+  deliverRate?: { perMinute: number; burst: number } | null;
   /** Stalled-job check interval and lock duration (BullMQ defaults 30 s). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -70,7 +87,22 @@ export interface Pipeline {
   queues: Record<QueueName, Queue>;
   deadLetters: DeadLetterStore;
   quarantine: QuarantineStore;
+  /** Messages held back by the flood limit. */
+  held: HeldStore;
   workers: Worker[];
+  keyring: Keyring;
+  envelope: Envelope;
+  /** Keyed identity hashes for Redis key names (e.g. the web form's per-IP limiter keys). */
+  hasher: IdentityHasher;
+  /**
+   * Every store that keeps sealed values, for `keys status` and `keys rotate`. A new store that
+   * seals personal data must be added here (see `SealedStore`).
+   */
+  sealedStores: SealedStore[];
+  /** Readiness of the data keys: red while jobs wait for a key this process lacks. */
+  keyHealth(): Promise<KeyHealth>;
+  /** Puts a quarantined entry back on its queue (see `requeueQuarantined`); null: no such entry. */
+  requeueQuarantined(ref: string): Promise<Requeued | null>;
   /** Refreshes the queue-depth gauge (call before serving /metrics). */
   refreshDepths(): Promise<Record<QueueName, Record<string, number>>>;
   /** Stops taking work: closes the intake, lets active jobs finish, closes the queues. */
@@ -86,12 +118,16 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const retry = (q: QueueName): RetryPolicy => opts.retry?.[q] ?? DEFAULT_RETRY;
   const dedupeTtlSeconds = opts.dedupeTtlSeconds ?? DEFAULT_DEDUPE_TTL_SECONDS;
   const connection = opts.connection;
+  const keyring = createKeyring(opts.key, opts.oldKeys ?? []);
+  const envelope = createEnvelope(keyring);
+  const hasher = createIdentityHasher(keyring.entries);
   const intake = createRedisIntake({
     connection,
     prefix,
-    key: opts.key,
+    key: keyring,
     dedupeTtlSeconds,
     retry: retry(QUEUE.inbound),
+    flood: opts.flood ?? null,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   });
   const queues: Record<QueueName, Queue> = {
@@ -99,14 +135,31 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     deliver: new Queue(QUEUE.deliver, { connection, prefix }),
     outbound: new Queue(QUEUE.outbound, { connection, prefix }),
   };
+  const keyWaits = new KeyWaits(async (ref) => {
+    const [name, jobId] = [ref.slice(0, ref.indexOf("/")), ref.slice(ref.indexOf("/") + 1)];
+    const queue = queues[name as QueueName] as Queue | undefined;
+    if (!queue) return false;
+    const state = await queue.getJobState(jobId);
+    return state !== "unknown" && state !== "completed";
+  });
+  const rate = opts.deliverRate;
   const ctx: StageContext = {
     redis: connection,
     prefix,
-    envelope: createEnvelope(opts.key),
+    envelope,
+    hasher,
+    scripts: new PipelineScripts(connection),
     quarantine: intake.quarantineStore,
+    keyWaits,
     dedupeTtlSeconds,
+    deliverLimit: rate ? limitOf(rate.perMinute, 60_000, rate.burst) : null,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
+  const sealedStores: SealedStore[] = [
+    ...STAGE_QUEUES.map((name) => new QueueJobStore(queues[name], name)),
+    intake.quarantineStore,
+    intake.heldStore,
+  ];
   const workers: Worker[] = [];
 
   function startWorker(name: QueueName, processor: Processor): void {
@@ -186,7 +239,18 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     queues,
     deadLetters: new DeadLetterStore(queues),
     quarantine: intake.quarantineStore,
+    held: intake.heldStore,
     workers,
+    keyring,
+    envelope,
+    hasher,
+    sealedStores,
+    keyHealth: () => keyWaits.health(),
+    requeueQuarantined: (ref) =>
+      requeueQuarantined(
+        { quarantine: intake.quarantineStore, queues, envelope, hasher, retry },
+        ref,
+      ),
     async refreshDepths() {
       const out = {} as Record<QueueName, Record<string, number>>;
       for (const name of STAGE_QUEUES) {
@@ -195,6 +259,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         for (const state of DEPTH_STATES)
           opts.metrics?.queueDepth.set({ queue: name, state }, counts[state] ?? 0);
       }
+      opts.metrics?.heldWaiting.set(await intake.heldStore.count());
       return out;
     },
     async close() {

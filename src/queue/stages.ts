@@ -1,14 +1,23 @@
-import type { Job, Queue } from "bullmq";
+import { DelayedError, type Job, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { RouterError } from "../errors.js";
+import { KeyUnavailableError, RateLimitError, RouterError } from "../errors.js";
 import type { Envelope } from "../crypto/envelope.js";
+import type { IdentityHasher } from "../crypto/identity-hash.js";
 import type { ContactToDeliver, Delivery } from "../delivery/types.js";
 import { InboundMessageSchema } from "../message/inbound.js";
 import { moduleLogger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { QUEUE, contactIdFor, idHash, pipelineKeys, type QueueName } from "./keys.js";
+import {
+  HASH_PURPOSE,
+  QUEUE,
+  contactIdFor,
+  legacyIdHash,
+  pipelineKeys,
+  type QueueName,
+} from "./keys.js";
 import {
   jobOptions,
+  keyWaitDelayMs,
   openJob,
   safeReason,
   sealJob,
@@ -16,7 +25,9 @@ import {
   type RetryPolicy,
   type SealedJob,
 } from "./jobs.js";
+import type { KeyWaits } from "./key-waits.js";
 import type { QuarantineStore } from "./quarantine.js";
+import type { Limit, PipelineScripts } from "./scripts.js";
 import type { AckJob, AckTextFn, AffiliateRef, RouteFn, Sender } from "./types.js";
 
 const log = moduleLogger("pipeline");
@@ -26,8 +37,14 @@ export interface StageContext {
   redis: Redis;
   prefix: string;
   envelope: Envelope;
+  hasher: IdentityHasher;
+  scripts: PipelineScripts;
   quarantine: QuarantineStore;
+  /** Jobs this process could not open for lack of their key (for /readyz). */
+  keyWaits: KeyWaits;
   dedupeTtlSeconds: number;
+  /** Per-affiliate send limit, shared through Redis; null: none. */
+  deliverLimit: Limit | null;
   metrics?: Metrics;
 }
 
@@ -35,33 +52,68 @@ export interface StageContext {
 export type StageResult = Record<string, string | number | boolean>;
 
 /** A stage's BullMQ processor. */
-export type Processor = (job: Job<SealedJob>) => Promise<StageResult>;
+export type Processor = (job: Job<SealedJob>, token?: string) => Promise<StageResult>;
 
 /**
- * Wraps a stage: opens the sealed payload, runs the step, and maps errors. Bad input is quarantined
- * with its reason and failed as unrecoverable; other non-retryable errors fail at once and stay as
- * dead letters; the rest are retried. Reasons are scrubbed.
+ * Wraps a stage: opens the sealed payload, runs the step, and maps errors. A job sealed with a
+ * key this process lacks, or held up by a rate limit, is put back (delayed) untouched, without
+ * using up an attempt. Bad input is quarantined with its reason and failed as unrecoverable;
+ * other non-retryable errors fail at once and stay as dead letters; the rest are retried.
+ * Reasons are scrubbed.
  */
 function stage(
   ctx: StageContext,
   queue: QueueName,
   step: (payload: unknown, job: SealedJob, jobId: string) => Promise<StageResult>,
 ): Processor {
-  return async (job) => {
+  return async (job, token) => {
+    const ref = `${queue}/${job.id}`;
     let payload: unknown = job.data;
     try {
       const opened = openJob(ctx.envelope, queue, job.data);
+      ctx.keyWaits.opened(ref);
       payload = opened.payload;
       return await step(payload, opened.job, job.id ?? "");
     } catch (err) {
+      if (err instanceof KeyUnavailableError) {
+        const delay = keyWaitDelayMs(Date.now() - job.timestamp);
+        ctx.keyWaits.note(ref, err.kid);
+        ctx.metrics?.keyUnavailable.inc({ queue, kid: err.kid ?? "v1" });
+        log.error(
+          { queue, jobId: job.id, kid: err.kid ?? "v1", retryInMs: delay },
+          "job sealed with a data key this process lacks: kept untouched and tried again later; add the key to DATA_KEYS",
+        );
+        return postpone(job, token, delay, err);
+      }
+      if (err instanceof RateLimitError) {
+        ctx.metrics?.rateLimited.inc({ queue });
+        log.debug({ queue, jobId: job.id, retryInMs: err.retryAfterMs }, "rate limited: delayed");
+        return postpone(job, token, err.retryAfterMs, err);
+      }
       if (isBadInput(err)) {
-        await ctx.quarantine.put(`${queue}/${job.id}`, safeReason(err), payload, queue);
+        await ctx.quarantine.put(ref, safeReason(err), payload, queue);
         ctx.metrics?.quarantined.inc({ stage: queue });
         log.warn({ queue, jobId: job.id, code: err.code }, "job quarantined");
       }
       throw toBullError(err, isBadInput(err));
     }
   };
+}
+
+/**
+ * Puts the active job back as delayed for `ms`, keeping its data and attempt count (BullMQ's
+ * `moveToDelayed` + `DelayedError`). Without a lock token (not run by a worker) it fails the
+ * attempt instead, with the wait as its backoff.
+ */
+async function postpone(
+  job: Job<SealedJob>,
+  token: string | undefined,
+  ms: number,
+  err: RouterError,
+): Promise<never> {
+  if (token === undefined) throw toBullError(err, false);
+  await job.moveToDelayed(Date.now() + Math.max(0, ms), token);
+  throw new DelayedError();
 }
 
 /** Input that can never be processed goes to quarantine; other permanent failures are dead letters. */
@@ -97,12 +149,14 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
         { retryable: true },
       );
     }
-    const contactId = contactIdFor(message.id);
-    const threadKey = keys.thread(idHash(message.sender.id));
-    // Plain commands, not MULTI: an ioredis pipeline copies every script BullMQ loaded onto the
-    // connection (~0.3 ms a job). A first contact takes one round trip; a follow-up two.
-    const first = await ctx.redis.set(threadKey, contactId, "EX", ctx.dedupeTtlSeconds, "NX");
-    const root = first === null ? await ctx.redis.get(threadKey) : contactId;
+    const contactId = contactIdFor(job.h);
+    // One round trip: the reader's thread record under any key of the keyring (or its legacy
+    // unkeyed name, renamed on the way), else this contact becomes the first.
+    const threadKeys = [
+      ...ctx.hasher.candidates(HASH_PURPOSE.thread, message.sender.id).map(keys.thread),
+      keys.thread(legacyIdHash(message.sender.id)),
+    ];
+    const root = await ctx.scripts.threadRoot(threadKeys, contactId, ctx.dedupeTtlSeconds);
     const contact: ContactToDeliver = {
       contactId,
       message,
@@ -143,7 +197,7 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
 /** deliver: one email per contact; a delivered record makes a retried or re-added job a no-op. */
 export function deliverProcessor(ctx: StageContext, delivery: Delivery): Processor {
   const keys = pipelineKeys(ctx.prefix);
-  return stage(ctx, QUEUE.deliver, async (payload, job): Promise<StageResult> => {
+  return stage(ctx, QUEUE.deliver, async (payload, job, jobId): Promise<StageResult> => {
     const contact = payload as ContactToDeliver;
     if (
       !contact ||
@@ -154,8 +208,22 @@ export function deliverProcessor(ctx: StageContext, delivery: Delivery): Process
       throw new RouterError("INVALID_PAYLOAD", "deliver job payload is not a contact");
     }
     const doneKey = keys.delivered(job.h);
-    const done = await ctx.redis.get(doneKey);
-    if (done !== null) return { duplicate: true, messageId: done };
+    const affiliate = contact.affiliate.id;
+    // One round trip: the delivered record, and a send slot under the affiliate's limit.
+    const check = await ctx.scripts.deliverCheck(
+      {
+        delivered: doneKey,
+        limit: keys.affiliateLimit(affiliate),
+        slots: keys.affiliateSlots(affiliate),
+      },
+      jobId,
+      ctx.deliverLimit,
+    );
+    if (check.deliveredAs !== null) return { duplicate: true, messageId: check.deliveredAs };
+    if (check.waitMs > 0) {
+      // The job waits for its reserved slot; other affiliates' jobs are not held up.
+      throw new RateLimitError(`send rate limit for affiliate ${affiliate}`, check.waitMs);
+    }
     const result = await delivery.send(contact);
     // A crash between the send and this line is the one window that can send twice; the resend
     // carries the same Message-ID, so the affiliate's mail client shows it as one email.
@@ -173,8 +241,12 @@ export function deliverProcessor(ctx: StageContext, delivery: Delivery): Process
   });
 }
 
-/** outbound: reader acknowledgements through the adapters. Failures here never touch delivery. */
+/**
+ * outbound: reader acknowledgements through the adapters. Failures here never touch delivery. A
+ * platform's 429 holds back every ack on that channel (shared through Redis) until it has passed.
+ */
 export function ackProcessor(ctx: StageContext, sender: Sender): Processor {
+  const keys = pipelineKeys(ctx.prefix);
   return stage(ctx, QUEUE.outbound, async (payload): Promise<StageResult> => {
     const ack = payload as AckJob;
     if (
@@ -185,13 +257,31 @@ export function ackProcessor(ctx: StageContext, sender: Sender): Processor {
     ) {
       throw new RouterError("INVALID_PAYLOAD", "outbound job payload is not an acknowledgement");
     }
+    const blockKey = keys.channelBlock(ack.channel);
+    const blocked = await ctx.redis.pttl(blockKey);
+    if (blocked > 0) {
+      throw new RateLimitError(`${ack.channel} asked us to wait`, spread(blocked));
+    }
     try {
       const sent = await sender.send(ack.channel, ack.message);
       ctx.metrics?.acks.inc({ channel: ack.channel, outcome: "sent" });
       return { channel: ack.channel, platformMessageId: sent.platformMessageId };
     } catch (err) {
+      if (err instanceof RateLimitError) {
+        ctx.metrics?.acks.inc({ channel: ack.channel, outcome: "rate_limited" });
+        const wait = Math.max(1, Math.ceil(err.retryAfterMs));
+        if ((await ctx.redis.pttl(blockKey)) < wait) {
+          await ctx.redis.set(blockKey, "1", "PX", wait);
+        }
+        throw new RateLimitError(err.message, spread(wait));
+      }
       ctx.metrics?.acks.inc({ channel: ack.channel, outcome: "failed" });
       throw err;
     }
   });
+}
+
+/** A platform's wait plus up to a fifth more (at most 2 s), so held-back acks do not all return at once. */
+function spread(ms: number): number {
+  return Math.ceil(ms + Math.random() * Math.min(2000, ms / 5));
 }

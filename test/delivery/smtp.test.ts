@@ -10,7 +10,7 @@ import { createDelivery } from "../../src/delivery/index.js";
 import { outboxFileName } from "../../src/delivery/outbox.js";
 import type { DeliveryConfig } from "../../src/delivery/config.js";
 import type { Delivery } from "../../src/delivery/types.js";
-import { RateLimitError, RouterError } from "../../src/errors.js";
+import { RouterError } from "../../src/errors.js";
 import { verifyRelayToken } from "../../src/relay/token.js";
 import { RELAY_SECRET, config, contact, dkimResult } from "./fixtures.js";
 
@@ -200,25 +200,6 @@ describe("SMTP delivery", () => {
     const err = await d.send(contact()).catch((e: unknown) => e);
     expect((err as RouterError).code).toBe("DELIVERY_TRANSIENT");
     expect((err as RouterError).message).toMatch(/before the server answered/);
-  });
-
-  it("rate-limits per affiliate and says how long to wait", async () => {
-    const d = delivery(smtpConfig({ rate: { perMinute: 6, burst: 2 } }));
-    await d.send(contact());
-    await d.send(contact({ contactId: "c:2" }));
-    const err = await d.send(contact({ contactId: "c:3" })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RateLimitError);
-    expect((err as RateLimitError).retryAfterMs).toBeGreaterThan(5_000);
-    expect((err as RateLimitError).retryAfterMs).toBeLessThanOrEqual(10_000);
-    // Another affiliate has its own bucket.
-    await d.send(
-      contact({ contactId: "c:4", affiliate: { id: "bp", name: "BP", inbox: "fr@leftcom.org" } }),
-    );
-    expect(received.map((r) => r.to[0])).toEqual([
-      "de@leftcom.org",
-      "de@leftcom.org",
-      "fr@leftcom.org",
-    ]);
   });
 
   it("sends the same message the outbox writes, DKIM-signed on both paths", async () => {

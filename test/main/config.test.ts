@@ -27,12 +27,34 @@ describe("loadConfig", () => {
       [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL: /],
       [{ QUEUE_PREFIX: "no-tag" }, /^QUEUE_PREFIX: .*hash tag/],
       [{ DATA_KEY: "abc" }, /DATA_KEY must be 32 bytes/],
+      [
+        { DATA_KEYS: `${Buffer.alloc(32, 1).toString("base64")}, abc` },
+        /^DATA_KEYS \(key 2 of 2\) must be 32 bytes/,
+      ],
+      [{ FLOOD_MAX_MESSAGES: "-1" }, /^FLOOD_MAX_MESSAGES: /],
+      [{ FLOOD_WINDOW_SECONDS: "0" }, /^FLOOD_WINDOW_SECONDS: /],
       [{ DELIVER_ATTEMPTS: "0" }, /^DELIVER_ATTEMPTS: /],
       [{ SMTP_USER: "u" }, /SMTP_USER and SMTP_PASS/],
     ];
     for (const [env, re] of cases) {
       expect(() => loadConfig({ VAR_DIR: varDir(), ...env }), JSON.stringify(env)).toThrow(re);
     }
+  });
+
+  it("reads older data keys from DATA_KEYS and the flood limit, with defaults", () => {
+    const old = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+    const c = loadConfig({
+      VAR_DIR: varDir(),
+      DATA_KEYS: old.map((k) => k.toString("base64")).join(" , "),
+      FLOOD_MAX_MESSAGES: "5",
+      FLOOD_WINDOW_SECONDS: "60",
+    });
+    expect(c.oldDataKeys).toEqual(old);
+    expect(c.flood).toEqual({ maxMessages: 5, windowSeconds: 60 });
+    const d = loadConfig({ VAR_DIR: varDir() });
+    expect(d.oldDataKeys).toEqual([]);
+    expect(d.flood).toEqual({ maxMessages: 20, windowSeconds: 3600 });
+    expect(loadConfig({ VAR_DIR: varDir(), FLOOD_MAX_MESSAGES: "0" }).flood).toBeNull();
   });
 
   it("generates the relay secret when RELAY_DOMAIN is set without RELAY_SECRET", () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { createIdentityHasher, keyId } from "../../src/crypto/identity-hash.js";
 import type { InboundMessage } from "../../src/message/inbound.js";
+import { HASH_PURPOSE, QUEUE, jobIdFor } from "../../src/queue/keys.js";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -12,6 +14,13 @@ export function testRedis(): Redis {
 /** A unique hash-tagged prefix per test. */
 export function testPrefix(): string {
   return `{crtest-${randomBytes(5).toString("hex")}}`;
+}
+
+/** The inbound job id the intake gives a message id under data key `key` (raw or hex). */
+export function inboundJobId(key: Buffer | string, messageId: string): string {
+  const k = typeof key === "string" ? Buffer.from(key, "hex") : key;
+  const hasher = createIdentityHasher([{ kid: keyId(k), key: k }]);
+  return jobIdFor(QUEUE.inbound, hasher.hash(HASH_PURPOSE.message, messageId));
 }
 
 /** Every key under the prefix. */

@@ -31,7 +31,7 @@ describe("createRedisIntake", () => {
   it("enqueues once per message id, even after the job is gone", async () => {
     const a = await intake.submit(sampleMessage(1));
     expect(a.duplicate).toBe(false);
-    expect(a.jobId).toMatch(/^inbound-[0-9a-f]{32}$/);
+    expect(a.jobId).toMatch(/^inbound-[0-9a-f]{8}\.[0-9a-f]{32}$/);
     const b = await intake.submit(sampleMessage(1));
     expect(b).toEqual({ jobId: a.jobId, duplicate: true });
     await intake.queue.remove(a.jobId);

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { jobIdFor } from "../../../src/queue/keys.js";
+import { inboundJobId } from "../../queue/helpers.js";
 import { FakeDiscord } from "../../fakes/discord-gateway.js";
 import { reader } from "./rig.js";
 import { transpileForChild } from "./transpile.js";
@@ -50,9 +50,10 @@ describe("Discord outage", () => {
     const redis = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
     const queue = new Queue("inbound", { connection: redis, prefix });
     const build = transpileForChild(join(import.meta.dirname, "outage-child.ts"));
+    const key = randomBytes(32).toString("hex");
     const env = {
       OUTAGE_PREFIX: prefix,
-      OUTAGE_KEY: randomBytes(32).toString("hex"),
+      OUTAGE_KEY: key,
       OUTAGE_TOKEN: fake.token,
       OUTAGE_API: fake.apiBase,
     };
@@ -63,7 +64,7 @@ describe("Discord outage", () => {
       return c;
     };
     const jobExists = async (id: string) =>
-      (await queue.getJob(jobIdFor("inbound", id))) !== undefined;
+      (await queue.getJob(inboundJobId(key, id))) !== undefined;
     const injected: string[] = [];
     const inject = (i: number) => {
       const m = fake.post(dm, reader, `outage message ${i}, sent at ${new Date().toISOString()}`);

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { jobIdFor, QUEUE } from "../../../src/queue/keys.js";
+import { QUEUE } from "../../../src/queue/keys.js";
+import { inboundJobId } from "../../queue/helpers.js";
 import { dovecotAvailable, startDovecot } from "../../support/dovecot.js";
 import { appender, emailConfig, readerMail } from "./rig.js";
 
@@ -96,7 +97,7 @@ function exited(child: ChildProcess): Promise<void> {
           "completed",
         ]);
         const jobIds = all.map((j) => j.id);
-        const expected = ids.map((id) => jobIdFor(QUEUE.inbound, id));
+        const expected = ids.map((id) => inboundJobId(childEnv.key, id));
         const lost = expected.filter((j) => !jobIds.includes(j)).length;
         const duplicates = jobIds.length - new Set(jobIds).size;
         const strays = jobIds.filter((j) => j === undefined || !expected.includes(j)).length;

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jobIdFor } from "../../../src/queue/keys.js";
+import { inboundJobId } from "../../queue/helpers.js";
 import { FakeTelegramBotApi } from "../../fakes/telegram-bot-api.js";
 import { ANNA, JOAO, LEILA, injectPrivate } from "./fixtures.js";
 
@@ -16,6 +16,8 @@ const BEFORE_KILL = 25;
 const MORE_AFTER_RESTART = 25;
 
 const prefix = `{crtest-tg-${randomBytes(5).toString("hex")}}`;
+// One data key for every adapter process, as in a deployment: job ids are keyed hashes.
+const KEY_HEX = randomBytes(32).toString("hex");
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const api = new FakeTelegramBotApi();
 const queue = new Queue("inbound", { connection: redis, prefix });
@@ -39,7 +41,7 @@ function spawnAdapter(): Promise<ChildProcess> {
       BOT_TOKEN: api.token,
       REDIS_URL,
       PREFIX: prefix,
-      KEY_HEX: randomBytes(32).toString("hex"),
+      KEY_HEX,
     },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
@@ -126,7 +128,7 @@ describe("Telegram adapter outage (SIGKILL, real Redis intake and cursor)", () =
     expect(await exited(second, 10_000)).toBe(0);
 
     const ids = await jobIds();
-    const expected = sent.map((id) => jobIdFor("inbound", id));
+    const expected = sent.map((id) => inboundJobId(KEY_HEX, id));
     const lost = expected.filter((j) => !ids.includes(j)).length;
     const duplicates = ids.length - new Set(ids).size;
     const unexpected = ids.filter((j) => !expected.includes(j)).length;

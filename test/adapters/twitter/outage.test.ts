@@ -6,7 +6,8 @@ import path from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { QUEUE, jobIdFor } from "../../../src/queue/keys.js";
+import { QUEUE } from "../../../src/queue/keys.js";
+import { inboundJobId } from "../../queue/helpers.js";
 import { FakeTwitterApi } from "../../fakes/twitter-api.js";
 import { reader } from "./rig.js";
 
@@ -118,7 +119,7 @@ it("SIGKILLed while messages keep arriving, then restarted: 0 lost, 0 duplicate 
     const jobs = await queue.getJobs(["wait"], 0, -1);
     const jobIds = jobs.map((j) => j.id);
     const rawSubmits = Number(await redis.get(`${prefix}:test:raw-submits`));
-    const wanted = new Set(expected.map((id) => jobIdFor(QUEUE.inbound, id)));
+    const wanted = new Set(expected.map((id) => inboundJobId(KEY_HEX, id)));
     const lost = [...wanted].filter((id) => !jobIds.includes(id)).length;
     const duplicates = jobIds.length - new Set(jobIds).size;
     console.log(
