@@ -48,13 +48,16 @@ function asciiDigits(s: string): string {
 
 /**
  * Folds a line for comparison: compatibility forms, case, accents, emoji, punctuation and spacing
- * do not count. "  Germany 🇩🇪 ", "germany!" and "GERMANY" all fold to "germany"; "2." to "2".
+ * do not count, apostrophes vanish. "  Germany 🇩🇪 ", "germany!" and "GERMANY" all fold to
+ * "germany"; "2." to "2"; "I'd" to "id".
  */
 export function foldAnswer(s: string): string {
   return asciiDigits(s.normalize("NFKC"))
     .toLowerCase()
     .normalize("NFD")
     .replace(/\p{M}/gu, "")
+    // "I'd" and "Id" are the same answer; other punctuation separates words.
+    .replace(/['’ʼ`´]/gu, "")
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 }

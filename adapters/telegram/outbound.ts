@@ -47,7 +47,7 @@ export function chatIdOf(prefixed: string): { chatId: number; messageId?: number
 }
 
 /** Inline keyboard rows: up to three short labels side by side, as on a phone screen. */
-export const TELEGRAM_ROWS: RowLimits = { maxPerRow: 3, maxRows: 100, rowWidth: 30 };
+export const TELEGRAM_ROWS: RowLimits = { maxPerRow: 3, maxRows: 100, rowWidth: 26 };
 
 /** An `InlineKeyboardMarkup` as the Bot API takes it. */
 export interface InlineKeyboard {
