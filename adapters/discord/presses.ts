@@ -61,29 +61,40 @@ export class DiscordPresses {
   onInteraction(raw: unknown): void {
     const parsed = parseDiscordInteraction(raw);
     if (!parsed.ok) {
-      void this.persist("quarantine", () =>
-        this.o.ctx.intake.quarantine(
-          "discord:interaction:invalid",
-          parsed.reason,
-          withoutToken(raw),
-        ),
-      ).catch(() => undefined);
-      this.o.log.warn({ reason: parsed.reason }, "discord interaction quarantined");
+      this.enqueue("invalid", async () => {
+        await this.persist("quarantine", () =>
+          this.o.ctx.intake.quarantine(
+            "discord:interaction:invalid",
+            parsed.reason,
+            withoutToken(raw),
+          ),
+        );
+        this.o.log.warn({ reason: parsed.reason }, "discord interaction quarantined");
+      });
       return;
     }
     const i = parsed.interaction;
+    // The deadline runs from receipt, even while an earlier press of the same question is handled.
     const ack = new PressAck(this.o, i);
-    const key = i.message?.id ?? i.id;
+    this.enqueue(
+      i.message?.id ?? i.id,
+      () => this.handle(i, ack),
+      () => ack.cancel(),
+    );
+  }
+
+  /** Runs `task` after the earlier tasks of the same key; failures are logged by code only. */
+  private enqueue(key: string, task: () => Promise<void>, done?: () => void): void {
     const prev = this.chains.get(key) ?? Promise.resolve();
     const next = prev
-      .then(() => this.handle(i, ack))
+      .then(task)
       .catch((err: unknown) => {
         if (!this.o.signal.aborted) {
-          this.o.log.error({ code: errorCode(err), interaction: i.id }, "discord press failed");
+          this.o.log.error({ code: errorCode(err), key }, "discord press failed");
         }
       })
       .finally(() => {
-        ack.cancel();
+        done?.();
         if (this.chains.get(key) === next) this.chains.delete(key);
       });
     this.chains.set(key, next);
