@@ -52,14 +52,16 @@ function asciiDigits(s: string): string {
  * "germany"; "2." to "2"; "I'd" to "id".
  */
 export function foldAnswer(s: string): string {
-  return asciiDigits(s.normalize("NFKC"))
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    // "I'd" and "Id" are the same answer; other punctuation separates words.
-    .replace(/['’ʼ`´]/gu, "")
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
+  return (
+    asciiDigits(s.normalize("NFKC"))
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/\p{M}/gu, "")
+      // "I'd" and "Id" are the same answer; other punctuation separates words.
+      .replace(/['’ʼ`´]/gu, "")
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .trim()
+  );
 }
 
 /** Separators mail clients put before a quoted original, and the signature delimiter `-- `. */
