@@ -15,6 +15,29 @@ export interface AdapterContext {
   logger: Logger;
 }
 
+/**
+ * One answer a reader can pick. `data` is the caller's short opaque value (1–64 bytes of UTF-8,
+ * unique within one message): it travels as Telegram `callback_data` or Discord `custom_id` and
+ * comes back in `InboundMessage.choice.data`. `label` is what the reader sees, already in their
+ * language (at most 80 characters).
+ */
+export interface Choice {
+  data: string;
+  label: string;
+}
+
+/**
+ * How an adapter presents choices: `buttons` (Telegram inline keyboard, Discord buttons; a press
+ * comes back as an InboundMessage with `choice`), `text` (a numbered list under the text; the
+ * reader answers in a message of their own, read with `matchTextChoice`), `none` (cannot ask).
+ */
+export type ChoiceSupport = "buttons" | "text" | "none";
+
+/** What an adapter can do beyond sending plain text. */
+export interface AdapterCapabilities {
+  choices: ChoiceSupport;
+}
+
 /** One outbound text to a reader (acknowledgement or relayed reply). */
 export interface OutboundText {
   /** Prefixed conversation id from `InboundMessage.replyTo`. */
@@ -24,6 +47,13 @@ export interface OutboundText {
   idempotencyKey: string;
   /** Prefixed id of the reader's message this answers, when known. */
   inReplyTo?: string;
+  /**
+   * Answers the reader can pick (at most 25; an empty list is none), shown as the adapter's
+   * `capabilities.choices` says.
+   * The text must then fit one platform message. In a group chat or the Discord contact channel
+   * `inReplyTo` must name the reader's message: only that reader's press is taken.
+   */
+  choices?: Choice[];
 }
 
 export interface AdapterHealth {
@@ -39,6 +69,8 @@ export interface AdapterHealth {
  */
 export interface ChannelAdapter {
   readonly channel: Channel;
+  /** Absent: plain text only (choices `none`). */
+  readonly capabilities?: AdapterCapabilities;
   start(ctx: AdapterContext): Promise<void>;
   stop(): Promise<void>;
   send(message: OutboundText): Promise<{ platformMessageId: string }>;

@@ -13,17 +13,28 @@ import {
 import type { Logger } from "pino";
 import { AdapterError, InvalidPayloadError } from "../../src/errors.js";
 import { encodeId } from "../../src/message/ids.js";
-import type { AdapterContext, AdapterHealth, ChannelAdapter, OutboundText } from "../types.js";
+import { CHOICE_SUPPORT } from "../choices.js";
+import type {
+  AdapterCapabilities,
+  AdapterContext,
+  AdapterHealth,
+  ChannelAdapter,
+  OutboundText,
+} from "../types.js";
 import type { DiscordConfig } from "./config.js";
 import { DiscordInbox } from "./inbox.js";
 import {
+  DISCORD_MAX_CHARS,
+  buttonRows,
   channelOf,
   errorCode,
   nonceFor,
   replyReference,
   splitForDiscord,
   translateSendError,
+  type ButtonRow,
 } from "./outbound.js";
+import { DiscordPresses } from "./presses.js";
 
 /** Configuration plus timing knobs (tests shorten them). */
 export interface DiscordAdapterOptions extends DiscordConfig {
@@ -35,6 +46,8 @@ export interface DiscordAdapterOptions extends DiscordConfig {
   /** Backoff of intake and cursor-store retries. Defaults 500 ms … 30 s. */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** How long after receipt a button press not yet taken is acknowledged anyway. Default 2 s (Discord allows 3). */
+  pressAckDeadlineMs?: number;
 }
 
 const DEFAULT_API = "https://discord.com/api";
@@ -47,9 +60,11 @@ const SEND_ROUTE = "/channels/:id/messages";
  */
 export class DiscordAdapter implements ChannelAdapter {
   readonly channel = "discord" as const;
+  readonly capabilities: AdapterCapabilities = { choices: CHOICE_SUPPORT.discord };
   private readonly rest: REST;
   private client: Client | null = null;
   private inbox: DiscordInbox | null = null;
+  private presses: DiscordPresses | null = null;
   /** Aborted first on stop(): ends (re)connecting. */
   private abort: AbortController | null = null;
   /** Aborted once in-flight messages had their chance to finish: ends intake/cursor retries. */
@@ -92,6 +107,19 @@ export class DiscordAdapter implements ChannelAdapter {
       },
       ...(this.opts.contactChannelId ? { contactChannelId: this.opts.contactChannelId } : {}),
     });
+    this.presses = new DiscordPresses({
+      ctx,
+      rest: this.rest,
+      log: this.log,
+      signal: drain.signal,
+      ackDeadlineMs: this.opts.pressAckDeadlineMs ?? 2_000,
+      retryMinMs: this.opts.retryMinMs ?? 500,
+      retryMaxMs: this.opts.retryMaxMs ?? 30_000,
+      onTaken: () => {
+        this.lastInboundAt = new Date().toISOString();
+      },
+      ...(this.opts.contactChannelId ? { contactChannelId: this.opts.contactChannelId } : {}),
+    });
     this.state = "starting";
     // The first attempt is awaited so a caller knows the bot is online; later ones run behind.
     if (!(await this.connectOnce(abort.signal))) this.reconnect(abort.signal, 1);
@@ -109,13 +137,15 @@ export class DiscordAdapter implements ChannelAdapter {
     this.inbox?.close();
     await client?.destroy();
     // Let the message in hand reach the intake and its cursor, within a bound, then cut retries.
-    await Promise.race([this.inbox?.idle(), sleep(2_000, undefined, { ref: false })]);
+    const inHand = () => Promise.all([this.inbox?.idle(), this.presses?.idle()]);
+    await Promise.race([inHand(), sleep(2_000, undefined, { ref: false })]);
     drain.abort();
     await Promise.race([
-      Promise.all([this.inbox?.idle(), this.reconnecting]),
+      Promise.all([inHand(), this.reconnecting]),
       sleep(1_000, undefined, { ref: false }),
     ]);
     this.inbox = null;
+    this.presses = null;
     this.abort = null;
     this.drain = null;
   }
@@ -130,12 +160,28 @@ export class DiscordAdapter implements ChannelAdapter {
 
   /**
    * Sends a text (split at 2,000 characters) with a nonce derived from the idempotency key and
-   * `enforce_nonce`, so resending the same OutboundText does not post it twice.
+   * `enforce_nonce`, so resending the same OutboundText does not post it twice. Choices become
+   * buttons under the text, which must then fit one message; in the contact channel the message
+   * must reply to the reader's, whose author alone may answer.
    */
   async send(message: OutboundText): Promise<{ platformMessageId: string }> {
     const channelId = channelOf(message.to);
     if (message.text.trim().length === 0) throw new InvalidPayloadError("discord send: empty text");
     const replyTo = replyReference(channelId, message.inReplyTo);
+    let components: ButtonRow[] | undefined;
+    if (message.choices !== undefined && message.choices.length > 0) {
+      components = buttonRows(message.choices);
+      if (message.text.length > DISCORD_MAX_CHARS) {
+        throw new InvalidPayloadError(
+          `discord send: a text with choices must fit one message (${DISCORD_MAX_CHARS} characters)`,
+        );
+      }
+      if (channelId === this.opts.contactChannelId && replyTo === undefined) {
+        throw new InvalidPayloadError(
+          "discord send: choices in the contact channel need inReplyTo, the reader's message there",
+        );
+      }
+    }
     let lastId = "";
     for (const [i, content] of splitForDiscord(message.text).entries()) {
       const body = {
@@ -147,6 +193,7 @@ export class DiscordAdapter implements ChannelAdapter {
         ...(replyTo && i === 0
           ? { message_reference: { message_id: replyTo, fail_if_not_exists: false } }
           : {}),
+        ...(components ? { components } : {}),
       };
       try {
         const res = (await this.rest.post(Routes.channelMessages(channelId), { body })) as {
@@ -241,6 +288,12 @@ export class DiscordAdapter implements ChannelAdapter {
     });
     client.ws.on(GatewayDispatchEvents.Ready, () => inbox.onReady());
     client.ws.on(GatewayDispatchEvents.MessageCreate, (data: unknown) => inbox.onMessage(data));
+    // Button presses need no intent: Discord sends interactions over the gateway unless the app
+    // has an Interactions Endpoint URL.
+    const presses = this.presses;
+    client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: unknown) =>
+      presses?.onInteraction(data),
+    );
     client.on(Events.ShardReconnecting, () => {
       if (this.client === client) this.state = "retrying";
     });

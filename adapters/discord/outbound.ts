@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { DiscordAPIError, RateLimitError as DiscordRateLimitError, HTTPError } from "discord.js";
+import {
+  ButtonStyle,
+  ComponentType,
+  DiscordAPIError,
+  RateLimitError as DiscordRateLimitError,
+  HTTPError,
+} from "discord.js";
+import { checkChoices, layoutRows, type RowLimits } from "../choices.js";
+import type { Choice } from "../types.js";
 import {
   AdapterError,
   InvalidPayloadError,
@@ -22,6 +30,66 @@ export function nonceFor(idempotencyKey: string, part: number): string {
     .update(`${idempotencyKey}\n${part}`)
     .digest("base64url")
     .slice(0, NONCE_CHARS);
+}
+
+/** Button rows: Discord allows 5 buttons a row and 5 rows a message; short labels share a row. */
+export const DISCORD_ROWS: RowLimits = { maxPerRow: 5, maxRows: 5, rowWidth: 40 };
+
+/** A button with a custom_id, as the API takes and returns it. */
+export interface ChoiceButton {
+  type: ComponentType.Button;
+  style: ButtonStyle;
+  label: string;
+  custom_id: string;
+  disabled?: boolean;
+}
+
+/** An action row of buttons. */
+export interface ButtonRow {
+  type: ComponentType.ActionRow;
+  components: ChoiceButton[];
+}
+
+/** Message components for a list of choices: secondary buttons, `custom_id` = the choice's data. */
+export function buttonRows(choices: readonly Choice[]): ButtonRow[] {
+  return layoutRows(checkChoices(choices), DISCORD_ROWS).map((row) => ({
+    type: ComponentType.ActionRow,
+    components: row.map((c) => ({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: c.label.trim(),
+      custom_id: c.data,
+    })),
+  }));
+}
+
+/**
+ * The same rows closed after an answer: every button disabled, so nothing can be pressed twice;
+ * the chosen one (when known) stands out as primary so the reader sees what they answered.
+ * Components that are not buttons with a custom_id are dropped.
+ */
+export function closedRows(rows: readonly unknown[], chosen?: string): ButtonRow[] {
+  const closed: ButtonRow[] = [];
+  for (const row of rows) {
+    const parts = (row as { components?: unknown } | null)?.components;
+    if (!Array.isArray(parts)) continue;
+    const buttons = (parts as Partial<ChoiceButton>[])
+      .filter(
+        (b): b is ChoiceButton =>
+          b.type === ComponentType.Button &&
+          typeof b.custom_id === "string" &&
+          typeof b.label === "string",
+      )
+      .map((b) => ({
+        type: ComponentType.Button as const,
+        style: b.custom_id === chosen ? ButtonStyle.Primary : ButtonStyle.Secondary,
+        label: b.label,
+        custom_id: b.custom_id,
+        disabled: true,
+      }));
+    if (buttons.length > 0) closed.push({ type: ComponentType.ActionRow, components: buttons });
+  }
+  return closed;
 }
 
 /** Splits a text into parts of at most `max` characters, at a line break or space when there is one. */

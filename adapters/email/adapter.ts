@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
-import type { AdapterContext, AdapterHealth, ChannelAdapter, OutboundText } from "../types.js";
+import { CHOICE_SUPPORT, checkChoices } from "../choices.js";
+import { withTextChoices } from "../text-choices.js";
+import type {
+  AdapterCapabilities,
+  AdapterContext,
+  AdapterHealth,
+  ChannelAdapter,
+  OutboundText,
+} from "../types.js";
 import { checkEmailAuth, offlineResolver, systemResolver, type EmailAuthVerdict } from "./auth.js";
 import type { EmailConfig } from "./config.js";
 import { IntakeUnavailableError, syncMailbox } from "./mailbox-sync.js";
@@ -47,6 +55,8 @@ class Wakeup {
  */
 export class EmailAdapter implements ChannelAdapter {
   readonly channel = "email" as const;
+  /** Choices are a numbered list under the text, answered by replying. */
+  readonly capabilities: AdapterCapabilities = { choices: CHOICE_SUPPORT.email };
   private state: AdapterHealth = { state: "stopped" };
   private abort = new AbortController();
   private client: ImapFlow | null = null;
@@ -89,8 +99,10 @@ export class EmailAdapter implements ChannelAdapter {
     this.state = { ...this.state, state: "stopped" };
   }
 
-  send(message: OutboundText): Promise<{ platformMessageId: string }> {
-    return this.sender.send(message);
+  /** Sends one reply by SMTP; choices are listed, numbered, under the text. */
+  async send(message: OutboundText): Promise<{ platformMessageId: string }> {
+    if (message.choices?.length) checkChoices(message.choices);
+    return this.sender.send(withTextChoices(message));
   }
 
   health(): AdapterHealth {

@@ -4,17 +4,34 @@ import type { Logger } from "pino";
 import { Telegram, TelegramError } from "telegraf";
 import { InvalidPayloadError } from "../../src/errors.js";
 import { startText } from "../../src/i18n/texts.js";
-import type { AdapterContext, AdapterHealth, ChannelAdapter, OutboundText } from "../types.js";
+import { CHOICE_SUPPORT } from "../choices.js";
+import type {
+  AdapterCapabilities,
+  AdapterContext,
+  AdapterHealth,
+  ChannelAdapter,
+  OutboundText,
+} from "../types.js";
 import { isAddressedToBot, isStartCommand, type BotIdentity } from "./addressing.js";
+import { normalizeTelegramPress } from "./callback.js";
 import type { TelegramConfig } from "./config.js";
-import { normalizeTelegramUpdate, parseTelegramUpdate, updateMessage } from "./normalize.js";
+import {
+  normalizeTelegramUpdate,
+  parseTelegramUpdate,
+  updateMessage,
+  type TelegramUpdate,
+} from "./normalize.js";
 import { DEFAULT_SEND_LIMITS, TelegramSender, type SendLimits } from "./outbound.js";
+import { settlePress } from "./presses.js";
 import { webhookListener } from "./webhook.js";
 
 type ApiSignal = NonNullable<NonNullable<Parameters<Telegram["callApi"]>[2]>["signal"]>;
 
-/** The update kinds the adapter asks for; everything else is never delivered. */
-export const ALLOWED_UPDATES = ["message", "edited_message"] as const;
+/**
+ * The update kinds the adapter asks for; everything else is never delivered. `callback_query`
+ * carries presses of the bot's choice buttons.
+ */
+export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
 
 /** Tuning knobs; the defaults suit production, tests shorten them. */
 export interface TelegramAdapterOptions {
@@ -34,6 +51,7 @@ export interface TelegramAdapterOptions {
  */
 export class TelegramAdapter implements ChannelAdapter {
   readonly channel = "telegram" as const;
+  readonly capabilities: AdapterCapabilities = { choices: CHOICE_SUPPORT.telegram };
   private readonly telegram: Telegram;
   private readonly sendLimits: SendLimits;
   /** Created on first use and released by stop(), so a stopped adapter holds no limiter timers. */
@@ -100,7 +118,7 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   async send(message: OutboundText): Promise<{ platformMessageId: string }> {
-    const id = await this.sender.send(message.to, message.text, message.inReplyTo);
+    const id = await this.sender.send(message.to, message.text, message.inReplyTo, message.choices);
     return { platformMessageId: id };
   }
 
@@ -236,6 +254,10 @@ export class TelegramAdapter implements ChannelAdapter {
     const ref = `telegram:update:${typeof updateId === "number" ? updateId : "unknown"}`;
     try {
       const update = parseTelegramUpdate(raw);
+      if (update.callback_query) {
+        await this.takePress(update, raw, ref);
+        return;
+      }
       const carried = updateMessage(update);
       const bot = await this.identify();
       if (!carried || carried.message.from?.is_bot || !isAddressedToBot(carried.message, bot)) {
@@ -258,6 +280,46 @@ export class TelegramAdapter implements ChannelAdapter {
       await intake.quarantine(ref, err.message, raw);
       this.log?.warn({ ref, code: err.code, reason: err.message }, "telegram update quarantined");
     }
+  }
+
+  /**
+   * A press of a choice button: the reader's answer goes to the intake (durably, before anything
+   * else), then the press is answered and the keyboard removed. A refused press is quarantined
+   * with its reason and answered without a word; a stale question loses its keyboard too.
+   */
+  private async takePress(update: TelegramUpdate, raw: unknown, ref: string): Promise<void> {
+    const query = update.callback_query!;
+    const press = normalizeTelegramPress(update.update_id, query, new Date());
+    if (press.kind === "refused") {
+      await this.ctx!.intake.quarantine(ref, press.reason, raw);
+      this.log?.warn({ ref, why: press.why }, "telegram choice press refused");
+      const question =
+        press.why === "stale" && press.chatId !== undefined && press.messageId !== undefined
+          ? { chatId: press.chatId, messageId: press.messageId }
+          : undefined;
+      await settlePress(
+        this.telegram,
+        { callbackQueryId: query.id, ...(question ? { question } : {}) },
+        this.log,
+      );
+      return;
+    }
+    const result = await this.ctx!.intake.submit(press.message);
+    this.state = { ...this.state, lastInboundAt: new Date().toISOString() };
+    this.log?.info(
+      { ref, id: press.message.id, jobId: result.jobId, duplicate: result.duplicate },
+      "telegram choice taken in",
+    );
+    await settlePress(
+      this.telegram,
+      {
+        callbackQueryId: query.id,
+        question: { chatId: press.chatId, messageId: press.messageId },
+        // Only the press that counted confirms its label; a later one just closes the question.
+        ...(result.duplicate ? {} : { toast: `✓ ${press.label}` }),
+      },
+      this.log,
+    );
   }
 
   /** The /start answer is a courtesy: a failure is logged, never allowed to block the updates after it. */

@@ -2,20 +2,8 @@ import { z } from "zod";
 import { InvalidPayloadError } from "../../src/errors.js";
 import { encodeId } from "../../src/message/ids.js";
 import { InboundMessageSchema, LIMITS, type InboundMessage } from "../../src/message/inbound.js";
-
-const UserSchema = z.object({
-  id: z.number().int(),
-  is_bot: z.boolean(),
-  first_name: z.string(),
-  last_name: z.string().optional(),
-  username: z.string().optional(),
-  language_code: z.string().optional(),
-});
-
-/** A plausible BCP 47 tag; anything else is dropped rather than costing the reader their message. */
-const LANGUAGE_TAG = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/;
-/** Telegram usernames: 5–32 of A-Z a-z 0-9 _. */
-const USERNAME = /^[A-Za-z0-9_]{1,32}$/;
+import { CallbackQuerySchema, normalizeTelegramPress } from "./callback.js";
+import { UserSchema, telegramLanguage, telegramSender } from "./user.js";
 
 const EntitySchema = z.object({
   type: z.string(),
@@ -53,11 +41,15 @@ export const TelegramMessageSchema = z.object({
 });
 export type TelegramMessage = z.infer<typeof TelegramMessageSchema>;
 
-/** The fields of a Bot API `Update` that the router uses. Only `message` and `edited_message` are taken. */
+/**
+ * The fields of a Bot API `Update` that the router uses: `message` and `edited_message` (reader
+ * messages) and `callback_query` (presses of the bot's choice buttons).
+ */
 export const TelegramUpdateSchema = z.object({
   update_id: z.number().int().nonnegative(),
   message: TelegramMessageSchema.optional(),
   edited_message: TelegramMessageSchema.optional(),
+  callback_query: CallbackQuerySchema.optional(),
 });
 export type TelegramUpdate = z.infer<typeof TelegramUpdateSchema>;
 
@@ -86,14 +78,21 @@ export function updateMessage(
 /**
  * Bot API `Update` → canonical message. Pure. An edited message becomes a new version with its own
  * id (`…:edit:<edit_date>`), so the affiliate sees the corrected text rather than losing it to the
- * intake's dedupe. Throws InvalidPayloadError for anything that is not a reader's text or own contact.
+ * intake's dedupe. A `callback_query` (a press of a choice button) becomes the reader's answer, see
+ * `normalizeTelegramPress`; `receivedAt` is its time, which the Bot API does not send.
+ * Throws InvalidPayloadError for anything that is not a reader's text, own contact or answer.
  */
-export function normalizeTelegramUpdate(raw: unknown): InboundMessage {
+export function normalizeTelegramUpdate(raw: unknown, receivedAt = new Date()): InboundMessage {
   const update = parseTelegramUpdate(raw);
+  if (update.callback_query) {
+    const press = normalizeTelegramPress(update.update_id, update.callback_query, receivedAt);
+    if (press.kind === "refused") throw new InvalidPayloadError(press.reason);
+    return press.message;
+  }
   const carried = updateMessage(update);
   if (!carried) {
     throw new InvalidPayloadError(
-      `Telegram update ${update.update_id} carries no message (only message and edited_message are taken)`,
+      `Telegram update ${update.update_id} carries no message (only message, edited_message and callback_query are taken)`,
     );
   }
   const { message: m, edited } = carried;
@@ -123,10 +122,6 @@ export function normalizeTelegramUpdate(raw: unknown): InboundMessage {
     );
   }
 
-  const displayName = [from.first_name, from.last_name]
-    .filter((p): p is string => p !== undefined && p.length > 0)
-    .join(" ")
-    .slice(0, LIMITS.nameChars);
   const idParts: (string | number)[] = [m.chat.id, m.message_id];
   if (edited) idParts.push("edit", m.edit_date ?? m.date);
   const sentAtSeconds = edited ? (m.edit_date ?? m.date) : m.date;
@@ -135,20 +130,14 @@ export function normalizeTelegramUpdate(raw: unknown): InboundMessage {
     id: encodeId("telegram", ...idParts),
     channel: "telegram" as const,
     replyTo: encodeId("telegram", m.chat.id),
-    sender: {
-      id: encodeId("telegram", from.id),
-      ...(displayName.length > 0 ? { displayName } : {}),
-      ...(from.username && USERNAME.test(from.username) ? { handle: `@${from.username}` } : {}),
-    },
+    sender: telegramSender(from),
     text,
     sentAt: new Date(sentAtSeconds * 1000).toISOString(),
     ...(m.reply_to_message
       ? { inReplyTo: encodeId("telegram", m.chat.id, m.reply_to_message.message_id) }
       : {}),
     evidence: {
-      ...(from.language_code && LANGUAGE_TAG.test(from.language_code)
-        ? { languageTag: from.language_code, languageTagSource: "telegram.language_code" as const }
-        : {}),
+      ...telegramLanguage(from),
       ...(ownPhone !== undefined ? { phone: ownPhone } : {}),
     },
     attachments: [],

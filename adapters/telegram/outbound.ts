@@ -3,6 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { TelegramError, type Telegram } from "telegraf";
 import { AdapterError, InvalidPayloadError, RateLimitError } from "../../src/errors.js";
 import { decodeId } from "../../src/message/ids.js";
+import { checkChoices, layoutRows, type RowLimits } from "../choices.js";
+import type { Choice } from "../types.js";
 
 /** Telegram's limit on one text message; longer texts are sent as several messages. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -44,6 +46,23 @@ export function chatIdOf(prefixed: string): { chatId: number; messageId?: number
   return Number.isSafeInteger(messageId) ? { chatId, messageId: messageId! } : { chatId };
 }
 
+/** Inline keyboard rows: up to three short labels side by side, as on a phone screen. */
+export const TELEGRAM_ROWS: RowLimits = { maxPerRow: 3, maxRows: 100, rowWidth: 26 };
+
+/** An `InlineKeyboardMarkup` as the Bot API takes it. */
+export interface InlineKeyboard {
+  inline_keyboard: { text: string; callback_data: string }[][];
+}
+
+/** The inline keyboard for a list of choices: `callback_data` = the choice's data. */
+export function inlineKeyboard(choices: readonly Choice[]): InlineKeyboard {
+  return {
+    inline_keyboard: layoutRows(choices, TELEGRAM_ROWS).map((row) =>
+      row.map((c) => ({ text: c.label.trim(), callback_data: c.data })),
+    ),
+  };
+}
+
 /** Splits a text into Telegram-sized pieces without cutting a surrogate pair. */
 export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
   const pieces: string[] = [];
@@ -77,8 +96,17 @@ export class TelegramSender {
     this.global = new Bottleneck({ minTime: limits.globalIntervalMs });
   }
 
-  /** Sends one text (several messages when it is long); resolves to the last message id. */
-  async send(to: string, text: string, inReplyTo?: string): Promise<string> {
+  /**
+   * Sends one text (several messages when it is long); resolves to the last message id. With
+   * choices the text must fit one message, which carries the inline keyboard; in a group it must
+   * reply to the reader's message, whose author alone may answer.
+   */
+  async send(
+    to: string,
+    text: string,
+    inReplyTo?: string,
+    choices?: readonly Choice[],
+  ): Promise<string> {
     const { chatId } = chatIdOf(to);
     if (text.trim().length === 0) throw new InvalidPayloadError("refusing to send an empty text");
     let replyTo: number | undefined;
@@ -86,18 +114,37 @@ export class TelegramSender {
       const target = chatIdOf(inReplyTo);
       if (target.chatId === chatId) replyTo = target.messageId;
     }
+    let keyboard: InlineKeyboard | undefined;
+    if (choices !== undefined && choices.length > 0) {
+      keyboard = inlineKeyboard(checkChoices(choices));
+      if (text.length > TELEGRAM_TEXT_LIMIT) {
+        throw new InvalidPayloadError(
+          `telegram: a text with choices must fit one message (${TELEGRAM_TEXT_LIMIT} characters)`,
+        );
+      }
+      if (chatId < 0 && replyTo === undefined) {
+        throw new InvalidPayloadError(
+          "telegram: choices in a group need inReplyTo, the reader's message in that chat",
+        );
+      }
+    }
     let lastId = "";
     for (const piece of splitText(text)) {
       // Negative chat ids are groups and channels.
       lastId = await (chatId < 0 ? this.perGroup : this.perChat)
         .key(String(chatId))
-        .schedule(() => this.sendWithRetry(chatId, piece, replyTo));
+        .schedule(() => this.sendWithRetry(chatId, piece, replyTo, keyboard));
       replyTo = undefined;
     }
     return lastId;
   }
 
-  private async sendWithRetry(chatId: number, text: string, replyTo?: number): Promise<string> {
+  private async sendWithRetry(
+    chatId: number,
+    text: string,
+    replyTo?: number,
+    keyboard?: InlineKeyboard,
+  ): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       try {
         const sent = await this.global.schedule(() =>
@@ -106,6 +153,7 @@ export class TelegramSender {
             ...(replyTo === undefined
               ? {}
               : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+            ...(keyboard === undefined ? {} : { reply_markup: keyboard }),
           }),
         );
         return `telegram:${chatId}:${sent.message_id}`;

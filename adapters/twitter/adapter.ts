@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { AdapterError, InvalidPayloadError } from "../../src/errors.js";
-import type { AdapterContext, AdapterHealth, ChannelAdapter, OutboundText } from "../types.js";
+import { CHOICE_SUPPORT, checkChoices } from "../choices.js";
+import { withTextChoices } from "../text-choices.js";
+import type {
+  AdapterCapabilities,
+  AdapterContext,
+  AdapterHealth,
+  ChannelAdapter,
+  OutboundText,
+} from "../types.js";
 import { createTwitterClient, httpStatus, rateLimitWaitMs, type TwitterClient } from "./client.js";
 import type { TwitterConfig } from "./config.js";
 import { normalizeTwitter, payloadAuthorId } from "./normalize.js";
@@ -24,6 +32,8 @@ export function cursorKey(stream: StreamName): string {
  */
 export class TwitterAdapter implements ChannelAdapter {
   readonly channel = "twitter" as const;
+  /** X has no buttons in DMs for this API: choices are a numbered list answered in a DM. */
+  readonly capabilities: AdapterCapabilities = { choices: CHOICE_SUPPORT.twitter };
   private client: TwitterClient | undefined;
   private ctx: AdapterContext | undefined;
   private log: Logger | undefined;
@@ -212,8 +222,9 @@ export class TwitterAdapter implements ChannelAdapter {
 
   /**
    * Sends one text (see `sendText`): a DM into the conversation, a DM to a user, or a reply tweet.
-   * Sends are serialised so they arrive in order. X has no idempotency key for DMs, so a resend
-   * after a lost response may duplicate; that is the platform's limit.
+   * Choices are listed, numbered, under the text (`renderTextChoices`). Sends are serialised so
+   * they arrive in order. X has no idempotency key for DMs, so a resend after a lost response may
+   * duplicate; that is the platform's limit.
    */
   send(message: OutboundText): Promise<{ platformMessageId: string }> {
     const client = this.client;
@@ -223,7 +234,10 @@ export class TwitterAdapter implements ChannelAdapter {
       );
     }
     const opts = { maxWaitMs: this.config.sendMaxWaitMs, signal: this.abort.signal, log: this.log };
-    const result = this.sendChain.then(() => sendText(client.v2, message, opts));
+    const result = this.sendChain.then(() => {
+      if (message.choices?.length) checkChoices(message.choices);
+      return sendText(client.v2, withTextChoices(message), opts);
+    });
     this.sendChain = result.catch(() => undefined);
     return result;
   }

@@ -57,6 +57,18 @@ export const AttachmentSchema = z.object({
   contentType: z.string().max(200),
 });
 
+/** A reader's press of a choice button: the caller's `data` and the question it answers. */
+export const ChoiceAnswerSchema = z.object({
+  /** The `data` of the chosen `Choice`, as the caller sent it (1–64 bytes). */
+  data: z
+    .string()
+    .min(1)
+    .refine((d) => Buffer.byteLength(d, "utf8") <= 64, "must be at most 64 bytes"),
+  /** Prefixed id of the bot's message that carried the buttons (what `send()` returned). */
+  inReplyTo: prefixedId.optional(),
+});
+export type ChoiceAnswer = z.infer<typeof ChoiceAnswerSchema>;
+
 /**
  * The one canonical inbound message. Every adapter's `normalize()` produces this;
  * nothing downstream looks at platform payloads.
@@ -83,6 +95,11 @@ export const InboundMessageSchema = z.object({
   inReplyTo: z.string().max(1000).optional(),
   evidence: PlatformEvidenceSchema,
   attachments: z.array(AttachmentSchema).max(100).default([]),
+  /**
+   * Set when this message is the reader pressing one of the bot's choice buttons (Telegram
+   * inline keyboard, Discord button); `text` is then the button's label.
+   */
+  choice: ChoiceAnswerSchema.optional(),
 });
 export type InboundMessage = z.infer<typeof InboundMessageSchema>;
 export type InboundMessageInput = z.input<typeof InboundMessageSchema>;

@@ -1,6 +1,8 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import type { AdapterContext, ChannelAdapter } from "../../adapters/types.js";
+import { CHOICE_SUPPORT } from "../../adapters/choices.js";
+import { matchTextChoice, renderTextChoices } from "../../adapters/text-choices.js";
+import type { AdapterContext, ChannelAdapter, Choice } from "../../adapters/types.js";
 import { InvalidPayloadError } from "../../src/errors.js";
 import type { Channel } from "../../src/message/channel.js";
 import { decodeId } from "../../src/message/ids.js";
@@ -36,7 +38,36 @@ export interface AdapterRig {
    * Optional only for channels that have no such thing (email); the 429 check is skipped then.
    */
   rateLimitNextSend?(retryAfterSeconds: number): void | Promise<void>;
+  /** Required when the adapter's `capabilities.choices` is "buttons". */
+  choices?: ChoiceRig;
   teardown(): Promise<void>;
+}
+
+/** A platform with buttons: what a message shows, and the reader of `injectInbound` pressing. */
+export interface ChoiceRig {
+  /** The choices the message (the id `send` returned) shows that can still be pressed. */
+  pressable(platformMessageId: string): Promise<Choice[]>;
+  /** The reader presses the choice `data` on that message; resolves to the expected InboundMessage.id. */
+  press(platformMessageId: string, data: string): Promise<string>;
+  /** How many presses the platform still waits for the bot to answer. */
+  unansweredPresses(): Promise<number>;
+}
+
+/** What the contract asks with. */
+const CONTRACT_CHOICES: Choice[] = [
+  { data: "c:1", label: "Italia" },
+  { data: "c:2", label: "Österreich" },
+  { data: "c:other", label: "Another country" },
+  { data: "c:decline", label: "I'd rather not say" },
+];
+
+/** Polls an async condition (platform state outside the intake) until it holds. */
+async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 15_000) {
+  const end = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "warn" });
@@ -201,6 +232,77 @@ export function runAdapterContract(harness: AdapterHarness): void {
           const sent = (await rig.sentTexts()).filter((s) => s.to === rig.replyTarget);
           expect(sent.map((s) => s.text)).toEqual(texts);
           if (rig.rateLimitNextSend === undefined) console.log(`${tag} send: no rate-limit check`);
+        } finally {
+          await adapter.stop();
+        }
+      });
+    });
+
+    it("choices: asks as its capability says, and the reader's pick comes back as theirs, once", async () => {
+      await withRig(harness, async (rig) => {
+        const intake = new RecordingIntake();
+        const adapter = rig.createAdapter();
+        await adapter.start(context(intake));
+        try {
+          const support = adapter.capabilities?.choices ?? "none";
+          expect(support).toBe(CHOICE_SUPPORT[harness.channel]);
+          if (support === "none") {
+            console.log(`${tag} choices: none`);
+            return;
+          }
+          const first = await rig.injectInbound("contract choices: hello");
+          await intake.waitForIds([first]);
+          const reader = intake.accepted.find((m) => m.id === first)!;
+          const question = "contract choices: where do you write from?";
+          const sent = await adapter.send({
+            to: rig.replyTarget,
+            text: question,
+            idempotencyKey: "contract-choices",
+            inReplyTo: first,
+            choices: CONTRACT_CHOICES,
+          });
+          const texts = (await rig.sentTexts()).filter((s) => s.to === rig.replyTarget);
+
+          if (support === "text") {
+            expect(texts.at(-1)?.text).toBe(renderTextChoices(question, CONTRACT_CHOICES));
+            const replyId = await rig.injectInbound("2.");
+            await intake.waitForIds([replyId]);
+            const reply = intake.accepted.find((m) => m.id === replyId)!;
+            expect(matchTextChoice(reply.text, CONTRACT_CHOICES)?.choice.data).toBe("c:2");
+            console.log(`${tag} choices: text, the reply "2." matched choice 2`);
+            return;
+          }
+
+          const choices = rig.choices;
+          if (!choices) throw new Error("an adapter with buttons needs AdapterRig.choices");
+          expect(texts.at(-1)?.text).toBe(question);
+          expect(await choices.pressable(sent.platformMessageId)).toEqual(CONTRACT_CHOICES);
+          // A double press before the bot reacts.
+          const [answerId, again] = await Promise.all([
+            choices.press(sent.platformMessageId, "c:2"),
+            choices.press(sent.platformMessageId, "c:2"),
+          ]);
+          expect(again).toBe(answerId);
+          await intake.waitForIds([answerId]);
+          await eventually(
+            "both presses answered and the buttons closed",
+            async () =>
+              (await choices.unansweredPresses()) === 0 &&
+              (await choices.pressable(sent.platformMessageId)).length === 0,
+          );
+          const answers = intake.accepted.filter((m) => m.id === answerId);
+          expect(answers).toHaveLength(1);
+          expect(answers[0]).toMatchObject({
+            channel: harness.channel,
+            text: "Österreich",
+            sender: { id: reader.sender.id },
+            replyTo: reader.replyTo,
+            choice: { data: "c:2", inReplyTo: sent.platformMessageId },
+          });
+          expect(intake.quarantined).toEqual([]);
+          console.log(
+            `${tag} choices: buttons, 2 presses -> ${intake.calls.filter((m) => m.id === answerId).length} submits, 1 answer`,
+          );
         } finally {
           await adapter.stop();
         }

@@ -68,3 +68,99 @@ export const replyWithLocale = {
     },
   ],
 };
+
+/** The bot, as a message author. */
+export const botUser = {
+  id: "1100000000000000099",
+  username: "contact-router",
+  global_name: null,
+  bot: true,
+};
+
+/** The question's buttons, as the bot sends them (custom_id = the caller's data). */
+export const questionRows = [
+  {
+    type: 1,
+    components: [
+      { type: 2, style: 2, label: "Deutschland", custom_id: "loc:DE" },
+      { type: 2, style: 2, label: "Österreich", custom_id: "loc:AT" },
+      { type: 2, style: 2, label: "Anderes Land", custom_id: "loc:other" },
+    ],
+  },
+  { type: 1, components: [{ type: 2, style: 2, label: "Lieber nicht", custom_id: "loc:decline" }] },
+];
+
+/** The bot's question in the reader's DM (dmMessage's channel). */
+export const dmQuestion = {
+  ...dmMessage,
+  id: "1309871400000000001",
+  content: "Von wo schreibst du?",
+  author: botUser,
+  components: questionRows,
+};
+
+/** A reader's press in their DM, as INTERACTION_CREATE carries it (API v10). */
+export function dmPress(customId: string, extra: Record<string, unknown> = {}) {
+  return {
+    id: "1309871411111111111",
+    application_id: botUser.id,
+    type: 3,
+    data: { custom_id: customId, component_type: 2 },
+    channel: { id: dmMessage.channel_id, type: 1, recipients: [dmMessage.author], flags: 0 },
+    channel_id: dmMessage.channel_id,
+    user: dmMessage.author,
+    token: "aW50ZXJhY3Rpb246MTMwOTg3MTQxMTExMTExMTExMTpzZWNyZXQ",
+    version: 1,
+    message: dmQuestion,
+    locale: "de",
+    app_permissions: "1071698660929",
+    entitlements: [],
+    authorizing_integration_owners: { "0": "0" },
+    context: 1,
+    attachment_size_limit: 10_485_760,
+    ...extra,
+  };
+}
+
+/** The bot's question in the contact channel, replying to guildMessage (Sam's). */
+export const guildQuestion = {
+  ...guildMessage,
+  id: "1309871500000000001",
+  type: 19,
+  content: "Where do you write from?",
+  author: botUser,
+  components: questionRows,
+  message_reference: {
+    type: 0,
+    message_id: guildMessage.id,
+    channel_id: guildMessage.channel_id,
+    guild_id: guildMessage.guild_id,
+  },
+  referenced_message: guildMessage,
+};
+
+/** `user` presses a button of guildQuestion in the contact channel. */
+export function guildPress(
+  customId: string,
+  user: { id: string; username: string; global_name: string | null },
+  message: Record<string, unknown> = guildQuestion,
+) {
+  return {
+    ...dmPress(customId),
+    id: "1309871522222222222",
+    channel: {
+      id: guildMessage.channel_id,
+      type: 0,
+      guild_id: guildMessage.guild_id,
+      name: "contact",
+    },
+    channel_id: guildMessage.channel_id,
+    guild_id: guildMessage.guild_id,
+    guild_locale: "en-US",
+    user: undefined,
+    member: { user, roles: [], joined_at: "2025-01-01T00:00:00.000000+00:00", permissions: "0" },
+    message,
+    locale: "en-GB",
+    context: 0,
+  };
+}

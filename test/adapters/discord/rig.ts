@@ -50,6 +50,22 @@ export async function discordRig(): Promise<DiscordRig> {
       ),
     replyTarget: `discord:${dm}`,
     rateLimitNextSend: (seconds) => fake.rateLimitNextSend(seconds),
+    choices: {
+      pressable: (id) => {
+        const [, channel = "", message = ""] = id.split(":");
+        return Promise.resolve(
+          fake
+            .pressableButtons(channel, message)
+            .map((b) => ({ data: b.custom_id ?? "", label: b.label ?? "" })),
+        );
+      },
+      press: (id, data) => {
+        const [, channel = "", message = ""] = id.split(":");
+        fake.press(channel, message, reader, data);
+        return Promise.resolve(`${id}:choice`);
+      },
+      unansweredPresses: () => Promise.resolve(fake.unansweredInteractions().length),
+    },
     teardown: () => fake.close(),
   };
 }

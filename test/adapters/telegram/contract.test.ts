@@ -10,6 +10,12 @@ Object.assign(sticker.message, {
   sticker: { file_id: "CAAC", width: 512, height: 512, emoji: "👋" },
 });
 
+/** `telegram:<chat>:<message>` (what send returns) → its numbers. */
+function questionOf(platformMessageId: string): [number, number] {
+  const [, chat, message] = platformMessageId.split(":");
+  return [Number(chat), Number(message)];
+}
+
 runAdapterContract({
   channel: "telegram",
   normalize: normalizeTelegramUpdate,
@@ -64,6 +70,19 @@ runAdapterContract({
         Promise.resolve(api.sent.map((s) => ({ to: `telegram:${s.chat_id}`, text: s.text }))),
       replyTarget: `telegram:${ANNA.id}`,
       rateLimitNextSend: (seconds) => api.rateLimitNextSend(seconds),
+      choices: {
+        pressable: (id) => {
+          const [chat, message] = questionOf(id);
+          const keyboard = api.keyboardOf(chat, message)?.inline_keyboard.flat() ?? [];
+          return Promise.resolve(keyboard.map((b) => ({ data: b.callback_data, label: b.text })));
+        },
+        press: (id, data) => {
+          const [chat, message] = questionOf(id);
+          api.pressButton(ANNA, chat, message, data);
+          return Promise.resolve(`${id}:choice`);
+        },
+        unansweredPresses: () => Promise.resolve(api.unansweredCallbacks().length),
+      },
       teardown: () => api.stop(),
     };
   },

@@ -63,3 +63,65 @@ export function injectPrivate(api: FakeTelegramBotApi, from: Reader, text: strin
   api.pushUpdate(body);
   return `telegram:${from.id}:${messageId}`;
 }
+
+/** The bot as a message's `from`. */
+export const BOT_USER = {
+  id: 7_000_000_001,
+  is_bot: true,
+  first_name: "Contact Router",
+  username: "contact_router_bot",
+};
+
+/** The choice keyboard the tests ask with, as the bot sends it. */
+export const COUNTRY_KEYBOARD = {
+  inline_keyboard: [
+    [
+      { text: "🇩🇪 Deutschland", callback_data: "loc:DE" },
+      { text: "🇦🇹 Österreich", callback_data: "loc:AT" },
+    ],
+    [
+      { text: "Anderes Land", callback_data: "loc:other" },
+      { text: "Möchte ich nicht sagen", callback_data: "loc:decline" },
+    ],
+  ],
+};
+
+/** The bot's question message in a chat, as a callback query carries it. */
+export function questionMessage(
+  chatId: number,
+  messageId: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    message_id: messageId,
+    from: BOT_USER,
+    chat:
+      chatId > 0
+        ? { id: chatId, first_name: "Anna", type: "private" }
+        : { id: chatId, title: "Readers", type: "supergroup" },
+    date: DATE + 60,
+    text: "Von wo schreibst du?",
+    reply_markup: COUNTRY_KEYBOARD,
+    ...extra,
+  };
+}
+
+/** A `callback_query` update: `from` pressed the button with `data` under `message`. */
+export function callbackUpdate(
+  updateId: number,
+  from: Reader,
+  message: Record<string, unknown>,
+  data: string | undefined,
+  queryId = "4382bfdwdsb323b2d9",
+) {
+  return {
+    update_id: updateId,
+    callback_query: {
+      id: queryId,
+      from: { ...from, is_bot: false },
+      message,
+      chat_instance: "-7302713221838119450",
+      ...(data === undefined ? {} : { data }),
+    },
+  };
+}

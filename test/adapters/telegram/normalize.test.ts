@@ -106,7 +106,8 @@ describe("normalizeTelegramUpdate", () => {
       /message\.chat\.id/,
     ],
     [privateText(9, ANNA, 10, "   "), /update 9: no text/],
-    [{ update_id: 10, callback_query: { id: "1" } }, /update 10 carries no message/],
+    [{ update_id: 10, callback_query: { id: "1" } }, /callback_query\.from/],
+    [{ update_id: 13, channel_post: { message_id: 1 } }, /update 13 carries no message/],
   ])("rejects %j with a reason", (payload, reason) => {
     const err = rejection(payload);
     expect(err.code).toBe("INVALID_PAYLOAD");

@@ -61,7 +61,7 @@ describe("TelegramAdapter webhook mode", () => {
     expect(rig.api.webhook).toEqual({
       url: `https://router.example.org${PATH}`,
       secret_token: SECRET,
-      allowed_updates: ["message", "edited_message"],
+      allowed_updates: ["message", "edited_message", "callback_query"],
     });
   });
 
@@ -88,6 +88,33 @@ describe("TelegramAdapter webhook mode", () => {
     expect(await rig.offset()).toBe(501);
     expect(await post(update, { [SECRET_HEADER]: SECRET })).toBe(200);
     expect(rig.intake.accepted).toHaveLength(1);
+  });
+
+  it("takes a re-delivered press (same update) as one answer and answers the press", async () => {
+    const { platformMessageId } = await adapter.send({
+      to: `telegram:${ANNA.id}`,
+      text: "Von wo schreibst du?",
+      idempotencyKey: "ask",
+      choices: [
+        { data: "loc:DE", label: "Deutschland" },
+        { data: "loc:decline", label: "Möchte ich nicht sagen" },
+      ],
+    });
+    const [, chat, message] = platformMessageId.split(":").map(Number);
+    rig.api.pressButton(ANNA, chat!, message!, "loc:decline");
+    // The webhook gets what getUpdates would have: the queued callback_query update.
+    const update = JSON.stringify(rig.api.pendingUpdates().at(-1));
+    expect(await post(update, { [SECRET_HEADER]: SECRET })).toBe(200);
+    expect(await post(update, { [SECRET_HEADER]: SECRET })).toBe(200);
+    const answerId = `telegram:${chat}:${message}:choice`;
+    expect(rig.intake.acceptedIds()).toEqual([answerId]);
+    expect(rig.intake.calls.map((m) => m.id)).toEqual([answerId, answerId]);
+    expect(rig.intake.accepted[0]!.choice).toEqual({
+      data: "loc:decline",
+      inReplyTo: platformMessageId,
+    });
+    expect(rig.api.unansweredCallbacks()).toEqual([]);
+    expect(rig.api.keyboardOf(chat!, message!)).toBeNull();
   });
 
   it("keeps bodies it cannot use in quarantine instead of dropping them", async () => {
