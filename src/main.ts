@@ -60,8 +60,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     );
   }
   if (config.dataKey.warning) log.warn(config.dataKey.warning);
-  if (config.relaySecretFile)
-    log.warn({ file: config.relaySecretFile }, "no RELAY_SECRET set: using a generated one");
+  if (env.RELAY_SECRET)
+    log.warn("RELAY_SECRET is no longer used: relay tokens are keyed by the data key (DATA_KEY)");
 
   const redis = await connectRedis({
     ...(config.redisUrl ? { url: config.redisUrl } : {}),

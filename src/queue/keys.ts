@@ -47,7 +47,6 @@ export function pipelineKeys(prefix: string) {
   return {
     seen: (hash: string) => `${prefix}:seen:${hash}`,
     delivered: (hash: string) => `${prefix}:delivered:${hash}`,
-    thread: (hash: string) => `${prefix}:thread:${hash}`,
     quarantineMeta: `${prefix}:quarantine:meta`,
     quarantineRaw: `${prefix}:quarantine:raw`,
     quarantineIndex: `${prefix}:quarantine:index`,

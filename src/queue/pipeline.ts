@@ -31,7 +31,7 @@ import {
   type Processor,
   type StageContext,
 } from "./stages.js";
-import type { AckTextFn, AffiliateRef, Role, RouteFn, Sender } from "./types.js";
+import type { AckTextFn, AffiliateRef, ConversationStep, Role, RouteFn, Sender } from "./types.js";
 
 const log = moduleLogger("pipeline");
 
@@ -49,6 +49,8 @@ export interface PipelineOptions {
   affiliate?: (id: string) => AffiliateRef | undefined;
   /** Acknowledgement text; without it no acks are queued. */
   ackText?: AckTextFn;
+  /** The route role's conversation step (sticky routing); without it each message stands alone. */
+  conversation?: ConversationStep;
   /** Required for the `deliver` role. */
   delivery?: Delivery;
   /** Sends acknowledgements (ingest role). */
@@ -169,6 +171,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         deliverQueue: queues.deliver,
         outboundQueue: queues.outbound,
         ...(opts.ackText ? { ackText: opts.ackText } : {}),
+        ...(opts.conversation ? { conversation: opts.conversation } : {}),
         retry: { deliver: retry(QUEUE.deliver), outbound: retry(QUEUE.outbound) },
       }),
     );

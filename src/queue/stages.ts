@@ -6,7 +6,7 @@ import type { ContactToDeliver, Delivery } from "../delivery/types.js";
 import { InboundMessageSchema } from "../message/inbound.js";
 import { moduleLogger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { QUEUE, contactIdFor, idHash, pipelineKeys, type QueueName } from "./keys.js";
+import { QUEUE, contactIdFor, pipelineKeys, type QueueName } from "./keys.js";
 import {
   jobOptions,
   openJob,
@@ -17,7 +17,14 @@ import {
   type SealedJob,
 } from "./jobs.js";
 import type { QuarantineStore } from "./quarantine.js";
-import type { AckJob, AckTextFn, AffiliateRef, RouteFn, Sender } from "./types.js";
+import type {
+  AckJob,
+  AckTextFn,
+  AffiliateRef,
+  ConversationStep,
+  RouteFn,
+  Sender,
+} from "./types.js";
 
 const log = moduleLogger("pipeline");
 
@@ -76,12 +83,13 @@ export interface RouteStageDeps {
   deliverQueue: Queue;
   outboundQueue: Queue;
   ackText?: AckTextFn;
+  /** The conversation step (sticky routing, src/conversation); without it each message stands alone. */
+  conversation?: ConversationStep;
   retry: { deliver: RetryPolicy; outbound: RetryPolicy };
 }
 
 /** inbound → deliver (+ outbound ack): decides the affiliate and hands the contact on. */
 export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Processor {
-  const keys = pipelineKeys(ctx.prefix);
   return stage(ctx, QUEUE.inbound, async (payload, job): Promise<StageResult> => {
     const parsed = InboundMessageSchema.safeParse(payload);
     if (!parsed.success)
@@ -98,18 +106,33 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       );
     }
     const contactId = contactIdFor(message.id);
-    const threadKey = keys.thread(idHash(message.sender.id));
-    // Plain commands, not MULTI: an ioredis pipeline copies every script BullMQ loaded onto the
-    // connection (~0.3 ms a job). A first contact takes one round trip; a follow-up two.
-    const first = await ctx.redis.set(threadKey, contactId, "EX", ctx.dedupeTtlSeconds, "NX");
-    const root = first === null ? await ctx.redis.get(threadKey) : contactId;
+    // The conversation step: a follow-up stays with its conversation's affiliate.
+    const step = deps.conversation
+      ? await deps.conversation({
+          contactId,
+          message,
+          evidence,
+          decision,
+          at: new Date(job.t).toISOString(),
+        })
+      : null;
+    const target = step ? deps.affiliate(step.affiliate) : affiliate;
+    if (!target) {
+      throw new RouterError(
+        "RULES_INVALID",
+        `affiliate ${String(step?.affiliate)} is not in the rules`,
+        {
+          retryable: true,
+        },
+      );
+    }
     const contact: ContactToDeliver = {
       contactId,
       message,
       evidence,
       decision,
-      affiliate: { id: affiliate.id, name: affiliate.name, inbox: affiliate.inbox },
-      ...(root && root !== contactId ? { threadRootId: root } : {}),
+      affiliate: { id: target.id, name: target.name, inbox: target.inbox },
+      ...(step ? { conversation: step.forward } : {}),
     };
     // Same job ids on a retry: BullMQ ignores an add whose id still exists.
     await deps.deliverQueue.add(
@@ -118,12 +141,12 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       jobOptions(`${QUEUE.deliver}-${job.h}`, deps.retry.deliver),
     );
     let ack = false;
-    if (message.channel !== "web" && deps.ackText) {
+    if (message.channel !== "web" && deps.ackText && (step?.ack ?? true)) {
       const ackJob: AckJob = {
         channel: message.channel,
         message: {
           to: message.replyTo,
-          text: deps.ackText(decision.language ?? "en", affiliate.name),
+          text: deps.ackText(decision.language ?? "en", target.name),
           idempotencyKey: `ack-${contactId}`,
           inReplyTo: message.id,
         },
@@ -135,8 +158,12 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       );
       ack = true;
     }
-    ctx.metrics?.routed.inc({ affiliate: affiliate.id });
-    return { affiliate: affiliate.id, step: decision.step, ack };
+    ctx.metrics?.routed.inc({ affiliate: target.id });
+    return {
+      affiliate: target.id,
+      step: step?.forward.followUp ? "follow-up" : decision.step,
+      ack,
+    };
   });
 }
 
