@@ -1,137 +1,168 @@
 /**
- * Text cleaning before language detection: only the reader's own words should count, not the
- * quoted reply, the mail client's signature or a URL. Every step is a single pass over lines and
- * tokens with regular expressions anchored on short lines, so the cost is linear in the input.
+ * Text cleaning before detection: only the reader's own words should count, not the quoted
+ * reply, the forwarded original, the signature, an echoed `Re:` subject or a URL. The body is
+ * read by {@link readEmailBody}, the one reading of an email that routing and the relay share.
+ * Every step is a pass over characters, lines and tokens with string operations, so the cost
+ * is linear in the input whatever it contains.
  */
+import { readEmailBody } from "./email-body.js";
 
 /** The cleaned text never exceeds this many characters: detection cost stays bounded. */
 export const CLEAN_TEXT_MAX_CHARS = 2000;
 
-/** Header-like lines are short; longer lines are never tested against the line patterns. */
-const MAX_HEADER_LINE = 400;
 const MAX_SUBJECT_CHARS = 1000;
 /** No word is this long: longer tokens are encoded data or links, and are dropped unexamined. */
 const MAX_TOKEN = 80;
-/** Direction marks that RTL mail clients put around Persian reply headers. */
-const BIDI_MARKS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 
-/** "On … wrote:" in the eleven languages (and the common Gmail/Outlook/Apple variants). */
-const WROTE =
-  /(?:wrote|schrieb|a écrit|ha scritto|escribió|escreveu|schreef|skrev|napisał(?:\(a\)|a)?|pisze|пишет|написал(?:\(а\)|а)?|نوشت)\s*:\s*$/iu;
-/** How reply headers open: "On", "Le", "Am", "Il", "El", "Em", "Op", "Den", "W dniu", "в", "در". */
-const HEADER_INTRO = /^(?:on|le|am|il|el|em|às|op|den|w dniu|dnia|в|در)\s/iu;
-/** A header naming the sender: `Name <someone@example.org>:` (Gmail in languages without a verb). */
-const ADDRESS_HEADER = /<[^<>\s@]+@[^<>\s@]+>\s*:\s*$/u;
-/** Outlook's plain-text reply block starts with From:, followed by Sent:/Date: within a few lines. */
-const FROM_LINE =
-  /^\*?(?:from|de|von|da|van|från|od|от|از|expéditeur|absender|remitente|mittente)\s*:/iu;
-const SENT_LINE =
-  /^\*?(?:sent|date|envoyé|gesendet|datum|inviato|data|enviado|fecha|verzonden|skickat|wysłano|wysłane|отправлено|дата|تاریخ|ارسال)\s*:/iu;
-/** "-----Original Message-----", "---------- Forwarded message ---------" and translations. */
-const BANNER = /^\s*-{3,}\s*[\p{L}' ]{3,60}\s*-{3,}\s*$/u;
-/** Mobile and webmail taglines: "Sent from my iPhone", "Von meinem iPhone gesendet", … */
-const TAGLINE =
-  /^(?:sent from|sent with|sent via|get outlook for|envoyé de|envoyé depuis|envoyé avec|obtenir outlook|von meinem|gesendet von|gesendet mit|gesendet vom|inviato da|inviato dal|inviato con|scarica outlook|enviado desde|enviado do|enviado de|enviado con|obtener outlook|obter o outlook|obtenha o outlook|verstuurd vanaf|verzonden vanaf|verzonden met|verstuurd met|download outlook|skickat från|hämta outlook|wysłane z|wysłano z|pobierz outlook|pobierz aplikację outlook|отправлено с|отправлено из|получить outlook|ارسال شده از|ارسال از)/iu;
-/** A tagline names the device or the app; "Von meinem Lohn kann ich kaum leben." is no tagline. */
-const DEVICE =
-  /iphone|ipad|android|samsung|galaxy|huawei|xiaomi|pixel|smartphone|phone|handy|mobil|móvil|celular|telemóvel|telefon|teléfono|telefone|telefoon|телефон|айфон|outlook|mail|yahoo|proton|tuta|blackberry|windows|\bapp\b|aplikac|приложени|آیفون|موبایل|گوشی|تلفن/iu;
-const MAX_TAGLINE = 100;
-/** "Re:", "Fwd:", "AW:", "WG:", "TR:", "R:", "RV:", "SV:", "VS:", "Odp:", "Отв:", "Пересл:", … */
-const SUBJECT_PREFIX =
-  /^\s*(?:re|fwd?|aw|wg|tr|r|rif|rv|sv|vs|odp|pd|antw|doorst|enc|res|отв|пересл|fw)\s*(?:\[\d{1,4}\])?\s*:\s*/iu;
-const URL_START = /^(?:https?:\/\/|www\.|mailto:|ftp:\/\/)/i;
-const EDGE_PUNCT = /^[<([{"'«„]+|[>)\]}"'».,;:!?]+$/gu;
+/** Reply and forward prefixes: "Re:", "Fwd:", "AW:", "WG:", "TR:", "RV:", "SV:", "Odp:", "Отв:", … */
+const SUBJECT_PREFIXES = new Set([
+  "re",
+  "fw",
+  "fwd",
+  "aw",
+  "wg",
+  "tr",
+  "r",
+  "rif",
+  "i",
+  "rv",
+  "sv",
+  "vs",
+  "vb",
+  "odp",
+  "pd",
+  "antw",
+  "doorst",
+  "enc",
+  "res",
+  "отв",
+  "ответ",
+  "пересл",
+  "رد",
+  "پاسخ",
+  "هدایت",
+]);
+const URL_STARTS = ["http://", "https://", "www.", "mailto:", "ftp://"];
+const LEADING_PUNCT = new Set(["<", "(", "[", "{", '"', "'", "«", "„"]);
+const TRAILING_PUNCT = new Set([">", ")", "]", "}", '"', "'", "»", ".", ",", ";", ":", "!", "?"]);
+
+/** Text for detection and the email sign-off, read once from one message. */
+export interface DetectionText {
+  /** The reader's own words, cleaned: see {@link cleanForDetection}. */
+  text: string;
+  /** The signature block of the body (name, organisation, city, address, phone), or null. */
+  signature: string | null;
+}
 
 /**
- * The reader's own words from subject and body: quoted replies and everything after a reply
- * header, signatures ("-- " and mobile taglines), URLs and email addresses removed, whitespace
- * collapsed, at most {@link CLEAN_TEXT_MAX_CHARS} characters. Never throws.
+ * The reader's own words from subject and body: quoted replies, forwarded blocks, signatures,
+ * mobile taglines, URLs and email addresses removed, whitespace collapsed, at most
+ * {@link CLEAN_TEXT_MAX_CHARS} characters. The subject of a reply or forward (`Re:`, `AW:`, …)
+ * is someone else's words echoed: it counts only when the body has none of the reader's own.
+ * Never throws.
  */
 export function cleanForDetection(input: { subject?: string; text: string }): string {
-  const out: string[] = [];
-  let length = 0;
-  const push = (line: string): boolean => {
-    for (const token of line.split(/\s+/u)) {
-      if (token === "" || token.length > MAX_TOKEN || isAddressOrUrl(token)) continue;
-      out.push(token);
-      length += token.length + 1;
-      if (length >= CLEAN_TEXT_MAX_CHARS) return false;
-    }
-    return true;
-  };
-  const subject = typeof input.subject === "string" ? stripSubjectPrefixes(input.subject) : "";
-  if (subject !== "" && !push(subject)) return finish(out);
-  const body = typeof input.text === "string" ? input.text : "";
-  const lines = body.split(/\r\n|\r|\n/u);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    const raw = line.trim();
-    const trimmed = raw.length <= MAX_HEADER_LINE ? raw.replace(BIDI_MARKS, "").trim() : raw;
-    if (trimmed.startsWith(">") || trimmed.startsWith("|>")) continue;
-    if (line === "-- " || line === "--") break; // the signature delimiter of RFC 3676
-    if (trimmed.length <= MAX_HEADER_LINE && endsQuotedPart(trimmed, lines, i)) break;
-    if (trimmed.length <= MAX_TAGLINE && TAGLINE.test(trimmed) && DEVICE.test(trimmed)) break;
-    if (/^_{8,}$/u.test(trimmed)) continue; // Outlook's separator before a From: block
-    if (!push(trimmed)) break;
-  }
-  return finish(out);
+  return readForDetection(input).text;
 }
 
-/** True when this line starts the quoted or forwarded part of a message. */
-function endsQuotedPart(line: string, lines: readonly string[], i: number): boolean {
-  if (line === "") return false;
-  if (BANNER.test(line)) return true;
-  if (isReplyHeader(line)) return true;
-  // Gmail wraps long headers: "On Mon, 3 Mar 2025 at 10:00, Jane Doe <" / "jane@x.org> wrote:".
-  // A sentence ("On 1 May we march.") is not the first half of a header, even before one.
-  if (HEADER_INTRO.test(line) && /\d/u.test(line) && !/[.!?]$/u.test(line)) {
-    const next = (lines[i + 1] ?? "")
-      .slice(0, MAX_HEADER_LINE + 1)
-      .replace(BIDI_MARKS, "")
-      .trim();
-    if (next.length <= MAX_HEADER_LINE && isReplyHeader(`${line} ${next}`)) return true;
+/** {@link cleanForDetection} and the signature block, from one reading of the body. */
+export function readForDetection(input: { subject?: string; text: string }): DetectionText {
+  const body = readEmailBody(typeof input.text === "string" ? input.text : "");
+  const out = new Tokens();
+  const subject = typeof input.subject === "string" ? readSubject(input.subject) : null;
+  const bodyWords = new Tokens();
+  bodyWords.push(body.own);
+  if (subject !== null && (!subject.echoed || bodyWords.empty)) out.push(subject.text);
+  out.push(body.own);
+  return { text: out.finish(), signature: body.signature };
+}
+
+/** Collects the words worth detecting, up to the cap. */
+class Tokens {
+  private readonly words: string[] = [];
+  private length = 0;
+
+  get empty(): boolean {
+    return this.words.length === 0;
   }
-  if (FROM_LINE.test(line)) {
-    for (let j = i + 1; j <= i + 3 && j < lines.length; j++) {
-      const l = (lines[j] ?? "")
-        .slice(0, MAX_HEADER_LINE + 1)
-        .replace(BIDI_MARKS, "")
-        .trim();
-      if (l.length <= MAX_HEADER_LINE && SENT_LINE.test(l)) return true;
+
+  push(text: string): void {
+    let start = -1;
+    for (let i = 0; i <= text.length && this.length < CLEAN_TEXT_MAX_CHARS; i++) {
+      const space = i === text.length || isSpace(text.charCodeAt(i));
+      if (!space && start < 0) start = i;
+      if (space && start >= 0) {
+        this.add(text, start, i);
+        start = -1;
+      }
     }
   }
-  return false;
+
+  private add(text: string, start: number, end: number): void {
+    if (end - start > MAX_TOKEN) return;
+    const token = text.slice(start, end);
+    if (isAddressOrUrl(token)) return;
+    this.words.push(token);
+    this.length += token.length + 1;
+  }
+
+  finish(): string {
+    const text = this.words.join(" ");
+    if (text.length <= CLEAN_TEXT_MAX_CHARS) return text;
+    const cut = text.slice(0, CLEAN_TEXT_MAX_CHARS);
+    const space = cut.lastIndexOf(" ");
+    return space > CLEAN_TEXT_MAX_CHARS / 2 ? cut.slice(0, space) : cut;
+  }
 }
 
-function isReplyHeader(line: string): boolean {
-  if (ADDRESS_HEADER.test(line)) return true;
-  if (!WROTE.test(line)) return false;
-  // "My comrade wrote:" is the reader's own sentence; a client header has an intro, a date or an address.
-  return HEADER_INTRO.test(line) || /\d|@/u.test(line);
+function isSpace(c: number): boolean {
+  return (
+    c === 0x20 ||
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
-function stripSubjectPrefixes(subject: string): string {
-  let s = subject.slice(0, MAX_SUBJECT_CHARS);
+/**
+ * The subject without its reply and forward prefixes ("Re: AW: Fwd[2]: x" → "x"), and whether
+ * it had any: a prefixed subject was written by whoever wrote the mail being answered.
+ */
+export function readSubject(subject: string): { text: string; echoed: boolean } {
+  let s = subject.slice(0, MAX_SUBJECT_CHARS).trim();
+  let echoed = false;
   for (let n = 0; n < 10; n++) {
-    const stripped = s.replace(SUBJECT_PREFIX, "");
-    if (stripped === s) break;
-    s = stripped;
+    const colon = s.indexOf(":");
+    const fullColon = s.indexOf("：");
+    const at = colon < 0 ? fullColon : fullColon < 0 ? colon : Math.min(colon, fullColon);
+    if (at <= 0 || at > 12) break;
+    let word = s.slice(0, at).trim().toLowerCase();
+    // "RE[2]", "Re^2", "Fwd (3)": a counter some clients add
+    const bracket = word.search(/[[(^]/u);
+    if (bracket > 0) word = word.slice(0, bracket).trim();
+    if (!SUBJECT_PREFIXES.has(word)) break;
+    echoed = true;
+    s = s.slice(at + 1).trim();
   }
-  return s.trim();
+  return { text: s, echoed };
 }
 
 function isAddressOrUrl(token: string): boolean {
-  const t = token.replace(EDGE_PUNCT, "");
-  if (URL_START.test(t)) return true;
+  let start = 0;
+  let end = token.length;
+  while (start < end && LEADING_PUNCT.has(token[start] ?? "")) start++;
+  while (end > start && TRAILING_PUNCT.has(token[end - 1] ?? "")) end--;
+  const t = token.slice(start, end);
+  const lower = t.toLowerCase();
+  if (URL_STARTS.some((u) => lower.startsWith(u))) return true;
   const at = t.indexOf("@");
   // someone@example.org, <someone@example.org>, but not a lone "@" or a handle like "@comrade".
   return at > 0 && t.indexOf(".", at) > at + 1;
-}
-
-function finish(tokens: readonly string[]): string {
-  const text = tokens.join(" ");
-  if (text.length <= CLEAN_TEXT_MAX_CHARS) return text;
-  const cut = text.slice(0, CLEAN_TEXT_MAX_CHARS);
-  const space = cut.lastIndexOf(" ");
-  return space > CLEAN_TEXT_MAX_CHARS / 2 ? cut.slice(0, space) : cut;
 }

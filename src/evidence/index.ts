@@ -5,7 +5,7 @@ import type {
   LocationEvidence,
   LocationSource,
 } from "../message/evidence.js";
-import { cleanForDetection } from "./clean-text.js";
+import { readForDetection, type DetectionText } from "./clean-text.js";
 import { countryReference } from "./countries.js";
 import { countryFromEmailAddress } from "./email-domain.js";
 import { detectLanguage } from "./language.js";
@@ -35,12 +35,13 @@ const PLATFORM_TAG_CONFIDENCE = 0.6;
  * trying the sources in the order ROUTING.md gives.
  */
 export function extractEvidence(msg: InboundMessage, genericTlds: ReadonlySet<string>): Evidence {
-  const text = cleanForDetection({ subject: msg.subject, text: msg.text });
+  // One reading of the body: the reader's own words for detection, and the signature block.
+  const read = readForDetection({ subject: msg.subject, text: msg.text });
   return {
     channel: msg.channel,
-    language: languageEvidence(text, msg),
-    location: locationEvidence(text, msg, genericTlds),
-    text,
+    language: languageEvidence(read.text, msg),
+    location: locationEvidence(read, msg, genericTlds),
+    text: read.text,
   };
 }
 
@@ -91,11 +92,15 @@ function fromCountry(country: string, source: LocationSource, detail: string): L
 
 const quote = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}…` : s);
 
+/**
+ * `read.signature` is the email sign-off (ROUTING.md location step 3), read by branch `routing`.
+ */
 function locationEvidence(
-  text: string,
+  read: DetectionText,
   msg: InboundMessage,
   genericTlds: ReadonlySet<string>,
 ): LocationEvidence | null {
+  const text = read.text;
   const ev = msg.evidence;
   if (ev.statedCountry) {
     const place = parseLocationText(ev.statedCountry);

@@ -206,11 +206,22 @@ describe("cleanForDetection", () => {
     expect(cleanForDetection({ text })).toBe("On 1 May we march.");
   });
 
-  it("puts the subject first, without reply prefixes", () => {
+  it("puts a new subject first", () => {
+    expect(cleanForDetection({ subject: "Treffen am 1. Mai", text: "Ich komme." })).toBe(
+      "Treffen am 1. Mai Ich komme.",
+    );
+  });
+
+  it("ignores an echoed reply or forward subject when the body has the reader's words", () => {
+    // A Hebrew reply to an English mail must not be read as English from its subject.
+    expect(
+      cleanForDetection({ subject: "Re: Your message to the group", text: "אני גר בחיפה." }),
+    ).toBe("אני גר בחיפה.");
     expect(
       cleanForDetection({ subject: "Re: AW: Fwd: Treffen am 1. Mai", text: "Ich komme." }),
-    ).toBe("Treffen am 1. Mai Ich komme.");
+    ).toBe("Ich komme.");
     expect(cleanForDetection({ subject: "Odp: RE[2]: spotkanie", text: "" })).toBe("spotkanie");
+    expect(cleanForDetection({ subject: "SV: möte", text: "> citat" })).toBe("möte");
   });
 
   it("drops tokens too long to be words", () => {
