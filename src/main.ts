@@ -1,7 +1,8 @@
 import { pathToFileURL } from "node:url";
 import type { FastifyInstance } from "fastify";
-import type { ChannelAdapter } from "../adapters/types.js";
+import type { ChannelAdapter, OutboundText } from "../adapters/types.js";
 import { loadConfig, parseRoles, type AppConfig } from "./config.js";
+import { keyId } from "./crypto/identity-hash.js";
 import { createDelivery } from "./delivery/index.js";
 import type { Delivery } from "./delivery/types.js";
 import { RouterError } from "./errors.js";
@@ -11,6 +12,8 @@ import { logger, moduleLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { startAdapters, type AdapterHost } from "./queue/adapter-host.js";
 import { createPipeline, type Pipeline } from "./queue/pipeline.js";
+import { startConversations, type Conversations } from "./relay/start.js";
+import type { Channel } from "./message/channel.js";
 import type { Role } from "./queue/types.js";
 import { checkEvictionPolicy, connectRedis, type RedisHandle } from "./redis/connect.js";
 import { LiveRules } from "./routing/live.js";
@@ -39,6 +42,8 @@ export interface RunningApp {
   /** `http://host:port` of the web server, when it listens. */
   address: string | null;
   adapters: ChannelAdapter[];
+  /** Conversation store and relay (its listener's address when this process runs it). */
+  conversations: Conversations;
   health(): Promise<HealthReport>;
   /** Graceful stop: intake and web first, then workers (active jobs finish), then Redis. */
   stop(): Promise<void>;
@@ -105,6 +110,24 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
 
     let host: AdapterHost | null = null;
     const adaptersWanted = roles.includes("ingest") && opts.adapters !== false;
+    // Resolved lazily: adapters start after the intake they feed exists.
+    const sender = {
+      send: (channel: Channel, m: OutboundText) => lazySender(host).send(channel, m),
+    };
+    const conversations = await startConversations({
+      env,
+      roles,
+      redis: redis.client,
+      prefix: config.prefix,
+      keyring: [{ kid: keyId(config.dataKey.key), key: config.dataKey.key }],
+      delivery: config.delivery,
+      rulesFile: config.rulesFile,
+      rules,
+      deliveryInstance: delivery,
+      sender,
+      metrics: metrics.registry,
+    });
+    cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
       connection: redis.client,
       prefix: config.prefix,
@@ -117,9 +140,9 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
           }
         : {}),
       ackText,
+      conversation: conversations.step,
       ...(delivery ? { delivery } : {}),
-      // Resolved lazily: adapters start after the intake they feed exists.
-      sender: { send: (channel, m) => lazySender(host).send(channel, m) },
+      sender,
       retry: {
         deliver: { attempts: config.deliverAttempts, baseDelayMs: 2000, maxDelayMs: 10 * 60_000 },
       },
@@ -165,6 +188,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         const h = a.health();
         checks[`adapter.${a.channel}`] = { ok: h.state === "running", detail: h.state };
       }
+      const relay = conversations.health();
+      if (relay) checks.relay = relay;
       // An adapter retrying does not make the service unready: the web form and the queue still work.
       return { ready: checks.redis.ok && checks.workers.ok, checks };
     };
@@ -199,6 +224,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       http,
       address,
       adapters: host?.adapters ?? [],
+      conversations,
       health,
       stop() {
         stopped ??= runCleanups(cleanups);

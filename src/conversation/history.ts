@@ -199,6 +199,8 @@ export function reroute(
   conv.generation += 1;
   conv.tokens.push({ generation: conv.generation, affiliate: r.to, issuedAt: r.at });
   conv.affiliate = r.to;
+  // The new affiliate's thread starts with the handover forward.
+  conv.forwards = [handoverSeed(conv.id, conv.generation)];
   if (conv.status !== "closed") conv.status = "open";
   push(conv, {
     kind: "event",
@@ -211,6 +213,11 @@ export function reroute(
     ...(r.reason ? { detail: r.reason } : {}),
   });
   conv.lastMessageAt = r.at;
+}
+
+/** The Message-ID seed of the forward that hands a conversation to its new affiliate. */
+export function handoverSeed(conversationId: string, generation: number): string {
+  return `handover:${conversationId}:${generation}`;
 }
 
 /** Ends the conversation: the reader's next message starts a new one. */

@@ -120,7 +120,7 @@ function outcome(deps: StickyDeps, c: Conversation, contactId: string): StickyOu
     forward: {
       id: c.id,
       ref: c.ref,
-      token: deps.tokens.mint(c.id, c.generation, c.affiliate),
+      token: deps.tokens.mint(c.id, c.generation),
       followUp: !opened,
       earlier: position < 0 ? c.forwards.slice(0, -1) : c.forwards.slice(0, position),
       history,

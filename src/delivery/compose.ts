@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type DKIM from "nodemailer/lib/dkim";
 import { RouterError } from "../errors.js";
-import { CHANNEL_LABEL } from "../message/channel.js";
+import { CHANNEL_LABEL, type Channel } from "../message/channel.js";
 import { relayAddress } from "../relay/token.js";
 import type { DeliveryConfig } from "./config.js";
 import { asciiAddress, buildMime, parseMailbox, type Mailbox, type MimeMail } from "./mime.js";
@@ -32,18 +32,27 @@ export function firstWords(text: string, max = SUBJECT_WORDS_CHARS): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-/** `[C-7KQ2M] Telegram · AT · de — first words…`; a follow-up's is the same with `Re: `. */
+/** A conversation's subject: `[C-7KQ2M] Telegram · AT · de — first words…`. */
+export function conversationSubject(
+  ref: string | null,
+  o: { channel: Channel; country: string | null; language: string | null; words: string },
+): string {
+  const head = `${ref ? `[${ref}]` : "[contact]"} ${CHANNEL_LABEL[o.channel]} · ${o.country ?? "??"} · ${o.language ?? "??"}`;
+  return o.words ? `${head} — ${o.words}` : head;
+}
+
+/** The subject of a contact's email; a follow-up's is its conversation's with `Re: `. */
 export function subjectFor(c: ContactToDeliver): string {
   const conv = c.conversation;
-  const o = conv?.opening ?? {
-    channel: c.message.channel,
-    country: c.decision.country,
-    language: c.decision.language,
-    words: firstWords(c.message.text || c.message.subject || ""),
-  };
-  const tag = conv ? `[${conv.ref}]` : "[contact]";
-  const head = `${tag} ${CHANNEL_LABEL[o.channel]} · ${o.country ?? "??"} · ${o.language ?? "??"}`;
-  const subject = o.words ? `${head} — ${o.words}` : head;
+  const subject = conversationSubject(
+    conv?.ref ?? null,
+    conv?.opening ?? {
+      channel: c.message.channel,
+      country: c.decision.country,
+      language: c.decision.language,
+      words: firstWords(c.message.text || c.message.subject || ""),
+    },
+  );
   return conv?.followUp && !conv.handover ? `Re: ${subject}` : subject;
 }
 

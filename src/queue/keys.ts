@@ -6,10 +6,23 @@ import { createHash } from "node:crypto";
  */
 export const DEFAULT_PREFIX = "{contact-router}";
 
-/** Queue names. `inbound` feeds the route worker, `deliver` the deliver worker, `outbound` reader acks. */
-export const QUEUE = { inbound: "inbound", deliver: "deliver", outbound: "outbound" } as const;
+/**
+ * Queue names. `inbound` feeds the route worker, `deliver` the deliver worker, `outbound` reader
+ * acks, `relay` affiliates' replies (the relay worker, src/relay).
+ */
+export const QUEUE = {
+  inbound: "inbound",
+  deliver: "deliver",
+  outbound: "outbound",
+  relay: "relay",
+} as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
-export const STAGE_QUEUES: readonly QueueName[] = [QUEUE.inbound, QUEUE.deliver, QUEUE.outbound];
+export const STAGE_QUEUES: readonly QueueName[] = [
+  QUEUE.inbound,
+  QUEUE.deliver,
+  QUEUE.outbound,
+  QUEUE.relay,
+];
 
 /**
  * Jobs in flight per worker. Delivery waits on a disk flush or an SMTP server, not the CPU, and
@@ -19,6 +32,7 @@ export const DEFAULT_CONCURRENCY: Record<QueueName, number> = {
   inbound: 16,
   deliver: 64,
   outbound: 4,
+  relay: 4,
 };
 
 /** How long a message id is remembered after intake, so a re-delivered message is forwarded once. */

@@ -100,6 +100,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     inbound: intake.queue,
     deliver: new Queue(QUEUE.deliver, { connection, prefix }),
     outbound: new Queue(QUEUE.outbound, { connection, prefix }),
+    // The relay's worker runs in src/relay; the queue is here for dead letters and depths.
+    relay: new Queue(QUEUE.relay, { connection, prefix }),
   };
   const ctx: StageContext = {
     redis: connection,
@@ -204,7 +206,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       await intake.close();
       // Worker.close waits for active jobs; a job cut off by a hard kill is recovered as stalled.
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([queues.deliver.close(), queues.outbound.close()]);
+      await Promise.all([queues.deliver.close(), queues.outbound.close(), queues.relay.close()]);
     },
   };
 }

@@ -3,9 +3,11 @@ import type { KeyringEntry } from "../crypto/identity-hash.js";
 
 /*
  * A relay token goes in the local part of a forward's Reply-To (`relay+<token>@<relay domain>`).
- * It names one conversation and one token generation, and carries an HMAC that also covers the
- * affiliate the generation was issued to: a token is good for that conversation, that affiliate
- * and that generation only, and a reroute (a new generation) revokes the old affiliate's token.
+ * It names one conversation and one token generation and carries an HMAC over both. Each
+ * generation is issued to exactly one affiliate (recorded in the conversation), so a token is
+ * good for one conversation, one affiliate and one generation; a reroute starts a new generation
+ * for the new affiliate and revokes the old one. The HMAC is checked before anything is looked
+ * up, so a forged or altered token is told apart from one whose conversation has expired.
  *
  * Layout (33 bytes, RFC 4648 base32 in lower case: 53 characters, so `relay+<token>` is 59 of
  * the 64 octets a local part may have; case-insensitive, as some MTAs fold local parts):
@@ -74,7 +76,7 @@ export function isConversationId(id: string): boolean {
   return CONVERSATION_ID_RE.test(id);
 }
 
-/** What a well-formed token says, before its HMAC is checked against the conversation's affiliate. */
+/** What a genuine token says. */
 export interface RelayTokenClaims {
   conversationId: string;
   generation: number;
@@ -82,19 +84,15 @@ export interface RelayTokenClaims {
   kid: string;
 }
 
-/** Why a token could not even be read. */
-export type TokenReadFailure = "malformed" | "unknown_key";
+/** Why a token is not genuine: not one of ours at all, made with a key we no longer hold, altered. */
+export type TokenFailure = "malformed" | "unknown_key" | "forged";
 
 /** Makes and checks relay tokens with the keys of one keyring. */
 export interface RelayTokens {
-  /** The token for a conversation's generation, issued to `affiliate`, with the current key. */
-  mint(conversationId: string, generation: number, affiliate: string): string;
-  /** Reads a token (any case). Does not check the HMAC: that needs the generation's affiliate. */
-  read(
-    token: string,
-  ): { ok: true; claims: RelayTokenClaims } | { ok: false; why: TokenReadFailure };
-  /** True when the token's HMAC is right for `affiliate` (constant time). */
-  verify(token: string, affiliate: string): boolean;
+  /** The token for a conversation's generation, made with the current key. */
+  mint(conversationId: string, generation: number): string;
+  /** Checks a token (any case; the HMAC in constant time) and says what it names. */
+  open(token: string): { ok: true; claims: RelayTokenClaims } | { ok: false; why: TokenFailure };
 }
 
 /** The HMAC key for relay tokens, derived so it is never the encryption key itself. */
@@ -111,41 +109,38 @@ export function createRelayTokens(keyring: readonly KeyringEntry[]): RelayTokens
     if (!/^[0-9a-f]{8}$/.test(entry.kid)) throw new Error(`key id must be 8 hex digits`);
     if (!keys.has(entry.kid)) keys.set(entry.kid, macKey(entry.key));
   }
-  const mac = (key: Buffer, body: Buffer, affiliate: string): Buffer =>
+  const mac = (key: Buffer, body: Buffer): Buffer =>
     createHmac("sha256", key)
       .update("relay token v1\0")
       .update(body)
-      .update(`\0${affiliate}`, "utf8")
       .digest()
       .subarray(0, MAC_BYTES);
 
-  function decode(token: string): Buffer | null {
-    const t = token.trim().toLowerCase();
-    if (!TOKEN_RE.test(t)) return null;
-    const bytes = unbase32(t);
-    // The last character carries 1 padding bit (53 × 5 = 265 bits for 264): it must be zero.
-    if (!bytes || bytes.length !== TOKEN_BYTES || base32(bytes) !== t) return null;
-    return bytes[0] === VERSION ? bytes : null;
-  }
-
   return {
-    mint(conversationId, generation, affiliate) {
+    mint(conversationId, generation) {
       if (!isConversationId(conversationId)) throw new Error("not a conversation id");
       if (!Number.isInteger(generation) || generation < 0 || generation > MAX_GENERATION)
         throw new RangeError("token generation out of range");
-      const conv = unbase32(conversationId)!;
       const body = Buffer.alloc(BODY_BYTES);
       body[0] = VERSION;
       Buffer.from(first.kid, "hex").copy(body, 1);
-      conv.copy(body, 1 + KID_BYTES);
+      unbase32(conversationId)!.copy(body, 1 + KID_BYTES);
       body.writeUInt16BE(generation, 1 + KID_BYTES + CONVERSATION_ID_BYTES);
-      return base32(Buffer.concat([body, mac(keys.get(first.kid)!, body, affiliate)]));
+      return base32(Buffer.concat([body, mac(keys.get(first.kid)!, body)]));
     },
-    read(token) {
-      const bytes = decode(token);
-      if (!bytes) return { ok: false, why: "malformed" };
+    open(token) {
+      const t = token.trim().toLowerCase();
+      if (!TOKEN_RE.test(t)) return { ok: false, why: "malformed" };
+      const bytes = unbase32(t);
+      // The last character carries 1 padding bit (53 × 5 = 265 bits for 264): it must be zero.
+      if (!bytes || bytes.length !== TOKEN_BYTES || base32(bytes) !== t || bytes[0] !== VERSION)
+        return { ok: false, why: "malformed" };
       const kid = bytes.subarray(1, 1 + KID_BYTES).toString("hex");
-      if (!keys.has(kid)) return { ok: false, why: "unknown_key" };
+      const key = keys.get(kid);
+      if (!key) return { ok: false, why: "unknown_key" };
+      const body = bytes.subarray(0, BODY_BYTES);
+      if (!timingSafeEqual(bytes.subarray(BODY_BYTES), mac(key, body)))
+        return { ok: false, why: "forged" };
       const convStart = 1 + KID_BYTES;
       return {
         ok: true,
@@ -155,14 +150,6 @@ export function createRelayTokens(keyring: readonly KeyringEntry[]): RelayTokens
           generation: bytes.readUInt16BE(convStart + CONVERSATION_ID_BYTES),
         },
       };
-    },
-    verify(token, affiliate) {
-      const bytes = decode(token);
-      if (!bytes) return false;
-      const key = keys.get(bytes.subarray(1, 1 + KID_BYTES).toString("hex"));
-      if (!key) return false;
-      const body = bytes.subarray(0, BODY_BYTES);
-      return timingSafeEqual(bytes.subarray(BODY_BYTES), mac(key, body, affiliate));
     },
   };
 }
