@@ -25,8 +25,8 @@ import type { RelayTokens } from "./token.js";
 /**
  * The relay's receiver: one entry point that takes an affiliate's reply as it arrived and either
  * accepts it (what it says, for which conversation) or throws the RelayRefusal that says why not.
- * Checks, in order: the token, the sender, sender authentication, robots, duplicates, then the
- * text itself.
+ * Checks, in order: the token, robots (auto-replies, bounces, lists: never answered, so they
+ * come first), the sender, sender authentication, duplicates, then the text itself.
  */
 
 /** An affiliate as the relay needs it. */
@@ -154,10 +154,17 @@ export async function receiveReply(
   );
   if (!applied) assertCurrent(conversation, generation, deps.affiliates);
 
+  // Robots first: an auto-reply or a bounce must never get an explanatory bounce back.
+  const from = firstAddress(mail.from);
+  const lines = mail.headerLines as HeaderLine[];
+  const envelopeNull: HeaderLine[] =
+    incoming.origin.mailFrom === null ? [{ key: "return-path", line: "Return-Path: <>" }] : [];
+  const robot = autoReplyReason([...envelopeNull, ...lines], from ?? undefined);
+  if (robot !== null) throw new AutoReplyError(robot);
+
   // The affiliate the token was issued to: only its addresses may answer with it.
   const issuedTo = conversation.tokens.find((g) => g.generation === generation)!.affiliate;
   const affiliate = deps.affiliates.get(issuedTo);
-  const from = firstAddress(mail.from);
   const allowed = new Set(
     [affiliate?.inbox, ...(affiliate?.reply_from ?? [])]
       .filter(Boolean)
@@ -168,12 +175,6 @@ export async function receiveReply(
   }
 
   if (deps.senderAuth) await deps.senderAuth(incoming.raw, incoming.origin, from);
-
-  const lines = mail.headerLines as HeaderLine[];
-  const envelopeNull: HeaderLine[] =
-    incoming.origin.mailFrom === null ? [{ key: "return-path", line: "Return-Path: <>" }] : [];
-  const robot = autoReplyReason([...envelopeNull, ...lines], from);
-  if (robot !== null) throw new AutoReplyError(robot);
 
   if (!(await deps.store.claimReply(conversation.id, replyId, jobId)))
     throw new DuplicateReplyError();

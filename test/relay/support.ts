@@ -4,7 +4,9 @@ import type Mail from "nodemailer/lib/mailer";
 import { startApp, type RunningApp } from "../../src/main.js";
 import { REDIS_URL, cleanup, testPrefix, testRedis, waitFor } from "../queue/helpers.js";
 import { SmtpSink, type ReceivedMail } from "../main/smtp-sink.js";
-import { testDir } from "../support/temp-dir.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** The relay address (and its token) a forward offers as Reply-To. */
 export function replyAddressOf(mail: ParsedMail): string {
@@ -89,6 +91,8 @@ export interface RelayRig {
   mailsTo(address: string): ReceivedMail[];
   /** Waits for the n-th email (1-based) to an address. */
   waitMail(address: string, n?: number): Promise<ParsedMail>;
+  /** Waits for an email to an address that satisfies `pick`. */
+  waitMailWhere(address: string, pick: (m: ParsedMail) => boolean): Promise<ParsedMail>;
   /** Posts the web form. */
   postForm(fields: Record<string, string>, acceptLanguage?: string): Promise<Response>;
   stop(): Promise<void>;
@@ -99,13 +103,15 @@ export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
   const sink = new SmtpSink();
   const port = await sink.listen();
   const prefix = testPrefix();
+  // Made here, not with testDir(): a rig may live for a whole describe block.
+  const varDir = mkdtempSync(join(tmpdir(), "cr-relay-"));
   let app: RunningApp;
   try {
     app = await startApp({
       env: {
         REDIS_URL,
         QUEUE_PREFIX: prefix,
-        VAR_DIR: testDir("cr-relay-"),
+        VAR_DIR: varDir,
         PORT: "0",
         HOST: "127.0.0.1",
         SMTP_URL: `smtp://127.0.0.1:${port}`,
@@ -113,12 +119,14 @@ export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
         MAIL_FROM: "contact-router <router@example.net>",
         RELAY_SMTP_PORT: "0",
         RELAY_DOMAIN: "relay.example.net",
+        FORM_RATE_LIMIT_MAX: "1000",
         LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
         ...env,
       },
     });
   } catch (err) {
     await sink.close();
+    rmSync(varDir, { recursive: true, force: true });
     throw err;
   }
   const relayPort = await waitFor("relay listening", () => app.conversations.relay?.port);
@@ -131,6 +139,12 @@ export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
     mailsTo,
     async waitMail(address, n = 1) {
       const got = await waitFor(`email ${n} to ${address}`, () => mailsTo(address)[n - 1]);
+      return got.mail;
+    },
+    async waitMailWhere(address, pick) {
+      const got = await waitFor(`an email to ${address}`, () =>
+        mailsTo(address).find((r) => pick(r.mail)),
+      );
       return got.mail;
     },
     postForm(fields, acceptLanguage = "en") {
@@ -149,6 +163,7 @@ export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
       const r = testRedis();
       await cleanup(r, prefix);
       r.disconnect();
+      rmSync(varDir, { recursive: true, force: true });
     },
   };
 }
