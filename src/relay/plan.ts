@@ -101,9 +101,7 @@ function toReader(
   if (channel === "web") {
     const address = target.replace(/^email:/, "");
     const root = messageIdFor(`conversation:${c.id}`, deps.mail.messageIdDomain);
-    const subject = framed
-      ? t(language, "answer.subject", { affiliate: affiliateName })
-      : t(language, "answer.subject", { affiliate: affiliateName });
+    const subject = t(language, "answer.subject", { affiliate: affiliateName });
     const mail: MimeMail = {
       from: senderMailbox(deps.mail.from),
       to: { address },

@@ -7,7 +7,7 @@ import { moduleLogger } from "../logger.js";
 import { jobOptions, safeReason, toBullError, type RetryPolicy } from "../queue/jobs.js";
 import { QUEUE } from "../queue/keys.js";
 import type { QuarantineStore } from "../queue/quarantine.js";
-import { RelayRefusal } from "./errors.js";
+import { RelayRefusal, TokenMalformedError, UnknownRecipientError } from "./errors.js";
 import { runPlan, type ExecuteDeps } from "./execute.js";
 import { noticeMail, type MailSettings } from "./notices.js";
 import { planReply, type PlanDeps, type RelayPlan } from "./plan.js";
@@ -98,13 +98,14 @@ export async function refuse(
   origin: SmtpOrigin,
 ): Promise<void> {
   deps.metrics.refused.inc({ reason: err.name, stage });
-  log.warn({ ref, reason: err.name, stage }, "relay refused a reply");
-  await deps.quarantine.put(
-    ref,
-    `${err.name}: ${safeReason(err).replace(/^RELAY_REFUSED: /, "")}`,
-    raw,
-    "relay",
-  );
+  // Mail to addresses that were never ours is counted, not kept: an MX on the internet gets
+  // dictionary attacks, and the quarantine is for what an admin may need to look at.
+  const probe = err instanceof UnknownRecipientError || err instanceof TokenMalformedError;
+  log[probe ? "info" : "warn"]({ ref, reason: err.name, stage }, "relay refused a reply");
+  if (!probe) {
+    const reason = `${err.name}: ${safeReason(err).replace(/^RELAY_REFUSED: /, "")}`;
+    await deps.quarantine.put(ref, reason, raw, "relay");
+  }
   const to = origin.mailFrom;
   if (stage === "worker" && err.bounce && to && (await deps.store.allowBounce(to))) {
     const mail = noticeMail(deps.mail, {
