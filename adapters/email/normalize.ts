@@ -4,7 +4,15 @@ import { z } from "zod";
 import { InvalidPayloadError } from "../../src/errors.js";
 import { encodeId } from "../../src/message/ids.js";
 import { InboundMessageSchema, LIMITS, type InboundMessage } from "../../src/message/inbound.js";
-import { autoReplyReason, headerValue, type HeaderLine } from "./auto-reply.js";
+import { withoutControls } from "../../src/evidence/email-lines.js";
+import {
+  classifyMachineMail,
+  headerValue,
+  MachineMailError,
+  type HeaderLine,
+  type MachineMailVerdict,
+} from "./auto-reply.js";
+import { repairRawEmail } from "./raw-repair.js";
 
 /** Largest raw RFC 5322 message accepted (bytes); larger mail is rejected, never half-read. */
 export const MAX_RAW_BYTES = 10 * 1024 * 1024;
@@ -39,7 +47,7 @@ function firstAddress(
       if (addr === undefined || !ADDRESS.test(addr)) continue;
       const at = addr.lastIndexOf("@");
       const address = `${addr.slice(0, at)}@${addr.slice(at + 1).toLowerCase()}`;
-      const name = entry.name.trim();
+      const name = withoutControls(entry.name).trim();
       return name.length > 0 ? { address, name } : { address };
     }
   }
@@ -90,13 +98,27 @@ function languageTag(lines: readonly HeaderLine[]): string | undefined {
   const h = lines.find((l) => l.key === "content-language");
   if (h === undefined) return undefined;
   const tag = headerValue(h).split(",")[0]?.trim() ?? "";
-  return /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,7}$/.test(tag) && tag.length <= 64 ? tag : undefined;
+  if (tag.length > 64) return undefined;
+  // BCP 47 shape: a 1-8 letter language, then up to seven 1-8 character subtags.
+  const [language = "", ...subtags] = tag.split("-");
+  const ok =
+    /^[A-Za-z]{1,8}$/.test(language) &&
+    subtags.length <= 7 &&
+    subtags.every((t) => /^[A-Za-z0-9]{1,8}$/.test(t));
+  return ok ? tag : undefined;
 }
 
+/**
+ * The body as plain text: CRLF to LF, trailing blanks of each line and control characters
+ * (NUL, the other C0 controls, DEL) removed. A pass over lines, no backtracking pattern.
+ */
 function bodyText(mail: ParsedMail): string {
   // mailparser fills `text` from the HTML part for HTML-only mail (html-to-text).
-  const text = (mail.text ?? "").replace(/\r\n?/g, "\n");
-  return text.replace(/[ \t]+$/gm, "").trim();
+  const lines = withoutControls(mail.text ?? "").split(/\r\n|\r|\n/u);
+  return lines
+    .map((l) => l.trimEnd())
+    .join("\n")
+    .trim();
 }
 
 function attachmentsOf(mail: ParsedMail): InboundMessage["attachments"] {
@@ -110,7 +132,21 @@ function attachmentsOf(mail: ParsedMail): InboundMessage["attachments"] {
     }));
 }
 
-async function parse(raw: string | Buffer): Promise<ParsedMail> {
+/** Words with an `@` replaced by "[address]": an error text might quote the input. */
+function scrubAddresses(text: string): string {
+  return text
+    .split(" ")
+    .map((w) => (w.includes("@") ? "[address]" : w))
+    .join(" ");
+}
+
+/**
+ * Parses raw mail the way the intake does: the repairs of raw-repair.ts, then mailparser with
+ * the intake's limits. Throws InvalidPayloadError naming mailparser's reason. For the relay,
+ * which reads affiliates' replies with the same parser.
+ */
+export async function parseEmail(input: string | Buffer): Promise<ParsedMail> {
+  const raw = await repairRawEmail(typeof input === "string" ? Buffer.from(input, "utf8") : input);
   try {
     return await simpleParser(raw, {
       skipTextToHtml: true,
@@ -120,17 +156,32 @@ async function parse(raw: string | Buffer): Promise<ParsedMail> {
   } catch (err) {
     // mailparser's own limits (header size, MIME depth, HTML length) explain themselves; the
     // address scrub is for any other error that might quote the input.
-    const why = (err instanceof Error ? err.message : "unknown error")
-      .slice(0, 120)
-      .replace(/\S+@\S+/g, "[address]");
+    const why = scrubAddresses(
+      (err instanceof Error ? err.message : "unknown error").slice(0, 120),
+    );
     throw new InvalidPayloadError(`email could not be parsed as MIME (${why})`);
   }
 }
 
 /**
+ * Whether a parsed mail was sent by a machine (auto-reply, bounce, list, no-reply) or marked as
+ * spam, from its headers, sender and subject; null for a person's mail. Shared with the relay.
+ */
+export function machineMailOf(mail: ParsedMail): MachineMailVerdict | null {
+  const first = mail.from?.value[0];
+  return classifyMachineMail(mail.headerLines, {
+    // A bounce may come from a bare "MAILER-DAEMON", which is no usable address.
+    fromAddress: firstAddress(mail.from)?.address ?? first?.address,
+    fromName: first?.name,
+    subject: mail.subject,
+  });
+}
+
+/**
  * Turns one raw RFC 5322 message into the canonical message. Pure and offline (no DNS):
- * SPF/DKIM/DMARC verdicts are added by the adapter. Throws InvalidPayloadError with code
- * AUTO_REPLY for machine-sent mail, MESSAGE_TOO_LARGE past the size caps, INVALID_PAYLOAD else.
+ * SPF/DKIM/DMARC verdicts are added by the adapter. Throws {@link MachineMailError} (code
+ * AUTO_REPLY) for auto-replies, bounces, list, no-reply and spam-marked mail,
+ * InvalidPayloadError with MESSAGE_TOO_LARGE past the size caps, INVALID_PAYLOAD else.
  */
 export async function normalize(
   raw: unknown,
@@ -150,11 +201,12 @@ export async function normalize(
     );
   }
 
-  const mail = await parse(input);
+  const mail = await parseEmail(input);
   const lines = mail.headerLines as HeaderLine[];
   const from = firstAddress(mail.from);
-  const robot = autoReplyReason(lines, from?.address);
-  if (robot !== null) throw new InvalidPayloadError(`not routed: ${robot}`, "AUTO_REPLY");
+  const subject = mail.subject === undefined ? undefined : withoutControls(mail.subject).trim();
+  const robot = machineMailOf(mail);
+  if (robot !== null) throw new MachineMailError(robot);
   if (from === undefined) throw new InvalidPayloadError("email has no usable From address");
 
   const text = bodyText(mail);
@@ -164,7 +216,6 @@ export async function normalize(
       "MESSAGE_TOO_LARGE",
     );
   }
-  const subject = mail.subject?.trim();
   if (subject !== undefined && subject.length > LIMITS.subjectChars) {
     throw new InvalidPayloadError(
       `email subject is ${subject.length} characters, over the ${LIMITS.subjectChars} limit`,

@@ -1,5 +1,6 @@
 import {
   bare,
+  cannotStartHeader,
   isBanner,
   isDateLabel,
   isFromLabel,
@@ -143,7 +144,7 @@ class Scan {
   /** How many lines the quote header, banner or Outlook block at i spans; 0 when none starts here. */
   private headerLength(i: number): number {
     const line = this.line(i);
-    if (line.length > MAX_LINE) return 0;
+    if (line.length > MAX_LINE || cannotStartHeader(line, this.line(i + 1))) return 0;
     if (isBanner(line) || isReplyHeader(line)) return 1;
     if (isWrappedReplyHeader(line, this.line(i + 1))) return 2;
     if (isUnderscoreRule(line)) {

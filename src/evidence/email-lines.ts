@@ -11,14 +11,14 @@
 /** Lines longer than this are prose or data, never a header, banner, tagline or sign-off. */
 export const MAX_LINE = 400;
 
-const INVISIBLE = /[\u00a0\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+const INVISIBLE = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 
 /**
  * The line without direction marks and surrounding whitespace (NBSP counts as a space). The
  * pattern is one character class: each character is looked at once.
  */
 export function bare(line: string): string {
-  return line.replace(INVISIBLE, (c) => (c === "\u00a0" ? " " : "")).trim();
+  return line.replaceAll("\u00a0", " ").replace(INVISIBLE, "").trim();
 }
 
 function isControl(c: number): boolean {
@@ -147,11 +147,38 @@ export function isReplyHeader(line: string): boolean {
   if (head === null) return false;
   if (endsWithAddressColon(head)) return true;
   const lower = head.toLowerCase();
-  if (endsWithWord(lower, WROTE)) {
-    return startsWithAny(lower, HEADER_INTRO) || hasDigit(head) || head.includes("@");
-  }
+  // A client writes an address, a time or a year; "On 5 May I wrote:" is the reader's sentence.
+  const dated = head.includes("@") || hasTimeOrYear(head);
+  if (endsWithWord(lower, WROTE)) return dated;
   // "Am 03.03.2025 um 10:00 schrieb Max Muster:", "Den 3 mars 2025 skrev Elsa:": verb, then name.
-  return startsWithAny(lower, HEADER_INTRO) && hasDigit(head) && containsWord(lower, WROTE);
+  return dated && startsWithAny(lower, HEADER_INTRO) && containsWord(lower, WROTE);
+}
+
+function digitValue(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x6f0 && c <= 0x6f9) || (c >= 0x660 && c <= 0x669);
+}
+
+/** True when the text has a time ("10:00", "۱۰:۰۰") or a run of four digits (a year). */
+function hasTimeOrYear(s: string): boolean {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (digitValue(c)) {
+      run++;
+      if (run >= 4) return true;
+    } else {
+      if (
+        c === 0x3a &&
+        run > 0 &&
+        digitValue(s.charCodeAt(i + 1)) &&
+        digitValue(s.charCodeAt(i + 2))
+      ) {
+        return true;
+      }
+      run = 0;
+    }
+  }
+  return false;
 }
 
 function containsWord(lower: string, words: readonly string[]): boolean {
@@ -164,13 +191,24 @@ function containsWord(lower: string, words: readonly string[]): boolean {
  * "On 1 May we march." is never the first half.
  */
 export function isWrappedReplyHeader(line: string, next: string): boolean {
-  if (line.length > MAX_LINE || next.length > MAX_LINE) return false;
-  const lower = line.toLowerCase();
-  if (!startsWithAny(lower, HEADER_INTRO) && !hasDigit(line)) return false;
-  if (!hasDigit(line)) return false;
+  if (line.length > MAX_LINE || next.length > MAX_LINE || beforeFinalColon(next) === null) {
+    return false;
+  }
   const last = line[line.length - 1];
-  if (last === "." || last === "!" || last === "?") return false;
+  if (last === "." || last === "!" || last === "?" || !hasDigit(line)) return false;
   return isReplyHeader(`${line} ${next}`);
+}
+
+/**
+ * Cheap test that no header, banner or Outlook block can start at this line: it does not end
+ * with a colon (nor does the next line), does not open with a rule, and has no `Label:` colon.
+ */
+export function cannotStartHeader(line: string, next: string): boolean {
+  const first = line[0];
+  if (isDashLike(first)) return false;
+  const colon = line.indexOf(":");
+  if (colon > 0 && colon <= 26) return false;
+  return beforeFinalColon(line) === null && beforeFinalColon(next) === null;
 }
 
 /** What the dashes of `-----Original Message-----` and `---- Forwarded message ----` enclose. */
@@ -446,7 +484,7 @@ const MAX_TAGLINE = 100;
 
 /** True for a mobile or webmail tagline ("Sent from my iPhone", "Inviato da iPhone"). */
 export function isTagline(line: string): boolean {
-  if (line.length > MAX_TAGLINE) return false;
+  if (line.length > MAX_TAGLINE || line.length < 8) return false;
   const lower = line.toLowerCase();
   return startsWithAny(lower, TAGLINE_OPENERS) && DEVICES.some((d) => lower.includes(d));
 }
@@ -668,8 +706,8 @@ const LIST_FOOTER_MARKS = [
 
 /** True for the first line of a Google Groups or Mailman footer. */
 export function isListFooter(line: string): boolean {
-  if (line.length > MAX_LINE) return false;
-  const lower = line.toLowerCase();
+  if (line.length > MAX_LINE || line.length < 30) return false;
+  const lower = line.slice(0, 90).toLowerCase();
   return LIST_FOOTER_MARKS.some((m) => lower.startsWith(m));
 }
 

@@ -224,6 +224,35 @@ describe("cleanForDetection", () => {
     expect(cleanForDetection({ subject: "SV: möte", text: "> citat" })).toBe("möte");
   });
 
+  it("issue 9: a French forward block is not the reader's words", () => {
+    const text = body(
+      "Hi, a friend sent me this, could someone explain it?",
+      "",
+      "---------- Forwarded message ---------",
+      "De : Claire <claire@example.fr>",
+      "Date: lun. 10 mars 2025 à 19:04",
+      "Objet: Réunion",
+      "À : <jo@example.org>",
+      "",
+      "Bonjour, j'habite à Lyon et nous organisons une réunion.",
+    );
+    expect(cleanForDetection({ subject: "Fwd: Réunion", text })).toBe(
+      "Hi, a friend sent me this, could someone explain it?",
+    );
+  });
+
+  it("issue 9: a reply written below or between quotes keeps the reader's words", () => {
+    const below = body(
+      "On Tue, 11 Mar 2025 at 18:02, CWO <uk@leftcom.org> wrote:",
+      "> Where are you writing from?",
+      "",
+      "I live in Winnipeg.",
+    );
+    expect(cleanForDetection({ subject: "Re: Question", text: below })).toBe("I live in Winnipeg.");
+    const between = body("> Où habitez-vous ?", "J'habite à Nantes.", "> Quand ?", "Samedi.");
+    expect(cleanForDetection({ text: between })).toBe("J'habite à Nantes. Samedi.");
+  });
+
   it("drops tokens too long to be words", () => {
     expect(cleanForDetection({ text: `Hallo ${"A".repeat(500)} Welt` })).toBe("Hallo Welt");
   });

@@ -504,6 +504,9 @@ describe("readEmailBody", () => {
       readEmailBody(body("On 1 May we march.", "On Mon, 3 Mar 2025, CWO <a@b.org> wrote:", "> x"))
         .own,
     ).toBe("On 1 May we march.");
+    expect(readEmailBody(body("On 5 May I wrote:", "we need more members.")).own).toBe(
+      "On 5 May I wrote:\nwe need more members.",
+    );
     expect(readEmailBody(body("From: the heart", "To: the people")).own).toBe(
       "From: the heart\nTo: the people",
     );

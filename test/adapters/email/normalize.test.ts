@@ -140,6 +140,45 @@ describe("email normalize: content", () => {
   });
 });
 
+describe("email normalize: decoding real mail (issue 9)", () => {
+  it("decodes raw UTF-8 in a quoted-printable body and drops the NUL", async () => {
+    const msg = await normalize(fixture("qp-raw-utf8.eml"));
+    expect(msg.text).toBe("Я живу в Казани и хочу помочь.\nБудьте здоровы!");
+    expect(msg.subject).toBe("Привет");
+  });
+
+  it("reads 8-bit UTF-8 declared as ISO-8859-1 as UTF-8", async () => {
+    const msg = await normalize(fixture("latin1-label-utf8.eml"));
+    expect(msg.text).toBe("J'habite à Besançon, ça me plaît.");
+  });
+
+  it("still decodes real legacy charsets with their declared charset", async () => {
+    expect((await normalize(fixture("windows-1252.eml"))).text).toBe(
+      "I’d like to give €20 – “for the press”.",
+    );
+    expect((await normalize(fixture("koi8r.eml"))).text).toBe("Здравствуйте! Я живу в Москве.");
+  });
+
+  it("reads a file that starts with a blank line or an mbox From line", async () => {
+    for (const file of ["leading-blank-line.eml", "mbox-from-line.eml"]) {
+      const msg = await normalize(fixture(file));
+      expect(msg.sender.handle).toBe("greta@example.se");
+      expect(msg.subject).toBe("Hej");
+      expect(msg.text).toBe("Jag bor i Umeå.");
+    }
+  });
+
+  it("strips control characters from text, subject and display name", async () => {
+    const raw =
+      "From: =?UTF-8?Q?Ann=00a?= <ann@example.org>\r\nSubject: a\u0007b\r\nDate: Wed, 12 Mar 2025 17:00:00 +0100\r\n" +
+      "Content-Type: text/plain; charset=utf-8\r\n\r\nx\u0000y\u001bz\tw\r\n";
+    const msg = await normalize(raw);
+    expect(msg.text).toBe("xyz\tw");
+    expect(msg.subject).toBe("ab");
+    expect(msg.sender.displayName).toBe("Anna");
+  });
+});
+
 describe("email normalize: mail that is not routed", () => {
   it.each([
     ["auto-submitted.eml", /Auto-Submitted: auto-replied/],
@@ -148,6 +187,13 @@ describe("email normalize: mail that is not routed", () => {
     ["x-autoreply.eml", /x-autoreply/],
     ["bounce.eml", /multipart\/report/],
     ["postmaster.eml", /sent by a mail system \(postmaster\)/],
+    ["mailer-daemon-bare.eml", /sent by a mail system .*\(bounce\)/],
+    ["noreply.eml", /no-reply sender address \(no-reply\)/],
+    ["auto-generated-subject.eml", /subject tag \[automated\] \(no-reply\)/],
+    ["spam-flag.eml", /X-Spam-Flag: yes \(spam\)/],
+    ["spam-ses.eml", /X-SES-Spam-Verdict: fail \(spam\)/],
+    ["spam-status.eml", /X-Spam-Status: yes \(spam\)/],
+    ["spam-rspamd.eml", /X-Spam: yes \(spam\)/],
   ])("%s → AUTO_REPLY", async (file, reason) => {
     const err = await rejection(fixture(file));
     expect(err.code).toBe("AUTO_REPLY");
@@ -156,7 +202,10 @@ describe("email normalize: mail that is not routed", () => {
   });
 
   it("treats Auto-Submitted: no as a person's mail", async () => {
-    const raw = fixture("auto-submitted.eml").toString("utf8").replace("auto-replied", "no");
+    const raw = fixture("auto-submitted.eml")
+      .toString("utf8")
+      .replace("auto-replied", "no")
+      .replace("Abwesenheitsnotiz", "Frage");
     expect((await normalize(raw)).id).toBe("email:ooo-1@example.de");
   });
 
