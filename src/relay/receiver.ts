@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
-import { autoReplyReason, type HeaderLine } from "../../adapters/email/auto-reply.js";
+import type { AddressObject, ParsedMail } from "mailparser";
+import { machineMailOf, parseEmail } from "../../adapters/email/normalize.js";
 import type { ConversationStore } from "../conversation/store.js";
 import type { Conversation } from "../conversation/types.js";
 import { REPLY_MARKER } from "../delivery/receipt.js";
@@ -131,7 +131,8 @@ export function replyIdOf(messageId: string | null, raw: Buffer): string {
 
 async function parse(raw: Buffer): Promise<ParsedMail> {
   try {
-    return await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
+    // The email channel's reader: repairs what mail clients get wrong, then mailparser.
+    return await parseEmail(raw);
   } catch (err) {
     throw new UnreadableReplyError((err instanceof Error ? err.name : "error").slice(0, 40));
   }
@@ -154,13 +155,11 @@ export async function receiveReply(
   );
   if (!applied) assertCurrent(conversation, generation, deps.affiliates);
 
-  // Robots first: an auto-reply or a bounce must never get an explanatory bounce back.
+  // Robots first: an auto-reply or a bounce must never get an explanatory bounce back. The
+  // listener stamped the envelope sender as Return-Path, so a null sender reads as a bounce.
   const from = firstAddress(mail.from);
-  const lines = mail.headerLines as HeaderLine[];
-  const envelopeNull: HeaderLine[] =
-    incoming.origin.mailFrom === null ? [{ key: "return-path", line: "Return-Path: <>" }] : [];
-  const robot = autoReplyReason([...envelopeNull, ...lines], from ?? undefined);
-  if (robot !== null) throw new AutoReplyError(robot);
+  const robot = machineMailOf(mail);
+  if (robot !== null) throw new AutoReplyError(`${robot.kind}: ${robot.reason}`);
 
   // The affiliate the token was issued to: only its addresses may answer with it.
   const issuedTo = conversation.tokens.find((g) => g.generation === generation)!.affiliate;
