@@ -65,8 +65,6 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     );
   }
   if (config.dataKey.warning) log.warn(config.dataKey.warning);
-  if (env.RELAY_SECRET)
-    log.warn("RELAY_SECRET is no longer used: relay tokens are keyed by the data key (DATA_KEY)");
 
   const redis = await connectRedis({
     ...(config.redisUrl ? { url: config.redisUrl } : {}),

@@ -84,7 +84,7 @@ function renderText(r: Receipt): string {
     "",
   );
   if (r.history.length > 0) {
-    out.push("Earlier in this conversation (oldest first):");
+    out.push(`${r.historyTitle}:`);
     if (r.historyNote) out.push(r.historyNote);
     for (const h of r.history) out.push("", `[${h.when}] ${h.who}:`, h.text);
     out.push("");
@@ -116,7 +116,7 @@ function renderHtml(r: Receipt, subject: string): string {
     parts.push("<p><strong>Commands</strong></p>", `<table>${rows(r.commands)}</table>`);
   parts.push(`<table>${rows(r.contact)}</table>`, quote(r.text));
   if (r.history.length > 0) {
-    parts.push("<h3>Earlier in this conversation (oldest first)</h3>");
+    parts.push(`<h3>${escapeHtml(r.historyTitle)}</h3>`);
     if (r.historyNote) parts.push(`<p>${escapeHtml(r.historyNote)}</p>`);
     for (const h of r.history)
       parts.push(

@@ -33,8 +33,9 @@ export interface Receipt {
   /** About the reader and their message (channel, handle, attachments…). */
   contact: ReceiptRow[];
   text: string;
-  /** Earlier in the conversation, oldest first. */
+  /** Earlier in the conversation (for a handover: all of it), oldest first. */
   history: ReceiptHistoryLine[];
+  historyTitle: string;
   /** e.g. "4 earlier entries are not shown." */
   historyNote: string | null;
   /** The routing decision, readable without knowing the code. */
@@ -231,6 +232,9 @@ export function buildReceipt(c: ContactToDeliver, relayed: boolean, fallback: st
     contact,
     text: m.text,
     history,
+    historyTitle: conv?.handover
+      ? "The conversation so far (oldest first)"
+      : "Earlier in this conversation (oldest first)",
     historyNote:
       hidden > 0
         ? `${hidden} earlier ${hidden === 1 ? "entry is" : "entries are"} not shown.`

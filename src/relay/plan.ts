@@ -6,7 +6,6 @@ import {
   recordNote,
   reroute,
 } from "../conversation/history.js";
-import { FORWARD_HISTORY_ENTRIES } from "../conversation/sticky.js";
 import type { ConversationStore } from "../conversation/store.js";
 import type { Conversation } from "../conversation/types.js";
 import { escapeHtml, messageIdFor, senderMailbox } from "../delivery/compose.js";
@@ -310,10 +309,9 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
           token: deps.tokens.mint(c.id, c.generation),
           followUp: true,
           earlier: [],
-          history: c.history
-            .filter((e) => e.id !== decision.contactId)
-            .slice(-Math.max(FORWARD_HISTORY_ENTRIES, 50)),
-          earlierCount: c.dropped + Math.max(0, c.history.length - 1 - 50),
+          // The whole stored history: the new affiliate starts from everything said so far.
+          history: c.history.filter((e) => e.id !== decision.contactId),
+          earlierCount: c.dropped,
           opening: c.opening,
           canAnswer: c.reader.replyTo !== null,
           ...(c.reader.unreachable
