@@ -73,8 +73,10 @@ function renderText(r: Receipt): string {
   const out: string[] = [];
   if (r.marker) out.push(r.marker, "");
   if (r.heading) out.push(r.heading, "");
-  out.push(...r.reply.flatMap((p) => [p]), "");
-  if (r.commands.length > 0) out.push("Commands:", rowsText(r.commands, 22), "");
+  out.push(...r.reply.flatMap((p) => [p, ""]));
+  if (r.commands.length > 0) {
+    out.push("Commands:", ...r.commands.map((c) => `  ${c.label.padEnd(22)}${c.value}`), "");
+  }
   out.push(
     rowsText(r.contact),
     "",
