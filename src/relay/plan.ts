@@ -163,12 +163,16 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
     ),
   });
 
+  // A retried job whose reply is already applied (say, its own #reroute) plans its sends again.
+  const applied0 = a.conversation.history.some(
+    (e) => e.id === a.replyId || e.id.startsWith(`${a.replyId}:`),
+  );
+
   // Unknown commands: nothing happens, the affiliate is told.
-  if (
-    reply.invalid.length > 0 ||
-    (reply.commands.some((x) => x.kind === "reroute") &&
-      reply.commands.some((x) => x.kind === "close"))
-  ) {
+  const both =
+    reply.commands.some((x) => x.kind === "reroute") &&
+    reply.commands.some((x) => x.kind === "close");
+  if (!applied0 && (reply.invalid.length > 0 || both)) {
     const why =
       reply.invalid.length > 0
         ? `These lines look like commands but are not: ${reply.invalid.join("; ")}.`
@@ -192,7 +196,7 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
   }
 
   const rerouteCmd = reply.commands.find((x) => x.kind === "reroute");
-  if (rerouteCmd && rerouteCmd.kind === "reroute") {
+  if (!applied0 && rerouteCmd && rerouteCmd.kind === "reroute") {
     const target = deps.affiliates.get(rerouteCmd.to);
     const problem = !target
       ? `There is no affiliate "${rerouteCmd.to}". The affiliate ids are: ${deps.affiliates.ids().join(", ")}.`

@@ -127,4 +127,17 @@ describe("planning a reply (real Redis store)", () => {
     }
     expect((await store.get(c.id))!.generation).toBe(0);
   });
+
+  it("plans a reroute again the same way when its job is retried after applying it", async () => {
+    const c = await conversation({});
+    const first = await planReply(deps(), accepted(c, "#reroute cwo lives in Leeds"));
+    // The retry's receiver reads the conversation as the first attempt left it.
+    const after = (await store.get(c.id))!;
+    const again = await planReply(deps(), accepted(after, "#reroute cwo lives in Leeds"));
+    expect(again.outcome).toBe("reroute");
+    expect(again.actions.map((x) => [x.kind, x.key])).toEqual(
+      first.actions.map((x) => [x.kind, x.key]),
+    );
+    expect((await store.get(c.id))!.generation).toBe(1);
+  });
 });
