@@ -13,6 +13,8 @@ import type { Conversation, HistoryEntry, ReaderRef } from "./types.js";
 export const MAX_HISTORY_ENTRIES = 100;
 export const MAX_HISTORY_CHARS = 200_000;
 export const MAX_DECISIONS = 100;
+/** The decisions' evidence holds each message's cleaned text: bounded like the history. */
+export const MAX_DECISION_CHARS = 200_000;
 /** Forwards kept for `References` (the first and the newest ones). */
 export const MAX_FORWARDS = 20;
 
@@ -82,6 +84,7 @@ export function newConversation(
     schema: 1,
     id,
     ref,
+    openedBy: input.contactId,
     status: "open",
     affiliate,
     generation: 0,
@@ -123,8 +126,13 @@ export function appendReaderMessage(conv: Conversation, input: ReaderMessageInpu
     decision: input.decision,
     deliveredTo: conv.affiliate,
   });
-  if (conv.decisions.length > MAX_DECISIONS)
-    conv.decisions.splice(0, conv.decisions.length - MAX_DECISIONS);
+  let evidenceChars = conv.decisions.reduce((n, d) => n + d.evidence.text.length, 0);
+  while (
+    conv.decisions.length > 1 &&
+    (conv.decisions.length > MAX_DECISIONS || evidenceChars > MAX_DECISION_CHARS)
+  ) {
+    evidenceChars -= conv.decisions.shift()!.evidence.text.length;
+  }
   conv.forwards.push(input.contactId);
   if (conv.forwards.length > MAX_FORWARDS) conv.forwards.splice(1, 1);
   const language = input.decision.language ?? conv.reader.language;

@@ -95,7 +95,7 @@ export async function stickyRoute(
       return c;
     });
     // Created now, or by an earlier attempt of this job: either way this message opened it.
-    if (created || conversation.decisions[0]?.contactId === input.contactId) {
+    if (created || conversation.openedBy === input.contactId) {
       return outcome(deps, conversation, input.contactId);
     }
     // Another message of the reader opened one meanwhile: continue that one.
@@ -108,7 +108,7 @@ function ackDue(c: Conversation, now: number): boolean {
 }
 
 function outcome(deps: StickyDeps, c: Conversation, contactId: string): StickyOutcome {
-  const opened = c.decisions[0]?.contactId === contactId;
+  const opened = c.openedBy === contactId;
   const position = c.forwards.indexOf(contactId);
   const history = recentHistory(c, FORWARD_HISTORY_ENTRIES, contactId);
   const before = c.history.findIndex((e) => e.id === contactId);

@@ -127,6 +127,8 @@ export interface Conversation {
   id: string;
   /** Short human reference, e.g. `C-7KQ2M`. */
   ref: string;
+  /** The contact id of the message that opened it. */
+  openedBy: string;
   status: ConversationStatus;
   /** Current affiliate id. */
   affiliate: string;
