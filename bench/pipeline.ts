@@ -136,6 +136,7 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
       ? {
           send: (c) =>
             Promise.resolve({ messageId: `<${c.contactId}@bench>`, transport: "outbox" }),
+          sendMail: (m) => Promise.resolve({ messageId: m.messageId, transport: "outbox" }),
           close: () => Promise.resolve(),
         }
       : createDelivery(config);
@@ -148,6 +149,7 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
       if (i !== undefined) done.set(i, performance.now());
       return r;
     },
+    sendMail: (m, key, rateKey) => inner.sendMail(m, key, rateKey),
     close: () => inner.close(),
   };
   const pipeline = createPipeline({

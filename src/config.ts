@@ -71,14 +71,11 @@ export interface AppConfig {
   flood: { maxMessages: number; windowSeconds: number } | null;
   http: HttpConfig;
   delivery: DeliveryConfig;
-  /** Set when RELAY_SECRET was generated into a key file rather than given. */
-  relaySecretFile?: string;
 }
 
 /**
  * Reads and validates all configuration. Throws RouterError CONFIG_INVALID whose message starts
- * with the variable's name. Creates the data key file (mode 0600) on first start without DATA_KEY,
- * and the relay secret file when RELAY_DOMAIN is set without RELAY_SECRET.
+ * with the variable's name. Creates the data key file (mode 0600) on first start without DATA_KEY.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parseEnv(CoreEnvSchema, env);
@@ -96,12 +93,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const oldDataKeys = decodeKeyList(e.DATA_KEYS, "DATA_KEYS");
 
   const deliveryEnv: NodeJS.ProcessEnv = { OUTBOX_DIR: join(varDir, "outbox"), ...env };
-  let relaySecretFile: string | undefined;
-  if (env.RELAY_DOMAIN?.trim() && !env.RELAY_SECRET?.trim()) {
-    const relay = loadSecret({ name: "RELAY_SECRET", file: join(varDir, "keys", "relay.key") });
-    deliveryEnv.RELAY_SECRET = relay.key.toString("base64");
-    relaySecretFile = relay.file;
-  }
 
   return {
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
@@ -122,7 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : null,
     http: httpConfigFromEnv(env),
     delivery: deliveryConfigFromEnv(deliveryEnv),
-    ...(relaySecretFile ? { relaySecretFile } : {}),
   };
 }
 

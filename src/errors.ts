@@ -14,7 +14,9 @@ export type ErrorCode =
   | "DELIVERY_PERMANENT" // e.g. SMTP 5xx: dead-letter with the reason
   | "RATE_LIMITED" // wait retryAfterMs, then retry
   | "ADAPTER_AUTH" // bad credentials: stop the adapter, do not hammer the platform
-  | "ADAPTER_NETWORK";
+  | "ADAPTER_NETWORK"
+  | "RELAY_REFUSED" // an affiliate's reply the relay will not pass on (src/relay/errors.ts says why)
+  | "STATE_CONFLICT"; // shared state kept changing under a writer: retry
 
 export class RouterError extends Error {
   readonly code: ErrorCode;

@@ -1,7 +1,8 @@
 import { pathToFileURL } from "node:url";
 import type { FastifyInstance } from "fastify";
-import type { ChannelAdapter } from "../adapters/types.js";
+import type { ChannelAdapter, OutboundText } from "../adapters/types.js";
 import { loadConfig, parseRoles, type AppConfig } from "./config.js";
+import { createKeyring } from "./crypto/keyring.js";
 import { createDelivery } from "./delivery/index.js";
 import type { Delivery } from "./delivery/types.js";
 import { RouterError } from "./errors.js";
@@ -11,6 +12,8 @@ import { logger, moduleLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { startAdapters, type AdapterHost } from "./queue/adapter-host.js";
 import { createPipeline, type Pipeline } from "./queue/pipeline.js";
+import { startConversations, type Conversations } from "./relay/start.js";
+import type { Channel } from "./message/channel.js";
 import type { Role } from "./queue/types.js";
 import { checkEvictionPolicy, connectRedis, type RedisHandle } from "./redis/connect.js";
 import { LiveRules } from "./routing/live.js";
@@ -39,6 +42,8 @@ export interface RunningApp {
   /** `http://host:port` of the web server, when it listens. */
   address: string | null;
   adapters: ChannelAdapter[];
+  /** Conversation store and relay (its listener's address when this process runs it). */
+  conversations: Conversations;
   health(): Promise<HealthReport>;
   /** Graceful stop: intake and web first, then workers (active jobs finish), then Redis. */
   stop(): Promise<void>;
@@ -60,8 +65,6 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     );
   }
   if (config.dataKey.warning) log.warn(config.dataKey.warning);
-  if (config.relaySecretFile)
-    log.warn({ file: config.relaySecretFile }, "no RELAY_SECRET set: using a generated one");
 
   const redis = await connectRedis({
     ...(config.redisUrl ? { url: config.redisUrl } : {}),
@@ -105,6 +108,27 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
 
     let host: AdapterHost | null = null;
     const adaptersWanted = roles.includes("ingest") && opts.adapters !== false;
+    // Resolved lazily: adapters start after the intake they feed exists.
+    const sender = {
+      send: (channel: Channel, m: OutboundText) => lazySender(host).send(channel, m),
+    };
+    // One keyring for the pipeline and the conversations: the current key seals, older keys
+    // (DATA_KEYS) still open what they sealed.
+    const keyring = createKeyring(config.dataKey.key, config.oldDataKeys);
+    const conversations = await startConversations({
+      env,
+      roles,
+      redis: redis.client,
+      prefix: config.prefix,
+      keyring: keyring.entries,
+      delivery: config.delivery,
+      rulesFile: config.rulesFile,
+      rules,
+      deliveryInstance: delivery,
+      sender,
+      metrics: metrics.registry,
+    });
+    cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
       connection: redis.client,
       prefix: config.prefix,
@@ -118,9 +142,9 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
           }
         : {}),
       ackText,
+      conversation: conversations.step,
       ...(delivery ? { delivery } : {}),
-      // Resolved lazily: adapters start after the intake they feed exists.
-      sender: { send: (channel, m) => lazySender(host).send(channel, m) },
+      sender,
       retry: {
         deliver: { attempts: config.deliverAttempts, baseDelayMs: 2000, maxDelayMs: 10 * 60_000 },
       },
@@ -177,6 +201,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       }
       // Data keys (issue 10): red while jobs wait for a key this process lacks.
       checks.keys = await pipeline.keyHealth();
+      const relay = conversations.health();
+      if (relay) checks.relay = relay;
       // An adapter retrying does not make the service unready: the web form and the queue still work.
       return { ready: checks.redis.ok && checks.workers.ok && checks.keys.ok, checks };
     };
@@ -211,6 +237,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       http,
       address,
       adapters: host?.adapters ?? [],
+      conversations,
       health,
       stop() {
         stopped ??= runCleanups(cleanups);

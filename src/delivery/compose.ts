@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type DKIM from "nodemailer/lib/dkim";
 import { RouterError } from "../errors.js";
-import { CHANNEL_LABEL } from "../message/channel.js";
-import { relayAddress, relayRef } from "../relay/token.js";
+import { CHANNEL_LABEL, type Channel } from "../message/channel.js";
+import { relayAddress } from "../relay/token.js";
 import type { DeliveryConfig } from "./config.js";
 import { asciiAddress, buildMime, parseMailbox, type Mailbox, type MimeMail } from "./mime.js";
 import { buildReceipt, type Receipt } from "./receipt.js";
@@ -32,13 +32,28 @@ export function firstWords(text: string, max = SUBJECT_WORDS_CHARS): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-/** `[contact] Telegram · AT · de — first words…` */
+/** A conversation's subject: `[C-7KQ2M] Telegram · AT · de — first words…`. */
+export function conversationSubject(
+  ref: string | null,
+  o: { channel: Channel; country: string | null; language: string | null; words: string },
+): string {
+  const head = `${ref ? `[${ref}]` : "[contact]"} ${CHANNEL_LABEL[o.channel]} · ${o.country ?? "??"} · ${o.language ?? "??"}`;
+  return o.words ? `${head} — ${o.words}` : head;
+}
+
+/** The subject of a contact's email; a follow-up's is its conversation's with `Re: `. */
 export function subjectFor(c: ContactToDeliver): string {
-  const words = firstWords(c.message.text || c.message.subject || "");
-  const country = c.decision.country ?? "??";
-  const lang = c.decision.language ?? "??";
-  const head = `[contact] ${CHANNEL_LABEL[c.message.channel]} · ${country} · ${lang}`;
-  return words ? `${head} — ${words}` : head;
+  const conv = c.conversation;
+  const subject = conversationSubject(
+    conv?.ref ?? null,
+    conv?.opening ?? {
+      channel: c.message.channel,
+      country: c.decision.country,
+      language: c.decision.language,
+      words: firstWords(c.message.text || c.message.subject || ""),
+    },
+  );
+  return conv?.followUp && !conv.handover ? `Re: ${subject}` : subject;
 }
 
 /** Escapes text for HTML element content and attribute values. */
@@ -51,22 +66,34 @@ export function escapeHtml(s: string): string {
     .replace(/'/g, "&#39;");
 }
 
+const rowsText = (xs: { label: string; value: string }[], width = 19) =>
+  xs.map((x) => `${`${x.label}:`.padEnd(width)}${x.value}`).join("\n");
+
 function renderText(r: Receipt): string {
-  const rows = (xs: { label: string; value: string }[]) =>
-    xs.map((x) => `${`${x.label}:`.padEnd(19)}${x.value}`).join("\n");
-  return [
-    rows(r.contact),
+  const out: string[] = [];
+  if (r.marker) out.push(r.marker, "");
+  if (r.heading) out.push(r.heading, "");
+  out.push(...r.reply.flatMap((p) => [p, ""]));
+  if (r.commands.length > 0) {
+    out.push("Commands:", ...r.commands.map((c) => `  ${c.label.padEnd(22)}${c.value}`), "");
+  }
+  out.push(
+    rowsText(r.contact),
     "",
     "----- Message -----",
     r.text,
     "----- End of message -----",
     "",
-    "Why this contact came to you",
-    rows(r.decision),
-    "Reasons:",
-    ...r.reasons.map((x) => `  - ${x}`),
-    "",
-  ].join("\n");
+  );
+  if (r.history.length > 0) {
+    out.push(`${r.historyTitle}:`);
+    if (r.historyNote) out.push(r.historyNote);
+    for (const h of r.history) out.push("", `[${h.when}] ${h.who}:`, h.text);
+    out.push("");
+  }
+  out.push("Why this contact came to you", rowsText(r.decision), "Reasons:");
+  out.push(...r.reasons.map((x) => `  - ${x}`), "");
+  return out.join("\n");
 }
 
 function renderHtml(r: Receipt, subject: string): string {
@@ -77,22 +104,40 @@ function renderHtml(r: Receipt, subject: string): string {
           `<tr><th style="text-align:left;vertical-align:top;padding:2px 12px 2px 0">${escapeHtml(x.label)}</th><td>${escapeHtml(x.value)}</td></tr>`,
       )
       .join("\n");
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="font-family:sans-serif;line-height:1.4">
-<table>${rows(r.contact)}</table>
-<div dir="auto" style="white-space:pre-wrap;border-left:3px solid #999;padding:8px 12px;margin:12px 0">${escapeHtml(r.text)}</div>
-<h3>Why this contact came to you</h3>
-<table>${rows(r.decision)}</table>
-<p><strong>Reasons</strong></p>
-<ul>${r.reasons.map((x) => `<li>${escapeHtml(x)}</li>`).join("")}</ul>
-</body></html>
-`;
+  const quote = (text: string) =>
+    `<div dir="auto" style="white-space:pre-wrap;border-left:3px solid #999;padding:8px 12px;margin:12px 0">${escapeHtml(text)}</div>`;
+  const parts = [
+    "<!doctype html>",
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+  ];
+  parts.push('<body style="font-family:sans-serif;line-height:1.4">');
+  if (r.marker) parts.push(`<p style="color:#777">${escapeHtml(r.marker)}</p>`);
+  if (r.heading) parts.push(`<h2>${escapeHtml(r.heading)}</h2>`);
+  parts.push(...r.reply.map((p) => `<p>${escapeHtml(p)}</p>`));
+  if (r.commands.length > 0)
+    parts.push("<p><strong>Commands</strong></p>", `<table>${rows(r.commands)}</table>`);
+  parts.push(`<table>${rows(r.contact)}</table>`, quote(r.text));
+  if (r.history.length > 0) {
+    parts.push(`<h3>${escapeHtml(r.historyTitle)}</h3>`);
+    if (r.historyNote) parts.push(`<p>${escapeHtml(r.historyNote)}</p>`);
+    for (const h of r.history)
+      parts.push(
+        `<p><strong>${escapeHtml(h.who)}</strong>, ${escapeHtml(h.when)}</p>`,
+        quote(h.text),
+      );
+  }
+  parts.push("<h3>Why this contact came to you</h3>", `<table>${rows(r.decision)}</table>`);
+  parts.push(
+    "<p><strong>Reasons</strong></p>",
+    `<ul>${r.reasons.map((x) => `<li>${escapeHtml(x)}</li>`).join("")}</ul>`,
+  );
+  parts.push("</body></html>", "");
+  return parts.join("\n");
 }
 
 /** The configured sender (`MAIL_FROM`, e.g. `contact-router <router@example.org>`), parsed once. */
 const senders = new Map<string, Mailbox>();
-function senderMailbox(from: string): Mailbox {
+export function senderMailbox(from: string): Mailbox {
   let m = senders.get(from);
   if (!m) {
     m = parseMailbox(from);
@@ -105,7 +150,8 @@ function senderMailbox(from: string): Mailbox {
 
 /**
  * The whole email for a contact. SMTP and outbox both send exactly this, so a file in the outbox
- * is the email an affiliate would have received.
+ * is the email an affiliate would have received. A contact in a conversation carries the
+ * conversation's reference, its relay Reply-To and its thread.
  */
 export function composeMail(
   c: ContactToDeliver,
@@ -113,26 +159,26 @@ export function composeMail(
   date: Date = new Date(),
 ): MimeMail {
   const messageId = messageIdFor(c.contactId, config.messageIdDomain);
+  const conv = c.conversation;
   // A reader-supplied address that is not a plain address is not offered as a reply path.
   const readerEmail = c.message.evidence.emailAddress;
   const readerAddress = readerEmail ? asciiAddress(readerEmail) : undefined;
   let replyTo: Mailbox | undefined;
-  let replyHint: string;
-  if (config.relay) {
-    replyTo = { address: relayAddress(c.contactId, config.relay.secret, config.relay.domain) };
-    replyHint = "reply to this email; the relay passes your answer on to the reader";
+  let fallback = "";
+  if (conv && config.relay) {
+    replyTo = { address: relayAddress(conv.token, config.relay.domain) };
   } else if (readerAddress) {
     replyTo = { address: readerAddress };
-    replyHint = "reply to this email; it goes straight to the reader's address";
+    fallback = "Reply to this email: it goes straight to the reader's address.";
+  } else if (c.message.channel === "web") {
+    fallback =
+      "No answer is possible: the reader used the web form without leaving an email address.";
   } else {
-    replyHint = `no reply address; contact the reader on ${CHANNEL_LABEL[c.message.channel]}`;
+    fallback = `There is no reply address; the reader wrote on ${CHANNEL_LABEL[c.message.channel]}.`;
   }
   const subject = subjectFor(c);
-  const receipt = buildReceipt(c, replyHint);
-  const root =
-    c.threadRootId && c.threadRootId !== c.contactId
-      ? messageIdFor(c.threadRootId, config.messageIdDomain)
-      : undefined;
+  const receipt = buildReceipt(c, replyTo !== undefined && conv !== undefined, fallback);
+  const thread = (conv?.earlier ?? []).map((seed) => messageIdFor(seed, config.messageIdDomain));
   const d = c.decision;
   return {
     from: senderMailbox(config.from),
@@ -140,15 +186,21 @@ export function composeMail(
     ...(replyTo ? { replyTo } : {}),
     subject,
     messageId,
-    ...(root ? { inReplyTo: root, references: [root] } : {}),
+    ...(thread.length > 0 ? { inReplyTo: thread.at(-1)!, references: thread } : {}),
     date,
     text: renderText(receipt),
     html: renderHtml(receipt, subject),
     headers: {
-      "X-Contact-Router-Ref": relayRef(c.contactId),
+      ...(conv ? { "X-Contact-Router-Ref": conv.ref } : {}),
       "X-Contact-Router-Affiliate": c.affiliate.id,
       "X-Contact-Router-Channel": c.message.channel,
-      "X-Contact-Router-Step": d.step === "rule" ? `rule ${d.rule ?? "?"}` : d.step,
+      "X-Contact-Router-Step": conv?.handover
+        ? "reroute"
+        : conv?.followUp
+          ? "follow-up"
+          : d.step === "rule"
+            ? `rule ${d.rule ?? "?"}`
+            : d.step,
       "X-Contact-Router-Needs-Translation": d.needs_translation ? "yes" : "no",
     },
   };

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { RouterError } from "../errors.js";
-import { RELAY_SECRET_MIN_LENGTH } from "../relay/token.js";
 import { parseMailbox } from "./mime.js";
 
 const bool = z
@@ -35,8 +34,15 @@ export const DeliveryEnvSchema = z.object({
     }),
   /** Right-hand side of Message-IDs; defaults to the MAIL_FROM domain. */
   MESSAGE_ID_DOMAIN: nonEmpty.optional(),
-  RELAY_DOMAIN: nonEmpty.optional(),
-  RELAY_SECRET: z.string().min(RELAY_SECRET_MIN_LENGTH).optional(),
+  /** Domain of the Reply-To relay address `relay+<token>@RELAY_DOMAIN` (the relay's own listener). */
+  RELAY_DOMAIN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/, {
+      message: "must be a domain name such as relay.example.org (or localhost)",
+    })
+    .default("localhost"),
   /**
    * Per-affiliate sustained send rate and burst, shared by every deliver process through Redis;
    * contacts over it wait their turn (src/queue/scripts.ts), none is dropped.
@@ -62,7 +68,8 @@ export interface DeliveryConfig {
   outboxDir: string;
   from: string;
   messageIdDomain: string;
-  relay?: { domain: string; secret: string };
+  /** Where affiliates' replies go: `relay+<token>@<domain>`. */
+  relay?: { domain: string };
   /** Per-affiliate send limit; the deliver stage applies it (createPipeline's `deliverRate`). */
   rate: { perMinute: number; burst: number };
 }
@@ -87,7 +94,6 @@ export function deliveryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Del
     }
   };
   pair("SMTP_USER", "SMTP_PASS", e.SMTP_USER, e.SMTP_PASS);
-  pair("RELAY_DOMAIN", "RELAY_SECRET", e.RELAY_DOMAIN, e.RELAY_SECRET);
 
   let dkim: DeliveryConfig["dkim"];
   const key =
@@ -122,9 +128,7 @@ export function deliveryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Del
     outboxDir: e.OUTBOX_DIR,
     from: e.MAIL_FROM,
     messageIdDomain: e.MESSAGE_ID_DOMAIN ?? domainOf(e.MAIL_FROM),
-    ...(e.RELAY_DOMAIN && e.RELAY_SECRET
-      ? { relay: { domain: e.RELAY_DOMAIN, secret: e.RELAY_SECRET } }
-      : {}),
+    relay: { domain: e.RELAY_DOMAIN },
     rate: { perMinute: e.DELIVERY_RATE_PER_MINUTE, burst: e.DELIVERY_BURST },
   };
 }

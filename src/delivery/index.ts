@@ -3,11 +3,11 @@ import DKIM from "nodemailer/lib/dkim";
 import { RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
 import { buildOutboxMessage, composeMail } from "./compose.js";
-import { buildMime } from "./mime.js";
+import { buildMime, type MimeMail } from "./mime.js";
 import type { DeliveryConfig } from "./config.js";
 import { writeOutboxFile } from "./outbox.js";
 import { classifySmtpError } from "./smtp-errors.js";
-import type { ContactToDeliver, Delivery, DeliveryResult } from "./types.js";
+import type { Delivery, DeliveryResult } from "./types.js";
 
 export type { ContactToDeliver, Delivery, DeliveryResult } from "./types.js";
 export { deliveryConfigFromEnv, type DeliveryConfig } from "./config.js";
@@ -72,19 +72,24 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   let closed = false;
   const inFlight = new Set<Promise<unknown>>();
 
-  async function send(c: ContactToDeliver): Promise<DeliveryResult> {
+  /** Sends one composed email; `fileKey` names its outbox file, `label` says whom it is for in logs. */
+  async function transmit(
+    mail: MimeMail,
+    fileKey: string,
+    label: string,
+    what: string,
+  ): Promise<DeliveryResult> {
     if (closed) {
       throw new RouterError("DELIVERY_TRANSIENT", "delivery is shut down", { retryable: true });
     }
-    const mail = composeMail(c, config);
     const messageId = mail.messageId;
     const started = Date.now();
     if (!transport) {
       const raw = await buildOutboxMessage(mail, dkim);
-      const file = await writeOutboxFile(config.outboxDir, c.contactId, raw);
+      const file = await writeOutboxFile(config.outboxDir, fileKey, raw);
       log.info(
-        { affiliate: c.affiliate.id, messageId, file, ms: Date.now() - started },
-        "contact written to outbox",
+        { to: label, messageId, file, ms: Date.now() - started },
+        `${what} written to outbox`,
       );
       return { messageId, transport: "outbox" };
     }
@@ -95,29 +100,38 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         raw: buildMime(mail),
       });
     } catch (err) {
-      const classified = classifySmtpError(err, c.affiliate.id);
+      const classified = classifySmtpError(err, label);
       log.warn(
-        { affiliate: c.affiliate.id, messageId, code: classified.code, reason: classified.message },
+        { to: label, messageId, code: classified.code, reason: classified.message },
         "SMTP delivery failed",
       );
       throw classified;
     }
-    log.info(
-      { affiliate: c.affiliate.id, messageId, ms: Date.now() - started },
-      "contact delivered by SMTP",
-    );
+    log.info({ to: label, messageId, ms: Date.now() - started }, `${what} delivered by SMTP`);
     return { messageId, transport: "smtp" };
+  }
+
+  function tracked(p: Promise<DeliveryResult>): Promise<DeliveryResult> {
+    inFlight.add(p);
+    void p.then(
+      () => inFlight.delete(p),
+      () => inFlight.delete(p),
+    );
+    return p;
   }
 
   return {
     send(c) {
-      const p = send(c);
-      inFlight.add(p);
-      void p.then(
-        () => inFlight.delete(p),
-        () => inFlight.delete(p),
-      );
-      return p;
+      let mail: MimeMail;
+      try {
+        mail = composeMail(c, config);
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      return tracked(transmit(mail, c.contactId, c.affiliate.id, "contact"));
+    },
+    sendMail(mail, key, label) {
+      return tracked(transmit(mail, key, label, "email"));
     },
     async close() {
       closed = true;

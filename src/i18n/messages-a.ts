@@ -38,6 +38,13 @@ const en = {
     "Thank you for your message. So that we can pass it on to the comrades nearest to you: where are you writing from? A country or a city is enough.",
   start:
     "Hello! Write your message here and we will pass it to the comrades nearest to you. It helps if you tell us which city or country you are writing from.",
+  "answer.intro": "Reply from {affiliate}:",
+  "answer.part": "(part {n} of {total})",
+  "answer.outro.chat": "You can reply here.",
+  "answer.outro.email": "You can reply to this email.",
+  "answer.outro.form": "To write to us again, please use the contact form.",
+  "answer.subject": "Reply from {affiliate}",
+  "reroute.notice": "Your conversation has been passed on to {affiliate}. They will reply to you.",
 };
 
 const it: typeof en = {
@@ -80,6 +87,13 @@ const it: typeof en = {
     "Grazie per il tuo messaggio. Per inoltrarlo ai compagni più vicini a te: da dove scrivi? Basta un paese o una città.",
   start:
     "Ciao! Scrivi qui il tuo messaggio e lo inoltreremo ai compagni più vicini a te. Ci aiuta sapere da quale città o paese scrivi.",
+  "answer.intro": "Risposta da {affiliate}:",
+  "answer.part": "(parte {n} di {total})",
+  "answer.outro.chat": "Puoi rispondere qui.",
+  "answer.outro.email": "Puoi rispondere a questa email.",
+  "answer.outro.form": "Per scriverci di nuovo, usa il modulo di contatto.",
+  "answer.subject": "Risposta da {affiliate}",
+  "reroute.notice": "La tua conversazione è stata affidata a {affiliate}. Ti risponderanno loro.",
 };
 
 const de: typeof en = {
@@ -122,6 +136,13 @@ const de: typeof en = {
     "Danke für deine Nachricht. Damit wir sie an die Genossinnen und Genossen in deiner Nähe weiterleiten können: Von wo schreibst du? Ein Land oder eine Stadt genügt.",
   start:
     "Hallo! Schreib uns hier deine Nachricht, wir leiten sie an die Genossinnen und Genossen in deiner Nähe weiter. Es hilft, wenn du uns sagst, aus welcher Stadt oder welchem Land du schreibst.",
+  "answer.intro": "Antwort von {affiliate}:",
+  "answer.part": "(Teil {n} von {total})",
+  "answer.outro.chat": "Du kannst hier antworten.",
+  "answer.outro.email": "Du kannst auf diese E-Mail antworten.",
+  "answer.outro.form": "Wenn du uns wieder schreiben willst, nutze bitte das Kontaktformular.",
+  "answer.subject": "Antwort von {affiliate}",
+  "reroute.notice": "Dein Gespräch wurde an {affiliate} übergeben. Die Antwort kommt von dort.",
 };
 
 const fr: typeof en = {
@@ -167,6 +188,13 @@ const fr: typeof en = {
     "Merci pour votre message. Pour le transmettre aux camarades les plus proches de vous : d'où nous écrivez-vous ? Un pays ou une ville suffit.",
   start:
     "Bonjour ! Écrivez votre message ici et nous le transmettrons aux camarades les plus proches de vous. Dites-nous si possible de quelle ville ou de quel pays vous écrivez.",
+  "answer.intro": "Réponse de {affiliate} :",
+  "answer.part": "(partie {n} sur {total})",
+  "answer.outro.chat": "Vous pouvez répondre ici.",
+  "answer.outro.email": "Vous pouvez répondre à cet e-mail.",
+  "answer.outro.form": "Pour nous écrire à nouveau, utilisez le formulaire de contact.",
+  "answer.subject": "Réponse de {affiliate}",
+  "reroute.notice": "Votre conversation a été confiée à {affiliate}. Ils vous répondront.",
 };
 
 const sv: typeof en = {
@@ -207,6 +235,13 @@ const sv: typeof en = {
     "Tack för ditt meddelande. Så att vi kan skicka det till kamraterna närmast dig: var skriver du ifrån? Ett land eller en stad räcker.",
   start:
     "Hej! Skriv ditt meddelande här så skickar vi det vidare till kamraterna närmast dig. Berätta gärna vilken stad eller vilket land du skriver från.",
+  "answer.intro": "Svar från {affiliate}:",
+  "answer.part": "(del {n} av {total})",
+  "answer.outro.chat": "Du kan svara här.",
+  "answer.outro.email": "Du kan svara på det här mejlet.",
+  "answer.outro.form": "Om du vill skriva till oss igen, använd kontaktformuläret.",
+  "answer.subject": "Svar från {affiliate}",
+  "reroute.notice": "Ditt samtal har lämnats över till {affiliate}. De svarar dig.",
 };
 
 const es: typeof en = {
@@ -249,6 +284,13 @@ const es: typeof en = {
     "Gracias por tu mensaje. Para hacerlo llegar a los compañeros más cercanos a ti: ¿desde dónde nos escribes? Basta con un país o una ciudad.",
   start:
     "¡Hola! Escribe aquí tu mensaje y lo haremos llegar a los compañeros más cercanos a ti. Nos ayuda saber desde qué ciudad o país escribes.",
+  "answer.intro": "Respuesta de {affiliate}:",
+  "answer.part": "(parte {n} de {total})",
+  "answer.outro.chat": "Puedes responder aquí.",
+  "answer.outro.email": "Puedes responder a este correo.",
+  "answer.outro.form": "Para escribirnos de nuevo, usa el formulario de contacto.",
+  "answer.subject": "Respuesta de {affiliate}",
+  "reroute.notice": "Tu conversación ha pasado a {affiliate}. Te responderán ellos.",
 };
 
 /** en, it, de, fr, sv, es. */

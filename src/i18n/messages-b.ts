@@ -42,6 +42,13 @@ const fa: Texts = {
     "از پیام شما سپاسگزاریم. برای اینکه آن را به نزدیک‌ترین رفقا برسانیم: از کجا می‌نویسید؟ نام کشور یا شهر کافی است.",
   start:
     "سلام! پیام خود را اینجا بنویسید تا آن را به نزدیک‌ترین رفقا برسانیم. لطفاً بگویید از کدام شهر یا کشور می‌نویسید.",
+  "answer.intro": "پاسخ از {affiliate}:",
+  "answer.part": "(بخش {n} از {total})",
+  "answer.outro.chat": "می‌توانید همین‌جا پاسخ دهید.",
+  "answer.outro.email": "می‌توانید به همین ایمیل پاسخ دهید.",
+  "answer.outro.form": "برای نوشتن دوباره به ما، لطفاً از فرم تماس استفاده کنید.",
+  "answer.subject": "پاسخ از {affiliate}",
+  "reroute.notice": "گفت‌وگوی شما به {affiliate} سپرده شد. آن‌ها به شما پاسخ خواهند داد.",
 };
 
 const pl: Texts = {
@@ -82,6 +89,14 @@ const pl: Texts = {
     "Dziękujemy za wiadomość. Abyśmy mogli przekazać ją towarzyszom najbliżej Ciebie: skąd piszesz? Wystarczy kraj lub miasto.",
   start:
     "Cześć! Napisz tutaj swoją wiadomość, a przekażemy ją towarzyszom najbliżej Ciebie. Pomoże nam, jeśli napiszesz, z jakiego miasta lub kraju piszesz.",
+  "answer.intro": "Odpowiedź od grupy {affiliate}:",
+  "answer.part": "(część {n} z {total})",
+  "answer.outro.chat": "Możesz odpowiedzieć tutaj.",
+  "answer.outro.email": "Możesz odpowiedzieć na tego e-maila.",
+  "answer.outro.form": "Aby napisać do nas ponownie, skorzystaj z formularza kontaktowego.",
+  "answer.subject": "Odpowiedź od grupy {affiliate}",
+  "reroute.notice":
+    "Twoja rozmowa została przekazana grupie {affiliate}. Odpowiedź otrzymasz od nich.",
 };
 
 const ru: Texts = {
@@ -123,6 +138,13 @@ const ru: Texts = {
     "Спасибо за ваше сообщение. Чтобы передать его ближайшим к вам товарищам: откуда вы пишете? Достаточно страны или города.",
   start:
     "Здравствуйте! Напишите здесь своё сообщение, и мы передадим его ближайшим к вам товарищам. Пожалуйста, укажите, из какого города или страны вы пишете.",
+  "answer.intro": "Ответ от группы {affiliate}:",
+  "answer.part": "(часть {n} из {total})",
+  "answer.outro.chat": "Вы можете ответить здесь.",
+  "answer.outro.email": "Вы можете ответить на это письмо.",
+  "answer.outro.form": "Чтобы написать нам снова, воспользуйтесь контактной формой.",
+  "answer.subject": "Ответ от группы {affiliate}",
+  "reroute.notice": "Ваш разговор передан группе {affiliate}. Они вам ответят.",
 };
 
 const nl: Texts = {
@@ -165,6 +187,13 @@ const nl: Texts = {
     "Bedankt voor je bericht. Zodat we het kunnen doorsturen naar de kameraden bij jou in de buurt: waar schrijf je vandaan? Een land of een stad is genoeg.",
   start:
     "Hallo! Schrijf hier je bericht en we sturen het door naar de kameraden die het dichtst bij je zijn. Het helpt als je vertelt uit welke stad of welk land je schrijft.",
+  "answer.intro": "Antwoord van {affiliate}:",
+  "answer.part": "(deel {n} van {total})",
+  "answer.outro.chat": "Je kunt hier antwoorden.",
+  "answer.outro.email": "Je kunt op deze e-mail antwoorden.",
+  "answer.outro.form": "Wil je ons opnieuw schrijven, gebruik dan het contactformulier.",
+  "answer.subject": "Antwoord van {affiliate}",
+  "reroute.notice": "Je gesprek is overgedragen aan {affiliate}. Zij antwoorden je.",
 };
 
 const pt: Texts = {
@@ -206,6 +235,13 @@ const pt: Texts = {
     "Obrigado pela sua mensagem. Para a encaminharmos aos camaradas mais próximos: de onde escreve? Basta um país ou uma cidade.",
   start:
     "Olá! Escreva aqui a sua mensagem e vamos encaminhá-la aos camaradas mais próximos. Ajuda-nos saber de que cidade ou país escreve.",
+  "answer.intro": "Resposta de {affiliate}:",
+  "answer.part": "(parte {n} de {total})",
+  "answer.outro.chat": "Pode responder por aqui.",
+  "answer.outro.email": "Pode responder a este e-mail.",
+  "answer.outro.form": "Para nos escrever de novo, use o formulário do site.",
+  "answer.subject": "Resposta de {affiliate}",
+  "reroute.notice": "A sua conversa foi encaminhada para {affiliate}, que lhe responderá.",
 };
 
 /** fa, pl, ru, nl, pt. */

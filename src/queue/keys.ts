@@ -6,10 +6,23 @@ import { createHash } from "node:crypto";
  */
 export const DEFAULT_PREFIX = "{contact-router}";
 
-/** Queue names. `inbound` feeds the route worker, `deliver` the deliver worker, `outbound` reader acks. */
-export const QUEUE = { inbound: "inbound", deliver: "deliver", outbound: "outbound" } as const;
+/**
+ * Queue names. `inbound` feeds the route worker, `deliver` the deliver worker, `outbound` reader
+ * acks, `relay` affiliates' replies (the relay worker, src/relay).
+ */
+export const QUEUE = {
+  inbound: "inbound",
+  deliver: "deliver",
+  outbound: "outbound",
+  relay: "relay",
+} as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
-export const STAGE_QUEUES: readonly QueueName[] = [QUEUE.inbound, QUEUE.deliver, QUEUE.outbound];
+export const STAGE_QUEUES: readonly QueueName[] = [
+  QUEUE.inbound,
+  QUEUE.deliver,
+  QUEUE.outbound,
+  QUEUE.relay,
+];
 
 /**
  * Jobs in flight per worker. Delivery waits on a disk flush or an SMTP server, not the CPU, and
@@ -19,6 +32,7 @@ export const DEFAULT_CONCURRENCY: Record<QueueName, number> = {
   inbound: 16,
   deliver: 64,
   outbound: 4,
+  relay: 4,
 };
 
 /** How long a message id is remembered after intake, so a re-delivered message is forwarded once. */
@@ -31,8 +45,6 @@ export const DEFAULT_DEDUPE_TTL_SECONDS = 30 * 24 * 3600;
 export const HASH_PURPOSE = {
   /** Platform message id → the id hash of its jobs, seen and delivered records. */
   message: "message",
-  /** Sender id → the thread record (first contact of a reader). */
-  thread: "thread",
   /** Sender id → the per-sender flood limit. */
   flood: "flood",
   /** Client IP → the web form's shared per-IP limit. */
@@ -73,7 +85,6 @@ export function pipelineKeys(prefix: string) {
   return {
     seen: (hash: string) => `${prefix}:seen:${hash}`,
     delivered: (hash: string) => `${prefix}:delivered:${hash}`,
-    thread: (hash: string) => `${prefix}:thread:${hash}`,
     flood: (hash: string) => `${prefix}:flood:${hash}`,
     quarantineMeta: `${prefix}:quarantine:meta`,
     quarantineRaw: `${prefix}:quarantine:raw`,
@@ -89,7 +100,10 @@ export function pipelineKeys(prefix: string) {
   };
 }
 
-/** Record kinds whose key names end in an identity hash (`<kind>:<kid>.<hex>`), for `keys status`. */
+/**
+ * Record kinds whose key names end in an identity hash (`<kind>:<kid>.<hex>`), for `keys status`.
+ * `thread` records are no longer written (conversations replaced them); old ones expire.
+ */
 export const IDENTITY_RECORDS = ["seen", "thread", "delivered", "flood"] as const;
 
 /** Checks a prefix is usable: it must contain a `{hash tag}` so the pipeline works on Redis Cluster. */

@@ -39,7 +39,7 @@ import {
   type Processor,
   type StageContext,
 } from "./stages.js";
-import type { AckTextFn, AffiliateRef, Role, RouteFn, Sender } from "./types.js";
+import type { AckTextFn, AffiliateRef, ConversationStep, Role, RouteFn, Sender } from "./types.js";
 
 const log = moduleLogger("pipeline");
 
@@ -59,6 +59,8 @@ export interface PipelineOptions {
   affiliate?: (id: string) => AffiliateRef | undefined;
   /** Acknowledgement text; without it no acks are queued. */
   ackText?: AckTextFn;
+  /** The route role's conversation step (sticky routing); without it each message stands alone. */
+  conversation?: ConversationStep;
   /** Required for the `deliver` role. */
   delivery?: Delivery;
   /** Sends acknowledgements (ingest role). */
@@ -134,6 +136,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     inbound: intake.queue,
     deliver: new Queue(QUEUE.deliver, { connection, prefix }),
     outbound: new Queue(QUEUE.outbound, { connection, prefix }),
+    // The relay's worker runs in src/relay; the queue is here for dead letters and depths.
+    relay: new Queue(QUEUE.relay, { connection, prefix }),
   };
   const keyWaits = new KeyWaits(async (ref) => {
     const [name, jobId] = [ref.slice(0, ref.indexOf("/")), ref.slice(ref.indexOf("/") + 1)];
@@ -222,6 +226,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         deliverQueue: queues.deliver,
         outboundQueue: queues.outbound,
         ...(opts.ackText ? { ackText: opts.ackText } : {}),
+        ...(opts.conversation ? { conversation: opts.conversation } : {}),
         retry: { deliver: retry(QUEUE.deliver), outbound: retry(QUEUE.outbound) },
       }),
     );
@@ -266,7 +271,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       await intake.close();
       // Worker.close waits for active jobs; a job cut off by a hard kill is recovered as stalled.
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([queues.deliver.close(), queues.outbound.close()]);
+      await Promise.all([queues.deliver.close(), queues.outbound.close(), queues.relay.close()]);
     },
   };
 }

@@ -26,6 +26,7 @@ const JOB_NAME: Record<QueueName, string> = {
   inbound: "route",
   deliver: "deliver",
   outbound: "ack",
+  relay: "reply",
 };
 
 /**
@@ -45,6 +46,13 @@ export async function requeueQuarantined(deps: RequeueDeps, ref: string): Promis
   const refuse = (why: string): never => {
     throw new RouterError("INVALID_PAYLOAD", `quarantine entry ${ref} cannot be requeued: ${why}`);
   };
+  if (entry.stage === QUEUE.relay) {
+    // The relay refused it for a reason (token, sender, robot, quote only…); sending it through
+    // again would only repeat that. The affiliate answers again, from an allowed address.
+    refuse(
+      "it is an affiliate reply the relay refused (see its reason); ask the affiliate to answer again",
+    );
+  }
   const queue: QueueName =
     entry.stage === "intake"
       ? QUEUE.inbound

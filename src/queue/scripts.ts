@@ -56,23 +56,6 @@ return {'', gcra(KEYS[m + 1], T, tonumber(ARGV[3]), now_ms())}
 `;
 
 /**
- * Route: the reader's first contact id. Finds the thread record under any candidate name (renaming
- * an older one to the current name, TTL kept), else records this contact as the first.
- * KEYS: thread candidates, current first, legacy last. ARGV: contact id, TTL seconds.
- */
-const THREAD_ROOT = `
-for i = 1, #KEYS do
-  local v = redis.call('GET', KEYS[i])
-  if v then
-    if i > 1 then redis.call('RENAME', KEYS[i], KEYS[1]) end
-    return v
-  end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return ARGV[1]
-`;
-
-/**
  * Deliver: was this contact delivered already, and if not, may it be sent now under its
  * affiliate's limit? A job that must wait reserves its own send slot (a sorted set of job id →
  * slot time), so a backlog wakes one job per slot instead of all at once; a job coming back at
@@ -119,7 +102,6 @@ return 0
 
 interface ScriptCommands {
   crIntakeCheck(numKeys: number, ...args: (string | number)[]): Promise<[string, number]>;
-  crThreadRoot(numKeys: number, ...args: (string | number)[]): Promise<string>;
   crDeliverCheck(numKeys: number, ...args: (string | number)[]): Promise<[string, number]>;
   crHsetIfEqual(numKeys: number, ...args: (string | number)[]): Promise<number>;
 }
@@ -147,7 +129,6 @@ export class PipelineScripts {
     const defined = redis as unknown as Partial<ScriptCommands>;
     if (typeof defined.crIntakeCheck !== "function") {
       redis.defineCommand("crIntakeCheck", { lua: INTAKE_CHECK });
-      redis.defineCommand("crThreadRoot", { lua: THREAD_ROOT });
       redis.defineCommand("crDeliverCheck", { lua: DELIVER_CHECK });
       redis.defineCommand("crHsetIfEqual", { lua: HSET_IF_EQUAL });
     }
@@ -169,15 +150,6 @@ export class PipelineScripts {
       flood?.tau ?? 0,
     );
     return { earlierJobId: earlier === "" ? null : earlier, floodWaitMs: Number(wait) };
-  }
-
-  /** See THREAD_ROOT: the first contact id of the reader, `contactId` when this is the first. */
-  threadRoot(
-    candidates: readonly string[],
-    contactId: string,
-    ttlSeconds: number,
-  ): Promise<string> {
-    return this.r.crThreadRoot(candidates.length, ...candidates, contactId, ttlSeconds);
   }
 
   /** See DELIVER_CHECK. */

@@ -7,14 +7,7 @@ import type { ContactToDeliver, Delivery } from "../delivery/types.js";
 import { InboundMessageSchema } from "../message/inbound.js";
 import { moduleLogger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import {
-  HASH_PURPOSE,
-  QUEUE,
-  contactIdFor,
-  legacyIdHash,
-  pipelineKeys,
-  type QueueName,
-} from "./keys.js";
+import { QUEUE, contactIdFor, pipelineKeys, type QueueName } from "./keys.js";
 import {
   jobOptions,
   keyWaitDelayMs,
@@ -28,7 +21,14 @@ import {
 import type { KeyWaits } from "./key-waits.js";
 import type { QuarantineStore } from "./quarantine.js";
 import type { Limit, PipelineScripts } from "./scripts.js";
-import type { AckJob, AckTextFn, AffiliateRef, RouteFn, Sender } from "./types.js";
+import type {
+  AckJob,
+  AckTextFn,
+  AffiliateRef,
+  ConversationStep,
+  RouteFn,
+  Sender,
+} from "./types.js";
 
 const log = moduleLogger("pipeline");
 
@@ -128,12 +128,13 @@ export interface RouteStageDeps {
   deliverQueue: Queue;
   outboundQueue: Queue;
   ackText?: AckTextFn;
+  /** The conversation step (sticky routing, src/conversation); without it each message stands alone. */
+  conversation?: ConversationStep;
   retry: { deliver: RetryPolicy; outbound: RetryPolicy };
 }
 
 /** inbound → deliver (+ outbound ack): decides the affiliate and hands the contact on. */
 export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Processor {
-  const keys = pipelineKeys(ctx.prefix);
   return stage(ctx, QUEUE.inbound, async (payload, job): Promise<StageResult> => {
     const parsed = InboundMessageSchema.safeParse(payload);
     if (!parsed.success)
@@ -150,20 +151,33 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       );
     }
     const contactId = contactIdFor(job.h);
-    // One round trip: the reader's thread record under any key of the keyring (or its legacy
-    // unkeyed name, renamed on the way), else this contact becomes the first.
-    const threadKeys = [
-      ...ctx.hasher.candidates(HASH_PURPOSE.thread, message.sender.id).map(keys.thread),
-      keys.thread(legacyIdHash(message.sender.id)),
-    ];
-    const root = await ctx.scripts.threadRoot(threadKeys, contactId, ctx.dedupeTtlSeconds);
+    // The conversation step: a follow-up stays with its conversation's affiliate.
+    const step = deps.conversation
+      ? await deps.conversation({
+          contactId,
+          message,
+          evidence,
+          decision,
+          at: new Date(job.t).toISOString(),
+        })
+      : null;
+    const target = step ? deps.affiliate(step.affiliate) : affiliate;
+    if (!target) {
+      throw new RouterError(
+        "RULES_INVALID",
+        `affiliate ${String(step?.affiliate)} is not in the rules`,
+        {
+          retryable: true,
+        },
+      );
+    }
     const contact: ContactToDeliver = {
       contactId,
       message,
       evidence,
       decision,
-      affiliate: { id: affiliate.id, name: affiliate.name, inbox: affiliate.inbox },
-      ...(root && root !== contactId ? { threadRootId: root } : {}),
+      affiliate: { id: target.id, name: target.name, inbox: target.inbox },
+      ...(step ? { conversation: step.forward } : {}),
     };
     // Same job ids on a retry: BullMQ ignores an add whose id still exists.
     await deps.deliverQueue.add(
@@ -172,12 +186,12 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       jobOptions(`${QUEUE.deliver}-${job.h}`, deps.retry.deliver),
     );
     let ack = false;
-    if (message.channel !== "web" && deps.ackText) {
+    if (message.channel !== "web" && deps.ackText && (step?.ack ?? true)) {
       const ackJob: AckJob = {
         channel: message.channel,
         message: {
           to: message.replyTo,
-          text: deps.ackText(decision.language ?? "en", affiliate.name),
+          text: deps.ackText(decision.language ?? "en", target.name),
           idempotencyKey: `ack-${contactId}`,
           inReplyTo: message.id,
         },
@@ -189,8 +203,12 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       );
       ack = true;
     }
-    ctx.metrics?.routed.inc({ affiliate: affiliate.id });
-    return { affiliate: affiliate.id, step: decision.step, ack };
+    ctx.metrics?.routed.inc({ affiliate: target.id });
+    return {
+      affiliate: target.id,
+      step: step?.forward.followUp ? "follow-up" : decision.step,
+      ack,
+    };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { OutboundText } from "../../adapters/types.js";
+import type { ForwardContext } from "../delivery/types.js";
 import type { Channel } from "../message/channel.js";
 import type { Decision } from "../message/decision.js";
 import type { Evidence } from "../message/evidence.js";
@@ -34,3 +35,17 @@ export interface AckJob {
   channel: Channel;
   message: OutboundText;
 }
+
+/**
+ * The route stage's conversation step (`stickyRoute` of src/conversation): records the routed
+ * message in its conversation and says where it goes (a follow-up: the conversation's affiliate),
+ * what its forward carries, and whether the reader gets an acknowledgement.
+ */
+export type ConversationStep = (input: {
+  contactId: string;
+  message: InboundMessage;
+  evidence: Evidence;
+  decision: Decision;
+  /** When the message was taken in (ISO); stable across retries of the job. */
+  at: string;
+}) => Promise<{ affiliate: string; forward: ForwardContext; ack: boolean }>;

@@ -31,6 +31,13 @@ export const AffiliateSchema = z
     id: id.describe("Short stable id used by rules and in decisions, e.g. cwo."),
     name: z.string().min(1).max(200).describe("Full name shown in emails and explanations."),
     inbox: z.email().describe("Where contacts routed to this affiliate are emailed."),
+    reply_from: z
+      .array(z.email())
+      .max(50)
+      .optional()
+      .describe(
+        "Other addresses its volunteers answer from: the relay passes on replies from these and from the inbox.",
+      ),
     languages: z
       .array(languageCode)
       .min(1)

@@ -6,6 +6,7 @@ import {
   messageIdFor,
   subjectFor,
 } from "../../src/delivery/compose.js";
+import { REPLY_MARKER } from "../../src/delivery/receipt.js";
 import { config, contact } from "./fixtures.js";
 
 describe("compose", () => {
@@ -18,7 +19,7 @@ describe("compose", () => {
   });
 
   it("marks unknown country and language, and falls back to the subject", () => {
-    const c = contact({ text: "" });
+    const c = contact({ text: "", conversation: undefined });
     c.decision = { ...c.decision, country: null, language: null };
     c.message = { ...c.message, subject: "Question" };
     expect(subjectFor(c)).toBe("[contact] Telegram · ?? · ?? — Question");
@@ -35,14 +36,15 @@ describe("compose", () => {
     );
   });
 
-  it("replies straight to the reader's email when no relay is configured, else names the channel", () => {
+  it("without a relay, replies straight to the reader's email, else says there is no reply address", () => {
     const withEmail = contact();
     withEmail.message = { ...withEmail.message, evidence: { emailAddress: "reader@example.net" } };
     const noRelay = config({ relay: undefined });
     expect(composeMail(withEmail, noRelay).replyTo).toEqual({ address: "reader@example.net" });
     const plain = composeMail(contact(), noRelay);
     expect(plain.replyTo).toBeUndefined();
-    expect(plain.text).toContain("no reply address; contact the reader on Telegram");
+    expect(plain.text).toContain("There is no reply address; the reader wrote on Telegram.");
+    expect(plain.text).not.toContain(REPLY_MARKER);
   });
 
   it("says which rule decided and flags translation", () => {

@@ -4,11 +4,33 @@ import type { Decision } from "../../src/message/decision.js";
 import type { Evidence } from "../../src/message/evidence.js";
 import { InboundMessageSchema, type InboundMessage } from "../../src/message/inbound.js";
 import type { DeliveryConfig } from "../../src/delivery/config.js";
-import type { ContactToDeliver } from "../../src/delivery/types.js";
+import type { ContactToDeliver, ForwardContext } from "../../src/delivery/types.js";
 
-export const RELAY_SECRET = "test-relay-secret-0123456789abcdef0123";
+/** The relay token the fixture conversation carries (any string: compose only prints it). */
+export const FIXTURE_TOKEN = "aeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaqc";
 
-/** A routed Telegram contact from Vienna, decided by the nearest German speaker. */
+/** The conversation context of a reader's first message. */
+export function forward(over: Partial<ForwardContext> = {}): ForwardContext {
+  return {
+    id: "abcdefghijklmnop",
+    ref: "C-7KQ2M",
+    token: FIXTURE_TOKEN,
+    followUp: false,
+    earlier: [],
+    history: [],
+    earlierCount: 0,
+    opening: {
+      channel: "telegram",
+      country: "AT",
+      language: "de",
+      words: "Hallo, ich wohne in Wien und möchte mehr über eure Arbeit…",
+    },
+    canAnswer: true,
+    ...over,
+  };
+}
+
+/** A routed Telegram contact from Vienna, decided by the nearest German speaker, opening C-7KQ2M. */
 export function contact(
   overrides: Partial<ContactToDeliver> & { text?: string } = {},
 ): ContactToDeliver {
@@ -66,6 +88,7 @@ export function contact(
       name: "Gruppe Internationalistischer Kommunistinnen",
       inbox: "de@leftcom.org",
     },
+    conversation: forward(),
     ...rest,
   };
 }
@@ -77,7 +100,7 @@ export function config(over: Partial<DeliveryConfig> = {}): DeliveryConfig {
     outboxDir: "var/test-outbox",
     from: "contact-router <router@example.org>",
     messageIdDomain: "example.org",
-    relay: { domain: "relay.example.org", secret: RELAY_SECRET },
+    relay: { domain: "relay.example.org" },
     rate: { perMinute: 600, burst: 100 },
     ...over,
   };

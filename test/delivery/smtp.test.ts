@@ -11,8 +11,8 @@ import { outboxFileName } from "../../src/delivery/outbox.js";
 import type { DeliveryConfig } from "../../src/delivery/config.js";
 import type { Delivery } from "../../src/delivery/types.js";
 import { RouterError } from "../../src/errors.js";
-import { verifyRelayToken } from "../../src/relay/token.js";
-import { RELAY_SECRET, config, contact, dkimResult } from "./fixtures.js";
+import { REPLY_MARKER } from "../../src/delivery/receipt.js";
+import { FIXTURE_TOKEN, config, contact, dkimResult, forward } from "./fixtures.js";
 
 interface Received {
   from: string;
@@ -102,20 +102,22 @@ describe("SMTP delivery", () => {
     const { to, mail, raw } = received[0]!;
     expect(to).toEqual(["de@leftcom.org"]);
     expect(mail.subject).toBe(
-      "[contact] Telegram · AT · de — Hallo, ich wohne in Wien und möchte mehr über eure Arbeit…",
+      "[C-7KQ2M] Telegram · AT · de — Hallo, ich wohne in Wien und möchte mehr über eure Arbeit…",
     );
     expect(mail.messageId).toBe(result.messageId);
     expect(result.messageId).toMatch(/^<[0-9a-f]{32}@example\.org>$/);
     expect(raw).toContain("X-Contact-Router-Affiliate: gik");
     expect(raw).toContain("X-Contact-Router-Step: nearest");
 
-    const replyTo = mail.replyTo?.value[0]?.address ?? "";
-    const token = /^relay\+([0-9a-f]+)@relay\.example\.org$/.exec(replyTo)?.[1];
-    expect(token).toBeDefined();
-    expect(verifyRelayToken(token!, RELAY_SECRET)).not.toBeNull();
+    expect(mail.replyTo?.value[0]?.address).toBe(`relay+${FIXTURE_TOKEN}@relay.example.org`);
+    expect(raw).toContain("X-Contact-Router-Ref: C-7KQ2M");
 
     const text = mail.text ?? "";
     for (const piece of [
+      REPLY_MARKER,
+      "Conversation C-7KQ2M: a new contact",
+      "Reply to this email to answer the reader.",
+      "#reroute <id> [why]",
       "Telegram",
       "Anna · @anna_w",
       "ich wohne in Wien",
@@ -127,7 +129,7 @@ describe("SMTP delivery", () => {
       "Needs translation: no",
       "pcint, 622 km: does not speak de",
       "  - Vienna is 523 km from Berlin (gik, speaks de)",
-      "flyer.pdf (20.0 KB, application/pdf)",
+      "flyer.pdf (20.0 KB, application/pdf) (not forwarded)",
     ]) {
       expect(text).toContain(piece);
     }
@@ -143,12 +145,16 @@ describe("SMTP delivery", () => {
     const again = await d.send(contact());
     expect(again.messageId).toBe(first.messageId);
     const follow = await d.send(
-      contact({ contactId: "c:telegram:1001:78", threadRootId: "c:telegram:1001:77" }),
+      contact({
+        contactId: "c:telegram:1001:78",
+        conversation: forward({ followUp: true, earlier: ["c:telegram:1001:77"] }),
+      }),
     );
     expect(follow.messageId).not.toBe(first.messageId);
     const followMail = received[2]!.mail;
     expect(followMail.inReplyTo).toBe(first.messageId);
     expect(followMail.references).toEqual(first.messageId);
+    expect(followMail.subject).toBe(`Re: ${received[0]!.mail.subject}`);
     expect(received[0]!.mail.inReplyTo).toBeUndefined();
   });
 
@@ -211,7 +217,9 @@ describe("SMTP delivery", () => {
     };
     const dir = await mkdtemp(join(tmpdir(), "outbox-same-"));
     try {
-      const c = contact({ threadRootId: "c:telegram:1001:1" });
+      const c = contact({
+        conversation: forward({ followUp: true, earlier: ["c:telegram:1001:1"] }),
+      });
       const bySmtp = await delivery(smtpConfig({ dkim })).send(c);
       const byOutbox = await delivery(config({ outboxDir: dir, dkim })).send(c);
       expect(byOutbox.messageId).toBe(bySmtp.messageId);

@@ -138,6 +138,7 @@ export class FakeDiscord {
   private readonly sessions = new Map<string, Session>();
   private readonly sockets = new Set<WebSocket>();
   private pending429: number[] = [];
+  private pendingErrors: { status: number; code: number; message: string }[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
 
   private constructor(
@@ -347,6 +348,14 @@ export class FakeDiscord {
   /** The next `count` message POSTs are answered 429 with `retry_after` = seconds. */
   rateLimitNextSend(seconds: number, count = 1): void {
     for (let i = 0; i < count; i++) this.pending429.push(seconds);
+  }
+
+  /**
+   * The next `count` message POSTs are refused with a Discord error, e.g. 403 / 50007 "Cannot send
+   * messages to this user" (the reader closed their DMs or blocked the bot).
+   */
+  refuseNextSends(status: number, code: number, message: string, count = 1): void {
+    for (let i = 0; i < count; i++) this.pendingErrors.push({ status, code, message });
   }
 
   /** Drops every gateway connection abnormally (as a network cut); sessions stay resumable. */
@@ -624,6 +633,8 @@ export class FakeDiscord {
         },
       );
     }
+    const refused = this.pendingErrors.shift();
+    if (refused) return reply(refused.status, { message: refused.message, code: refused.code });
     const headers = { ...bucket, "x-ratelimit-remaining": "4", "x-ratelimit-reset-after": "0.001" };
     const content = typeof body.content === "string" ? body.content : "";
     if (content.length === 0 || content.length > 2000) {

@@ -60,6 +60,8 @@ export class FakeTwitterApi {
   private rateLimitSends = 0;
   private readonly rateLimitReads = new Map<"dm_events" | "mentions", number>();
   private rateLimitSeconds = 1;
+  /** Users who do not accept DMs from the bot: sends to them are refused with 403. */
+  readonly closedDms = new Set<string>();
   /** When true every request is answered 401, as with revoked credentials. */
   authFails = false;
   /** When true requests are read but never answered, as with a hung server. */
@@ -240,6 +242,14 @@ export class FakeTwitterApi {
       const withUser = /^\/2\/dm_conversations\/with\/(\d+)\/messages$/.exec(path);
       if (conv?.[1] || withUser?.[1]) {
         const conversation = conv?.[1] ?? `${withUser?.[1]}-${this.bot.id}`;
+        const recipient = withUser?.[1] ?? conversation.split("-")[0] ?? "";
+        if (this.closedDms.has(recipient)) {
+          return this.problem(
+            res,
+            403,
+            "You are not permitted to send Direct Messages to this user",
+          );
+        }
         const id = this.newId();
         // X lists the bot's own DMs in /2/dm_events too; the adapter must step over them.
         this.dmEvents.push({

@@ -57,14 +57,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ VAR_DIR: varDir(), FLOOD_MAX_MESSAGES: "0" }).flood).toBeNull();
   });
 
-  it("generates the relay secret when RELAY_DOMAIN is set without RELAY_SECRET", () => {
-    const dir = varDir();
-    const c = loadConfig({ VAR_DIR: dir, RELAY_DOMAIN: "relay.example.org" });
-    expect(c.relaySecretFile).toBe(join(dir, "keys", "relay.key"));
-    expect(c.delivery.relay?.secret.length).toBeGreaterThanOrEqual(32);
+  it("relays replies at RELAY_DOMAIN, localhost by default, and refuses a domain that is not one", () => {
+    expect(loadConfig({ VAR_DIR: varDir() }).delivery.relay).toEqual({ domain: "localhost" });
     expect(
-      loadConfig({ VAR_DIR: dir, RELAY_DOMAIN: "relay.example.org" }).delivery.relay?.secret,
-    ).toBe(c.delivery.relay?.secret);
+      loadConfig({ VAR_DIR: varDir(), RELAY_DOMAIN: "Relay.Example.org" }).delivery.relay,
+    ).toEqual({ domain: "relay.example.org" });
+    expect(() => loadConfig({ VAR_DIR: varDir(), RELAY_DOMAIN: "relay+x@example.org" })).toThrow(
+      /^RELAY_DOMAIN: must be a domain name/,
+    );
   });
 
   it("parses roles", () => {

@@ -34,6 +34,7 @@ describe("contact-router app (web form → queue → SMTP)", () => {
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       SMTP_REQUIRE_TLS: "false",
       MAIL_FROM: "contact-router <router@example.net>",
+      RELAY_SMTP_PORT: "0",
     };
   }
 

@@ -15,6 +15,7 @@ describe("npm start process", () => {
         VAR_DIR: testDir("cr-start-"),
         PORT: "0",
         HOST: "127.0.0.1",
+        RELAY_SMTP_PORT: "0",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,3 +1,4 @@
+import type { MimeMail } from "../../src/delivery/mime.js";
 import type { ContactToDeliver, Delivery, DeliveryResult } from "../../src/delivery/types.js";
 import type { Decision } from "../../src/message/decision.js";
 import type { InboundMessage } from "../../src/message/inbound.js";
@@ -47,6 +48,12 @@ export class RecordingDelivery implements Delivery {
     if (err) return Promise.reject(err);
     this.sent.push(c);
     return Promise.resolve({ messageId: `<${c.contactId}@test>`, transport: "outbox" });
+  }
+  /** Other emails (answers, notices), with the key they were sent under. */
+  readonly mails: { mail: MimeMail; key: string }[] = [];
+  sendMail(mail: MimeMail, key: string): Promise<DeliveryResult> {
+    this.mails.push({ mail, key });
+    return Promise.resolve({ messageId: mail.messageId, transport: "outbox" });
   }
   close(): Promise<void> {
     return Promise.resolve();

@@ -15,6 +15,10 @@ import {
   waitFor,
 } from "./helpers.js";
 import { RecordingDelivery, affiliate, fakeRoute } from "./fixtures.js";
+import { stickyRoute } from "../../src/conversation/sticky.js";
+import type { ContactToDeliver } from "../../src/delivery/types.js";
+import { createRelayTokens } from "../../src/relay/token.js";
+import { testKeyring, testStore } from "../conversation/fixtures.js";
 
 const FAST = { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 };
 
@@ -68,14 +72,30 @@ describe("pipeline (real Redis)", () => {
     expect(delivery.sent[0]!.contactId).toMatch(/^c[0-9a-f]{32}$/);
   });
 
-  it("threads a reader's follow-up under their first contact", async () => {
-    const p = start();
+  it("keeps a reader's follow-up in their conversation, threaded under the first contact", async () => {
+    const keyring = testKeyring(key);
+    const store = testStore(redis, prefix, keyring);
+    const tokens = createRelayTokens(keyring);
+    const p = start({
+      conversation: (input) =>
+        stickyRoute({ store, tokens, affiliateExists: (id) => !!affiliate(id) }, input),
+    });
     await p.intake.submit(sampleMessage("a"));
     await waitFor("first", () => delivery.sent.length === 1);
-    await p.intake.submit(sampleMessage("b"));
+    // English this time: routed afresh it would go to cwo, but it stays with gik.
+    await p.intake.submit(sampleMessage("b", { evidence: { languageTag: "en" } }));
     await waitFor("second", () => delivery.sent.length === 2);
-    expect(delivery.sent[0]!.threadRootId).toBeUndefined();
-    expect(delivery.sent[1]!.threadRootId).toBe(delivery.sent[0]!.contactId);
+    const [first, second] = delivery.sent as [ContactToDeliver, ContactToDeliver];
+    expect(first.conversation).toMatchObject({ followUp: false, earlier: [] });
+    expect(second.affiliate.id).toBe("gik");
+    expect(second.decision.affiliate).toBe("cwo");
+    expect(second.conversation).toMatchObject({
+      id: first.conversation!.id,
+      ref: first.conversation!.ref,
+      followUp: true,
+      earlier: [first.contactId],
+    });
+    expect(second.conversation!.history.map((e) => e.kind)).toEqual(["reader"]);
   });
 
   it("quarantines bad input with its reason and delivers the rest", async () => {

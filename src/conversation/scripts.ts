@@ -1,0 +1,80 @@
+/*
+ * Lua scripts of the conversation store. Each changes a record and its index entries in one
+ * atomic step. All keys share the pipeline's {hash tag}, so they work on Redis Cluster too.
+ *
+ * A record is a hash: `v` version (optimistic lock), `s` sealed Conversation, `m` summary JSON
+ * (ids, codes, times), `k` JSON of its index keys ({ref, cur?, who?}).
+ */
+
+/**
+ * KEYS: record, ref, index[, cur, who]
+ * ARGV: id, sealed, summary, index keys JSON, expireAt (ms), pttl (ms)
+ * Returns {0} stored; {1} the record exists (an earlier attempt); {2, id} the reader has a
+ * current conversation; {3} the reference is taken.
+ */
+export const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {1} end
+if KEYS[4] then
+  local cur = redis.call('GET', KEYS[4])
+  if cur then return {2, cur} end
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {3} end
+redis.call('HSET', KEYS[1], 'v', '1', 's', ARGV[2], 'm', ARGV[3], 'k', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[6])
+if KEYS[4] then
+  redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[6])
+  redis.call('SADD', KEYS[5], ARGV[1])
+  if redis.call('PTTL', KEYS[5]) < tonumber(ARGV[6]) then redis.call('PEXPIRE', KEYS[5], ARGV[6]) end
+end
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+return {0}
+`;
+
+/**
+ * KEYS: record, index
+ * ARGV: id, expected version, sealed, summary, expireAt, pttl, close ('1': free the reader's
+ * current-conversation pointer)
+ * Returns 1 saved, 0 version changed meanwhile, -1 record gone.
+ */
+export const UPDATE = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if not v then return -1 end
+if v ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 's', ARGV[3], 'm', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+local k = cjson.decode(redis.call('HGET', KEYS[1], 'k'))
+if redis.call('GET', k.ref) == ARGV[1] then redis.call('PEXPIRE', k.ref, ARGV[6]) end
+if k.cur and redis.call('GET', k.cur) == ARGV[1] then
+  if ARGV[7] == '1' then redis.call('DEL', k.cur) else redis.call('PEXPIRE', k.cur, ARGV[6]) end
+end
+if k.who and redis.call('PTTL', k.who) < tonumber(ARGV[6]) then redis.call('PEXPIRE', k.who, ARGV[6]) end
+for _, side in ipairs({KEYS[1] .. ':sends', KEYS[1] .. ':replies'}) do
+  if redis.call('EXISTS', side) == 1 then redis.call('PEXPIRE', side, ARGV[6]) end
+end
+return 1
+`;
+
+/**
+ * KEYS: record, index
+ * ARGV: id
+ * Removes the record, its side hashes (send ledger, claimed replies) and every index entry that
+ * still points at it. Returns 1 when the record existed.
+ */
+export const DELETE = `
+local kj = redis.call('HGET', KEYS[1], 'k')
+if kj then
+  local k = cjson.decode(kj)
+  if redis.call('GET', k.ref) == ARGV[1] then redis.call('DEL', k.ref) end
+  if k.cur and redis.call('GET', k.cur) == ARGV[1] then redis.call('DEL', k.cur) end
+  if k.who then
+    redis.call('SREM', k.who, ARGV[1])
+    if redis.call('SCARD', k.who) == 0 then redis.call('DEL', k.who) end
+  end
+end
+redis.call('DEL', KEYS[1], KEYS[1] .. ':sends', KEYS[1] .. ':replies')
+redis.call('ZREM', KEYS[2], ARGV[1])
+if kj then return 1 end
+return 0
+`;

@@ -1,0 +1,305 @@
+import { Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { DNSResolver } from "mailauth";
+import type { Registry } from "prom-client";
+import { loadEmailConfig } from "../../adapters/email/config.js";
+import { stickyRoute } from "../conversation/sticky.js";
+import { createConversationStore, type ConversationStore } from "../conversation/store.js";
+import { createEnvelope } from "../crypto/envelope.js";
+import { createKeyring } from "../crypto/keyring.js";
+import type { KeyringEntry } from "../crypto/identity-hash.js";
+import { createDelivery } from "../delivery/index.js";
+import { parseMailbox } from "../delivery/mime.js";
+import type { DeliveryConfig } from "../delivery/config.js";
+import type { Delivery } from "../delivery/types.js";
+import { moduleLogger } from "../logger.js";
+import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
+import { QuarantineStore } from "../queue/quarantine.js";
+import { PipelineScripts } from "../queue/scripts.js";
+import type { ConversationStep, Role, Sender } from "../queue/types.js";
+import { LiveRules } from "../routing/live.js";
+import { relayConfigFromEnv, type RelayConfig } from "./config.js";
+import type { RelayRefusal } from "./errors.js";
+import { RelayListener } from "./listener.js";
+import { createRelayMetrics } from "./metrics.js";
+import type { AffiliateDirectory } from "./receiver.js";
+import { conversationOfToken } from "./receiver.js";
+import { mailauthSenderCheck } from "./sender-auth.js";
+import { createRelayTokens, relayAddress } from "./token.js";
+import { RELAY_QUEUE, enqueueReply, refuse, relayProcessor, type RelayJob } from "./worker.js";
+
+const log = moduleLogger("relay");
+
+/** How often expired conversations are erased. */
+const PURGE_INTERVAL_MS = 3600_000;
+/** How often a listener that could not bind tries again. */
+const LISTEN_RETRY_MAX_MS = 60_000;
+/** Relay jobs retry for about a day before they become dead letters. */
+export const RELAY_RETRY: RetryPolicy = { attempts: 25, baseDelayMs: 2_000, maxDelayMs: 3600_000 };
+
+export interface ConversationsOptions {
+  env: NodeJS.ProcessEnv;
+  roles: readonly Role[];
+  /** ioredis client with `maxRetriesPerRequest: null` (BullMQ's connection). */
+  redis: Redis;
+  prefix: string;
+  /** The data keyring, current key first: seals records, keys identity hashes and relay tokens. */
+  keyring: readonly KeyringEntry[];
+  delivery: DeliveryConfig;
+  rulesFile: string;
+  /** The route role's live rules, if this process has them; otherwise the relay loads its own. */
+  rules: LiveRules | null;
+  /** Sends to readers through the channel adapters. */
+  sender: Sender;
+  /** The deliver role's delivery, if this process has one; otherwise the relay makes its own. */
+  deliveryInstance: Delivery | null;
+  metrics: Registry;
+  /** DNS for sender authentication (tests); default: the system resolver. */
+  resolver?: DNSResolver;
+  retry?: RetryPolicy;
+}
+
+/** The conversation layer of a running process. */
+export interface Conversations {
+  store: ConversationStore;
+  /** The route stage's conversation step (sticky routing). */
+  step: ConversationStep;
+  /** Where the relay listens, when it does in this process. */
+  relay: { host: string; port: number } | null;
+  /** For /readyz: the relay listener's state (null when this process runs none). */
+  health(): { ok: boolean; detail: string } | null;
+  stop(): Promise<void>;
+}
+
+function directory(rules: LiveRules): AffiliateDirectory {
+  return {
+    get: (id) => rules.current.affiliateById.get(id),
+    ids: () => rules.current.affiliates.map((a) => a.id),
+  };
+}
+
+/**
+ * Starts what conversations need in this process: the store and the route stage's step (every
+ * role), and for the `ingest` role the relay: its SMTP listener, the relay worker and the hourly
+ * purge of expired conversations.
+ */
+export async function startConversations(opts: ConversationsOptions): Promise<Conversations> {
+  const relayDomain = opts.delivery.relay?.domain ?? "localhost";
+  const config: RelayConfig = relayConfigFromEnv(opts.env, relayDomain);
+  const [current, ...older] = opts.keyring;
+  if (!current) throw new Error("startConversations needs at least one data key");
+  // Seals with the current key; opens with any key of the keyring (records from before a rotation).
+  const envelope = createEnvelope(
+    createKeyring(
+      current.key,
+      older.map((k) => k.key),
+    ),
+  );
+  const store = createConversationStore({
+    redis: opts.redis,
+    prefix: opts.prefix,
+    envelope,
+    keyring: opts.keyring,
+    retentionDays: config.retentionDays,
+  });
+  const tokens = createRelayTokens(opts.keyring);
+  // Stopped in reverse order of starting: the listener first, then the worker, then what it uses.
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let rules = opts.rules;
+  const step: ConversationStep = (input) =>
+    stickyRoute(
+      { store, tokens, affiliateExists: (id) => rules?.current.affiliateById.has(id) ?? true },
+      input,
+    );
+  let listener: RelayListener | null = null;
+  let bound: { host: string; port: number } | null = null;
+  let listenState = "off";
+
+  if (opts.roles.includes("ingest")) {
+    if (!rules) {
+      const own = new LiveRules(opts.rulesFile, (o) => {
+        if (!o.ok) log.error({ reason: o.error }, "relay: routing rules not reloaded");
+      });
+      own.watch();
+      rules = own;
+      cleanups.unshift(() => own.close());
+    }
+    const affiliates = directory(rules);
+    let delivery = opts.deliveryInstance;
+    if (!delivery) {
+      const own = createDelivery(opts.delivery);
+      delivery = own;
+      cleanups.unshift(() => own.close());
+    }
+    const metrics = createRelayMetrics(opts.metrics);
+    const quarantine = new QuarantineStore(
+      opts.redis,
+      opts.prefix,
+      envelope,
+      new PipelineScripts(opts.redis),
+    );
+    const mail = {
+      from: opts.delivery.from,
+      messageIdDomain: opts.delivery.messageIdDomain,
+      relayDomain,
+    };
+    const emailChannel = (() => {
+      try {
+        return loadEmailConfig(opts.env);
+      } catch {
+        return null; // reported by the adapter host
+      }
+    })();
+    const readerReplyAddress = emailChannel
+      ? (parseMailbox(emailChannel.from)?.address ?? null)
+      : null;
+    const retry = opts.retry ?? RELAY_RETRY;
+    const queue = new Queue<RelayJob>(RELAY_QUEUE, { connection: opts.redis, prefix: opts.prefix });
+    const worker = new Worker<RelayJob>(
+      RELAY_QUEUE,
+      relayProcessor({
+        store,
+        tokens,
+        affiliates,
+        senderAuth: config.senderAuth.on
+          ? mailauthSenderCheck({
+              mta: relayDomain,
+              ...(opts.resolver ? { resolver: opts.resolver } : {}),
+            })
+          : null,
+        mail,
+        readerReplyAddress,
+        sender: opts.sender,
+        delivery,
+        envelope,
+        quarantine,
+        metrics,
+        onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
+      }),
+      {
+        connection: opts.redis,
+        prefix: opts.prefix,
+        concurrency: config.concurrency,
+        settings: { backoffStrategy: backoffDelay(retry) },
+        maxStalledCount: 5,
+      },
+    );
+    worker.on("failed", (job, err) => {
+      const last = job && job.attemptsMade >= (job.opts.attempts ?? 1);
+      log[last ? "error" : "warn"](
+        { jobId: job?.id, reason: err.message },
+        last ? "relay job dead-lettered" : "relay job will retry",
+      );
+    });
+    worker.on("error", (err) => log.error({ err: { name: err.name } }, "relay worker error"));
+    cleanups.unshift(async () => {
+      await worker.close();
+      await queue.close();
+    });
+
+    if (config.port !== null) {
+      listener = new RelayListener({
+        host: config.host,
+        port: config.port,
+        domain: relayDomain,
+        maxBytes: config.maxBytes,
+        ...(config.tls ? { tls: config.tls } : {}),
+        checkRecipient: async (token) => {
+          await conversationOfToken({ store, tokens }, token);
+        },
+        store: async (raw, token, origin) => {
+          await enqueueReply(queue, envelope, retry, raw, token, origin);
+          metrics.received.inc();
+        },
+        onRefused: (err: RelayRefusal, origin, detail) =>
+          refuse(
+            { quarantine, metrics, store, delivery, mail },
+            err,
+            "smtp",
+            `relay-smtp/${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+            {
+              envelope: { mailFrom: origin.mailFrom, rcptTo: detail.rcpt ?? null, ip: origin.ip },
+              head: detail.head?.toString("utf8") ?? null,
+            },
+            origin,
+          ),
+      });
+      const l = listener;
+      let stopped = false;
+      let timer: NodeJS.Timeout | null = null;
+      const attempt = async (n: number): Promise<void> => {
+        try {
+          bound = await l.listen();
+          listenState = "listening";
+          log.info(
+            {
+              host: bound.host,
+              port: bound.port,
+              replyTo: relayAddress("<token>", relayDomain),
+              senderAuthentication: config.senderAuth.on ? "on" : "off",
+              why: config.senderAuth.why,
+            },
+            `relay listening on ${bound.host}:${bound.port} for relay+<token>@${relayDomain}; sender authentication is ${config.senderAuth.on ? "on" : "off"} (${config.senderAuth.why})`,
+          );
+        } catch (err) {
+          if (stopped) return;
+          const delay = Math.min(LISTEN_RETRY_MAX_MS, 1000 * 2 ** n);
+          listenState = `failed to listen (${(err as NodeJS.ErrnoException).code ?? "error"}), retrying`;
+          log.error(
+            {
+              host: config.host,
+              port: config.port,
+              code: (err as NodeJS.ErrnoException).code,
+              retryInMs: delay,
+            },
+            "relay could not listen; retrying",
+          );
+          timer = setTimeout(() => void attempt(n + 1), delay);
+          timer.unref();
+        }
+      };
+      await attempt(0);
+      cleanups.unshift(async () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        await l.close();
+      });
+    } else {
+      log.info("relay listener off in this process (RELAY_SMTP_PORT=off)");
+    }
+
+    const purge = () =>
+      store.purgeExpired().then(
+        (n) => {
+          if (n > 0) log.info({ erased: n }, "expired conversations erased");
+        },
+        (err: unknown) =>
+          log.warn({ err: { name: (err as Error).name } }, "conversation purge failed"),
+      );
+    void purge();
+    const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS);
+    purgeTimer.unref();
+    cleanups.unshift(() => clearInterval(purgeTimer));
+  }
+
+  return {
+    store,
+    step,
+    get relay() {
+      return bound;
+    },
+    health() {
+      if (!listener) return null;
+      return { ok: listenState === "listening", detail: listenState };
+    },
+    async stop() {
+      for (const c of cleanups) {
+        try {
+          await c();
+        } catch (err) {
+          log.error({ err: { name: (err as Error).name } }, "relay shutdown step failed");
+        }
+      }
+    },
+  };
+}
