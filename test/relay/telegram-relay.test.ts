@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi } from "../fakes/telegram-bot-api.js";
 import { injectPrivate, type Reader } from "../adapters/telegram/fixtures.js";
-import { jobIdFor } from "../../src/queue/keys.js";
+import { HASH_PURPOSE, jobIdFor } from "../../src/queue/keys.js";
 import { waitFor } from "../queue/helpers.js";
 import { refOf, relayRig, replyAddressOf, sendReply, type RelayRig } from "./support.js";
 
@@ -32,10 +32,15 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
   });
 
   const sentTo = (r: Reader) => api.sent.filter((m) => m.chat_id === r.id).map((m) => m.text);
+  /** The keyed id hash the running app gives a platform message id (its jobs are named by it). */
+  const idHash = (messageId: string) =>
+    rig.app.pipeline.hasher.hash(HASH_PURPOSE.message, messageId);
   /** Waits until the route stage has finished with a message. */
   const routed = (messageId: string) =>
     waitFor("routed", async () => {
-      const job = await rig.app.pipeline.queues.inbound.getJob(jobIdFor("inbound", messageId));
+      const job = await rig.app.pipeline.queues.inbound.getJob(
+        jobIdFor("inbound", idHash(messageId)),
+      );
       return job && (await job.isCompleted());
     });
 
@@ -99,7 +104,7 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
     // Once its route job is done, any acknowledgement would be queued: there is none.
     await routed(followUp);
     expect(
-      await rig.app.pipeline.queues.outbound.getJob(jobIdFor("outbound", followUp)),
+      await rig.app.pipeline.queues.outbound.getJob(jobIdFor("outbound", idHash(followUp))),
     ).toBeUndefined();
     expect(sentTo(ben)).toHaveLength(2);
   });
