@@ -86,7 +86,8 @@ describe("engines", () => {
     for (const [path, pkg] of Object.entries(lock.packages)) {
       const wanted = Array.isArray(pkg.engines) ? undefined : pkg.engines?.node;
       if (wanted === undefined || oldest === null) continue;
-      if (!semver.satisfies(oldest, wanted)) refusing.push(`${path} ${pkg.version} wants ${wanted}`);
+      if (!semver.satisfies(oldest, wanted))
+        refusing.push(`${path} ${pkg.version} wants ${wanted}`);
     }
     expect(refusing).toEqual([]);
   });
