@@ -170,6 +170,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
           intake: pipeline.intake,
           cursors: new RedisCursorStore(redis.client, config.prefix),
           logger,
+          metrics,
         },
         log,
       );
