@@ -11,6 +11,7 @@ import { ackText } from "./i18n/texts.js";
 import { logger, moduleLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { startAdapters, type AdapterHost } from "./queue/adapter-host.js";
+import { HASH_PURPOSE } from "./queue/keys.js";
 import { createPipeline, type Pipeline } from "./queue/pipeline.js";
 import { startConversations, type Conversations } from "./relay/start.js";
 import type { Channel } from "./message/channel.js";
@@ -217,6 +218,13 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         metricsRegistry: metrics.registry,
         logger,
         config: config.http,
+        // Every web process counts one per-IP form limit in Redis, keyed by a keyed hash of the
+        // IP (no address is stored).
+        rateLimitStore: {
+          redis: redis.client,
+          prefix: `${config.prefix}:`,
+          hashKey: (ip) => pipeline.hasher.hash(HASH_PURPOSE.formIp, ip),
+        },
       });
       const server = http;
       address = await server.listen({ port: config.http.port, host: config.http.host });
