@@ -45,6 +45,8 @@ export interface RunningApp {
   adapters: ChannelAdapter[];
   /** Conversation store and relay (its listener's address when this process runs it). */
   conversations: Conversations;
+  /** The live routing rules (route role): `lastReload` says what the last reload did. */
+  rules: LiveRules | null;
   health(): Promise<HealthReport>;
   /** Graceful stop: intake and web first, then workers (active jobs finish), then Redis. */
   stop(): Promise<void>;
@@ -247,6 +249,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       address,
       adapters: host?.adapters ?? [],
       conversations,
+      rules,
       health,
       stop() {
         stopped ??= runCleanups(cleanups);
