@@ -16,6 +16,8 @@ export class LiveRules {
   private rules: RoutingRules;
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private outcome: ReloadOutcome | null = null;
+  private reloads = 0;
 
   /** Loads the file now; throws (RulesError) when it does not load, as start-up should. */
   constructor(
@@ -29,6 +31,11 @@ export class LiveRules {
     return this.rules;
   }
 
+  /** How many reloads ran, and what the last one did (null before the first). */
+  get lastReload(): { count: number; outcome: ReloadOutcome | null } {
+    return { count: this.reloads, outcome: this.outcome };
+  }
+
   /** Reads the file again; keeps the current rules when it does not load. */
   reload(): ReloadOutcome {
     let outcome: ReloadOutcome;
@@ -39,6 +46,8 @@ export class LiveRules {
     } catch (err) {
       outcome = { ok: false, error: (err as Error).message };
     }
+    this.outcome = outcome;
+    this.reloads += 1;
     this.onReload(outcome);
     return outcome;
   }
