@@ -58,6 +58,11 @@ export function deliveryReadiness(config: DeliveryConfig): () => Promise<Check> 
 }
 
 function errCode(err: unknown): string {
-  const e = err as { code?: unknown; responseCode?: unknown; message?: unknown };
-  return String(e.responseCode ?? e.code ?? e.message ?? "error");
+  const e = err as { code?: unknown; responseCode?: unknown };
+  const code = e.responseCode ?? e.code;
+  return typeof code === "string" || typeof code === "number"
+    ? String(code)
+    : err instanceof Error
+      ? err.message
+      : "error";
 }

@@ -140,7 +140,8 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 1_500;
 async function untilReady(client: Redis, url: string, timeoutMs: number): Promise<void> {
   let last = "no answer";
   const onError = (err: Error) => {
-    last = String((err as { code?: unknown }).code ?? err.message);
+    const code = (err as { code?: unknown }).code;
+    last = typeof code === "string" ? code : err.message;
   };
   client.on("error", onError);
   let timer: NodeJS.Timeout | undefined;
