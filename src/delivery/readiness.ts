@@ -41,7 +41,8 @@ export function deliveryReadiness(config: DeliveryConfig): () => Promise<Check> 
       await transport.verify();
       return { ok: true, detail: "SMTP server answers" };
     } catch (err) {
-      return { ok: false, detail: `SMTP server not reachable (${errCode(err)})` };
+      const why = err instanceof Error ? `: ${err.message}` : "";
+      return { ok: false, detail: `SMTP server not reachable (${errCode(err)}${why})` };
     } finally {
       transport.close();
     }
