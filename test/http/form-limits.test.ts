@@ -51,7 +51,6 @@ describe("web form limits and honeypot (Redis-backed limit, fastify inject)", ()
     const intake = new RecordingIntake();
     const app = buildHttpServer({
       intake,
-      health: () => Promise.resolve({ ready: true, checks: {} }),
       metricsRegistry: new Registry(),
       logger: pino({ level: "silent" }),
       config: testHttpConfig({ formRateLimit: { max, windowMs: 60_000 } }),
