@@ -57,6 +57,8 @@ export interface PipelineOptions {
   route?: RouteFn;
   /** Required for the `route` role: looks an affiliate up in the current rules. */
   affiliate?: (id: string) => AffiliateRef | undefined;
+  /** Every current affiliate (who can translate, reroute ids in the forward). */
+  affiliates?: () => readonly AffiliateRef[];
   /** Acknowledgement text; without it no acks are queued. */
   ackText?: AckTextFn;
   /** The route role's conversation step (sticky routing); without it each message stands alone. */
@@ -223,6 +225,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       routeProcessor(ctx, {
         route: opts.route,
         affiliate: opts.affiliate,
+        ...(opts.affiliates ? { affiliates: opts.affiliates } : {}),
         deliverQueue: queues.deliver,
         outboundQueue: queues.outbound,
         ...(opts.ackText ? { ackText: opts.ackText } : {}),
