@@ -1,5 +1,6 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { ConversationSealedStore } from "../conversation/sealed.js";
 import { createEnvelope, type Envelope } from "../crypto/envelope.js";
 import { createIdentityHasher, type IdentityHasher } from "../crypto/identity-hash.js";
 import { createKeyring, type Keyring } from "../crypto/keyring.js";
@@ -162,9 +163,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
   const sealedStores: SealedStore[] = [
-    ...STAGE_QUEUES.map((name) => new QueueJobStore(queues[name], name)),
+    ...STAGE_QUEUES.map((name) => new QueueJobStore(queues[name], name, connection)),
     intake.quarantineStore,
     intake.heldStore,
+    new ConversationSealedStore(connection, prefix),
   ];
   const workers: Worker[] = [];
 

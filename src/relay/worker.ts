@@ -4,7 +4,13 @@ import type { Envelope } from "../crypto/envelope.js";
 import type { Delivery } from "../delivery/types.js";
 import { RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
-import { jobOptions, safeReason, toBullError, type RetryPolicy } from "../queue/jobs.js";
+import {
+  jobOptions,
+  relayPartContext,
+  safeReason,
+  toBullError,
+  type RetryPolicy,
+} from "../queue/jobs.js";
 import { QUEUE } from "../queue/keys.js";
 import type { QuarantineStore } from "../queue/quarantine.js";
 import { RelayRefusal, TokenMalformedError, UnknownRecipientError } from "./errors.js";
@@ -39,7 +45,7 @@ interface RelayMeta {
   origin: SmtpOrigin;
 }
 
-const ctx = (h: string, part: string) => `${RELAY_QUEUE}:${h}:${part}`;
+const ctx = relayPartContext;
 
 /** Seals a reply as the SMTP listener hands it over; the job id dedupes a resend of the same bytes. */
 export function sealRelayJob(
