@@ -60,6 +60,8 @@ export interface ConversationsOptions {
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
+  /** The relay worker's lock and stalled-job check (the fault script shortens them). */
+  workerTiming?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
   /** Reconnect and poll timing of the IMAP relay mailbox (tests shorten it). */
   imapTiming?: MailboxWatchOptions;
 }
@@ -187,7 +189,13 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
         prefix: opts.prefix,
         concurrency: config.concurrency,
         settings: { backoffStrategy: backoffDelay(retry) },
-        maxStalledCount: 5,
+        maxStalledCount: opts.workerTiming?.maxStalledCount ?? 5,
+        ...(opts.workerTiming?.lockDurationMs
+          ? { lockDuration: opts.workerTiming.lockDurationMs }
+          : {}),
+        ...(opts.workerTiming?.stalledIntervalMs
+          ? { stalledInterval: opts.workerTiming.stalledIntervalMs }
+          : {}),
       },
     );
     worker.on("failed", (job, err) => {
