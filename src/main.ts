@@ -164,6 +164,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         ? {
             route: (m) => routeMessage(m, rules.current),
             affiliate: (id) => rules.current.affiliateById.get(id),
+            affiliates: () => rules.current.affiliates,
           }
         : {}),
       ackText,

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { DNSResolver } from "mailauth";
 import type { Registry } from "prom-client";
 import { loadEmailConfig } from "../../adapters/email/config.js";
+import type { MailboxWatchOptions } from "../../adapters/email/mailbox-watch.js";
 import { stickyRoute } from "../conversation/sticky.js";
 import { createConversationStore, type ConversationStore } from "../conversation/store.js";
 import { createEnvelope } from "../crypto/envelope.js";
@@ -19,8 +20,10 @@ import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
 import type { ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
+import { RedisCursorStore } from "../state/cursor-store.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
+import { RelayMailbox } from "./imap.js";
 import { RelayListener } from "./listener.js";
 import { createRelayMetrics } from "./metrics.js";
 import type { AffiliateDirectory } from "./receiver.js";
@@ -60,6 +63,10 @@ export interface ConversationsOptions {
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
+  /** The relay worker's lock and stalled-job check (the fault script shortens them). */
+  workerTiming?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
+  /** Reconnect and poll timing of the IMAP relay mailbox (tests shorten it). */
+  imapTiming?: MailboxWatchOptions;
 }
 
 /** The conversation layer of a running process. */
@@ -115,6 +122,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       input,
     );
   let listener: RelayListener | null = null;
+  let mailbox: RelayMailbox | null = null;
   let bound: { host: string; port: number } | null = null;
   let listenState = "off";
 
@@ -202,7 +210,13 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
         prefix: opts.prefix,
         concurrency: config.concurrency,
         settings: { backoffStrategy: backoffDelay(retry) },
-        maxStalledCount: 5,
+        maxStalledCount: opts.workerTiming?.maxStalledCount ?? 5,
+        ...(opts.workerTiming?.lockDurationMs
+          ? { lockDuration: opts.workerTiming.lockDurationMs }
+          : {}),
+        ...(opts.workerTiming?.stalledIntervalMs
+          ? { stalledInterval: opts.workerTiming.stalledIntervalMs }
+          : {}),
       },
     );
     worker.on("failed", (job, err) => {
@@ -289,6 +303,36 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       log.info("relay listener off in this process (RELAY_SMTP_PORT=off)");
     }
 
+    if (config.imap) {
+      const imap = config.imap;
+      mailbox = new RelayMailbox(
+        {
+          imap,
+          domain: relayDomain,
+          maxBytes: config.maxBytes,
+          cursors: new RedisCursorStore(opts.redis, opts.prefix),
+          logger: log,
+          checkRecipient: async (token) => {
+            await conversationOfToken({ store, tokens }, token);
+          },
+          store: async (raw, token, origin) => {
+            await enqueueReply(queue, envelope, retry, raw, token, origin);
+            metrics.received.inc();
+          },
+          onRefused: (err, origin, ref, raw) =>
+            refuse({ quarantine, metrics, store, delivery, mail }, err, "imap", ref, raw, origin),
+        },
+        opts.imapTiming ?? {},
+      );
+      mailbox.start();
+      const m = mailbox;
+      cleanups.unshift(() => m.stop());
+      log.info(
+        { host: imap.host, port: imap.port, mailbox: imap.mailbox },
+        `relay also fetches replies from the IMAP mailbox ${imap.mailbox} on ${imap.host}:${imap.port}`,
+      );
+    }
+
     const purge = () =>
       store.purgeExpired().then(
         (n) => {
@@ -310,8 +354,17 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       return bound;
     },
     health() {
-      if (!listener) return null;
-      return { ok: listenState === "listening", detail: listenState };
+      const parts: { ok: boolean; detail: string }[] = [];
+      if (listener) parts.push({ ok: listenState === "listening", detail: listenState });
+      if (mailbox) {
+        const h = mailbox.health();
+        parts.push({
+          ok: h.state === "running" || h.state === "starting",
+          detail: `IMAP mailbox ${h.state}${h.detail ? ` (${h.detail})` : ""}`,
+        });
+      }
+      if (parts.length === 0) return null;
+      return { ok: parts.every((p) => p.ok), detail: parts.map((p) => p.detail).join("; ") };
     },
     async stop() {
       for (const c of cleanups) {
