@@ -3,7 +3,9 @@ import type { Redis } from "ioredis";
 import type { DNSResolver } from "mailauth";
 import type { Registry } from "prom-client";
 import { loadEmailConfig } from "../../adapters/email/config.js";
-import { stickyRoute } from "../conversation/sticky.js";
+import { askConfigFromEnv, type AskConfig } from "../conversation/ask.js";
+import { askTimedOut, stickyRoute, type StickyDeps } from "../conversation/sticky.js";
+import type { Conversation } from "../conversation/types.js";
 import { createConversationStore, type ConversationStore } from "../conversation/store.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { createKeyring } from "../crypto/keyring.js";
@@ -16,10 +18,12 @@ import { moduleLogger } from "../logger.js";
 import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
-import type { ConversationStep, Role, Sender } from "../queue/types.js";
+import type { Metrics } from "../metrics.js";
+import type { AskTimeoutFn, ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
+import { runEscalation, scheduleEscalation } from "./escalation.js";
 import { RelayListener } from "./listener.js";
 import { createRelayMetrics } from "./metrics.js";
 import type { AffiliateDirectory } from "./receiver.js";
@@ -54,6 +58,10 @@ export interface ConversationsOptions {
   /** The deliver role's delivery, if this process has one; otherwise the relay makes its own. */
   deliveryInstance: Delivery | null;
   metrics: Registry;
+  /** The open-conversation gauge and time-to-first-answer histogram (src/metrics.ts). */
+  conversationMetrics?: Pick<Metrics, "openConversations" | "timeToFirstAnswer">;
+  /** The clock of conversation timers (tests move it); default: the system clock. */
+  now?: () => Date;
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
@@ -62,8 +70,16 @@ export interface ConversationsOptions {
 /** The conversation layer of a running process. */
 export interface Conversations {
   store: ConversationStore;
-  /** The route stage's conversation step (sticky routing). */
+  /** The route stage's conversation step (sticky routing, the clarifying question). */
   step: ConversationStep;
+  /** Routes a held message whose time to answer is up (the route stage's delayed job). */
+  askTimeout: AskTimeoutFn;
+  /** The clarifying question's settings (ASK_LOCATION, ASK_TIMEOUT_CHAT, ASK_TIMEOUT_EMAIL). */
+  ask: AskConfig;
+  /** The `relay` queue: replies, and escalation timers (`escalate` jobs). */
+  relayQueue: Queue;
+  /** Refreshes the open-conversations gauge from the store's counts. */
+  refreshMetrics(): Promise<void>;
   /** Where the relay listens, when it does in this process. */
   relay: { host: string; port: number } | null;
   /** For /readyz: the relay listener's state (null when this process runs none). */
@@ -106,11 +122,30 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
   // Stopped in reverse order of starting: the listener first, then the worker, then what it uses.
   const cleanups: (() => Promise<void> | void)[] = [];
   let rules = opts.rules;
-  const step: ConversationStep = (input) =>
-    stickyRoute(
-      { store, tokens, affiliateExists: (id) => rules?.current.affiliateById.has(id) ?? true },
-      input,
-    );
+  const now = opts.now ?? (() => new Date());
+  const ask = askConfigFromEnv(opts.env);
+  // Escalation timers are delayed jobs on the relay queue; any role may set them.
+  const relayQueue = new Queue(RELAY_QUEUE, { connection: opts.redis, prefix: opts.prefix });
+  cleanups.push(() => relayQueue.close());
+  const timers = {
+    rules: () => rules!.current,
+    queue: relayQueue,
+    now,
+  };
+  /** A conversation starts waiting for an affiliate: start its escalation clock. */
+  const opened = async (c: Conversation): Promise<void> => {
+    if (rules) await scheduleEscalation(timers, c);
+  };
+  const stickyDeps = (): StickyDeps => ({
+    store,
+    tokens,
+    affiliateExists: (id) => rules?.current.affiliateById.has(id) ?? true,
+    ask,
+    opened,
+    now,
+  });
+  const step: ConversationStep = (input) => stickyRoute(stickyDeps(), input);
+  const askTimeout: AskTimeoutFn = (id) => askTimedOut(stickyDeps(), id);
   let listener: RelayListener | null = null;
   let bound: { host: string; port: number } | null = null;
   let listenState = "off";
@@ -154,7 +189,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       ? (parseMailbox(emailChannel.from)?.address ?? null)
       : null;
     const retry = opts.retry ?? RELAY_RETRY;
-    const queue = new Queue<RelayJob>(RELAY_QUEUE, { connection: opts.redis, prefix: opts.prefix });
+    const queue = relayQueue as Queue<RelayJob>;
     const worker = new Worker<RelayJob>(
       RELAY_QUEUE,
       relayProcessor({
@@ -175,6 +210,29 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
         quarantine,
         metrics,
         onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
+        onFirstAnswer: (affiliate, seconds) =>
+          opts.conversationMetrics?.timeToFirstAnswer.observe({ affiliate }, Math.max(0, seconds)),
+        escalation: (job, token) =>
+          runEscalation(
+            {
+              store,
+              tokens,
+              sender: opts.sender,
+              delivery,
+              mail,
+              affiliates,
+              rules: timers.rules,
+              queue: relayQueue,
+              now,
+            },
+            job,
+            token,
+          ),
+        onHandedOver: async (id) => {
+          const c = await store.get(id);
+          if (c) await opened(c);
+        },
+        now,
       }),
       {
         connection: opts.redis,
@@ -192,10 +250,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       );
     });
     worker.on("error", (err) => log.error({ err: { name: err.name } }, "relay worker error"));
-    cleanups.unshift(async () => {
-      await worker.close();
-      await queue.close();
-    });
+    cleanups.unshift(() => worker.close());
 
     if (config.port !== null) {
       listener = new RelayListener({
@@ -285,6 +340,16 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
   return {
     store,
     step,
+    askTimeout,
+    ask,
+    relayQueue,
+    async refreshMetrics() {
+      const gauge = opts.conversationMetrics?.openConversations;
+      if (!gauge) return;
+      const counts = await store.openCounts();
+      gauge.reset();
+      for (const [affiliate, n] of Object.entries(counts)) gauge.set({ affiliate }, n);
+    },
     get relay() {
       return bound;
     },
