@@ -19,7 +19,7 @@ local function openOf(mj)
 end
 local function recount(openKey, before, after)
   if before == after then return end
-  if before then redis.call('HINCRBY', openKey, before, -1) end
+  if before and redis.call('HINCRBY', openKey, before, -1) <= 0 then redis.call('HDEL', openKey, before) end
   if after then redis.call('HINCRBY', openKey, after, 1) end
 end
 `;

@@ -186,11 +186,17 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
     return true;
   }
 
-  async function sendToReader(h: string, t: number, name: string, job: AckJob): Promise<void> {
+  /** A text to the reader: `ack` (job `outbound-<h>`), or the question (`outbound-<h>-ask`). */
+  async function sendToReader(
+    h: string,
+    t: number,
+    name: "ack" | "ask",
+    job: AckJob,
+  ): Promise<void> {
     await deps.outboundQueue.add(
       name,
       sealJob(ctx.envelope, QUEUE.outbound, h, t, job),
-      jobOptions(`${QUEUE.outbound}-${h}`, deps.retry.outbound),
+      jobOptions(`${QUEUE.outbound}-${h}${name === "ack" ? "" : `-${name}`}`, deps.retry.outbound),
     );
   }
 
