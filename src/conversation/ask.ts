@@ -159,8 +159,8 @@ export type AskReading =
   /** Not an answer: a message of its own. */
   | null;
 
-/** A reply this long or longer is a message of its own, not the name of a place. */
-const MAX_PLACE_ANSWER = 100;
+/** A reply longer than this is a message of its own, not the name of a place ("São Paulo, Brasil"). */
+const MAX_PLACE_ANSWER = { chars: 60, words: 5 };
 
 function fromChoice(choice: AskChoice, said: string): AskReading {
   if (choice.data === CHOICE_DECLINE) return { kind: "decline", said };
@@ -172,8 +172,8 @@ function fromChoice(choice: AskChoice, said: string): AskReading {
 /**
  * Reads a reader's message as the answer to the question: a press of one of its buttons; a text
  * that picks one of its choices (a number, a label, a country's name or code, "don't know" in
- * the reader's language or English: `matchTextChoice`); or a short text that names a place
- * ("Graz", "Österreich", "🇧🇷"). `ownText` is the message's cleaned text (quotes and signature
+ * the reader's language or English: `matchTextChoice`); or a short text (five words at most)
+ * that names a place ("Graz", "Österreich", "🇧🇷", "I live in Graz"). `ownText` is the message's cleaned text (quotes and signature
  * cut). Anything else is a message of its own (null).
  */
 export function readAnswer(ask: AskState, m: InboundMessage, ownText: string): AskReading {
@@ -184,7 +184,13 @@ export function readAnswer(ask: AskState, m: InboundMessage, ownText: string): A
   const picked = matchTextChoice(m.text, ask.choices);
   if (picked) return fromChoice(picked.choice, picked.choice.label);
   const own = ownText.trim();
-  if (own !== "" && !own.includes("\n") && own.length < MAX_PLACE_ANSWER) {
+  const words = own.split(/\s+/u).length;
+  if (
+    own !== "" &&
+    !own.includes("\n") &&
+    own.length <= MAX_PLACE_ANSWER.chars &&
+    words <= MAX_PLACE_ANSWER.words
+  ) {
     const place = parseLocationText(own);
     if (place) return { kind: "place", stated: own, said: own };
   }

@@ -228,6 +228,50 @@ describe("clarifying question: Telegram and X readers (running app)", () => {
     expect(mailsWith("uk@leftcom.org", text)).toHaveLength(0);
   });
 
+  it("'another country': the reader is asked to write it, and their words route the contact", async () => {
+    const ana = reader(5, "Ana");
+    const text = `${SPANISH} Ana.`;
+    const { question } = await asked(ana, text);
+    api.pressButton(
+      { id: ana.id, first_name: "Ana", language_code: "es" },
+      ana.id,
+      question.message_id,
+      "loc:other",
+    );
+    await waitFor("prompt", () => sentTo(ana).length === 2);
+    expect(sentTo(ana)[1]!.text).toBe(t("es", "ask.other.prompt"));
+    injectPrivate(api, ana, "Melbourne");
+    const forward = await forwardOf("internationalistcommunists@gmail.com", text);
+    expect(forward.text).toContain('they answered "Melbourne" (AU)');
+    await waitFor("ack", () => sentTo(ana).length === 3);
+    // "Melbourne" was the answer, not a message: the conversation has one email.
+    expect(
+      rig
+        .mailsTo("internationalistcommunists@gmail.com")
+        .filter((r) => refOf(r.mail) === refOf(forward)),
+    ).toHaveLength(1);
+  });
+
+  it("a reader who writes again instead of answering: the held contact goes first (routed on the new message's place), then the new one as a follow-up", async () => {
+    const juan = reader(6, "Juan");
+    const text = `${SPANISH} Juan.`;
+    await asked(juan, text);
+    const next = "Por cierto, vivo en Madrid y me interesa vuestra próxima reunión.";
+    injectPrivate(api, juan, next);
+    const first = await rig.waitMailWhere(
+      "fr@leftcom.org",
+      (m) => (m.text ?? "").includes(text) && !m.subject?.startsWith("Re:"),
+    );
+    expect(first.text).toContain("instead of answering they wrote again");
+    const second = await forwardOf("fr@leftcom.org", next);
+    expect(refOf(second)).toBe(refOf(first));
+    expect(second.subject).toBe(`Re: ${first.subject}`);
+    // One acknowledgement: for the held message.
+    await waitFor("ack", () => sentTo(juan).length === 2);
+    expect(sentTo(juan)[1]!.text).toContain("Bilan et Perspectives");
+    expect(mailsWith("uk@leftcom.org", text)).toHaveLength(0);
+  });
+
   it("X: the question is a numbered list; the reader's text answer routes the contact", async () => {
     const sol: XUser = { id: "1570000000000000301", name: "Sol", username: "sol_x" };
     const text = `${SPANISH} Sol desde X.`;
