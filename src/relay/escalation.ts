@@ -15,14 +15,15 @@ import type { AffiliateDirectory } from "./receiver.js";
  * Escalation (CONVERSATIONS.md): a conversation its affiliate has not answered within
  * `escalate_after` gets one reminder to the affiliate; still unanswered after as long again, it
  * is handed, with its history, to the escalation affiliate. The timers are delayed jobs on the
- * `relay` queue (durable in Redis; a test promotes them); each checks the conversation when it
- * runs, against the rules of that moment and the injected clock, and sends through the relay's
- * exactly-once send ledger.
+ * `escalation` queue (durable in Redis; a test promotes them), run by the ingest role next to the
+ * relay; each checks the conversation when it runs, against the rules of that moment and the
+ * injected clock, and sends through the relay's exactly-once send ledger.
  */
 
 const log = moduleLogger("escalation");
 
-/** Job name on the relay queue. */
+/** The timers' queue, and its jobs' name. */
+export const ESCALATION_QUEUE = "escalation";
 export const ESCALATION_JOB = "escalate";
 
 /** An escalation timer: no personal data, only the conversation's id and the step. */

@@ -23,7 +23,7 @@ import type { AskTimeoutFn, ConversationStep, Role, Sender } from "../queue/type
 import { LiveRules } from "../routing/live.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
-import { runEscalation, scheduleEscalation } from "./escalation.js";
+import { ESCALATION_QUEUE, runEscalation, scheduleEscalation } from "./escalation.js";
 import { RelayListener } from "./listener.js";
 import { createRelayMetrics } from "./metrics.js";
 import type { AffiliateDirectory } from "./receiver.js";
@@ -76,8 +76,8 @@ export interface Conversations {
   askTimeout: AskTimeoutFn;
   /** The clarifying question's settings (ASK_LOCATION, ASK_TIMEOUT_CHAT, ASK_TIMEOUT_EMAIL). */
   ask: AskConfig;
-  /** The `relay` queue: replies, and escalation timers (`escalate` jobs). */
-  relayQueue: Queue;
+  /** Escalation timers (delayed `escalate` jobs). */
+  escalationQueue: Queue;
   /** Refreshes the open-conversations gauge from the store's counts. */
   refreshMetrics(): Promise<void>;
   /** Where the relay listens, when it does in this process. */
@@ -124,12 +124,16 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
   let rules = opts.rules;
   const now = opts.now ?? (() => new Date());
   const ask = askConfigFromEnv(opts.env);
-  // Escalation timers are delayed jobs on the relay queue; any role may set them.
-  const relayQueue = new Queue(RELAY_QUEUE, { connection: opts.redis, prefix: opts.prefix });
-  cleanups.push(() => relayQueue.close());
+  // Escalation timers are delayed jobs on their own queue; any role may set them, the ingest
+  // role runs them.
+  const escalationQueue = new Queue(ESCALATION_QUEUE, {
+    connection: opts.redis,
+    prefix: opts.prefix,
+  });
+  cleanups.push(() => escalationQueue.close());
   const timers = {
     rules: () => rules!.current,
-    queue: relayQueue,
+    queue: escalationQueue,
     now,
   };
   /** A conversation starts waiting for an affiliate: start its escalation clock. */
@@ -189,7 +193,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       ? (parseMailbox(emailChannel.from)?.address ?? null)
       : null;
     const retry = opts.retry ?? RELAY_RETRY;
-    const queue = relayQueue as Queue<RelayJob>;
+    const queue = new Queue<RelayJob>(RELAY_QUEUE, { connection: opts.redis, prefix: opts.prefix });
     const worker = new Worker<RelayJob>(
       RELAY_QUEUE,
       relayProcessor({
@@ -212,22 +216,6 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
         onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
         onFirstAnswer: (affiliate, seconds) =>
           opts.conversationMetrics?.timeToFirstAnswer.observe({ affiliate }, Math.max(0, seconds)),
-        escalation: (job, token) =>
-          runEscalation(
-            {
-              store,
-              tokens,
-              sender: opts.sender,
-              delivery,
-              mail,
-              affiliates,
-              rules: timers.rules,
-              queue: relayQueue,
-              now,
-            },
-            job,
-            token,
-          ),
         onHandedOver: async (id) => {
           const c = await store.get(id);
           if (c) await opened(c);
@@ -250,7 +238,42 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       );
     });
     worker.on("error", (err) => log.error({ err: { name: err.name } }, "relay worker error"));
-    cleanups.unshift(() => worker.close());
+    cleanups.unshift(async () => {
+      await worker.close();
+      await queue.close();
+    });
+    const escalationWorker = new Worker(
+      ESCALATION_QUEUE,
+      (job, token) =>
+        runEscalation(
+          {
+            store,
+            tokens,
+            sender: opts.sender,
+            delivery,
+            mail,
+            affiliates,
+            rules: timers.rules,
+            queue: escalationQueue,
+            now,
+          },
+          job,
+          token,
+        ),
+      {
+        connection: opts.redis,
+        prefix: opts.prefix,
+        concurrency: 2,
+        settings: { backoffStrategy: backoffDelay(retry) },
+      },
+    );
+    escalationWorker.on("failed", (job, err) =>
+      log.warn({ jobId: job?.id, reason: err.message }, "escalation timer failed; it will retry"),
+    );
+    escalationWorker.on("error", (err) =>
+      log.error({ err: { name: err.name } }, "escalation worker error"),
+    );
+    cleanups.unshift(() => escalationWorker.close());
 
     if (config.port !== null) {
       listener = new RelayListener({
@@ -342,7 +365,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     step,
     askTimeout,
     ask,
-    relayQueue,
+    escalationQueue,
     async refreshMetrics() {
       const gauge = opts.conversationMetrics?.openConversations;
       if (!gauge) return;

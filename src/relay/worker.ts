@@ -8,7 +8,6 @@ import { jobOptions, safeReason, toBullError, type RetryPolicy } from "../queue/
 import { QUEUE } from "../queue/keys.js";
 import type { QuarantineStore } from "../queue/quarantine.js";
 import { RelayRefusal, TokenMalformedError, UnknownRecipientError } from "./errors.js";
-import { ESCALATION_JOB } from "./escalation.js";
 import { runPlan, type ExecuteDeps } from "./execute.js";
 import { noticeMail, type MailSettings } from "./notices.js";
 import { planReply, type PlanDeps, type RelayPlan } from "./plan.js";
@@ -87,8 +86,6 @@ export interface RelayWorkerDeps extends ReceiverDeps, PlanDeps, ExecuteDeps {
   delivery: Delivery;
   mail: MailSettings;
   metrics: RelayMetrics;
-  /** Runs escalation timers (jobs named `escalate` on the relay queue); absent: they wait. */
-  escalation?: (job: Job, token: string | undefined) => Promise<StageResultLike>;
   /** Told after a reply handed its conversation to another affiliate (its clock starts). */
   onHandedOver?: (conversationId: string) => Promise<void>;
 }
@@ -135,12 +132,7 @@ export async function refuse(
 
 /** The relay worker's processor: check and apply a reply once, then run its sends. */
 export function relayProcessor(deps: RelayWorkerDeps) {
-  return async (job: Job<RelayJob>, token?: string): Promise<StageResultLike> => {
-    if (job.name === ESCALATION_JOB) {
-      if (!deps.escalation)
-        throw new RouterError("ADAPTER_NETWORK", "no escalation runner", { retryable: true });
-      return deps.escalation(job, token);
-    }
+  return async (job: Job<RelayJob>): Promise<StageResultLike> => {
     const data = job.data;
     if (
       !data ||

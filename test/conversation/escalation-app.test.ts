@@ -7,7 +7,7 @@ import { refOf, relayRig, replyAddressOf, sendReply, type RelayRig } from "../re
 
 /*
  * Escalation through the running app with a controllable clock: the timers are delayed jobs on
- * the relay queue; the test moves the clock past their time and makes them due (`promote`), so
+ * the escalation queue; the test moves the clock past their time and makes them due (`promote`), so
  * nothing waits for days. routing-rules.yaml: escalate_after 3d, escalation_affiliate cwo.
  */
 
@@ -38,7 +38,9 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
   const sentTo = (r: Reader) => api.sent.filter((m) => m.chat_id === r.id).map((m) => m.text);
   const timer = (conversationId: string, generation: number, step: "remind" | "handover") =>
     waitFor(`${step} timer`, () =>
-      rig.app.conversations.relayQueue.getJob(escalationJobId(conversationId, generation, step)),
+      rig.app.conversations.escalationQueue.getJob(
+        escalationJobId(conversationId, generation, step),
+      ),
     );
 
   async function contact(r: Reader, text: string) {
@@ -151,7 +153,7 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
     offset = 3 * DAY + 60_000;
     await remind.promote();
     await waitFor("reminder job done", async () => ((await remind.isCompleted()) ? true : null));
-    const done = await rig.app.conversations.relayQueue.getJob(remind.id!);
+    const done = await rig.app.conversations.escalationQueue.getJob(remind.id!);
     expect(done!.returnvalue).toMatchObject({ escalation: "answered" });
     expect(
       rig
@@ -159,7 +161,7 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
         .filter((r) => (r.mail.text ?? "").includes(`Reminder: conversation ${refOf(forward)}`)),
     ).toHaveLength(0);
     expect(
-      await rig.app.conversations.relayQueue.getJob(
+      await rig.app.conversations.escalationQueue.getJob(
         escalationJobId(conversation.id, 0, "handover"),
       ),
     ).toBeUndefined();
@@ -176,7 +178,7 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
     await remind.promote();
     // Taken, found early by the clock, and put back as delayed for the rest of the wait.
     await waitFor("back to delayed", async () => {
-      const j = await rig.app.conversations.relayQueue.getJob(remind.id!);
+      const j = await rig.app.conversations.escalationQueue.getJob(remind.id!);
       return j && (await j.getState()) === "delayed" && j.attemptsStarted > 0 ? true : null;
     });
     expect(
