@@ -107,11 +107,12 @@ export interface RelayRigOptions {
 
 /** Starts the app with every email going to an in-process SMTP sink and the relay on a free port. */
 export async function relayRig(
-  env: NodeJS.ProcessEnv = {},
+  env: NodeJS.ProcessEnv | ((sinkPort: number) => NodeJS.ProcessEnv) = {},
   options: RelayRigOptions = {},
 ): Promise<RelayRig> {
   const sink = new SmtpSink();
   const port = await sink.listen();
+  const extra = typeof env === "function" ? env(port) : env;
   const prefix = testPrefix();
   // Made here, not with testDir(): a rig may live for a whole describe block.
   const varDir = mkdtempSync(join(tmpdir(), "cr-relay-"));
@@ -131,7 +132,7 @@ export async function relayRig(
     RELAY_DOMAIN: "relay.example.net",
     FORM_RATE_LIMIT_MAX: "1000",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
-    ...env,
+    ...extra,
   };
   try {
     app = await start(fullEnv);
