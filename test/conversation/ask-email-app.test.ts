@@ -111,5 +111,5 @@ function mail(o: { text: string; subject: string; inReplyTo?: string }): {
     expect(
       rig.mailsTo("us@leftcom.org").filter((r) => refOf(r.mail) === refOf(forward)),
     ).toHaveLength(1);
-  });
+  }, 120_000);
 });
