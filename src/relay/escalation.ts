@@ -56,8 +56,8 @@ function dueAt(c: Conversation, afterMs: number, step: EscalationJob["step"]): n
 
 /**
  * Starts the clock for the conversation's current affiliate: its reminder timer. Nothing for a
- * conversation already escalated (the escalation affiliate is not escalated further), nor when
- * `escalate_after` is off.
+ * conversation already escalated (the escalation affiliate is not escalated further), for a
+ * reader who cannot be answered (web form without an address), nor when `escalate_after` is off.
  */
 export async function scheduleEscalation(
   deps: Pick<EscalationDeps, "rules" | "queue" | "now">,
@@ -65,6 +65,7 @@ export async function scheduleEscalation(
   step: EscalationJob["step"] = "remind",
 ): Promise<void> {
   if (c.status === "closed" || c.status === "escalated" || c.status === "asking") return;
+  if (c.reader.replyTo === null) return;
   const { afterMs } = escalationOf(deps.rules(), c.affiliate);
   if (afterMs === null) return;
   const delay = Math.max(0, dueAt(c, afterMs, step) - deps.now().getTime());

@@ -187,4 +187,23 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
       ),
     ).toBe(false);
   });
+
+  it("a reader who cannot be answered (web form without an address) starts no clock", async () => {
+    offset = 0;
+    const res = await rig.postForm({
+      country: "DE",
+      message: "Hallo aus Leipzig, nur ein Gruß ohne Adresse.",
+    });
+    expect(res.status).toBe(200);
+    const forward = await rig.waitMailWhere("de@leftcom.org", (m) =>
+      (m.text ?? "").includes("ohne Adresse"),
+    );
+    const conversation = (await rig.app.conversations.store.getByRef(refOf(forward)))!;
+    expect(conversation.reader.replyTo).toBeNull();
+    expect(
+      await rig.app.conversations.escalationQueue.getJob(
+        escalationJobId(conversation.id, 0, "remind"),
+      ),
+    ).toBeUndefined();
+  });
 });
