@@ -32,6 +32,8 @@ export interface StartOptions {
   roles?: Role[];
   /** Start the channel adapters of the ingest role (default true). */
   adapters?: boolean;
+  /** The clock of conversation timers (clarifying question, escalation); tests move it. */
+  now?: () => Date;
 }
 
 /** A running contact-router process. */
@@ -151,6 +153,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       sender,
       metrics: metrics.registry,
       steps: metrics,
+      conversationMetrics: metrics,
+      ...(opts.now ? { now: opts.now } : {}),
     });
     cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
@@ -169,6 +173,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         : {}),
       ackText,
       conversation: conversations.step,
+      askTimeout: conversations.askTimeout,
       ...(delivery ? { delivery } : {}),
       sender,
       retry: {
@@ -206,6 +211,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
 
     const depthTimer = setInterval(() => {
       pipeline.refreshDepths().catch(() => undefined);
+      conversations.refreshMetrics().catch(() => undefined);
     }, 5000);
     depthTimer.unref();
     cleanups.unshift(() => Promise.resolve(clearInterval(depthTimer)));
