@@ -20,8 +20,6 @@ export const RelayEnvSchema = z.object({
   RELAY_TLS_CERT_FILE: z.string().trim().min(1).optional(),
   /** Replies in flight per relay worker. */
   RELAY_CONCURRENCY: envInt(1, 64).default(DEFAULT_CONCURRENCY.relay),
-  /** How long a conversation is kept after its last message (days). */
-  CONVERSATION_RETENTION_DAYS: envInt(1, 3650).default(180),
 });
 
 /** Validated relay settings. */
@@ -34,7 +32,6 @@ export interface RelayConfig {
   senderAuth: { on: boolean; why: string };
   tls?: { key: Buffer; cert: Buffer };
   concurrency: number;
-  retentionDays: number;
 }
 
 function readPem(name: string, path: string): Buffer {
@@ -77,6 +74,5 @@ export function relayConfigFromEnv(env: NodeJS.ProcessEnv, domain: string): Rela
         }
       : {}),
     concurrency: e.RELAY_CONCURRENCY,
-    retentionDays: e.CONVERSATION_RETENTION_DAYS,
   };
 }

@@ -18,6 +18,7 @@ import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
 import type { ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
+import { retentionConfigFromEnv } from "../retention/policies.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
 import { RelayListener } from "./listener.js";
@@ -98,7 +99,8 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     prefix: opts.prefix,
     envelope,
     keyring: opts.keyring,
-    retentionDays: config.retentionDays,
+    // One place for every retention period (src/retention); the purge runs there too.
+    retentionDays: retentionConfigFromEnv(opts.env).conversationDays,
   });
   const tokens = createRelayTokens(opts.keyring);
   // Stopped in reverse order of starting: the listener first, then the worker, then what it uses.
