@@ -96,6 +96,8 @@ const JOB_STATES = [
   "completed",
 ] as const;
 const PAGE = 500;
+/** Outbox files read at once. */
+const OUTBOX_READERS = 4;
 /** Passes at most: a pass after the first finds what the running service wrote meanwhile. */
 const MAX_PASSES = 3;
 
@@ -124,6 +126,14 @@ export async function forget(deps: ForgetDeps, identity: string): Promise<Erasur
     const before = total(removed);
     await erasePass(deps, parsed.ref ?? null, person, found, removed, notes);
     if (total(removed) === before) break;
+  }
+  // Outbox emails not yet collected: once, with everything the passes learned (reading and
+  // decoding every file is the slowest part of an erasure).
+  if (deps.outboxDir) {
+    removed["outbox files"] += await eraseOutbox(deps.outboxDir, found, [
+      ...person.patterns(),
+      ...refPatterns(found),
+    ]);
   }
   const hasher = createIdentityHasher(deps.keyring.entries);
   await deps.audit.record({
@@ -302,11 +312,6 @@ async function erasePass(
   for (const n of named) {
     if ((await deps.redis.del(n.key)) > 0) removed[n.type]++;
   }
-
-  // 7. Outbox emails not yet collected.
-  if (deps.outboxDir) {
-    removed["outbox files"] += await eraseOutbox(deps.outboxDir, found, patterns());
-  }
 }
 
 /** Whose a job is: opens its sealed payload; `h` is the message id hash its id is made of. */
@@ -463,14 +468,21 @@ async function readConversations(deps: ForgetDeps, notes: Set<string>): Promise<
     }
   } while (cursor !== "0");
   const out: Conversation[] = [];
-  for (const id of ids) {
-    const s = await deps.redis.hget(`${head}${id}`, "s");
-    if (s === null) continue;
-    try {
-      out.push(JSON.parse(deps.envelope.openText(s, `conversation:${id}`)) as Conversation);
-    } catch (err) {
-      notes.add(unopenedNote(err));
-    }
+  const all = [...ids];
+  for (let i = 0; i < all.length; i += PAGE) {
+    const batch = all.slice(i, i + PAGE);
+    const p = deps.redis.pipeline();
+    for (const id of batch) p.hget(`${head}${id}`, "s");
+    const res = (await p.exec()) ?? [];
+    batch.forEach((id, j) => {
+      const s = res[j]?.[1];
+      if (typeof s !== "string") return;
+      try {
+        out.push(JSON.parse(deps.envelope.openText(s, `conversation:${id}`)) as Conversation);
+      } catch (err) {
+        notes.add(unopenedNote(err));
+      }
+    });
   }
   return out;
 }
@@ -533,27 +545,33 @@ async function eraseOutbox(dir: string, found: Found, patterns: RegExp[]): Promi
   }
   const byName = new Set([...found.hashes].map((h) => outboxFileName(`c${h}`)));
   let n = 0;
-  for (const name of names) {
-    if (!name.endsWith(".eml") && !name.endsWith(".tmp")) continue;
-    const path = join(dir, name);
-    let mine = byName.has(name);
-    if (!mine) {
-      let raw: Buffer;
-      try {
-        raw = await readFile(path);
-      } catch {
-        continue; // collected meanwhile
+  const candidates = names.filter((name) => name.endsWith(".eml") || name.endsWith(".tmp"));
+  // A few files at a time: reading overlaps decoding.
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < candidates.length; i = next++) {
+      const name = candidates[i]!;
+      const path = join(dir, name);
+      let mine = byName.has(name);
+      if (!mine) {
+        let raw: Buffer;
+        try {
+          raw = await readFile(path);
+        } catch {
+          continue; // collected meanwhile
+        }
+        mine = await emailMentions(raw, patterns);
       }
-      mine = await emailMentions(raw, patterns);
+      if (!mine) continue;
+      try {
+        await unlink(path);
+        n++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      }
     }
-    if (!mine) continue;
-    try {
-      await unlink(path);
-      n++;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    }
-  }
+  };
+  await Promise.all(Array.from({ length: OUTBOX_READERS }, worker));
   return n;
 }
 
