@@ -82,6 +82,7 @@ export const REMOVED_TYPES = [
   "delivered records",
   "flood records",
   "conversation index records",
+  "queue event records",
   "outbox files",
 ] as const;
 type RemovedType = (typeof REMOVED_TYPES)[number];
@@ -160,6 +161,8 @@ class Found {
   /** Hex part of the message id hashes (`contactIdFor` without the `c`). */
   hashes = new Set<string>();
   messageIds = new Set<string>();
+  /** Sender ids exactly as the messages carry them (the flood limit hashes them unchanged). */
+  senders = new Set<string>();
   affiliates = new Set<string>();
   channels = new Set<string>();
 
@@ -204,6 +207,7 @@ async function erasePass(
     found.refs.add(c.ref);
     found.channels.add(c.reader.channel);
     found.messageIds.add(c.lastReaderMessage.id);
+    found.senders.add(c.lastReaderMessage.sender.id);
     person.add(c.reader.identity);
     for (const d of c.decisions) {
       found.addContact(d.contactId);
@@ -263,7 +267,7 @@ async function erasePass(
 
   // 4. Held messages: by the sender's keyed flood hash, or by the sealed message.
   const floodHashes = new Set<string>();
-  for (const id of person.ids) {
+  for (const id of [...person.ids, ...found.senders]) {
     for (const h of hasher.candidates(HASH_PURPOSE.flood, id)) floodHashes.add(h);
   }
   for (const href of await allFields(deps.redis, keys.heldMeta, keys.heldIndex)) {
@@ -293,6 +297,17 @@ async function erasePass(
     for (const h of hasher.candidates("conversation", id)) {
       named.push({ type: "conversation index records", key: `${deps.prefix}:conv:cur:${h}` });
       named.push({ type: "conversation index records", key: `${deps.prefix}:conv:who:${h}` });
+    }
+  }
+
+  // BullMQ's event streams name jobs by id (a keyed hash of the message id): drop those entries.
+  if (found.hashes.size > 0) {
+    for (const name of STAGE_QUEUES) {
+      removed["queue event records"] += await eraseEvents(
+        deps.redis,
+        `${deps.prefix}:${name}:events`,
+        found.hashes,
+      );
     }
   }
 
@@ -346,6 +361,7 @@ function judgeJob(
     if (mine) {
       const m = messageOf(queue, payload);
       if (m?.id) found.messageIds.add(m.id);
+      if (typeof m?.sender?.id === "string") found.senders.add(m.sender.id);
       found.addContact(contactIdFor(h));
       const c = payload as Partial<ContactToDeliver>;
       if (queue === QUEUE.deliver && c.affiliate?.id) found.affiliates.add(c.affiliate.id);
@@ -435,18 +451,22 @@ async function heldIsMine(
 ): Promise<boolean> {
   const keys = pipelineKeys(deps.prefix);
   const meta = tryJson((await deps.redis.hget(keys.heldMeta, ref)) ?? "") as HeldEntry | null;
-  if (meta && floodHashes.has(meta.sender)) return true;
   const value = await deps.redis.hget(keys.heldJobs, ref);
   const job = tryJson(value ?? "") as { h?: unknown; s?: unknown } | null;
-  if (!job || typeof job.h !== "string" || typeof job.s !== "string") return false;
-  if (found.hashes.has(job.h.slice(job.h.lastIndexOf(".") + 1))) return true;
+  const h = typeof job?.h === "string" ? job.h : null;
+  // The held message's hash names its seen record: erase that too.
+  if (meta && floodHashes.has(meta.sender)) {
+    if (h) found.addHash(h);
+    return true;
+  }
+  if (!job || !h || typeof job.s !== "string") return false;
+  if (found.hashes.has(h.slice(h.lastIndexOf(".") + 1))) return true;
   try {
-    const m = JSON.parse(
-      deps.envelope.openText(job.s, `${QUEUE.inbound}:${job.h}`),
-    ) as InboundMessage;
+    const m = JSON.parse(deps.envelope.openText(job.s, `${QUEUE.inbound}:${h}`)) as InboundMessage;
     if (!person.wrote(m)) return false;
     found.messageIds.add(m.id);
-    found.addHash(job.h);
+    found.senders.add(m.sender.id);
+    found.addHash(h);
     return true;
   } catch (err) {
     notes.add(unopenedNote(err));
@@ -494,6 +514,30 @@ async function allFields(redis: Redis, hash: string, index: string): Promise<str
     ...(await redis.zrange(index, "0", "-1")),
   ]);
   return [...set];
+}
+
+/** Deletes the entries of an event stream that mention one of the hashes. */
+async function eraseEvents(redis: Redis, key: string, hashes: Set<string>): Promise<number> {
+  const doomed: string[] = [];
+  let start = "-";
+  for (;;) {
+    const rows = (await redis.xrange(key, start, "+", "COUNT", 1000)) as [string, string[]][];
+    for (const [id, fields] of rows) {
+      const text = fields.join("\n");
+      for (const m of text.matchAll(/[0-9a-f]{32}/g)) {
+        if (hashes.has(m[0])) {
+          doomed.push(id);
+          break;
+        }
+      }
+    }
+    if (rows.length < 1000) break;
+    start = `(${rows[rows.length - 1]![0]}`;
+  }
+  let n = 0;
+  for (let i = 0; i < doomed.length; i += 500)
+    n += await redis.xdel(key, ...doomed.slice(i, i + 500));
+  return n;
 }
 
 /** Removes a job; an active one is waited for (its worker holds a lock) a few seconds. */
