@@ -1,5 +1,6 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { ConversationSealedStore } from "../conversation/sealed.js";
 import { createEnvelope, type Envelope } from "../crypto/envelope.js";
 import { createIdentityHasher, type IdentityHasher } from "../crypto/identity-hash.js";
 import { createKeyring, type Keyring } from "../crypto/keyring.js";
@@ -46,6 +47,12 @@ const log = moduleLogger("pipeline");
 export interface PipelineOptions {
   /** ioredis client with `maxRetriesPerRequest: null`; workers duplicate it for blocking reads. */
   connection: Redis;
+  /**
+   * A client that fails fast while Redis is away (`RedisHandle.bounded`), for the intake: the web
+   * form and the adapters then get an error to act on (503, retry later) instead of waiting with
+   * the contact in memory. Default: `connection`.
+   */
+  intakeConnection?: Redis;
   prefix?: string;
   /** The current 32-byte data key: seals everything written, keys the identity hashes. */
   key: Buffer;
@@ -57,6 +64,8 @@ export interface PipelineOptions {
   route?: RouteFn;
   /** Required for the `route` role: looks an affiliate up in the current rules. */
   affiliate?: (id: string) => AffiliateRef | undefined;
+  /** Every current affiliate (who can translate, reroute ids in the forward). */
+  affiliates?: () => readonly AffiliateRef[];
   /** Acknowledgement text; without it no acks are queued. */
   ackText?: AckTextFn;
   /** The route role's conversation step (sticky routing); without it each message stands alone. */
@@ -124,7 +133,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const envelope = createEnvelope(keyring);
   const hasher = createIdentityHasher(keyring.entries);
   const intake = createRedisIntake({
-    connection,
+    connection: opts.intakeConnection ?? connection,
     prefix,
     key: keyring,
     dedupeTtlSeconds,
@@ -160,9 +169,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
   const sealedStores: SealedStore[] = [
-    ...STAGE_QUEUES.map((name) => new QueueJobStore(queues[name], name)),
+    ...STAGE_QUEUES.map((name) => new QueueJobStore(queues[name], name, connection)),
     intake.quarantineStore,
     intake.heldStore,
+    new ConversationSealedStore(connection, prefix),
   ];
   const workers: Worker[] = [];
 
@@ -223,6 +233,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       routeProcessor(ctx, {
         route: opts.route,
         affiliate: opts.affiliate,
+        ...(opts.affiliates ? { affiliates: opts.affiliates } : {}),
         deliverQueue: queues.deliver,
         outboundQueue: queues.outbound,
         ...(opts.ackText ? { ackText: opts.ackText } : {}),

@@ -10,6 +10,7 @@ import type { ConversationStore } from "../conversation/store.js";
 import type { Conversation } from "../conversation/types.js";
 import { escapeHtml, messageIdFor, senderMailbox } from "../delivery/compose.js";
 import type { MimeMail } from "../delivery/mime.js";
+import { forwardAddressing } from "../delivery/addressing.js";
 import type { ContactToDeliver } from "../delivery/types.js";
 import { t } from "../i18n/texts.js";
 import { CHANNEL_LABEL, type Channel } from "../message/channel.js";
@@ -306,7 +307,11 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
         message: last,
         evidence: decision.evidence,
         decision: decision.decision,
-        affiliate: { id: target.id, name: target.name, inbox: target.inbox },
+        ...forwardAddressing(
+          target,
+          decision.decision,
+          deps.affiliates.ids().flatMap((id) => deps.affiliates.get(id) ?? []),
+        ),
         conversation: {
           id: c.id,
           ref: c.ref,

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { DNSResolver } from "mailauth";
 import type { Registry } from "prom-client";
 import { loadEmailConfig } from "../../adapters/email/config.js";
+import type { MailboxWatchOptions } from "../../adapters/email/mailbox-watch.js";
 import { stickyRoute } from "../conversation/sticky.js";
 import { createConversationStore, type ConversationStore } from "../conversation/store.js";
 import { createEnvelope } from "../crypto/envelope.js";
@@ -13,14 +14,17 @@ import { parseMailbox } from "../delivery/mime.js";
 import type { DeliveryConfig } from "../delivery/config.js";
 import type { Delivery } from "../delivery/types.js";
 import { moduleLogger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
 import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
 import type { ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
 import { retentionConfigFromEnv } from "../retention/policies.js";
+import { RedisCursorStore } from "../state/cursor-store.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
+import { RelayMailbox } from "./imap.js";
 import { RelayListener } from "./listener.js";
 import { createRelayMetrics } from "./metrics.js";
 import type { AffiliateDirectory } from "./receiver.js";
@@ -53,9 +57,15 @@ export interface ConversationsOptions {
   /** The deliver role's delivery, if this process has one; otherwise the relay makes its own. */
   deliveryInstance: Delivery | null;
   metrics: Registry;
+  /** The pipeline's metrics: the relay counts its step in `contacts` and `stageSeconds`. */
+  steps?: Metrics;
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
+  /** The relay worker's lock and stalled-job check (the fault script shortens them). */
+  workerTiming?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
+  /** Reconnect and poll timing of the IMAP relay mailbox (tests shorten it). */
+  imapTiming?: MailboxWatchOptions;
 }
 
 /** The conversation layer of a running process. */
@@ -112,6 +122,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       input,
     );
   let listener: RelayListener | null = null;
+  let mailbox: RelayMailbox | null = null;
   let bound: { host: string; port: number } | null = null;
   let listenState = "off";
 
@@ -155,33 +166,57 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       : null;
     const retry = opts.retry ?? RELAY_RETRY;
     const queue = new Queue<RelayJob>(RELAY_QUEUE, { connection: opts.redis, prefix: opts.prefix });
+    const processor = relayProcessor({
+      store,
+      tokens,
+      affiliates,
+      senderAuth: config.senderAuth.on
+        ? mailauthSenderCheck({
+            mta: relayDomain,
+            ...(opts.resolver ? { resolver: opts.resolver } : {}),
+          })
+        : null,
+      mail,
+      readerReplyAddress,
+      sender: opts.sender,
+      delivery,
+      envelope,
+      quarantine,
+      metrics,
+      onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
+    });
+    const steps = opts.steps;
     const worker = new Worker<RelayJob>(
       RELAY_QUEUE,
-      relayProcessor({
-        store,
-        tokens,
-        affiliates,
-        senderAuth: config.senderAuth.on
-          ? mailauthSenderCheck({
-              mta: relayDomain,
-              ...(opts.resolver ? { resolver: opts.resolver } : {}),
-            })
-          : null,
-        mail,
-        readerReplyAddress,
-        sender: opts.sender,
-        delivery,
-        envelope,
-        quarantine,
-        metrics,
-        onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
-      }),
+      async (job) => {
+        const started = Date.now();
+        try {
+          const result = await processor(job);
+          // A reply relayed (not refused); it came in by email from the affiliate it names.
+          if (typeof result.outcome === "string") {
+            steps?.contacts.inc({
+              channel: "email",
+              step: "relay",
+              affiliate: String(result.affiliate ?? ""),
+            });
+          }
+          return result;
+        } finally {
+          steps?.stageSeconds.observe({ step: "relay" }, (Date.now() - started) / 1000);
+        }
+      },
       {
         connection: opts.redis,
         prefix: opts.prefix,
         concurrency: config.concurrency,
         settings: { backoffStrategy: backoffDelay(retry) },
-        maxStalledCount: 5,
+        maxStalledCount: opts.workerTiming?.maxStalledCount ?? 5,
+        ...(opts.workerTiming?.lockDurationMs
+          ? { lockDuration: opts.workerTiming.lockDurationMs }
+          : {}),
+        ...(opts.workerTiming?.stalledIntervalMs
+          ? { stalledInterval: opts.workerTiming.stalledIntervalMs }
+          : {}),
       },
     );
     worker.on("failed", (job, err) => {
@@ -267,6 +302,36 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     } else {
       log.info("relay listener off in this process (RELAY_SMTP_PORT=off)");
     }
+
+    if (config.imap) {
+      const imap = config.imap;
+      mailbox = new RelayMailbox(
+        {
+          imap,
+          domain: relayDomain,
+          maxBytes: config.maxBytes,
+          cursors: new RedisCursorStore(opts.redis, opts.prefix),
+          logger: log,
+          checkRecipient: async (token) => {
+            await conversationOfToken({ store, tokens }, token);
+          },
+          store: async (raw, token, origin) => {
+            await enqueueReply(queue, envelope, retry, raw, token, origin);
+            metrics.received.inc();
+          },
+          onRefused: (err, origin, ref, raw) =>
+            refuse({ quarantine, metrics, store, delivery, mail }, err, "imap", ref, raw, origin),
+        },
+        opts.imapTiming ?? {},
+      );
+      mailbox.start();
+      const m = mailbox;
+      cleanups.unshift(() => m.stop());
+      log.info(
+        { host: imap.host, port: imap.port, mailbox: imap.mailbox },
+        `relay also fetches replies from the IMAP mailbox ${imap.mailbox} on ${imap.host}:${imap.port}`,
+      );
+    }
   }
 
   return {
@@ -276,8 +341,17 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       return bound;
     },
     health() {
-      if (!listener) return null;
-      return { ok: listenState === "listening", detail: listenState };
+      const parts: { ok: boolean; detail: string }[] = [];
+      if (listener) parts.push({ ok: listenState === "listening", detail: listenState });
+      if (mailbox) {
+        const h = mailbox.health();
+        parts.push({
+          ok: h.state === "running" || h.state === "starting",
+          detail: `IMAP mailbox ${h.state}${h.detail ? ` (${h.detail})` : ""}`,
+        });
+      }
+      if (parts.length === 0) return null;
+      return { ok: parts.every((p) => p.ok), detail: parts.map((p) => p.detail).join("; ") };
     },
     async stop() {
       for (const c of cleanups) {

@@ -161,7 +161,6 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
     });
     http = buildHttpServer({
       intake: pipeline.intake,
-      health: () => Promise.resolve({ ready: true, checks: {} }),
       metricsRegistry: new Registry(),
       logger: pino({ level: "silent" }),
       config: testHttpConfig(),

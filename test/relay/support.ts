@@ -98,10 +98,16 @@ export interface RelayRig {
   stop(): Promise<void>;
 }
 
-/** Starts the app with every email going to an in-process SMTP sink and the relay on a free port. */
-export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
+/**
+ * Starts the app with every email going to an in-process SMTP sink and the relay on a free port;
+ * `more` adds settings (a function of the sink's port, for channels that send by SMTP too).
+ */
+export async function relayRig(
+  more: NodeJS.ProcessEnv | ((sinkPort: number) => NodeJS.ProcessEnv) = {},
+): Promise<RelayRig> {
   const sink = new SmtpSink();
   const port = await sink.listen();
+  const env = typeof more === "function" ? more(port) : more;
   const prefix = testPrefix();
   // Made here, not with testDir(): a rig may live for a whole describe block.
   const varDir = mkdtempSync(join(tmpdir(), "cr-relay-"));
@@ -113,6 +119,7 @@ export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
         QUEUE_PREFIX: prefix,
         VAR_DIR: varDir,
         PORT: "0",
+        INTERNAL_PORT: "0",
         HOST: "127.0.0.1",
         SMTP_URL: `smtp://127.0.0.1:${port}`,
         SMTP_REQUIRE_TLS: "false",
