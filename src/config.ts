@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { RouterError } from "./errors.js";
+import { adminConfigFromEnv, type AdminConfig } from "./admin/config.js";
 import { decodeKeyList, loadSecret, type LoadedSecret } from "./crypto/key.js";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "./delivery/config.js";
 import { envInt, httpConfigFromEnv, parseEnv, type HttpConfig } from "./http/config.js";
@@ -71,6 +72,8 @@ export interface AppConfig {
   flood: { maxMessages: number; windowSeconds: number } | null;
   http: HttpConfig;
   delivery: DeliveryConfig;
+  /** The admin console (sessions, login limits). */
+  admin: AdminConfig;
 }
 
 /**
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : null,
     http: httpConfigFromEnv(env),
     delivery: deliveryConfigFromEnv(deliveryEnv),
+    admin: adminConfigFromEnv(env),
   };
 }
 

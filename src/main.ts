@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { ChannelAdapter, OutboundText } from "../adapters/types.js";
 import { loadConfig, parseRoles, type AppConfig } from "./config.js";
+import { interimServices } from "./admin/interim.js";
 import { createKeyring } from "./crypto/keyring.js";
 import { createDelivery } from "./delivery/index.js";
 import type { Delivery } from "./delivery/types.js";
@@ -216,11 +217,23 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         metricsRegistry: metrics.registry,
         logger,
         config: config.http,
+        console: {
+          redis: redis.client,
+          prefix: config.prefix,
+          config: config.admin,
+          hash: (purpose, value) => pipeline.hasher.hash(purpose, value),
+          rulesFile: config.rulesFile,
+          liveRules: rules,
+          store: conversations.store,
+          reroute: conversations.reroute,
+          queues: pipeline,
+          services: interimServices(redis.client, config.prefix, conversations.store),
+        },
       });
       const server = http;
       address = await server.listen({ port: config.http.port, host: config.http.host });
       cleanups.unshift(() => server.close());
-      log.info({ url: address }, "web form listening on /contact");
+      log.info({ url: address }, "web form listening on /contact, admin console on /admin");
     }
     log.info(
       { roles, prefix: config.prefix, privateRedis: redis.private?.port ?? null },

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { RouterError } from "../errors.js";
+import { registerAdminCommands } from "./admin.js";
 import { registerKeysCommands } from "./keys-admin.js";
 import { registerQueueCommands } from "./queue-admin.js";
 import { registerRouteCommand } from "./route.js";
@@ -16,6 +17,7 @@ registerRouteCommand(program);
 registerRulesCommands(program);
 registerQueueCommands(program);
 registerKeysCommands(program);
+registerAdminCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -16,6 +16,8 @@ export class LiveRules {
   private rules: RoutingRules;
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** The newest reload and when it ran (null before the first), for the admin console. */
+  last: { at: string; outcome: ReloadOutcome } | null = null;
 
   /** Loads the file now; throws (RulesError) when it does not load, as start-up should. */
   constructor(
@@ -39,6 +41,7 @@ export class LiveRules {
     } catch (err) {
       outcome = { ok: false, error: (err as Error).message };
     }
+    this.last = { at: new Date().toISOString(), outcome };
     this.onReload(outcome);
     return outcome;
   }

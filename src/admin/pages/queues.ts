@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { RouterError } from "../../errors.js";
+import { STAGE_QUEUES } from "../../queue/keys.js";
+import type { PageContext } from "../console.js";
+
+const STATES = ["waiting", "active", "delayed", "prioritized", "failed", "completed"] as const;
+const LIST_LIMIT = 200;
+
+/** Queue counts, dead letters and quarantine, with the CLI's retry/requeue/discard. */
+export function registerQueuePages(app: FastifyInstance, ctx: PageContext): void {
+  const { queues } = ctx.deps;
+
+  async function counts() {
+    return Promise.all(
+      STAGE_QUEUES.map(async (name) => {
+        const c = await queues.queues[name].getJobCounts(...STATES);
+        return { name, counts: STATES.map((s) => c[s] ?? 0) };
+      }),
+    );
+  }
+
+  async function show(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    result: { ok: boolean; text: string } | null,
+  ) {
+    const q = req.query as Record<string, string | undefined>;
+    return ctx.render(req, reply, "queues", {
+      states: STATES,
+      queues: await counts(),
+      dead: await queues.deadLetters.list(LIST_LIMIT),
+      quarantine: await queues.quarantine.list(LIST_LIMIT),
+      result: result ?? (q.done ? { ok: true, text: q.done } : null),
+      csrf: req.adminSession?.csrf ?? "",
+    });
+  }
+
+  app.get("/admin/queues", (req, reply) => show(req, reply, null));
+
+  // The counts table alone, refreshed in place every few seconds (htmx).
+  app.get("/admin/queues/counts", async (req, reply) =>
+    ctx.render(req, reply, "queue-counts", { states: STATES, queues: await counts() }),
+  );
+
+  app.post("/admin/queues", async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    const id = body.id ?? "";
+    const action = body.action ?? "";
+    let text: string;
+    try {
+      switch (action) {
+        case "dlq.retry":
+          if (!(await queues.deadLetters.retry(id))) throw notFound("dead letter", id);
+          text = `Retrying ${id}.`;
+          break;
+        case "dlq.discard":
+          if (!(await queues.deadLetters.discard(id))) throw notFound("dead letter", id);
+          text = `Discarded dead letter ${id}.`;
+          break;
+        case "quarantine.requeue": {
+          const done = await queues.requeueQuarantined(id);
+          if (!done) throw notFound("quarantine entry", id);
+          text = `Requeued ${done.ref} on ${done.queue} as ${done.jobId}.`;
+          break;
+        }
+        case "quarantine.discard":
+          if (!(await queues.quarantine.discard(id))) throw notFound("quarantine entry", id);
+          text = `Discarded quarantine entry ${id}.`;
+          break;
+        default:
+          throw new RouterError("INVALID_PAYLOAD", `unknown action "${action}"`);
+      }
+    } catch (err) {
+      if (!(err instanceof RouterError)) throw err;
+      reply.code(422);
+      return show(req, reply, { ok: false, text: `${err.code}: ${err.message}` });
+    }
+    await ctx.deps.services.audit.record({ actor: ctx.actor(req), action, object: id });
+    return reply.redirect(`/admin/queues?done=${encodeURIComponent(text)}`, 303);
+  });
+}
+
+function notFound(what: string, id: string): RouterError {
+  return new RouterError("INVALID_PAYLOAD", `no ${what} with id ${id}`);
+}
