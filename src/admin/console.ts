@@ -49,6 +49,9 @@ const CONSOLE_HEADERS = {
   "content-security-policy":
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   "cache-control": "no-store",
+  // Not no-referrer (the public form's): with it, Chromium sends `Origin: null` on form posts,
+  // and the Origin check below needs the real one.
+  "referrer-policy": "same-origin",
 };
 
 /** The console's pages: what every template gets besides its own data. */

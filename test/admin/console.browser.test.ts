@@ -192,7 +192,7 @@ describe.skipIf(!haveChromium)("admin console in a real browser", () => {
     await accessible("conversation");
     await page.screenshot({ path: `${SHOTS}/admin-conversation.png`, fullPage: true });
 
-    await page.getByLabel("New affiliate").selectOption("bp");
+    await page.getByLabel("New affiliate", { exact: true }).selectOption("bp");
     await page.getByLabel("Why (sent to the new affiliate)").fill("The reader asked for French.");
     await page.getByRole("button", { name: "Reroute" }).click();
     await page.waitForURL(/rerouted=bp/);
