@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { ChannelAdapter, OutboundText } from "../adapters/types.js";
 import { loadConfig, parseRoles, type AppConfig } from "./config.js";
-import { interimServices } from "./admin/interim.js";
+import { consoleServices } from "./admin/services.js";
 import { createKeyring } from "./crypto/keyring.js";
 import { createDelivery } from "./delivery/index.js";
 import type { Delivery } from "./delivery/types.js";
@@ -20,6 +20,9 @@ import { checkEvictionPolicy, connectRedis, type RedisHandle } from "./redis/con
 import { LiveRules } from "./routing/live.js";
 import { routeMessage } from "./routing/route.js";
 import { RedisCursorStore } from "./state/cursor-store.js";
+import { createAuditLog } from "./audit/log.js";
+import { retentionConfigFromEnv } from "./retention/policies.js";
+import { startRetention } from "./retention/purge.js";
 
 const log = moduleLogger("main");
 
@@ -178,6 +181,33 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       cleanups.unshift(() => h.stop());
     }
 
+    // One audit log for the retention purge and the admin console.
+    const audit = createAuditLog({
+      redis: redis.client,
+      prefix: config.prefix,
+      envelope: pipeline.envelope,
+    });
+    const retentionConfig = retentionConfigFromEnv(env);
+    // Retention (src/retention): the deliver role purges what is past its period, once at start and
+    // then on a timer; a Redis lock keeps two processes from purging at once.
+    if (roles.includes("deliver")) {
+      const retention = startRetention({
+        deps: {
+          redis: redis.client,
+          prefix: config.prefix,
+          store: conversations.store,
+          queues: pipeline.queues,
+          quarantine: pipeline.quarantine,
+          held: pipeline.held,
+          audit,
+          outboxDir: config.delivery.smtp ? null : config.delivery.outboxDir,
+        },
+        config: retentionConfig,
+        metrics: metrics.registry,
+      });
+      cleanups.unshift(() => retention.stop());
+    }
+
     const depthTimer = setInterval(() => {
       pipeline.refreshDepths().catch(() => undefined);
     }, 5000);
@@ -227,7 +257,17 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
           store: conversations.store,
           reroute: conversations.reroute,
           queues: pipeline,
-          services: interimServices(redis.client, config.prefix, conversations.store),
+          services: consoleServices({
+            redis: redis.client,
+            prefix: config.prefix,
+            pipeline,
+            store: conversations.store,
+            audit,
+            retention: retentionConfig,
+            // Also with SMTP: files written before SMTP was set up may still be there.
+            outboxDir: config.delivery.outboxDir,
+            smtp: config.delivery.smtp !== null,
+          }),
         },
       });
       const server = http;

@@ -1,62 +1,63 @@
-import type { ConversationStatus, ConversationSummary } from "../conversation/types.js";
-import type { Channel } from "../message/channel.js";
+import type { Redis } from "ioredis";
+import type { AuditLog } from "../audit/log.js";
+import { searchConversations, type ConversationFilter } from "../conversation/search.js";
+import type { ConversationStore } from "../conversation/store.js";
+import type { ConversationSummary } from "../conversation/types.js";
+import { forget, forgetDepsFrom, type ErasureReceipt } from "../erasure/forget.js";
+import type { Pipeline } from "../queue/pipeline.js";
+import {
+  retentionPolicies,
+  type RetentionConfig,
+  type RetentionPolicy,
+} from "../retention/policies.js";
+
+export type { ErasureReceipt, RetentionPolicy, ConversationFilter };
 
 /**
- * What the console uses from the audit, erasure, retention and search modules (src/audit,
- * src/erasure, src/retention, src/conversation/search.ts), as the console sees them. main wires
- * the real ones; keeping the console to these shapes keeps it testable page by page.
+ * What the console uses from the audit log (src/audit), erasure (src/erasure), retention
+ * (src/retention) and conversation search. The pages see only these functions, so tests can
+ * build the console from the same real parts main uses.
  */
-
-export interface AuditEntry {
-  id: string;
-  /** ISO time. */
-  at: string;
-  actor: string;
-  action: string;
-  /** A conversation reference, a queue id or a keyed hash: never plain personal data. */
-  object?: string;
-  detail?: Record<string, string | number | boolean>;
-}
-
-export interface AuditLog {
-  record(e: Omit<AuditEntry, "id" | "at">): Promise<void>;
-  /** Newest first; `before` is an entry id to page from. */
-  list(opts: { limit: number; before?: string }): Promise<AuditEntry[]>;
-}
-
-/** What an erasure removed, by type and count, and what it cannot reach. */
-export interface ErasureReceipt {
-  identity: { kind: string };
-  removed: Record<string, number>;
-  outOfReach: string[];
-  at: string;
-}
-
-export interface RetentionPolicy {
-  dataType: string;
-  days: number;
-  envVar: string;
-  description: string;
-}
-
-export interface ConversationFilters {
-  ref?: string;
-  affiliate?: string;
-  channel?: Channel;
-  status?: ConversationStatus;
-  /** ISO date or time: activity on or after. */
-  from?: string;
-  /** ISO date or time: activity on or before. */
-  to?: string;
-}
-
 export interface ConsoleServices {
-  audit: AuditLog;
-  /** Erases everything stored about one identity; null when this build has no erasure. */
-  forget: ((identity: string) => Promise<ErasureReceipt>) | null;
+  audit: Pick<AuditLog, "record" | "list">;
+  /** Erases everything stored about one identity; the erasure writes its own audit entry. */
+  forget: (identity: string, actor: string) => Promise<ErasureReceipt>;
   retention: () => RetentionPolicy[];
   search: (
-    filters: ConversationFilters,
+    filter: ConversationFilter,
     page: { limit: number; offset: number },
   ) => Promise<ConversationSummary[]>;
+}
+
+/** The console's services over the running service's stores. */
+export function consoleServices(o: {
+  redis: Redis;
+  prefix: string;
+  pipeline: Pick<Pipeline, "keyring" | "envelope" | "queues" | "quarantine" | "held">;
+  store: ConversationStore;
+  audit: AuditLog;
+  retention: RetentionConfig;
+  /** The outbox folder, when mail is written there; null with SMTP. */
+  outboxDir: string | null;
+  smtp: boolean;
+}): ConsoleServices {
+  return {
+    audit: o.audit,
+    forget: (identity, actor) =>
+      forget(
+        forgetDepsFrom({
+          pipeline: o.pipeline,
+          store: o.store,
+          redis: o.redis,
+          prefix: o.prefix,
+          outboxDir: o.outboxDir,
+          smtp: o.smtp,
+          actor,
+          audit: o.audit,
+        }),
+        identity,
+      ),
+    retention: () => retentionPolicies(o.retention),
+    search: (filter, page) => searchConversations(o.store, filter, page),
+  };
 }

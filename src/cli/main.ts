@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { RouterError } from "../errors.js";
 import { registerAdminCommands } from "./admin.js";
 import { registerKeysCommands } from "./keys-admin.js";
+import { registerPrivacyCommands } from "./privacy-admin.js";
 import { registerQueueCommands } from "./queue-admin.js";
 import { registerRouteCommand } from "./route.js";
 import { registerRulesCommands } from "./rules.js";
@@ -18,6 +19,7 @@ registerRulesCommands(program);
 registerQueueCommands(program);
 registerKeysCommands(program);
 registerAdminCommands(program);
+registerPrivacyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

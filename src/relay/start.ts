@@ -40,8 +40,6 @@ import {
 
 const log = moduleLogger("relay");
 
-/** How often expired conversations are erased. */
-const PURGE_INTERVAL_MS = 3600_000;
 /** How often a listener that could not bind tries again. */
 const LISTEN_RETRY_MAX_MS = 60_000;
 /** Relay jobs retry for about a day before they become dead letters. */
@@ -97,8 +95,8 @@ function directory(rules: LiveRules): AffiliateDirectory {
 
 /**
  * Starts what conversations need in this process: the store and the route stage's step (every
- * role), and for the `ingest` role the relay: its SMTP listener, the relay worker and the hourly
- * purge of expired conversations.
+ * role), and for the `ingest` role the relay: its SMTP listener and the relay worker. Expired
+ * conversations are erased by the retention purge (src/retention).
  */
 export async function startConversations(opts: ConversationsOptions): Promise<Conversations> {
   const relayDomain = opts.delivery.relay?.domain ?? "localhost";
@@ -329,19 +327,6 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     } else {
       log.info("relay listener off in this process (RELAY_SMTP_PORT=off)");
     }
-
-    const purge = () =>
-      store.purgeExpired().then(
-        (n) => {
-          if (n > 0) log.info({ erased: n }, "expired conversations erased");
-        },
-        (err: unknown) =>
-          log.warn({ err: { name: (err as Error).name } }, "conversation purge failed"),
-      );
-    void purge();
-    const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS);
-    purgeTimer.unref();
-    cleanups.unshift(() => clearInterval(purgeTimer));
   }
 
   return {

@@ -5,9 +5,11 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminAccounts } from "../../src/admin/accounts.js";
+import { createAuditLog } from "../../src/audit/log.js";
 import { startApp, type RunningApp } from "../../src/main.js";
 import { DEFAULT_RULES_PATH } from "../../src/routing/load.js";
 import { REDIS_URL, cleanup, testPrefix, testRedis, waitFor } from "../queue/helpers.js";
+import { scanOutbox, scanRedis } from "../support/canary-scan.js";
 import { describeViolations, haveChromium, launchChromium, seriousViolations } from "./support.js";
 
 /*
@@ -208,9 +210,14 @@ describe.skipIf(!haveChromium)("admin console in a real browser", () => {
         .filter((f) => f.endsWith(".eml"))
         .some((f) => readFileSync(join(outbox, f), "utf8").includes("fr@leftcom.org"));
     });
-    const audit = await app.redis.client.lrange(`${prefix}:audit`, 0, -1);
-    expect(audit.join("\n")).toContain('"action":"conversation.reroute"');
-    expect(audit.join("\n")).toContain('"action":"conversation.view"');
+    const audit = (
+      await createAuditLog({
+        redis: app.redis.client,
+        prefix,
+        envelope: app.pipeline.envelope,
+      }).list({ limit: 100 })
+    ).map((e) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(["conversation.view", "conversation.reroute"]));
   });
 
   it("shows queues, retention and the audit log, each accessible", async () => {
@@ -234,6 +241,34 @@ describe.skipIf(!haveChromium)("admin console in a real browser", () => {
     expect(entries.map((e) => e.action)).toEqual(
       expect.arrayContaining(["login", "rules.save", "conversation.view", "conversation.reroute"]),
     );
+  });
+
+  it("erases a reader: a receipt, and no trace of their canaries in Redis or the outbox", async () => {
+    const canaries = ["kanarienvogel-anna", "anna.wien@example.org"];
+    const outbox = join(dir, "var", "outbox");
+    const before = await scanRedis(app.redis.client, prefix, app.pipeline.envelope, canaries);
+    expect(before.hits.length).toBeGreaterThan(0);
+    expect((await scanOutbox(outbox, canaries)).length).toBeGreaterThan(0);
+
+    await page.goto(`${base}/admin/erasure`);
+    await page.getByLabel(/Email address/).fill("Anna.Wien@example.org");
+    await page.getByLabel("I understand this cannot be undone.").check();
+    await page.getByRole("button", { name: "Erase" }).click();
+    const receipt = page.locator("#receipt");
+    await expect(receipt.textContent()).resolves.toContain("conversations");
+    expect(await receipt.textContent()).toContain("Out of reach");
+    await accessible("erasure receipt");
+    await page.screenshot({ path: `${SHOTS}/admin-erasure-receipt.png`, fullPage: true });
+
+    const after = await scanRedis(app.redis.client, prefix, app.pipeline.envelope, canaries);
+    expect(after.unopened).toEqual([]);
+    expect(after.hits).toEqual([]);
+    expect(await scanOutbox(outbox, canaries)).toEqual([]);
+    // The other reader is untouched.
+    const ben = await scanRedis(app.redis.client, prefix, app.pipeline.envelope, [
+      "kanarienvogel-ben",
+    ]);
+    expect(ben.hits.length).toBeGreaterThan(0);
   });
 
   it("refuses a form posted from another origin", async () => {

@@ -6,7 +6,9 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminAccounts } from "../../src/admin/accounts.js";
 import type { ConsoleDeps } from "../../src/admin/console.js";
-import { interimServices } from "../../src/admin/interim.js";
+import { consoleServices } from "../../src/admin/services.js";
+import { createAuditLog } from "../../src/audit/log.js";
+import { retentionConfigFromEnv } from "../../src/retention/policies.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { createPipeline, type Pipeline } from "../../src/queue/pipeline.js";
 import { DEFAULT_RULES_PATH } from "../../src/routing/load.js";
@@ -57,7 +59,16 @@ describe("admin console access", () => {
       store,
       reroute: null,
       queues: pipeline,
-      services: interimServices(redis, prefix, store),
+      services: consoleServices({
+        redis,
+        prefix,
+        pipeline,
+        store,
+        audit: createAuditLog({ redis, prefix, envelope: pipeline.envelope }),
+        retention: retentionConfigFromEnv({}),
+        outboxDir: null,
+        smtp: false,
+      }),
     };
     app = buildHttpServer({
       intake: new RecordingIntake(),

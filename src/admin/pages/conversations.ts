@@ -5,7 +5,7 @@ import { RouterError } from "../../errors.js";
 import { CHANNELS, CHANNEL_LABEL, type Channel } from "../../message/channel.js";
 import type { PageContext } from "../console.js";
 import { checkRulesText, readRulesText } from "../rules-edit.js";
-import type { ConversationFilters } from "../services.js";
+import type { ConversationFilter } from "../services.js";
 
 export const STATUSES: readonly ConversationStatus[] = [
   "open",
@@ -73,8 +73,17 @@ function timeline(c: Conversation): TimelineItem[] {
   return items.sort((a, b) => a.at.localeCompare(b.at) || order[a.kind] - order[b.kind]);
 }
 
-function filtersFrom(q: Record<string, string | undefined>): ConversationFilters {
-  const f: ConversationFilters = {};
+/** A date or time as typed in the form; a date alone is the start (or, for `to`, the end) of that day (UTC). */
+function when(text: string | undefined, end: boolean): Date | null {
+  if (!text || !/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
+  const d = new Date(
+    text.length === 10 ? `${text}T${end ? "23:59:59.999" : "00:00:00.000"}Z` : text,
+  );
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function filtersFrom(q: Record<string, string | undefined>): ConversationFilter {
+  const f: ConversationFilter = {};
   const ref = q.ref?.trim();
   if (ref) f.ref = parseReference(ref) ?? ref.toUpperCase();
   if (q.affiliate?.trim()) f.affiliate = q.affiliate.trim();
@@ -82,10 +91,10 @@ function filtersFrom(q: Record<string, string | undefined>): ConversationFilters
     f.channel = q.channel as Channel;
   if (q.status && (STATUSES as readonly string[]).includes(q.status))
     f.status = q.status as ConversationStatus;
-  if (q.from && /^\d{4}-\d{2}-\d{2}/.test(q.from)) f.from = q.from;
-  // A date alone means the whole day.
-  if (q.to && /^\d{4}-\d{2}-\d{2}/.test(q.to))
-    f.to = q.to.length === 10 ? `${q.to}T23:59:59.999Z` : q.to;
+  const from = when(q.from, false);
+  if (from) f.from = from;
+  const to = when(q.to, true);
+  if (to) f.to = to;
   return f;
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { RouterError } from "../../errors.js";
 import type { PageContext } from "../console.js";
-import type { AuditEntry, ErasureReceipt } from "../services.js";
+import type { AuditEntry } from "../../audit/log.js";
+import type { ErasureReceipt } from "../services.js";
 
 const AUDIT_PAGE = 100;
 /** The most entries one export reads. */
@@ -13,7 +14,6 @@ export function registerDataPages(app: FastifyInstance, ctx: PageContext): void 
 
   app.get("/admin/erasure", (req, reply) =>
     ctx.render(req, reply, "erasure", {
-      available: services.forget !== null,
       receipt: null,
       error: null,
       identity: "",
@@ -26,31 +26,21 @@ export function registerDataPages(app: FastifyInstance, ctx: PageContext): void 
     const identity = (body.identity ?? "").trim();
     let receipt: ErasureReceipt | null = null;
     let error: string | null = null;
-    if (!services.forget) error = "Erasure is not available in this build.";
-    else if (!identity)
+    if (!identity)
       error =
         "Give an email address, a Telegram, Discord or X user id, or a conversation reference.";
     else if (body.confirm !== "yes") error = "Tick the box to confirm: erasure cannot be undone.";
     else {
       try {
-        receipt = await services.forget(identity);
+        receipt = await services.forget(identity, ctx.actor(req));
       } catch (err) {
         if (!(err instanceof RouterError)) throw err;
         error = err.message;
       }
     }
-    if (receipt) {
-      const removed = Object.values(receipt.removed).reduce((a, b) => a + b, 0);
-      // The audit names the identity by keyed hash only: the log must not keep what was erased.
-      await services.audit.record({
-        actor: ctx.actor(req),
-        action: "erasure",
-        object: ctx.deps.hash("audit-identity", identity.toLowerCase()),
-        detail: { kind: receipt.identity.kind, removed },
-      });
-    } else reply.code(422);
+    // The erasure writes its own audit entry, naming the identity by keyed hash only.
+    if (!receipt) reply.code(422);
     return ctx.render(req, reply, "erasure", {
-      available: services.forget !== null,
       receipt,
       error,
       // Not echoed back after a successful erasure.
