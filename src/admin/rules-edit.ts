@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, readFile, rename, writeFile, readdir, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { parseDocument } from "yaml";
+import { isScalar, parseDocument, stringify } from "yaml";
 import { messageFromInput } from "../cli/input.js";
 import type { ConversationStore } from "../conversation/store.js";
 import type { Channel } from "../message/channel.js";
@@ -83,8 +83,10 @@ export async function readRulesText(path: string): Promise<string> {
 }
 
 /**
- * Changes one affiliate's inbox through the YAML Document API, so the file's comments and layout
- * stay as they were. Throws when there is no such affiliate or the text does not parse.
+ * Changes one affiliate's inbox. The YAML Document API finds the value's node and its place in
+ * the text; only those characters are replaced, so every comment and the file's own layout (which
+ * re-printing the whole document would normalise) stay as they were. Throws when there is no
+ * such affiliate or the text does not parse.
  */
 export function setAffiliateInbox(text: string, id: string, inbox: string): string {
   const doc = parseDocument(text);
@@ -92,6 +94,11 @@ export function setAffiliateInbox(text: string, id: string, inbox: string): stri
   const list = doc.toJS() as { affiliates?: { id?: string }[] };
   const index = (list.affiliates ?? []).findIndex((a) => a.id === id);
   if (index < 0) throw new Error(`there is no affiliate "${id}"`);
+  const node = doc.getIn(["affiliates", index, "inbox"], true);
+  const value = stringify(inbox).trimEnd();
+  if (isScalar(node) && node.range) {
+    return `${text.slice(0, node.range[0])}${value}${text.slice(node.range[1])}`;
+  }
   doc.setIn(["affiliates", index, "inbox"], inbox);
   return doc.toString();
 }

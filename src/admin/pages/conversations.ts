@@ -3,7 +3,7 @@ import { parseReference } from "../../conversation/reference.js";
 import type { Conversation, ConversationStatus } from "../../conversation/types.js";
 import { RouterError } from "../../errors.js";
 import { CHANNELS, CHANNEL_LABEL, type Channel } from "../../message/channel.js";
-import type { PageContext } from "../console.js";
+import type { PageContext } from "../context.js";
 import { checkRulesText, readRulesText } from "../rules-edit.js";
 import type { ConversationFilter } from "../services.js";
 

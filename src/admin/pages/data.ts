@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { RouterError } from "../../errors.js";
-import type { PageContext } from "../console.js";
+import type { PageContext } from "../context.js";
 import type { AuditEntry } from "../../audit/log.js";
 import type { ErasureReceipt } from "../services.js";
 

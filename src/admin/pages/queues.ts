@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { RouterError } from "../../errors.js";
 import { STAGE_QUEUES } from "../../queue/keys.js";
-import type { PageContext } from "../console.js";
+import type { PageContext } from "../context.js";
 
 const STATES = ["waiting", "active", "delayed", "prioritized", "failed", "completed"] as const;
 const LIST_LIMIT = 200;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { CHANNELS, type Channel } from "../../message/channel.js";
 import { formatDecision } from "../../routing/explain.js";
 import type { RoutingRules } from "../../routing/rules.js";
-import type { PageContext } from "../console.js";
+import type { PageContext } from "../context.js";
 import {
   checkRulesText,
   readRulesText,
