@@ -6,7 +6,7 @@ import { RouterError } from "../errors.js";
 /**
  * The audit log: who did what to which object, and when. An append-only Redis stream under the
  * pipeline's prefix. Nothing here can change or remove an entry except the retention purge,
- * which only trims the oldest entries (docs/administration.md, "Audit log").
+ * which only trims the oldest entries (docs/privacy.md, "Audit log").
  *
  * Entries carry no personal data: objects are named by conversation reference (`C-7KQ2M`), job
  * or entry reference, or keyed hash, never by an address, a name or a message. `record` refuses

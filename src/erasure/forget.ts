@@ -104,7 +104,7 @@ const MAX_PASSES = 3;
  * evidence, relay tokens and send ledger), jobs in every state on every stage queue (queued,
  * delayed, active once it finishes, completed, dead letters, relay jobs), quarantine and held
  * entries, the keyed records that name their messages and them (seen, delivered, flood,
- * conversation index), and outbox emails not yet collected. See docs/administration.md.
+ * conversation index), and outbox emails not yet collected. See docs/privacy.md.
  *
  * Sealed values are opened with the keyring to see whose they are; keyed names are computed
  * with every key of it. The audit log gets one entry naming the identity by keyed hash only.

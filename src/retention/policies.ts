@@ -3,7 +3,7 @@ import { envInt, parseEnv } from "../http/config.js";
 
 /**
  * How long each kind of stored data is kept, from the environment (names as in `.env.example`).
- * The purge (`./purge.ts`) deletes what is past its period; docs/administration.md lists them.
+ * The purge (`./purge.ts`) deletes what is past its period; docs/privacy.md lists them.
  */
 export const RetentionEnvSchema = z.object({
   /** Conversations (history, decisions, relay tokens, send ledger), after the last message. */

@@ -111,6 +111,8 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
   let delivery: Delivery;
   const A = reader("A");
   const B = reader("B");
+  /** Reader C leaves no address: only the conversation reference names them. */
+  const C = reader("C");
   const receipts: ErasureReceipt[] = [];
 
   beforeAll(async () => {
@@ -164,14 +166,14 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
       config: testHttpConfig(),
     });
 
-    const post = (r: Reader, message: string) =>
+    const post = (r: Reader, message: string, withAddress = true) =>
       http.inject({
         method: "POST",
         url: "/contact",
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
         payload: new URLSearchParams({
           name: r.name,
-          email: r.address,
+          ...(withAddress ? { email: r.address } : {}),
           country: "DE",
           message,
         }).toString(),
@@ -202,8 +204,12 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
       message: { from: { id: Number(B.telegram), first_name: B.name }, text: B.body },
     });
 
+    expect((await post(C, `Greetings from ${C.street}. ${C.body}`, false)).statusCode).toBeLessThan(
+      400,
+    );
+
     // Everything settled: forwards in the outbox, the retry delayed, the dead letter, the hold.
-    await waitFor("A's conversations", async () => (await store.count()) >= 4, 30_000);
+    await waitFor("the conversations", async () => (await store.count()) >= 6, 30_000);
     await waitFor(
       "the delayed retry",
       async () => (await pipeline.queues.deliver.getDelayedCount()) === 1,
@@ -212,7 +218,7 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
     await waitFor("the held message", async () => (await pipeline.held.count()) === 1);
     await waitFor("forwards in the outbox", () => {
       try {
-        return readdirSync(outboxDir).filter((n) => n.endsWith(".eml")).length >= 4;
+        return readdirSync(outboxDir).filter((n) => n.endsWith(".eml")).length >= 6;
       } catch {
         return false;
       }
@@ -253,10 +259,14 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
     });
 
   it("finds the canaries before the erasure (the scan can fail)", async () => {
-    const scan = await scanRedis(redis, prefix, pipeline.envelope, [...A.canaries, ...B.canaries]);
+    const scan = await scanRedis(redis, prefix, pipeline.envelope, [
+      ...A.canaries,
+      ...B.canaries,
+      C.body,
+    ]);
     expect(scan.unopened).toEqual([]);
     const found = scan.hits.map((h) => h.canary);
-    for (const c of [...A.canaries, ...B.canaries]) expect(found, c).toContain(c);
+    for (const c of [...A.canaries, ...B.canaries, C.body]) expect(found, c).toContain(c);
     const files = (await scanOutbox(outboxDir, A.canaries)).map((h) => h.canary);
     expect(files).toContain(A.body);
   });
@@ -290,15 +300,34 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
     }
     expect(formatReceipt(byEmail)).toMatch(/conversations\s+1/);
 
-    const scan = await scanRedis(redis, prefix, pipeline.envelope, [...A.canaries, ...B.canaries]);
+    // Reader C, by the reference of their conversation (the only name they have here).
+    const refs = await Promise.all(
+      (await store.list({ limit: 100 })).map(async (s) => ({ s, c: await store.get(s.id) })),
+    );
+    const cConv = refs.find((r) => r.c?.lastReaderMessage.text.includes(C.body))!;
+    expect(cConv).toBeDefined();
+    const byRef = await forget(deps(), cConv.s.ref.toLowerCase());
+    expect(byRef.kind).toBe("reference");
+    expect(byRef.removed.conversations).toBe(1);
+    expect(byRef.removed["outbox files"]).toBe(1);
+    expect(byRef.removed["seen records"]).toBeGreaterThanOrEqual(1);
+    expect(await store.getByRef(cConv.s.ref)).toBeNull();
+
+    const scan = await scanRedis(redis, prefix, pipeline.envelope, [
+      ...A.canaries,
+      ...B.canaries,
+      C.body,
+    ]);
     expect(scan.unopened).toEqual([]);
     expect(scan.sealed).toBeGreaterThan(0);
-    expect(scan.hits.filter((h) => A.canaries.includes(h.canary))).toEqual([]);
+    expect(scan.hits.filter((h) => A.canaries.includes(h.canary) || h.canary === C.body)).toEqual(
+      [],
+    );
     expect(scan.hits.filter((h) => A.telegram && h.where.includes(A.telegram))).toEqual([]);
     const bFound = scan.hits.map((h) => h.canary);
     for (const c of B.canaries) expect(bFound, c).toContain(c);
 
-    expect(await scanOutbox(outboxDir, A.canaries)).toEqual([]);
+    expect(await scanOutbox(outboxDir, [...A.canaries, C.body])).toEqual([]);
     expect((await scanOutbox(outboxDir, B.canaries)).length).toBeGreaterThan(0);
     expect((await store.findByIdentity(`email:${B.address}`)).length).toBe(1);
     expect(await pipeline.quarantine.get(`telegram:update:${B.telegram}9`)).not.toBeNull();
@@ -341,7 +370,7 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as { action: string; actor: string; object: string });
     const forgets = lines.filter((l) => l.action === "forget");
-    expect(forgets.length).toBe(receipts.length + 3 + 2);
+    expect(forgets.length).toBe(receipts.length + 1 + 3 + 2);
     expect(forgets[0]!.actor).toBe("alice");
     expect(forgets.at(-1)!.actor).toBe("cli");
     for (const l of forgets) expect(l.object).toMatch(/^identity:[0-9a-f]{8}\.[0-9a-f]{32}$/);
