@@ -216,6 +216,32 @@ describe("admin console access", () => {
     expect(good.body).toContain("no dead letter with id inbound/x");
   });
 
+  it("requeues and discards quarantine entries; a ref naming a platform id is audited by keyed hash", async () => {
+    const ok = await login("alice", "secret-pass", "10.0.0.5");
+    const cookie = `cr_admin=${ok.cookies.find((c) => c.name === "cr_admin")!.value}`;
+    await pipeline.quarantine.put("twitter:dm:123", "INVALID_PAYLOAD: no text", { x: 1 }, "intake");
+    const page = await app.inject({ url: "/admin/queues", headers: { cookie } });
+    expect(page.body).toContain("twitter:dm:123");
+    expect(page.body).toContain("INVALID_PAYLOAD: no text");
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const act = (action: string) =>
+      app.inject({
+        method: "POST",
+        url: "/admin/queues",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({ _csrf: csrf, action, id: "twitter:dm:123" }).toString(),
+      });
+    const requeue = await act("quarantine.requeue");
+    expect(requeue.statusCode).toBe(422);
+    expect(requeue.body).toContain("cannot be requeued");
+    const discard = await act("quarantine.discard");
+    expect(discard.statusCode).toBe(303);
+    expect(await pipeline.quarantine.list(10)).toEqual([]);
+    const [last] = await deps.services.audit.list({ limit: 1 });
+    expect(last).toMatchObject({ actor: "alice", action: "quarantine.discard" });
+    expect(last!.object).toMatch(/^ref:[0-9a-f]{8}\.[0-9a-f]{32}$/);
+  });
+
   it("ends a session after the idle time", async () => {
     const ok = await login("alice", "secret-pass", "10.0.0.4");
     const value = ok.cookies.find((c) => c.name === "cr_admin")!.value;

@@ -75,7 +75,18 @@ export function registerQueuePages(app: FastifyInstance, ctx: PageContext): void
       reply.code(422);
       return show(req, reply, { ok: false, text: `${err.code}: ${err.message}` });
     }
-    await ctx.deps.services.audit.record({ actor: ctx.actor(req), action, object: id });
+    const entry = { actor: ctx.actor(req), action, object: id };
+    try {
+      await ctx.deps.services.audit.record(entry);
+    } catch (err) {
+      // Some refs name a platform id (`twitter:dm:<id>`); the audit log refuses those, so the
+      // entry names the ref by keyed hash instead.
+      if (!(err instanceof RouterError) || err.code !== "INVALID_PAYLOAD") throw err;
+      await ctx.deps.services.audit.record({
+        ...entry,
+        object: `ref:${ctx.deps.hash("audit-ref", id)}`,
+      });
+    }
     return reply.redirect(`/admin/queues?done=${encodeURIComponent(text)}`, 303);
   });
 }
