@@ -12,6 +12,7 @@ import { ackText } from "./i18n/texts.js";
 import { logger, moduleLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { startAdapters, type AdapterHost } from "./queue/adapter-host.js";
+import { HASH_PURPOSE } from "./queue/keys.js";
 import { createPipeline, type Pipeline } from "./queue/pipeline.js";
 import { startConversations, type Conversations } from "./relay/start.js";
 import type { Channel } from "./message/channel.js";
@@ -48,6 +49,8 @@ export interface RunningApp {
   adapters: ChannelAdapter[];
   /** Conversation store and relay (its listener's address when this process runs it). */
   conversations: Conversations;
+  /** The live routing rules (route role): `lastReload` says what the last reload did. */
+  rules: LiveRules | null;
   health(): Promise<HealthReport>;
   /** Graceful stop: intake and web first, then workers (active jobs finish), then Redis. */
   stop(): Promise<void>;
@@ -174,6 +177,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
           intake: pipeline.intake,
           cursors: new RedisCursorStore(redis.client, config.prefix),
           logger,
+          metrics,
         },
         log,
       );
@@ -247,6 +251,13 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         metricsRegistry: metrics.registry,
         logger,
         config: config.http,
+        // Every web process counts one per-IP form limit in Redis, keyed by a keyed hash of the
+        // IP (no address is stored).
+        rateLimitStore: {
+          redis: redis.client,
+          prefix: `${config.prefix}:`,
+          hashKey: (ip) => pipeline.hasher.hash(HASH_PURPOSE.formIp, ip),
+        },
         console: {
           redis: redis.client,
           prefix: config.prefix,
@@ -291,6 +302,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       address,
       adapters: host?.adapters ?? [],
       conversations,
+      rules,
       health,
       stop() {
         stopped ??= runCleanups(cleanups);

@@ -18,6 +18,7 @@ export interface Metrics {
   heldWaiting: Gauge;
   keyUnavailable: Counter<"queue" | "kid">;
   rateLimited: Counter<"queue">;
+  historyGaps: Counter<"channel" | "stream">;
 }
 
 /**
@@ -118,6 +119,12 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       name: "contact_router_rate_limited_total",
       help: "Jobs delayed by a send limit or a platform's 429 (no attempt used)",
       labelNames: ["queue"],
+      registers: r,
+    }),
+    historyGaps: new Counter({
+      name: "contact_router_adapter_history_gaps_total",
+      help: "Polls where the platform's history ended before the saved cursor (messages never read), per channel and stream",
+      labelNames: ["channel", "stream"],
       registers: r,
     }),
   };

@@ -16,8 +16,9 @@ export class LiveRules {
   private rules: RoutingRules;
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
-  /** The newest reload and when it ran (null before the first), for the admin console. */
-  last: { at: string; outcome: ReloadOutcome } | null = null;
+  private outcome: ReloadOutcome | null = null;
+  private reloads = 0;
+  private reloadedAt: string | null = null;
 
   /** Loads the file now; throws (RulesError) when it does not load, as start-up should. */
   constructor(
@@ -31,6 +32,11 @@ export class LiveRules {
     return this.rules;
   }
 
+  /** How many reloads ran, and what the last one did and when (null before the first). */
+  get lastReload(): { count: number; outcome: ReloadOutcome | null; at: string | null } {
+    return { count: this.reloads, outcome: this.outcome, at: this.reloadedAt };
+  }
+
   /** Reads the file again; keeps the current rules when it does not load. */
   reload(): ReloadOutcome {
     let outcome: ReloadOutcome;
@@ -41,7 +47,9 @@ export class LiveRules {
     } catch (err) {
       outcome = { ok: false, error: (err as Error).message };
     }
-    this.last = { at: new Date().toISOString(), outcome };
+    this.outcome = outcome;
+    this.reloads += 1;
+    this.reloadedAt = new Date().toISOString();
     this.onReload(outcome);
     return outcome;
   }

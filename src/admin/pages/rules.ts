@@ -33,8 +33,8 @@ function reloadStatus(ctx: PageContext) {
       ok: true,
     };
   }
-  const last = live.last;
-  if (!last) {
+  const last = live.lastReload;
+  if (!last.outcome || !last.at) {
     return {
       here: true,
       text: `Running rules loaded at start: ${live.current.affiliates.length} affiliates, ${live.current.rules.length} rules.`,
