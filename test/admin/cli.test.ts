@@ -70,5 +70,6 @@ describe("contact-router admin (accounts)", () => {
     expect(run(["remove", "alice"]).out).toContain("removed alice");
     expect(run(["list"]).out).toContain("no admin accounts");
     expect(run(["remove", "alice"]).code).toBe(2);
-  });
+    // Ten starts of the CLI: generous on a loaded two-core machine.
+  }, 180_000);
 });
