@@ -10,12 +10,17 @@ import { projectRoot } from "../paths.js";
 export const TEMPLATES_DIR = join(projectRoot(), "templates");
 
 /**
+ * The one eta instance: templates are compiled once and cached. `<%= %>` escapes, `<%~ %>` is
+ * raw and is used only for markup the templates build themselves.
+ */
+export const views = new Eta({ views: TEMPLATES_DIR, cache: true, autoEscape: true });
+
+/**
  * Registers the one way this server makes HTML, `reply.viewAsync(name, data)`, and the static
  * files pages use: /static/admin.css and /static/htmx.min.js (from the htmx.org package, no CDN).
  */
 export function registerTemplates(app: FastifyInstance): void {
-  const eta = new Eta({ views: TEMPLATES_DIR, cache: true, autoEscape: true });
-  void app.register(view, { engine: { eta }, root: TEMPLATES_DIR, production: true });
+  void app.register(view, { engine: { eta: views }, root: TEMPLATES_DIR, production: true });
   const require = createRequire(import.meta.url);
   const files: Record<string, { type: string; body: Buffer }> = {
     "admin.css": {
