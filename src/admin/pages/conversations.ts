@@ -161,7 +161,8 @@ export function registerConversationPages(app: FastifyInstance, ctx: PageContext
       channelLabel: CHANNEL_LABEL[c.reader.channel],
       affiliates: (await affiliateIds(ctx)).filter((a) => a.id !== c.affiliate),
       canReroute: deps.reroute !== null && c.status !== "closed",
-      rerouted: q.rerouted ?? null,
+      // Only a true statement: the conversation is now with that affiliate.
+      rerouted: q.rerouted && q.rerouted === c.affiliate ? q.rerouted : null,
       error: null,
       csrf: req.adminSession?.csrf ?? "",
     });

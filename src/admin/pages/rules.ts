@@ -19,6 +19,8 @@ import {
 /** Decisions a replay looks at unless the admin asks for another number. */
 export const REPLAY_DEFAULT = 1000;
 const REPLAY_MAX = 100_000;
+/** How long the page waits for the hot reload to pick up a save. */
+const RELOAD_WAIT_MS = 30_000;
 
 type Body = Record<string, string | undefined>;
 
@@ -115,11 +117,20 @@ export function registerRulesPages(app: FastifyInstance, ctx: PageContext): void
   app.get("/admin/rules/status", async (req, reply) => {
     const since = (req.query as Record<string, string | undefined>).since ?? "";
     const status = reloadStatus(ctx);
-    return ctx.render(req, reply, "rules-status", {
-      status,
-      since,
-      waiting: status.here && since !== "" && (status.at === null || status.at < since),
-    });
+    const pending = status.here && since !== "" && (status.at === null || status.at < since);
+    // The watcher reloads within a second; after this long something is wrong, so stop polling.
+    if (pending && Date.now() - Date.parse(since) > RELOAD_WAIT_MS) {
+      return ctx.render(req, reply, "rules-status", {
+        status: {
+          ...status,
+          ok: false,
+          text: `No reload seen in the ${RELOAD_WAIT_MS / 1000} s since the save; the service log says why (SIGHUP reloads the file by hand).`,
+        },
+        since,
+        waiting: false,
+      });
+    }
+    return ctx.render(req, reply, "rules-status", { status, since, waiting: pending });
   });
 
   app.post("/admin/rules", async (req, reply) => {
