@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { RouterError } from "../errors.js";
 import { packageVersion } from "../paths.js";
+import { registerAdminCommands } from "./admin.js";
 import { registerKeysCommands } from "./keys-admin.js";
 import { registerPrivacyCommands } from "./privacy-admin.js";
 import { registerQueueCommands } from "./queue-admin.js";
@@ -19,6 +20,7 @@ registerRouteCommand(program);
 registerRulesCommands(program);
 registerQueueCommands(program);
 registerKeysCommands(program);
+registerAdminCommands(program);
 registerPrivacyCommands(program);
 
 try {

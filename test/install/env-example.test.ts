@@ -5,11 +5,13 @@ import { DiscordEnvSchema } from "../../adapters/discord/config.js";
 import { EmailEnvSchema } from "../../adapters/email/config.js";
 import { TelegramEnvSchema } from "../../adapters/telegram/config.js";
 import { TwitterEnvSchema } from "../../adapters/twitter/config.js";
+import { AdminEnvSchema } from "../../src/admin/config.js";
 import { CoreEnvSchema } from "../../src/config.js";
 import { DeliveryEnvSchema } from "../../src/delivery/config.js";
 import { HttpEnvSchema } from "../../src/http/config.js";
 import { InternalEnvSchema } from "../../src/http/internal.js";
 import { RelayEnvSchema } from "../../src/relay/config.js";
+import { RetentionEnvSchema } from "../../src/retention/policies.js";
 
 // .env.example is the operator's list of settings. It is checked against the zod schemas that
 // read the environment, so a variable added to a schema without a line there (or a line left
@@ -21,6 +23,8 @@ const SCHEMAS: Record<string, z.ZodObject> = {
   "src/http/internal.ts": InternalEnvSchema,
   "src/delivery/config.ts": DeliveryEnvSchema,
   "src/relay/config.ts": RelayEnvSchema,
+  "src/retention/policies.ts": RetentionEnvSchema,
+  "src/admin/config.ts": AdminEnvSchema,
   "adapters/email/config.ts": EmailEnvSchema,
   "adapters/telegram/config.ts": TelegramEnvSchema,
   "adapters/discord/config.ts": DiscordEnvSchema,
