@@ -11,9 +11,14 @@
  *
  * `only`: a comma list of variant numbers to run after the bare baseline (1 no-op delivery,
  * 2 outbox, 3 SMTP sink), e.g. `2` to profile the outbox path alone; default all.
+ *
+ * `BENCH_CPU_PROFILE=<dir>`: a V8 CPU profile of this process during each variant's throughput
+ * phase only (not the warm-up, the latency phase or the step costs), one `.cpuprofile` per variant;
+ * `node scripts/cpuprofile-top.mjs <file>` summarises one.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
@@ -25,7 +30,12 @@ import { writeOutboxFile } from "../src/delivery/outbox.js";
 import { logger } from "../src/logger.js";
 import type { DeliveryConfig } from "../src/delivery/config.js";
 import type { ContactToDeliver, Delivery, DeliveryResult } from "../src/delivery/types.js";
-import { createPipeline } from "../src/queue/pipeline.js";
+import { createKeyring } from "../src/crypto/keyring.js";
+import { createEnvelope } from "../src/crypto/envelope.js";
+import { stickyRoute } from "../src/conversation/sticky.js";
+import { createConversationStore } from "../src/conversation/store.js";
+import { createRelayTokens } from "../src/relay/token.js";
+import { autoPipelined, closeClient, createPipeline } from "../src/queue/pipeline.js";
 import { DEFAULT_CONCURRENCY } from "../src/queue/keys.js";
 import { startPrivateRedis } from "../src/redis/server.js";
 import { loadRulesFile } from "../src/routing/load.js";
@@ -45,6 +55,27 @@ const [ROUTE_C, DELIVER_C] = ((spec) => {
 })(process.argv[4] ?? `${DEFAULT_CONCURRENCY.inbound},${DEFAULT_CONCURRENCY.deliver}`);
 const ONLY = process.argv[5]?.split(",").map(Number);
 const IN_FLIGHT = 64;
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+// BENCH_COMMANDS_CONN=0: the pipeline's own commands on BullMQ's connection, as before the
+// auto-pipelined client (to measure what that client changes).
+const COMMANDS_CONN = process.env.BENCH_COMMANDS_CONN !== "0";
+
+/** Runs `f` under the V8 profiler when BENCH_CPU_PROFILE is set, writing `<dir>/<name>.cpuprofile`. */
+async function profiled<T>(name: string, f: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return f();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  try {
+    return await f();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 /** Temporary folders (Redis data, outboxes), removed at the end: dirty pages left behind slow later flushes. */
 const tempDirs: string[] = [];
@@ -152,13 +183,28 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
     sendMail: (m, key, rateKey) => inner.sendMail(m, key, rateKey),
     close: () => inner.close(),
   };
+  // As the service runs (src/relay/start.ts): the conversation step on the same keyring. Each
+  // bench message comes from a new reader with an email address, so each opens a conversation.
+  const key = randomBytes(32);
+  const keyring = createKeyring(key);
+  const commands = COMMANDS_CONN ? autoPipelined(conn) : conn;
+  const store = createConversationStore({
+    redis: commands,
+    prefix,
+    envelope: createEnvelope(keyring),
+    keyring: keyring.entries,
+  });
+  const tokens = createRelayTokens(keyring.entries);
   const pipeline = createPipeline({
     connection: conn,
+    commands,
     prefix,
-    key: randomBytes(32),
+    key,
     roles: ["ingest", "route", "deliver"],
     route: (m) => routeMessage(m, rules),
     affiliate: (id) => rules.affiliateById.get(id),
+    conversation: (input) =>
+      stickyRoute({ store, tokens, affiliateExists: (id) => rules.affiliateById.has(id) }, input),
     delivery,
     concurrency: { inbound: ROUTE_C, deliver: DELIVER_C },
     // As the service runs: the per-affiliate limit checked in Redis (never reached here), and
@@ -170,13 +216,18 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
     done,
     async submit(i) {
       const id = `bench-${prefix.slice(1, -1)}-${i}`;
-      const msg = normalizeWebForm(FORMS[i % FORMS.length], { id, acceptLanguage: "en" });
+      const form = {
+        ...FORMS[i % FORMS.length],
+        email: `reader-${i}@${prefix.slice(1, -1)}.example.org`,
+      };
+      const msg = normalizeWebForm(form, { id, acceptLanguage: "en" });
       byContact.set(pipeline.intake.idsFor(msg.id).contactId, i);
       await pipeline.intake.submit(msg);
     },
     async close() {
       await pipeline.close();
       await delivery.close();
+      if (commands !== conn) await closeClient(commands);
       conn.disconnect();
     },
   };
@@ -308,7 +359,7 @@ async function main(): Promise<void> {
       stage.done.clear();
       const c0 = await cpuNow(info);
       const e0 = performance.eventLoopUtilization();
-      const t = await throughput(stage, N);
+      const t = await profiled(`variant-${tp.length}`, () => throughput(stage, N));
       const elu = performance.eventLoopUtilization(e0).utilization;
       const c1 = await cpuNow(info);
       const l = await latency(stage, Math.round(RATE * 10), RATE, 2_000_000);

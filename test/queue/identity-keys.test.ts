@@ -3,7 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { createIdentityHasher, keyId } from "../../src/crypto/identity-hash.js";
 import { HASH_PURPOSE, legacyIdHash } from "../../src/queue/keys.js";
-import { createPipeline, type Pipeline, type PipelineOptions } from "../../src/queue/pipeline.js";
+import {
+  autoPipelined,
+  createPipeline,
+  type Pipeline,
+  type PipelineOptions,
+} from "../../src/queue/pipeline.js";
 import { cleanup, keysUnder, sampleMessage, testPrefix, testRedis, waitFor } from "./helpers.js";
 import { RecordingDelivery, affiliate, fakeRoute } from "./fixtures.js";
 
@@ -80,22 +85,29 @@ describe("keyed identity hashes in Redis (real Redis)", () => {
   });
 
   it("intake is three round trips: the seen/flood check, the add, the seen record", async () => {
-    const p = start({ key: randomBytes(32), roles: ["ingest"] });
+    // The pipeline's own commands go on an auto-pipelined client, BullMQ's on `redis`: count both.
+    const commands = autoPipelined(redis);
+    const p = start({ key: randomBytes(32), roles: ["ingest"], commands });
     await p.intake.submit(sampleMessage("warm-up")); // loads the script (EVALSHA miss → EVAL)
     const sent: string[] = [];
-    const original = redis.sendCommand.bind(redis);
-    redis.sendCommand = (command: { name: string }, ...rest: unknown[]) => {
-      sent.push(command.name);
-      return (original as (...a: unknown[]) => unknown)(command, ...rest);
+    const spy = (client: Redis) => {
+      const original = client.sendCommand.bind(client);
+      client.sendCommand = (command: { name: string }, ...rest: unknown[]) => {
+        sent.push(command.name);
+        return (original as (...a: unknown[]) => unknown)(command, ...rest);
+      };
+      return () => void (client.sendCommand = original);
     };
+    const restore = [spy(redis), spy(commands)];
     try {
       await p.intake.submit(sampleMessage("counted"));
-      expect(sent.length).toBe(3);
+      expect(sent).toEqual(["evalsha", "evalsha", "set"]);
       sent.length = 0;
       expect((await p.intake.submit(sampleMessage("counted"))).duplicate).toBe(true);
-      expect(sent.length).toBe(1); // a duplicate costs the check alone
+      expect(sent).toEqual(["evalsha"]); // a duplicate costs the check alone
     } finally {
-      redis.sendCommand = original;
+      for (const r of restore) r();
+      commands.disconnect();
     }
   });
 
