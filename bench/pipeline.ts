@@ -329,12 +329,23 @@ async function costs(rules: RoutingRules, n: number): Promise<string[]> {
   ];
 }
 
-/** CPU used so far, µs: this process, and redis-server (from INFO, a separate process). */
-async function cpuNow(info: Redis): Promise<{ node: number; redis: number }> {
+/**
+ * Counters so far: CPU µs of this process and of redis-server (from INFO, a separate process), and
+ * redis-server's commands and read events (one read event ≈ one batch of commands received: what
+ * auto-pipelining saves). The counts do not move with the machine's load the way times do.
+ */
+async function countersNow(
+  info: Redis,
+): Promise<{ node: number; redis: number; commands: number; reads: number }> {
   const u = process.cpuUsage();
-  const text = await info.info("cpu");
-  const sec = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(text)?.[1] ?? NaN);
-  return { node: u.user + u.system, redis: (sec("used_cpu_sys") + sec("used_cpu_user")) * 1e6 };
+  const text = await info.info();
+  const num = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(text)?.[1] ?? NaN);
+  return {
+    node: u.user + u.system,
+    redis: (num("used_cpu_sys") + num("used_cpu_user")) * 1e6,
+    commands: num("total_commands_processed"),
+    reads: num("total_reads_processed"),
+  };
 }
 
 async function main(): Promise<void> {
@@ -357,21 +368,25 @@ async function main(): Promise<void> {
       for (let i = 0; i < 100; i++) await stage.submit(1_000_000 + i); // warm-up
       while (stage.done.size < 100) await new Promise((r) => setTimeout(r, 5));
       stage.done.clear();
-      const c0 = await cpuNow(info);
+      const c0 = await countersNow(info);
       const e0 = performance.eventLoopUtilization();
       const t = await profiled(`variant-${tp.length}`, () => throughput(stage, N));
       const elu = performance.eventLoopUtilization(e0).utilization;
-      const c1 = await cpuNow(info);
+      const c1 = await countersNow(info);
       const l = await latency(stage, Math.round(RATE * 10), RATE, 2_000_000);
       await stage.close();
       tp.push(t);
       const node = (c1.node - c0.node) / N;
       const red = (c1.redis - c0.redis) / N;
+      // Less the first INFO call.
+      const commands = (c1.commands - c0.commands - 1) / N;
+      const reads = (c1.reads - c0.reads - 1) / N;
       cpuPerMsg.push(node + red);
       // The CPU ratio does not move with other jobs on the machine the way wall-clock rates do.
       results[name] =
         `${fmt(t)} msg/s (${(t / tp[0]!).toFixed(2)}× bare)  |  at ${RATE} msg/s: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms` +
-        `  |  CPU/msg: node ${node.toFixed(0)} µs, redis ${red.toFixed(0)} µs (${(cpuPerMsg[0]! / (node + red)).toFixed(2)}× bare), event loop busy ${(elu * 100).toFixed(0)}%`;
+        `  |  CPU/msg: node ${node.toFixed(0)} µs, redis ${red.toFixed(0)} µs (${(cpuPerMsg[0]! / (node + red)).toFixed(2)}× bare), event loop busy ${(elu * 100).toFixed(0)}%` +
+        `  |  per msg: ${commands.toFixed(1)} Redis commands in ${reads.toFixed(1)} reads`;
       console.log(`${name.padEnd(30)} ${results[name]}`);
     }
     for (const line of await costs(loadRulesFile(), 1000)) console.log(`per message: ${line}`);
