@@ -331,8 +331,8 @@ async function costs(rules: RoutingRules, n: number): Promise<string[]> {
 
 /**
  * Counters so far: CPU µs of this process and of redis-server (from INFO, a separate process), and
- * redis-server's commands and read events (one read event ≈ one batch of commands received: what
- * auto-pipelining saves). The counts do not move with the machine's load the way times do.
+ * redis-server's commands (those that scripts call included) and read events (one read event is
+ * one batch of commands received from a client: what auto-pipelining saves). The counts do not move with the machine's load the way times do.
  */
 async function countersNow(
   info: Redis,
@@ -386,7 +386,7 @@ async function main(): Promise<void> {
       results[name] =
         `${fmt(t)} msg/s (${(t / tp[0]!).toFixed(2)}× bare)  |  at ${RATE} msg/s: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms` +
         `  |  CPU/msg: node ${node.toFixed(0)} µs, redis ${red.toFixed(0)} µs (${(cpuPerMsg[0]! / (node + red)).toFixed(2)}× bare), event loop busy ${(elu * 100).toFixed(0)}%` +
-        `  |  per msg: ${commands.toFixed(1)} Redis commands in ${reads.toFixed(1)} reads`;
+        `  |  per msg: ${commands.toFixed(1)} Redis commands (scripts' calls included), ${reads.toFixed(1)} read events`;
       console.log(`${name.padEnd(30)} ${results[name]}`);
     }
     for (const line of await costs(loadRulesFile(), 1000)) console.log(`per message: ${line}`);
