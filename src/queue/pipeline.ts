@@ -289,7 +289,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
 /**
  * Another client on the same server with ioredis auto-pipelining, for the project's own commands:
  * commands issued in the same tick go out as one write and come back as one read. At the
- * pipeline's concurrency that halves its socket writes and redis-server's reads (docs/pipeline.md).
+ * pipeline's concurrency redis-server's read events per contact fell by 30–40 % (docs/pipeline.md).
  */
 export function autoPipelined(connection: Redis): Redis {
   const client = connection.duplicate({ enableAutoPipelining: true });
