@@ -50,10 +50,7 @@ async function main(): Promise<void> {
   // The producer: this process is the ingest role.
   const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
   conn.on("error", () => undefined);
-  // As the service runs: the intake's own commands on an auto-pipelined client (src/main.ts).
-  const commands = conn.duplicate({ enableAutoPipelining: true });
-  commands.on("error", () => undefined);
-  const producer = createPipeline({ connection: conn, commands, prefix, key, roles: [] });
+  const producer = createPipeline({ connection: conn, prefix, key, roles: [] });
   // While Redis is down the queues report connection errors; submits wait and resume.
   for (const q of Object.values(producer.queues)) q.on("error", () => undefined);
   const expected = new Map<string, number>();
@@ -164,7 +161,6 @@ async function main(): Promise<void> {
 
   await killWorker();
   await producer.close();
-  commands.disconnect();
   conn.disconnect();
   await sink.close();
   await redis.stop();

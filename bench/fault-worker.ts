@@ -26,13 +26,11 @@ const need = (name: string): string => {
 
 const connection = new Redis(need("FAULT_REDIS_URL"), { maxRetriesPerRequest: null });
 connection.on("error", () => undefined);
-// As the service runs: the project's own commands on an auto-pipelined client (src/main.ts).
-const commands = connection.duplicate({ enableAutoPipelining: true });
-commands.on("error", () => undefined);
 const key = Buffer.from(need("DATA_KEY"), "base64");
 const keyring = createKeyring(key);
+// As the service runs: the route stage's conversation step (src/relay/start.ts).
 const store = createConversationStore({
-  redis: commands,
+  redis: connection,
   prefix: need("FAULT_PREFIX"),
   envelope: createEnvelope(keyring),
   keyring: keyring.entries,
@@ -56,7 +54,6 @@ const delivery = createDelivery({
 const fast = { attempts: 100, baseDelayMs: 100, maxDelayMs: 2000 };
 const pipeline = createPipeline({
   connection,
-  commands,
   prefix: need("FAULT_PREFIX"),
   key,
   roles: ["route", "deliver"],

@@ -35,7 +35,7 @@ import { createEnvelope } from "../src/crypto/envelope.js";
 import { stickyRoute } from "../src/conversation/sticky.js";
 import { createConversationStore } from "../src/conversation/store.js";
 import { createRelayTokens } from "../src/relay/token.js";
-import { autoPipelined, closeClient, createPipeline } from "../src/queue/pipeline.js";
+import { createPipeline } from "../src/queue/pipeline.js";
 import { DEFAULT_CONCURRENCY } from "../src/queue/keys.js";
 import { startPrivateRedis } from "../src/redis/server.js";
 import { loadRulesFile } from "../src/routing/load.js";
@@ -56,9 +56,6 @@ const [ROUTE_C, DELIVER_C] = ((spec) => {
 const ONLY = process.argv[5]?.split(",").map(Number);
 const IN_FLIGHT = 64;
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
-// BENCH_COMMANDS_CONN=0: the pipeline's own commands on BullMQ's connection, as before the
-// auto-pipelined client (to measure what that client changes).
-const COMMANDS_CONN = process.env.BENCH_COMMANDS_CONN !== "0";
 
 /** Runs `f` under the V8 profiler when BENCH_CPU_PROFILE is set, writing `<dir>/<name>.cpuprofile`. */
 async function profiled<T>(name: string, f: () => Promise<T>): Promise<T> {
@@ -187,9 +184,8 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
   // bench message comes from a new reader with an email address, so each opens a conversation.
   const key = randomBytes(32);
   const keyring = createKeyring(key);
-  const commands = COMMANDS_CONN ? autoPipelined(conn) : conn;
   const store = createConversationStore({
-    redis: commands,
+    redis: conn,
     prefix,
     envelope: createEnvelope(keyring),
     keyring: keyring.entries,
@@ -197,7 +193,6 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
   const tokens = createRelayTokens(keyring.entries);
   const pipeline = createPipeline({
     connection: conn,
-    commands,
     prefix,
     key,
     roles: ["ingest", "route", "deliver"],
@@ -227,7 +222,6 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
     async close() {
       await pipeline.close();
       await delivery.close();
-      if (commands !== conn) await closeClient(commands);
       conn.disconnect();
     },
   };
@@ -332,7 +326,7 @@ async function costs(rules: RoutingRules, n: number): Promise<string[]> {
 /**
  * Counters so far: CPU µs of this process and of redis-server (from INFO, a separate process), and
  * redis-server's commands (those that scripts call included) and read events (one read event is
- * one batch of commands received from a client: what auto-pipelining saves). The counts do not move with the machine's load the way times do.
+ * one batch of commands received from a client). The counts do not move with load as times do.
  */
 async function countersNow(
   info: Redis,

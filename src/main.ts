@@ -11,7 +11,7 @@ import { ackText } from "./i18n/texts.js";
 import { logger, moduleLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { startAdapters, type AdapterHost } from "./queue/adapter-host.js";
-import { autoPipelined, closeClient, createPipeline, type Pipeline } from "./queue/pipeline.js";
+import { createPipeline, type Pipeline } from "./queue/pipeline.js";
 import { startConversations, type Conversations } from "./relay/start.js";
 import type { Channel } from "./message/channel.js";
 import type { Role } from "./queue/types.js";
@@ -115,14 +115,10 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     // One keyring for the pipeline and the conversations: the current key seals, older keys
     // (DATA_KEYS) still open what they sealed.
     const keyring = createKeyring(config.dataKey.key, config.oldDataKeys);
-    // The project's own per-message commands share one auto-pipelined client (BullMQ keeps its own).
-    const commands = autoPipelined(redis.client);
-    cleanups.unshift(() => closeClient(commands));
     const conversations = await startConversations({
       env,
       roles,
       redis: redis.client,
-      commands,
       prefix: config.prefix,
       keyring: keyring.entries,
       delivery: config.delivery,
@@ -135,7 +131,6 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
       connection: redis.client,
-      commands,
       prefix: config.prefix,
       key: config.dataKey.key,
       oldKeys: config.oldDataKeys,

@@ -46,13 +46,6 @@ const log = moduleLogger("pipeline");
 export interface PipelineOptions {
   /** ioredis client with `maxRetriesPerRequest: null`; workers duplicate it for blocking reads. */
   connection: Redis;
-  /**
-   * The client for the pipeline's own per-message commands (seen and delivered records, limits),
-   * with ioredis auto-pipelining: the commands of concurrent jobs go out in one write. Never
-   * BullMQ's connection (BullMQ must not auto-pipeline: taskforcesh/bullmq#457, #1127). Default:
-   * a duplicate of `connection` with auto-pipelining, closed by `close`; a given one is not closed.
-   */
-  commands?: Redis;
   prefix?: string;
   /** The current 32-byte data key: seals everything written, keys the identity hashes. */
   key: Buffer;
@@ -127,13 +120,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const retry = (q: QueueName): RetryPolicy => opts.retry?.[q] ?? DEFAULT_RETRY;
   const dedupeTtlSeconds = opts.dedupeTtlSeconds ?? DEFAULT_DEDUPE_TTL_SECONDS;
   const connection = opts.connection;
-  const commands = opts.commands ?? autoPipelined(connection);
   const keyring = createKeyring(opts.key, opts.oldKeys ?? []);
   const envelope = createEnvelope(keyring);
   const hasher = createIdentityHasher(keyring.entries);
   const intake = createRedisIntake({
     connection,
-    commands,
     prefix,
     key: keyring,
     dedupeTtlSeconds,
@@ -157,11 +148,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   });
   const rate = opts.deliverRate;
   const ctx: StageContext = {
-    redis: commands,
+    redis: connection,
     prefix,
     envelope,
     hasher,
-    scripts: new PipelineScripts(commands),
+    scripts: new PipelineScripts(connection),
     quarantine: intake.quarantineStore,
     keyWaits,
     dedupeTtlSeconds,
@@ -281,28 +272,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       // Worker.close waits for active jobs; a job cut off by a hard kill is recovered as stalled.
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([queues.deliver.close(), queues.outbound.close(), queues.relay.close()]);
-      if (!opts.commands) await closeClient(commands);
     },
   };
-}
-
-/**
- * Another client on the same server with ioredis auto-pipelining, for the project's own commands:
- * commands issued in the same tick go out as one write and come back as one read. At the
- * pipeline's concurrency redis-server's read events per contact fell by 30–40 % (docs/pipeline.md).
- */
-export function autoPipelined(connection: Redis): Redis {
-  const client = connection.duplicate({ enableAutoPipelining: true });
-  client.on("error", (err) =>
-    log.error({ err: { name: err.name, code: (err as { code?: unknown }).code } }, "redis error"),
-  );
-  return client;
-}
-
-/** Closes a client: QUIT (its replies are awaited) when connected, else at once. */
-export async function closeClient(client: Redis): Promise<void> {
-  if (client.status !== "ready") return client.disconnect();
-  await client.quit().catch(() => client.disconnect());
 }
 
 /** The code at the start of a scrubbed reason (`DELIVERY_TRANSIENT: …`). */

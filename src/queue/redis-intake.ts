@@ -35,11 +35,6 @@ export interface FloodLimit {
 export interface RedisIntakeOptions {
   /** An ioredis client created with `maxRetriesPerRequest: null` (BullMQ requires it). */
   connection: Redis;
-  /**
-   * The client for the intake's own commands (the seen lookup and record), never BullMQ's: it may
-   * auto-pipeline (see `createPipeline`). Default: `connection`.
-   */
-  commands?: Redis;
   /** Key prefix with a hash tag; default `{contact-router}`. */
   prefix?: string;
   /** The data keyring, or the one 32-byte data key: seals payloads and keys identity hashes. */
@@ -97,8 +92,7 @@ export function createRedisIntake(opts: RedisIntakeOptions): RedisIntake {
     ? limitOf(opts.flood.maxMessages, opts.flood.windowSeconds * 1000, opts.flood.maxMessages)
     : null;
   const redis = opts.connection;
-  const commands = opts.commands ?? redis;
-  const scripts = new PipelineScripts(commands);
+  const scripts = new PipelineScripts(redis);
   const queue = new Queue(QUEUE.inbound, { connection: redis, prefix });
   const quarantineStore = new QuarantineStore(redis, prefix, envelope, scripts);
   const heldStore = new HeldStore(redis, prefix, scripts, queue, retry);
@@ -151,7 +145,7 @@ export function createRedisIntake(opts: RedisIntakeOptions): RedisIntake {
     // Enqueue before marking seen: a crash in between re-enqueues on re-delivery (the job id and
     // the deliver stage's record dedupe it) instead of marking a message seen that was never stored.
     await queue.add("route", data, jobOptions(jobId, retry));
-    const first = await commands.set(keys.seen(h), jobId, "EX", ttl, "NX");
+    const first = await redis.set(keys.seen(h), jobId, "EX", ttl, "NX");
     const duplicate = first === null;
     if (duplicate) opts.metrics?.duplicates.inc({ channel: message.channel });
     else opts.metrics?.inbound.inc({ channel: message.channel });

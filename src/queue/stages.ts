@@ -34,7 +34,6 @@ const log = moduleLogger("pipeline");
 
 /** What every stage processor shares. */
 export interface StageContext {
-  /** For the stages' own commands (auto-pipelined); BullMQ has its own connection. */
   redis: Redis;
   prefix: string;
   envelope: Envelope;

@@ -42,8 +42,6 @@ export interface ConversationsOptions {
   roles: readonly Role[];
   /** ioredis client with `maxRetriesPerRequest: null` (BullMQ's connection). */
   redis: Redis;
-  /** The client for the conversation store's commands; may auto-pipeline. Default: `redis`. */
-  commands?: Redis;
   prefix: string;
   /** The data keyring, current key first: seals records, keys identity hashes and relay tokens. */
   keyring: readonly KeyringEntry[];
@@ -98,7 +96,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     ),
   );
   const store = createConversationStore({
-    redis: opts.commands ?? opts.redis,
+    redis: opts.redis,
     prefix: opts.prefix,
     envelope,
     keyring: opts.keyring,
