@@ -22,7 +22,7 @@ import {
 } from "./gazetteer.js";
 import { maxEnding, placeStems } from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
-import { looksLikeName, tokenize, type Token } from "./text-fold.js";
+import { foldToken, looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city or first-level division when one was named. */
 export interface Place {
@@ -95,8 +95,10 @@ export interface MatchOptions {
 export interface ResolveHints {
   /** Countries from the reader's other evidence (phone, email ccTLD, language tag), strongest first. */
   readonly countries?: readonly string[];
-  /** Countries named elsewhere in the same text. */
+  /** Countries named elsewhere in the same text (by name, code or flag). */
   readonly named?: readonly string[];
+  /** First-level divisions named elsewhere in the same text ("… in Piemonte", "Ontario"). */
+  readonly divisions?: readonly GeoPlace[];
   /** The language of the text: a place where it is spoken is preferred. */
   readonly language?: string | null;
 }
@@ -363,6 +365,14 @@ function disambiguatorAfter(
     const d = disambiguatorAfter(text, tokens, end + 1);
     if (d) return { ...d, words: text.slice(tokens[end]!.start, tokens[d.end - 1]!.end) };
   }
+  // "Vancouver, Washington State", "Vancouver, ایالت واشنگتن", "Córdoba, provincia de …".
+  if (end + 1 < tokens.length && DIVISION_WORDS.has(tokens[end]!.key)) {
+    let j = end + 1;
+    if (j + 1 < tokens.length && DIVISION_OF.has(tokens[j]!.key)) j++;
+    const d = disambiguatorAfter(text, tokens, j);
+    if (d && d.end > j)
+      return { ...d, words: text.slice(tokens[end]!.start, tokens[d.end - 1]!.end) };
+  }
   const next = tokens[end]!;
   const raw = text.slice(next.start, next.end);
   const m = matchPlaceAt(text, tokens, end, { capitalised: true });
@@ -378,7 +388,7 @@ function disambiguatorAfter(
     };
   }
   if (m?.kind === "place") {
-    const divisions = m.refs.map((r) => geoPlace(r.place)).filter((d) => d.featureCode === "ADM1");
+    const divisions = divisionsOf(m);
     const cc = m.country;
     if (divisions.length > 0 || cc) {
       return {
@@ -395,6 +405,24 @@ function disambiguatorAfter(
     return { end: end + 1, words: raw, test: (p) => inDivisionCode(p, raw) };
   }
   return null;
+}
+
+/**
+ * The words for a first-level division in the eleven languages (state, province, Land, län,
+ * województwo, штат, область, استان, ایالت …): skipped between a name and its division.
+ */
+const DIVISION_WORDS = new Set(
+  "state province territory county region provincia provincie regione stato estado état land bundesland staat län landskap województwo stan штат область провинция край республика استان ایالت"
+    .split(" ")
+    .map(foldToken),
+);
+/** "of" after a division word: "province of", "provincia de", "estado de", "stato di". */
+const DIVISION_OF = new Set("of de di del do da du von van".split(" "));
+
+/** The first-level divisions a place span names. */
+export function divisionsOf(span: PlaceSpan): GeoPlace[] {
+  if (span.kind !== "place") return [];
+  return span.refs.map((r) => geoPlace(r.place)).filter((d) => d.featureCode === "ADM1");
 }
 
 /** True when `p` lies in the division whose ISO 3166-2 code (after the dash) is `code`. */
@@ -463,6 +491,16 @@ export function resolveSpan(
   }
   if (!settledBy && cands.length > 1) {
     const steps: [string, (p: GeoPlace) => boolean, number][] = [];
+    // A division named elsewhere in the text speaks as a disambiguator that is not adjacent.
+    const own = new Set(span.refs.map((r) => r.place));
+    for (const d of hints.divisions ?? []) {
+      if (own.has(d.index)) continue; // the name's own division ("Mérida" the state) is no other word
+      steps.push([
+        `"${d.name}" named in the text`,
+        (p) => p.featureCode !== "ADM1" && p.country === d.country && p.admin1 === d.admin1,
+        EVIDENCE_SHARE,
+      ]);
+    }
     for (const cc of hints.countries ?? []) {
       steps.push([`the reader's other evidence (${cc})`, (p) => p.country === cc, EVIDENCE_SHARE]);
     }
@@ -490,6 +528,27 @@ export function resolveSpan(
   const place = fromGeoPlace(best.place, slice(matchedEnd));
   if (settledBy && span.refs.length > 1) place.settledBy = settledBy;
   return { place, end };
+}
+
+/** The largest city of `country` that a span may name ("Barcelona" with country ES), or null. */
+export function placeInCountry(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+  country: string,
+): Place | null {
+  if (span.kind !== "place") return null;
+  let best: PlaceRef | null = null;
+  for (const r of span.refs) {
+    const p = geoPlace(r.place);
+    if (p.country !== country || p.featureCode === "ADM1") continue;
+    if (!best || r.weight > best.weight) best = r;
+  }
+  if (!best) return null;
+  return fromGeoPlace(
+    geoPlace(best.place),
+    text.slice(tokens[span.start]!.start, tokens[span.end - 1]!.end),
+  );
 }
 
 /** The last arrow of a profile location ("NYC → Berlin"). */

@@ -1,8 +1,10 @@
-import { countryLanguages } from "./countries.js";
+import { countryLanguages, flagCountries } from "./countries.js";
 import { geoPlace } from "./gazetteer.js";
 import { CUE_LANGUAGES, cuesOf, wordsFor, type Cue } from "./location-cues.js";
 import {
+  divisionsOf,
   findPlaceSpans,
+  placeInCountry,
   resolveSpan,
   type Place,
   type PlaceSpan,
@@ -107,11 +109,16 @@ interface Scored {
   readonly origin: boolean;
 }
 
-/**
- * The place the writer says they live in or write from, or null when no candidate scores
- * {@link THRESHOLD}. Linear in the input, with bounded work per word and per candidate.
- */
-export function findSelfReport(text: string, opts: SelfReportOptions = {}): SelfReport | null {
+/** The text's words and the place names among them that may be meant as places. */
+interface Candidates {
+  readonly tokens: readonly Token[];
+  readonly cues: readonly (readonly Cue[])[];
+  readonly sentence: Int32Array;
+  readonly capitalises: boolean;
+  readonly spans: readonly PlaceSpan[];
+}
+
+function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   if (typeof text !== "string" || text.length === 0) return null;
   const tokens = tokenize(text, MAX_TOKENS);
   if (tokens.length === 0) return null;
@@ -131,9 +138,46 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
         !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
     )
     .slice(0, MAX_CANDIDATES);
-  if (spans.length === 0) return null;
-  const named = spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!);
-  const hints: ResolveHints = { ...opts.hints, named, language: lang };
+  return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
+}
+
+/**
+ * A city of `country` named in the text, for a web-form answer that gave only the country
+ * (ROUTING.md, source 1: "vivo a Torino" with country IT puts the point in Turin). The city
+ * the writer says they live in when there is one, else the first city of that country named.
+ */
+export function findCityIn(
+  text: string,
+  country: string,
+  opts: SelfReportOptions = {},
+): Place | null {
+  const hints = { ...opts.hints, countries: [country, ...(opts.hints?.countries ?? [])] };
+  const self = findSelfReport(text, { ...opts, hints });
+  if (self && self.country === country && self.city) return self;
+  const c = candidates(text, opts);
+  if (!c) return null;
+  for (const span of c.spans) {
+    const place = placeInCountry(text, c.tokens, span, country);
+    if (place) return place;
+  }
+  return null;
+}
+
+/**
+ * The place the writer says they live in or write from, or null when no candidate scores
+ * {@link THRESHOLD}. Linear in the input, with bounded work per word and per candidate.
+ */
+export function findSelfReport(text: string, opts: SelfReportOptions = {}): SelfReport | null {
+  const c = candidates(text, opts);
+  if (!c) return null;
+  const { tokens, cues, sentence, capitalises, spans } = c;
+  const lang = opts.lang ?? null;
+  const named = [
+    ...spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!),
+    ...flagCountries(text),
+  ];
+  const divisions = spans.flatMap(divisionsOf);
+  const hints: ResolveHints = { ...opts.hints, named, divisions, language: lang };
   // Which candidate each token belongs to: a cue word never reaches past another place.
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
