@@ -19,6 +19,20 @@ const MAX_TAG = 100;
  */
 export function parseLanguageTag(tag: string | undefined): LanguageTagParts {
   if (typeof tag !== "string") return NONE;
+  // Few distinct tags arrive (clients send the same dozen); Intl.Locale is slow to build.
+  let parts = parsed.get(tag);
+  if (parts === undefined) {
+    if (parsed.size >= PARSED_SIZE) parsed.clear();
+    parts = parseUncached(tag);
+    parsed.set(tag, parts);
+  }
+  return parts;
+}
+
+const parsed = new Map<string, LanguageTagParts>();
+const PARSED_SIZE = 1000;
+
+function parseUncached(tag: string): LanguageTagParts {
   // Accept-Language: "fr-CA,fr;q=0.9,en;q=0.8" → "fr-CA".
   const first = (tag.slice(0, MAX_TAG).split(",")[0] ?? "").split(";")[0] ?? "";
   const candidate = first.trim().replace(/_/gu, "-");

@@ -388,6 +388,38 @@ function compile(lang: string): Compiled {
  * "no").
  */
 export function cuesOf(word: string, langs: readonly string[]): readonly Cue[] {
+  return cueLookup(langs)(word);
+}
+
+/**
+ * {@link cuesOf} for one list of languages, remembering each word's roles: texts repeat their
+ * words, and stemming them once is enough.
+ */
+export function cueLookup(langs: readonly string[]): (word: string) => readonly Cue[] {
+  const id = langs.join(",");
+  let lookup = lookups.get(id);
+  if (!lookup) {
+    const known = new Map<string, readonly Cue[]>();
+    const list = [...langs];
+    lookup = (word) => {
+      let cues = known.get(word);
+      if (cues === undefined) {
+        if (known.size >= CUE_MEMO_SIZE) known.clear();
+        cues = computeCues(word, list);
+        known.set(word, cues);
+      }
+      return cues;
+    };
+    lookups.set(id, lookup);
+  }
+  return lookup;
+}
+
+const lookups = new Map<string, (word: string) => readonly Cue[]>();
+const CUE_MEMO_SIZE = 20_000;
+const NO_CUES: readonly Cue[] = Object.freeze([]);
+
+function computeCues(word: string, langs: readonly string[]): readonly Cue[] {
   const out: Cue[] = [];
   for (const lang of langs) {
     if (out.length > 0) break;
@@ -400,7 +432,7 @@ export function cuesOf(word: string, langs: readonly string[]): readonly Cue[] {
       if (word.startsWith(prefix) && !out.includes(cue)) out.push(cue);
     }
   }
-  return out;
+  return out.length === 0 ? NO_CUES : out;
 }
 
 const exactWords = new Map<Cue, ReadonlySet<string>>();

@@ -143,10 +143,12 @@ export function matchPlaceAt(
     opts.lang === undefined || opts.lang === null
       ? (word: string) => CYRILLIC_RE.test(word)
       : () => INFLECTING.has(opts.lang ?? "");
-  // Most words start no name: two bit tests and a set lookup settle them.
+  // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
+  const firstInfo = keyInfo(first.key);
   if (
-    !mayStartName(first.key) &&
-    !startsCountryName(first.key) &&
+    !firstInfo.place &&
+    !firstInfo.prefix &&
+    firstInfo.country === undefined &&
     !(inflect(first.key) && looksLikeName(text.slice(first.start, first.end)))
   ) {
     return minWords > 1 ? null : codeAt(text, first, i);
@@ -167,11 +169,12 @@ export function matchPlaceAt(
       }
       for (const f of forms) {
         const key = p.key ? `${p.key} ${f.key}` : f.key;
+        const info = keyInfo(key);
         if (n >= minWords && (!found || (found.inflected && !f.inflected))) {
-          const m = exactMatch(text, tokens, i, n, key, opts, f.inflected);
+          const m = exactMatch(text, tokens, i, n, key, info, opts, f.inflected);
           if (m) found = m;
         }
-        if (next.length < MAX_PARTIALS && hasAnyPrefix(`${key} `)) {
+        if (next.length < MAX_PARTIALS && info.prefix) {
           next.push({ key, inflected: f.inflected });
         }
       }
@@ -185,6 +188,39 @@ export function matchPlaceAt(
 
 function hasAnyPrefix(prefix: string): boolean {
   return hasCountryKeyPrefix(prefix) || hasKeyPrefix(prefix);
+}
+
+/** What a folded key is: a country's name, a place's name, the start of a longer name. */
+interface KeyInfo {
+  readonly country: string | null | undefined;
+  readonly place: boolean;
+  readonly prefix: boolean;
+}
+
+const NOTHING: KeyInfo = { country: undefined, place: false, prefix: false };
+const keyInfos = new Map<string, KeyInfo>();
+const KEY_INFOS_SIZE = 50_000;
+
+/**
+ * {@link KeyInfo} of a key, remembered: texts repeat their words, and one map lookup replaces
+ * four (country names, country prefixes, gazetteer keys, gazetteer prefixes).
+ */
+function keyInfo(key: string): KeyInfo {
+  let info = keyInfos.get(key);
+  if (info === undefined) {
+    if (keyInfos.size >= KEY_INFOS_SIZE) keyInfos.clear();
+    // A single word that starts no name (the Bloom filter says so) needs no search.
+    if (!key.includes(" ") && !mayStartName(key) && !startsCountryName(key)) info = NOTHING;
+    else {
+      info = {
+        country: countryByKey(key),
+        place: hasKey(key),
+        prefix: hasAnyPrefix(`${key} `),
+      };
+    }
+    keyInfos.set(key, info);
+  }
+  return info;
 }
 
 /**
@@ -227,15 +263,16 @@ function exactMatch(
   i: number,
   n: number,
   key: string,
+  info: KeyInfo,
   opts: MatchOptions,
   inflected: boolean,
 ): PlaceSpan | null {
-  const cc = countryByKey(key);
-  if (cc === undefined && !hasKey(key)) return null;
+  const cc = info.country;
+  if (cc === undefined && !info.place) return null;
   if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) return null;
   if (cc === undefined) return new Span(i, i + n, "place", null, inflected, false, key);
   // A name of both a country and a place ("Salvador", "Georgia") is weighed in resolveSpan.
-  if (cc && hasKey(key)) return new Span(i, i + n, "place", cc, inflected, false, key);
+  if (cc && info.place) return new Span(i, i + n, "place", cc, inflected, false, key);
   return new Span(i, i + n, cc ? "country" : "none", cc, inflected, false, null);
 }
 

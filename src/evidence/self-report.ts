@@ -1,6 +1,6 @@
 import { countryLanguages, flagCountries } from "./countries.js";
-import { geoPlace } from "./gazetteer.js";
-import { CUE_LANGUAGES, cuesOf, wordsFor, type Cue } from "./location-cues.js";
+import { geoPlace, type GeoPlace } from "./gazetteer.js";
+import { CUE_LANGUAGES, cueLookup, wordsFor, type Cue } from "./location-cues.js";
 import {
   divisionsOf,
   findPlaceSpans,
@@ -112,7 +112,7 @@ interface Scored {
 /** The text's words and the place names among them that may be meant as places. */
 interface Candidates {
   readonly tokens: readonly Token[];
-  readonly cues: readonly (readonly Cue[])[];
+  readonly cues: CueAt;
   readonly sentence: Int32Array;
   readonly capitalises: boolean;
   readonly spans: readonly PlaceSpan[];
@@ -172,12 +172,23 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
   if (!c) return null;
   const { tokens, cues, sentence, capitalises, spans } = c;
   const lang = opts.lang ?? null;
-  const named = [
-    ...spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!),
-    ...flagCountries(text),
-  ];
-  const divisions = spans.flatMap(divisionsOf);
-  const hints: ResolveHints = { ...opts.hints, named, divisions, language: lang };
+  // Countries, flags and divisions named anywhere in the text, worked out only when an
+  // ambiguous name asks for them.
+  let named: string[] | undefined;
+  let divisions: GeoPlace[] | undefined;
+  const hints: ResolveHints = {
+    ...opts.hints,
+    language: lang,
+    get named() {
+      return (named ??= [
+        ...spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!),
+        ...flagCountries(text),
+      ]);
+    },
+    get divisions() {
+      return (divisions ??= spans.flatMap(divisionsOf));
+    },
+  };
   // Which candidate each token belongs to: a cue word never reaches past another place.
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
@@ -187,6 +198,7 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
   for (const span of spans) {
     // A name that only settled the previous one ("Portland, Maine") is not a candidate.
     if (span.start < consumed) continue;
+    if (!mayScore(ctx, span)) continue;
     const resolved = resolveSpan(text, tokens, span, hints);
     if (!resolved) continue;
     owner.fill(owner[span.start]!, span.end, resolved.end);
@@ -221,7 +233,7 @@ function hereLater(ctx: Context, scored: Scored[]): void {
   const { tokens, cues, sentence, owner } = ctx;
   const here = wordsFor("here");
   for (let k = 0; k < tokens.length; k++) {
-    if (!here.has(tokens[k]!.key) || !has(cues[k]!, "here")) continue;
+    if (!here.has(tokens[k]!.key) || !has(cues(k), "here")) continue;
     const sent = sentence[k]!;
     let first = false;
     let placed = false;
@@ -229,7 +241,7 @@ function hereLater(ctx: Context, scored: Scored[]): void {
       if (j < 0 || j >= tokens.length || sentence[j] !== sent) continue;
       // "Berlin here", "here in Leeds": this "here" has its own place.
       if (owner[j]! >= 0 && j >= k - 1 && j <= k + 3) placed = true;
-      if (has(cues[j]!, "first")) first = true;
+      if (has(cues(j), "first")) first = true;
     }
     if (!first || placed) continue;
     let target: Scored | null = null;
@@ -257,12 +269,12 @@ function isCueWord(
   text: string,
   tokens: readonly Token[],
   span: PlaceSpan,
-  cues: readonly (readonly Cue[])[],
+  cues: CueAt,
   sentence: Int32Array,
 ): boolean {
   if (span.end - span.start !== 1 || span.code) return false;
   const i = span.start;
-  const c = cues[i]!;
+  const c = cues(i);
   if (c.some((x) => FUNCTION_CUES.has(x))) return true;
   if (c.length === 0) return false;
   const sentenceStart = i === 0 || sentence[i - 1] !== sentence[i];
@@ -270,23 +282,17 @@ function isCueWord(
   return span.inflected || sentenceStart || !looksLikeName(text.slice(t.start, t.end));
 }
 
+/** The roles of the word at a token index. */
+type CueAt = (k: number) => readonly Cue[];
+
 /**
  * The roles of each word, worked out when first asked: only the words near a candidate are
  * ever looked at, and stemming every word of a long message would cost more than the rest.
  */
-function lazyCues(tokens: readonly Token[], langs: readonly string[]): readonly (readonly Cue[])[] {
+function lazyCues(tokens: readonly Token[], langs: readonly string[]): CueAt {
   const memo: (readonly Cue[] | undefined)[] = new Array<readonly Cue[] | undefined>(tokens.length);
-  return new Proxy(memo, {
-    get(target, prop, receiver) {
-      if (typeof prop === "string") {
-        const k = Number(prop);
-        if (Number.isInteger(k) && k >= 0 && k < tokens.length) {
-          return (target[k] ??= cuesOf(tokens[k]!.key, langs));
-        }
-      }
-      return Reflect.get(target, prop, receiver) as unknown;
-    },
-  }) as readonly (readonly Cue[])[];
+  const lookup = cueLookup(langs);
+  return (k) => (memo[k] ??= lookup(tokens[k]!.key));
 }
 
 /** The sentence index of every token: a new sentence after . ! ? ; or a line break. */
@@ -329,7 +335,7 @@ const has = (cues: readonly Cue[], c: Cue) => cues.includes(c);
 interface Context {
   readonly text: string;
   readonly tokens: readonly Token[];
-  readonly cues: readonly (readonly Cue[])[];
+  readonly cues: CueAt;
   readonly sentence: Int32Array;
   /** The candidate a token is part of, or -1. */
   readonly owner: Int32Array;
@@ -338,10 +344,10 @@ interface Context {
 
 /** True when token k is a preposition leading (past articles) to another candidate. */
 function leadsToPlace(ctx: Context, k: number, self: number): boolean {
-  const c = ctx.cues[k]!;
+  const c = ctx.cues(k);
   if (!has(c, "loc") && !has(c, "from") && !has(c, "to")) return false;
   let j = k + 1;
-  while (j < ctx.tokens.length && j <= k + 2 && has(ctx.cues[j]!, "article")) j++;
+  while (j < ctx.tokens.length && j <= k + 2 && has(ctx.cues(j), "article")) j++;
   return j < ctx.tokens.length && ctx.owner[j]! >= 0 && ctx.owner[j] !== self;
 }
 
@@ -365,10 +371,10 @@ function score(
 
   // The preposition right before the name, skipping up to two articles.
   let p = s - 1;
-  while (p >= 0 && p > s - 3 && sentence[p] === sent && has(cues[p]!, "article")) p--;
-  const prep = p >= 0 && sentence[p] === sent ? cues[p]! : [];
+  while (p >= 0 && p > s - 3 && sentence[p] === sent && has(cues(p), "article")) p--;
+  const prep = p >= 0 && sentence[p] === sent ? cues(p) : [];
   // "in provincia di Brescia", "near to", "в пригороде": the area's "of" is a locative.
-  const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues[p - 1]!, "area");
+  const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues(p - 1), "area");
   const isLoc = has(prep, "loc") || area;
   const isFrom = has(prep, "from") && !isLoc;
   if (area) add(p, W.loc, `"${word(p - 1)} ${word(p)}"`);
@@ -388,7 +394,7 @@ function score(
   for (let k = s - 1; k >= 0 && k >= s - BEFORE && sentence[k] === sent; k--) {
     if (owner[k]! >= 0 && owner[k] !== self) break;
     const d = s - k;
-    const c = cues[k]!;
+    const c = cues(k);
     if (c.length === 0) continue;
     if (has(c, "live") && !live) {
       // "lavoro come operaio in una fabbrica … in provincia di Brescia": same clause, farther.
@@ -406,7 +412,7 @@ function score(
     if (has(c, "here") && d <= 3) {
       add(k, W.here);
       positive = current = true;
-    } else if (has(c, "first") && d <= 3 && k > 0 && has(cues[k - 1]!, "loc") && isLoc) {
+    } else if (has(c, "first") && d <= 3 && k > 0 && has(cues(k - 1), "loc") && isLoc) {
       // "bei uns in", "у нас в", "chez nous à": at our place, in …
       add(k, W.here, `"${word(k - 1)} ${word(k)}"`);
       positive = current = true;
@@ -440,10 +446,10 @@ function score(
   for (let k = end; k < tokens.length && k < end + AFTER && sentence[k] === sent; k++) {
     if (owner[k]! >= 0 && owner[k] !== self) break;
     // A new preposition starts another phrase ("Dakar à la base …"): its words are not ours.
-    const ck = cues[k]!;
+    const ck = cues(k);
     if (has(ck, "loc") || has(ck, "from") || has(ck, "to") || has(ck, "about")) break;
     const d = k - end + 1;
-    const c = cues[k]!;
+    const c = cues(k);
     if (c.length === 0) continue;
     // "Lyon, now in Leeds": a word followed by another place's preposition belongs to it.
     if (verbLeadsOn(ctx, k, self)) break;
@@ -519,6 +525,41 @@ function score(
   return { score: total, contributions: out, origin: origin && !current };
 }
 
+/** Roles that can make a candidate positive (see {@link score}); without one nearby it cannot. */
+const POSITIVE: ReadonlySet<Cue> = new Set([
+  "loc",
+  "from",
+  "live",
+  "write",
+  "greet",
+  "here",
+  "moved",
+  "be",
+  "group",
+]);
+/** How far a disambiguator may take the name's end ("Portland, Maine", "Vancouver, WA, USA"). */
+const DISAMBIGUATOR_REACH = 4;
+
+/**
+ * False when no word that could speak for the candidate stands near it and it cannot be a
+ * sign-off or "X-based": most names in a text are settled here, before they are resolved.
+ */
+function mayScore(ctx: Context, span: PlaceSpan): boolean {
+  const { text, tokens, cues, sentence } = ctx;
+  const s = span.start;
+  const sent = sentence[s]!;
+  const to = Math.min(tokens.length, span.end + AFTER + DISAMBIGUATOR_REACH);
+  for (let k = Math.max(0, s - BEFORE); k < to; k++) {
+    if ((k >= s && k < span.end) || sentence[k] !== sent) continue;
+    if (cues(k).some((c) => POSITIVE.has(c))) return true;
+  }
+  const last = Math.min(span.end + DISAMBIGUATOR_REACH - 1, tokens.length);
+  for (let e = span.end; e <= last; e++) {
+    if (BASED_RE.test(text.slice(tokens[e - 1]!.end, tokens[e - 1]!.end + 12))) return true;
+  }
+  return span.end + DISAMBIGUATOR_REACH > tokens.length && signsOff(ctx, s, tokens.length);
+}
+
 /**
  * A greeting that frames the place ("Greetings from", "Les saluda Rosa, desde"): not one that
  * stands alone before another sentence ("Hej, jag kommer från …", "Здравствуйте, я родом из"),
@@ -528,7 +569,7 @@ function greetsFrom(ctx: Context, k: number, prep: number): boolean {
   const gap = ctx.text.slice(ctx.tokens[k]!.end, ctx.tokens[k + 1]?.start ?? ctx.text.length);
   if (/[,.!?;:،]/u.test(gap)) return false;
   for (let j = k + 1; j < prep; j++) {
-    const c = ctx.cues[j]!;
+    const c = ctx.cues(j);
     if (c.some((x) => x === "be" || x === "first" || x === "live" || x === "origin")) return false;
   }
   return true;
@@ -576,13 +617,9 @@ function smallAbroad(span: PlaceSpan, place: Place, lang: string | null): boolea
 }
 
 /** A first-person possessive (our, unser, notre, nasz, наш, ما) right before a group word. */
-function possessiveBefore(
-  cues: readonly (readonly Cue[])[],
-  sentence: Int32Array,
-  k: number,
-): boolean {
+function possessiveBefore(cues: CueAt, sentence: Int32Array, k: number): boolean {
   for (let j = k - 1; j >= 0 && j >= k - 2 && sentence[j] === sentence[k]; j--) {
-    if (has(cues[j]!, "first")) return true;
+    if (has(cues(j), "first")) return true;
   }
   return false;
 }
