@@ -396,9 +396,9 @@ function disambiguatorAfter(
   }
   if (end >= tokens.length) return null;
   const gap = text.slice(after, gapEnd);
-  if (!/^[\s,()\-–/]{0,4}$/u.test(gap)) return null;
+  if (!/^[\s,()\-–/\u060C]{0,4}$/u.test(gap)) return null;
   // "San José, in Costa Rica", "Kingston, en Jamaïque": a locative may come between.
-  if (/,/u.test(gap) && end + 1 < tokens.length && wordsFor("loc").has(tokens[end]!.key)) {
+  if (/[,\u060C]/u.test(gap) && end + 1 < tokens.length && wordsFor("loc").has(tokens[end]!.key)) {
     const d = disambiguatorAfter(text, tokens, end + 1);
     if (d) return { ...d, words: text.slice(tokens[end]!.start, tokens[d.end - 1]!.end) };
   }
@@ -485,6 +485,8 @@ function narrow(
  * text's language is spoken unless ten times smaller.
  */
 const EVIDENCE_SHARE = 0.02;
+/** A division the writer names ("London … the one in Ontario") settles even a much smaller place. */
+const DIVISION_SHARE = 0.001;
 const LANGUAGE_SHARE = 0.1;
 
 /**
@@ -535,7 +537,7 @@ export function resolveSpan(
       steps.push([
         `"${d.name}" named in the text`,
         (p) => p.featureCode !== "ADM1" && p.country === d.country && p.admin1 === d.admin1,
-        EVIDENCE_SHARE,
+        DIVISION_SHARE,
       ]);
     }
     for (const cc of hints.countries ?? []) {

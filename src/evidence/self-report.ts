@@ -10,6 +10,7 @@ import {
   type PlaceSpan,
   type ResolveHints,
 } from "./places.js";
+import { stopwordsOf } from "./stopwords.js";
 import { looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /**
@@ -107,6 +108,8 @@ interface Scored {
   readonly start: number;
   readonly end: number;
   readonly origin: boolean;
+  /** Only "I'm from X" spoke for it: an origin as often as a residence. */
+  readonly fromOnly: boolean;
 }
 
 /** The text's words and the place names among them that may be meant as places. */
@@ -134,6 +137,7 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
       (s) =>
         s.kind !== "none" &&
         !isCueWord(text, tokens, s, cues, sentence) &&
+        !isFunctionWord(text, tokens, s, lang, sentence) &&
         !(capitalises && isLowerCaseWord(text, tokens, s)) &&
         !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
     )
@@ -192,7 +196,8 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
   // Which candidate each token belongs to: a cue word never reaches past another place.
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
-  const ctx: Context = { text, tokens, cues, sentence, owner, capitalises };
+  const verbFinal = lang !== null && VERB_FINAL.has(lang);
+  const ctx: Context = { text, tokens, cues, sentence, owner, capitalises, verbFinal };
   const scored: Scored[] = [];
   let consumed = 0;
   for (const span of spans) {
@@ -208,7 +213,12 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
   }
   hereLater(ctx, scored);
   let best: Scored | null = null;
-  for (const s of scored) if (s.score >= THRESHOLD && (!best || s.score > best.score)) best = s;
+  // "Sou de Guimarães, mas vivo em Genebra": where they live beats where they are from.
+  const lives = scored.some((s) => s.score >= THRESHOLD && !s.fromOnly && !s.origin);
+  for (const s of scored) {
+    if (s.score < THRESHOLD || (lives && s.fromOnly)) continue;
+    if (!best || s.score > best.score) best = s;
+  }
   if (!best) return null;
   return {
     ...best.place,
@@ -216,6 +226,24 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
     score: Math.round(best.score * 100) / 100,
     explanation: explain(best, scored),
   };
+}
+
+/**
+ * A one-word name that is a function word of the text's language ("als", "da", "bra"), at the
+ * start of a sentence or in lower case: the word, not the place.
+ */
+function isFunctionWord(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+  lang: string | null,
+  sentence: Int32Array,
+): boolean {
+  if (!lang || span.end - span.start !== 1 || span.code) return false;
+  const i = span.start;
+  if (!stopwordsOf(lang).has(tokens[i]!.key)) return false;
+  const t = tokens[i]!;
+  return i === 0 || sentence[i - 1] !== sentence[i] || !looksLikeName(text.slice(t.start, t.end));
 }
 
 /** A one-word name written in lower case ("due", "nice"), in a text whose writer capitalises names. */
@@ -340,6 +368,8 @@ interface Context {
   /** The candidate a token is part of, or -1. */
   readonly owner: Int32Array;
   readonly capitalises: boolean;
+  /** The text's language puts the verb last (Persian). */
+  readonly verbFinal: boolean;
 }
 
 /** True when token k is a preposition leading (past articles) to another candidate. */
@@ -377,6 +407,12 @@ function score(
   const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues(p - 1), "area");
   const isLoc = has(prep, "loc") || area;
   const isFrom = has(prep, "from") && !isLoc;
+  // "delivery outside the UK": outside a country is not in it (outside a city is near it).
+  const outside = p >= 0 && sentence[p] === sent && OUTSIDE.has(tokens[p]!.key);
+  if (outside && span.kind === "country") {
+    add(p, W.neg, `"${word(p)}" (not in it)`);
+    return null;
+  }
   if (area) add(p, W.loc, `"${word(p - 1)} ${word(p)}"`);
   else if (isLoc) add(p, W.loc);
   else if (isFrom) add(p, W.from);
@@ -391,12 +427,18 @@ function score(
   let thirdAt = -1;
   let negAt = -1;
   let contrast = false;
+  // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
+  if (isFrom && opensMessage(ctx, p, end)) {
+    add(p, W.greetFrom, `"${word(p)}" opening the message`);
+    current = true;
+  }
   for (let k = s - 1; k >= 0 && k >= s - BEFORE && sentence[k] === sent; k--) {
     if (owner[k]! >= 0 && owner[k] !== self) break;
     const d = s - k;
     const c = cues(k);
     if (c.length === 0) continue;
-    if (has(c, "live") && !live) {
+    // In a verb-final language the verb before a place ends an earlier clause.
+    if (has(c, "live") && !live && !(ctx.verbFinal && d > VERB_FINAL_BEFORE)) {
       // "lavoro come operaio in una fabbrica … in provincia di Brescia": same clause, farther.
       add(k, d <= 7 ? W.live : W.liveFar);
       live = positive = true;
@@ -448,6 +490,8 @@ function score(
     // A new preposition starts another phrase ("Dakar à la base …"): its words are not ours.
     const ck = cues(k);
     if (has(ck, "loc") || has(ck, "from") || has(ck, "to") || has(ck, "about")) break;
+    // "… uit Groningen maar woon nu in Keulen": after "but" the words are another clause's.
+    if (has(ck, "contrast")) break;
     const d = k - end + 1;
     const c = cues(k);
     if (c.length === 0) continue;
@@ -457,7 +501,8 @@ function score(
       add(k, W.live);
       live = positive = true;
     }
-    if (has(c, "here") && d === 1) {
+    // "Berlin here", "Mumbai resident here".
+    if (has(c, "here") && d <= 2) {
       add(k, W.hereAfter);
       positive = current = true;
     }
@@ -522,7 +567,45 @@ function score(
     });
   }
   const total = out.reduce((sum, x) => sum + x.delta, 0);
-  return { score: total, contributions: out, origin: origin && !current };
+  const fromOnly = !live && !current && out.some((x) => x.delta === W.fromSelf);
+  return { score: total, contributions: out, origin: origin && !current, fromOnly };
+}
+
+/** Words for "outside" in the eleven languages (folded). */
+const OUTSIDE: ReadonlySet<string> = new Set([
+  "outside",
+  "fuori",
+  "ausserhalb",
+  "hors",
+  "utanfor",
+  "fuera",
+  "fora",
+  "buiten",
+  "poza",
+  "вне",
+  "خارج",
+]);
+
+/** How near the start an opening "… from X" stands: "Hi from", "Kia ora from", "Hello all from". */
+const OPENING_WORDS = 3;
+
+/**
+ * True when the preposition at `p` is among the first words of the message, with no verb or
+ * pronoun before it, and the place ends the phrase (punctuation or the end follows): a
+ * greeting's "from" ("Kia ora from Hamilton NZ.", "Hi from Pune!"), not "I am from …" or
+ * "ein Bekannter aus England hat mir …".
+ */
+function opensMessage(ctx: Context, p: number, end: number): boolean {
+  const { text, tokens, cues, sentence } = ctx;
+  if (p > OPENING_WORDS || sentence[p] !== 0) return false;
+  for (let j = 0; j < p; j++) {
+    if (cues(j).some((x) => x === "be" || x === "first" || x === "live" || x === "origin")) {
+      return false;
+    }
+  }
+  if (end >= tokens.length) return true;
+  const gap = text.slice(tokens[end - 1]!.end, tokens[end]!.start);
+  return /[.,!?;:،—–-]/u.test(gap);
 }
 
 /** Roles that can make a candidate positive (see {@link score}); without one nearby it cannot. */
@@ -594,9 +677,19 @@ function signsOff(ctx: Context, s: number, end: number): boolean {
   );
 }
 
+/** "Köln, seit vier Jahren arbeite und wohne ich aber in Luxemburg": a verb's place may come late. */
+const VERB_REACH = 8;
+const VERB_FINAL_REACH = 3;
+/** Persian puts the verb after its place ("در تهران زندگی می‌کنم"): a word order of its own. */
+const VERB_FINAL: ReadonlySet<string> = new Set(["fa"]);
+/** How far before a place a verb-final language's "ساکن" (resident) still governs it. */
+const VERB_FINAL_BEFORE = 2;
+
 /** True when a verb after the name governs a later place ("Bari ma vivo a Manchester"). */
 function verbLeadsOn(ctx: Context, k: number, self: number): boolean {
-  for (let j = k + 1; j < ctx.tokens.length && j <= k + 3; j++) {
+  // "من در اصفهان زندگی می‌کنم و … در لندن": a verb-final language's verb ends its own clause.
+  const reach = ctx.verbFinal ? VERB_FINAL_REACH : VERB_REACH;
+  for (let j = k + 1; j < ctx.tokens.length && j <= k + reach; j++) {
     if (ctx.sentence[j] !== ctx.sentence[k]) return false;
     if (leadsToPlace(ctx, j, self)) return true;
   }
