@@ -99,6 +99,8 @@ export interface ResolveHints {
   readonly named?: readonly string[];
   /** First-level divisions named elsewhere in the same text ("… in Piemonte", "Ontario"). */
   readonly divisions?: readonly GeoPlace[];
+  /** Countries of the unambiguous places named in the same text ("… the Metro to Whitley Bay"). */
+  readonly nearby?: readonly string[];
   /** The language of the text: a place where it is spoken is preferred. */
   readonly language?: string | null;
 }
@@ -456,6 +458,13 @@ const DIVISION_WORDS = new Set(
 /** "of" after a division word: "province of", "provincia de", "estado de", "stato di". */
 const DIVISION_OF = new Set("of de di del do da du von van".split(" "));
 
+/** The one country every place of a span's name lies in, or null (ambiguous, or a country). */
+export function soleCountry(span: PlaceSpan): string | null {
+  if (span.kind !== "place" || span.country || span.refs.length === 0) return null;
+  const cc = geoPlace(span.refs[0]!.place).country;
+  return span.refs.every((r) => geoPlace(r.place).country === cc) ? cc : null;
+}
+
 /** The first-level divisions a place span names. */
 export function divisionsOf(span: PlaceSpan): GeoPlace[] {
   if (span.kind !== "place") return [];
@@ -545,6 +554,9 @@ export function resolveSpan(
     }
     for (const cc of hints.named ?? []) {
       steps.push([`${cc} named in the text`, (p) => p.country === cc, EVIDENCE_SHARE]);
+    }
+    for (const cc of hints.nearby ?? []) {
+      steps.push([`a place of ${cc} named in the text`, (p) => p.country === cc, EVIDENCE_SHARE]);
     }
     const lang = hints.language;
     if (lang) {

@@ -4,6 +4,7 @@ import { CUE_LANGUAGES, cueLookup, wordsFor, type Cue } from "./location-cues.js
 import {
   divisionsOf,
   findPlaceSpans,
+  soleCountry,
   placeInCountry,
   resolveSpan,
   type Place,
@@ -180,6 +181,7 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
   // ambiguous name asks for them.
   let named: string[] | undefined;
   let divisions: GeoPlace[] | undefined;
+  let nearby: string[] | undefined;
   const hints: ResolveHints = {
     ...opts.hints,
     language: lang,
@@ -191,6 +193,9 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
     },
     get divisions() {
       return (divisions ??= spans.flatMap(divisionsOf));
+    },
+    get nearby() {
+      return (nearby ??= spans.map(soleCountry).filter((cc): cc is string => cc !== null));
     },
   };
   // Which candidate each token belongs to: a cue word never reaches past another place.
@@ -481,7 +486,11 @@ function score(
     }
     if (has(c, "topic") && k >= p - 2 && k < p) topic = true;
     if (has(c, "first") && firstAt < 0 && d <= 10) firstAt = k;
-    if (has(c, "third") && thirdAt < 0 && d <= 8) thirdAt = k;
+    // "wij zijn" (we are), not "zijn" (his): a word right after "I"/"we" is their verb.
+    const verb = has(c, "be") && k > 0 && has(cues(k - 1), "first");
+    if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb) {
+      thirdAt = k;
+    }
     if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
     if (has(c, "contrast")) contrast = true;
   }
@@ -495,16 +504,17 @@ function score(
     const d = k - end + 1;
     const c = cues(k);
     if (c.length === 0) continue;
+    // "Berlin here", "Mumbai resident here": "here" right after a name is that name's.
+    if (has(c, "here") && d <= 2) {
+      add(k, W.hereAfter);
+      positive = current = true;
+      continue;
+    }
     // "Lyon, now in Leeds": a word followed by another place's preposition belongs to it.
     if (verbLeadsOn(ctx, k, self)) break;
     if (has(c, "live") && !live && d <= 4) {
       add(k, W.live);
       live = positive = true;
-    }
-    // "Berlin here", "Mumbai resident here".
-    if (has(c, "here") && d <= 2) {
-      add(k, W.hereAfter);
-      positive = current = true;
     }
     if (has(c, "now") && d <= 4 && !current) {
       add(k, W.now);
@@ -603,10 +613,20 @@ function opensMessage(ctx: Context, p: number, end: number): boolean {
       return false;
     }
   }
-  if (end >= tokens.length) return true;
-  const gap = text.slice(tokens[end - 1]!.end, tokens[end]!.start);
-  return /[.,!?;:،—–-]/u.test(gap);
+  // The phrase ends within two words ("Hi from Leeds, …", "Vanuit Delft een vraagje: …"),
+  // and no verb or pronoun comes first ("… aus England hat mir das geschickt").
+  for (let k = end; k <= end + OPENING_TAIL; k++) {
+    if (k >= tokens.length) return true;
+    if (k > end && cues(k - 1).some((x) => x === "be" || x === "first" || x === "live")) {
+      return false;
+    }
+    if (/[.,!?;:،—–-]/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start))) return true;
+  }
+  return false;
 }
+
+/** How many words may follow the place before an opening phrase ends. */
+const OPENING_TAIL = 2;
 
 /** Roles that can make a candidate positive (see {@link score}); without one nearby it cannot. */
 const POSITIVE: ReadonlySet<Cue> = new Set([
@@ -713,6 +733,12 @@ function smallAbroad(span: PlaceSpan, place: Place, lang: string | null): boolea
 function possessiveBefore(cues: CueAt, sentence: Int32Array, k: number): boolean {
   for (let j = k - 1; j >= 0 && j >= k - 2 && sentence[j] === sentence[k]; j--) {
     if (has(cues(j), "first")) return true;
+  }
+  // "Wij zijn een klein groepje", "we are a small group", "somos un grupo": we are a group.
+  for (let j = k - 1; j >= 1 && j >= k - 3 && sentence[j] === sentence[k]; j--) {
+    if (has(cues(j), "be") && has(cues(j - 1), "first") && sentence[j - 1] === sentence[k]) {
+      return true;
+    }
   }
   return false;
 }
