@@ -233,7 +233,7 @@ function find(t: Tables, key: string): number {
  * "new ", "de "): a map lookup instead of a binary search over the keys. Cleared when full.
  */
 const keyMemo = new Map<string, boolean>();
-const KEY_MEMO_SIZE = 50_000;
+const KEY_MEMO_SIZE = 20_000;
 
 function memo(q: string, compute: () => boolean): boolean {
   let v = keyMemo.get(q);

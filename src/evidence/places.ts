@@ -201,7 +201,7 @@ interface KeyInfo {
 
 const NOTHING: KeyInfo = { country: undefined, place: false, prefix: false };
 const keyInfos = new Map<string, KeyInfo>();
-const KEY_INFOS_SIZE = 50_000;
+const KEY_INFOS_SIZE = 20_000;
 
 /**
  * {@link KeyInfo} of a key, remembered: texts repeat their words, and one map lookup replaces
@@ -286,6 +286,9 @@ function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions):
 /** A code exactly as written: a country ("DE", "USA") or a place ("NYC", "LA", "SP"). */
 function codeAt(text: string, token: Token, i: number): PlaceSpan | null {
   if (token.end - token.start > 4) return null;
+  // Codes are written in capitals: a word with a small first letter is none ("and", "in").
+  const first = text.charCodeAt(token.start);
+  if ((first >= 0x61 && first <= 0x7a) || (first >= 0x430 && first <= 0x44f)) return null;
   const raw = text.slice(token.start, token.end);
   // The curated short forms people write ("LA", "TO", "BH") win over the ISO codes they
   // share (Laos, Tonga, Bahrain), which nobody writes for those countries.
@@ -618,10 +621,24 @@ const MAX_LOCATION_LENGTH = 200;
  */
 export function parseLocationText(s: string, hints: ResolveHints = {}): Place | null {
   if (typeof s !== "string" || s.length > MAX_LOCATION_LENGTH) return null;
+  // Profiles and answers repeat ("Berlin", "DE"): the same text and hints read the same.
+  const key = `${s}\u0000${(hints.countries ?? []).join(",")}\u0000${(hints.named ?? []).join(",")}\u0000${hints.language ?? ""}`;
+  const known = locationMemo.get(key);
+  if (known !== undefined) return known && { ...known, point: known.point && { ...known.point } };
+  const place = parseLocationUncached(s, hints);
+  if (locationMemo.size >= LOCATION_MEMO_SIZE) locationMemo.clear();
+  locationMemo.set(key, place && { ...place, point: place.point && { ...place.point } });
+  return place;
+}
+
+const locationMemo = new Map<string, Place | null>();
+const LOCATION_MEMO_SIZE = 2000;
+
+function parseLocationUncached(s: string, hints: ResolveHints): Place | null {
   // "NYC → Berlin", "Lyon -> Leeds": the place after the last arrow is where they are now.
   const arrow = ARROW_RE.exec(s);
   if (arrow) {
-    const after = parseLocationText(s.slice(arrow.index + arrow[0].length), hints);
+    const after = parseLocationUncached(s.slice(arrow.index + arrow[0].length), hints);
     if (after) return { ...after, matched: s.trim() };
   }
   const tokens = tokenize(s, 32);

@@ -156,16 +156,18 @@ export function findCityIn(
   country: string,
   opts: SelfReportOptions = {},
 ): Place | null {
-  const hints = { ...opts.hints, countries: [country, ...(opts.hints?.countries ?? [])] };
-  const self = findSelfReport(text, { ...opts, hints });
-  if (self && self.country === country && self.city) return self;
   const c = candidates(text, opts);
   if (!c) return null;
+  // Most texts name no city of that country: then nothing needs weighing.
+  let first: Place | null = null;
   for (const span of c.spans) {
-    const place = placeInCountry(text, c.tokens, span, country);
-    if (place) return place;
+    first = placeInCountry(text, c.tokens, span, country);
+    if (first) break;
   }
-  return null;
+  if (!first) return null;
+  const hints = { ...opts.hints, countries: [country, ...(opts.hints?.countries ?? [])] };
+  const self = selfReportOf(text, c, { ...opts, hints });
+  return self && self.country === country && self.city ? self : first;
 }
 
 /**
@@ -174,7 +176,10 @@ export function findCityIn(
  */
 export function findSelfReport(text: string, opts: SelfReportOptions = {}): SelfReport | null {
   const c = candidates(text, opts);
-  if (!c) return null;
+  return c ? selfReportOf(text, c, opts) : null;
+}
+
+function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): SelfReport | null {
   const { tokens, cues, sentence, capitalises, spans } = c;
   const lang = opts.lang ?? null;
   // Countries, flags and divisions named anywhere in the text, worked out only when an

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { foldToken } from "./text-fold.js";
 
@@ -9,16 +10,21 @@ import { foldToken } from "./text-fold.js";
  */
 
 const require = createRequire(import.meta.url);
-let all: Readonly<Record<string, readonly string[]>> | null = null;
-const sets = new Map<string, ReadonlySet<string>>();
+let sets: ReadonlyMap<string, ReadonlySet<string>> | null = null;
+const NONE: ReadonlySet<string> = new Set();
 
-/** The folded function words of a language (empty for one stopwords-iso lacks). */
+/** The languages the network reads: only their lists are kept. */
+const LANGUAGES = ["en", "it", "de", "fr", "sv", "es", "fa", "pl", "ru", "nl", "pt"];
+
+/** The folded function words of a language (empty for one of no interest). */
 export function stopwordsOf(lang: string): ReadonlySet<string> {
-  let set = sets.get(lang);
-  if (!set) {
-    all ??= require("stopwords-iso") as Record<string, string[]>;
-    set = new Set((all[lang] ?? []).map(foldToken).filter((w) => w !== ""));
-    sets.set(lang, set);
+  if (!sets) {
+    // Read, not required: the module cache would keep every language's list.
+    const file = require.resolve("stopwords-iso");
+    const all = JSON.parse(readFileSync(file, "utf8")) as Record<string, string[]>;
+    sets = new Map(
+      LANGUAGES.map((l) => [l, new Set((all[l] ?? []).map(foldToken).filter((w) => w !== ""))]),
+    );
   }
-  return set;
+  return sets.get(lang) ?? NONE;
 }
