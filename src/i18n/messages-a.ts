@@ -64,7 +64,8 @@ const it: typeof en = {
   "form.submit": "Invia",
   "form.language": "Lingua",
   "form.honeypot": "Lascia vuoto questo campo",
-  "err.notSent": "Il tuo messaggio non è ancora stato inviato. Quello che hai scritto è ancora qui.",
+  "err.notSent":
+    "Il tuo messaggio non è ancora stato inviato. Quello che hai scritto è ancora qui.",
   "err.summary": "Controlla il modulo, per favore:",
   "err.messageRequired": "Scrivi un messaggio, per favore.",
   "err.messageTooLong": "Il messaggio è troppo lungo: al massimo {max} caratteri, per favore.",
@@ -114,7 +115,8 @@ const de: typeof en = {
   "form.submit": "Senden",
   "form.language": "Sprache",
   "form.honeypot": "Dieses Feld bitte leer lassen",
-  "err.notSent": "Deine Nachricht ist noch nicht gesendet. Was du geschrieben hast, steht noch hier.",
+  "err.notSent":
+    "Deine Nachricht ist noch nicht gesendet. Was du geschrieben hast, steht noch hier.",
   "err.summary": "Bitte überprüfe das Formular:",
   "err.messageRequired": "Bitte schreib eine Nachricht.",
   "err.messageTooLong": "Deine Nachricht ist zu lang: bitte höchstens {max} Zeichen.",
