@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../../src/main.js";
 import { connectRedis } from "../../src/redis/connect.js";
 import { freePort, startPrivateRedis, type PrivateRedis } from "../../src/redis/server.js";
 import { RouterError } from "../../src/errors.js";
@@ -28,27 +27,22 @@ function run(args: string[], env: NodeJS.ProcessEnv) {
  * start-up hung forever, and `dlq list` printed errors forever. Now each answers once, clearly.
  */
 describe("Redis unreachable", () => {
-  let app: RunningApp | null = null;
   let redis: PrivateRedis | null = null;
 
   afterEach(async () => {
-    try {
-      await app?.stop();
-    } finally {
-      app = null;
-      await redis?.stop();
-      redis = null;
-    }
+    await redis?.stop();
+    redis = null;
   });
 
   it("the web form answers 503 and keeps the typed text; accepted again once Redis is back", async () => {
+    // The service runs as its own process: after a Redis restart BullMQ's Worker.close can
+    // outlast a test hook (SHUTDOWN_TIMEOUT_SECONDS bounds it in service), so it is killed by pid.
     const dir = testDir("cr-outage-redis-");
     redis = await startPrivateRedis({ dir });
     const port = redis.port;
-    app = await startApp({
-      roles: ["ingest"],
-      adapters: false,
+    const child = spawn(process.execPath, ["bin/contact-router.js", "start", "--role", "ingest"], {
       env: {
+        PATH: process.env.PATH,
         REDIS_URL: redis.url,
         VAR_DIR: testDir("cr-outage-"),
         DATA_KEY: randomBytes(32).toString("base64"),
@@ -57,38 +51,61 @@ describe("Redis unreachable", () => {
         RELAY_SMTP_PORT: "off",
         FORM_RATE_LIMIT_MAX: "1000",
       },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    const address = app.address!;
-    const post = (message: string) =>
-      fetch(`${address}/contact`, {
+    try {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      const listening = (what: string) =>
+        waitFor(
+          `${what} address`,
+          () => {
+            if (child.exitCode !== null) throw new Error(`exited early: ${out.slice(-800)}`);
+            return new RegExp(`"url":"(http://127\\.0\\.0\\.1:\\d+)","msg":"${what}`).exec(
+              out,
+            )?.[1];
+          },
+          30_000,
+        );
+      const address = await listening("web form listening");
+      const internalAddress = await listening("internal listener");
+      const post = (message: string) =>
+        fetch(`${address}/contact`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", "accept-language": "en" },
+          body: new URLSearchParams({ country: "DE", name: "Rosa", message }).toString(),
+        });
+      expect((await post("Hallo, die erste Nachricht aus Berlin.")).status).toBe(200);
+
+      await redis.stop();
+      const typed = "Hallo, ich schreibe aus Leipzig und Redis ist gerade weg.";
+      const res = await post(typed);
+      expect(res.status).toBe(503);
+      const page = await res.text();
+      expect(page).toContain(`${typed}</textarea>`);
+      expect(page).toContain('value="Rosa"');
+      const json = await fetch(`${address}/contact`, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "accept-language": "en" },
-        body: new URLSearchParams({ country: "DE", name: "Rosa", message }).toString(),
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message: typed }),
       });
-    expect((await post("Hallo, die erste Nachricht aus Berlin.")).status).toBe(200);
+      expect(json.status).toBe(503);
+      expect(((await json.json()) as { error: string }).error).toBe("UNAVAILABLE");
+      const ready = await fetch(`${internalAddress}/readyz`);
+      expect(ready.status).toBe(503);
+      const report = (await ready.json()) as { checks: { redis: { ok: boolean } } };
+      expect(report.checks.redis.ok).toBe(false);
 
-    await redis.stop();
-    const typed = "Hallo, ich schreibe aus Leipzig und Redis ist gerade weg.";
-    const res = await post(typed);
-    expect(res.status).toBe(503);
-    const page = await res.text();
-    expect(page).toContain(`${typed}</textarea>`);
-    expect(page).toContain('value="Rosa"');
-    const json = await fetch(`${address}/contact`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ message: typed }),
-    });
-    expect(json.status).toBe(503);
-    expect(((await json.json()) as { error: string }).error).toBe("UNAVAILABLE");
-    const ready = await fetch(`${app.internalAddress}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { checks: { redis: { ok: boolean } } }).checks.redis.ok).toBe(
-      false,
-    );
-
-    redis = await startPrivateRedis({ dir, port });
-    await waitFor("the form accepted again", async () => (await post(typed)).status === 200);
+      redis = await startPrivateRedis({ dir, port });
+      await waitFor("the form accepted again", async () => (await post(typed)).status === 200);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGKILL");
+        await exited;
+      }
+    }
   });
 
   it("start-up gives up with REDIS_UNAVAILABLE after REDIS_CONNECT_TIMEOUT_MS, exit code 3", async () => {
