@@ -25,12 +25,13 @@ describe("npm start process", () => {
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     try {
-      const address = await new Promise<string>((resolve, reject) => {
+      const [address, internal] = await new Promise<[string, string]>((resolve, reject) => {
         const timer = setInterval(() => {
           const m = /"url":"(http:\/\/[^"]+)","msg":"web form listening/.exec(out);
-          if (m) {
+          const i = /"url":"(http:\/\/[^"]+)","msg":"internal listener/.exec(out);
+          if (m && i) {
             clearInterval(timer);
-            resolve(m[1]!);
+            resolve([m[1]!, i[1]!]);
           }
           if (child.exitCode !== null) {
             clearInterval(timer);
@@ -40,7 +41,7 @@ describe("npm start process", () => {
       });
       const form = await fetch(`${address}/contact`);
       expect(form.status).toBe(200);
-      expect((await fetch(`${address}/readyz`)).status).toBe(200);
+      expect((await fetch(`${internal}/readyz`)).status).toBe(200);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
       expect(out).toContain('"msg":"stopped"');
