@@ -13,6 +13,7 @@ export type ErrorCode =
   | "KEY_UNAVAILABLE" // sealed under a key not in the keyring: keep it, wait for the key
   | "DELIVERY_TRANSIENT" // e.g. SMTP 4xx, connection refused: retry with backoff
   | "DELIVERY_PERMANENT" // e.g. SMTP 5xx: dead-letter with the reason
+  | "OUTBOX_WRITE" // the outbox folder cannot be written (the errno leads the message): retry
   | "RATE_LIMITED" // wait retryAfterMs, then retry
   | "ADAPTER_AUTH" // bad credentials: stop the adapter, do not hammer the platform
   | "ADAPTER_NETWORK"

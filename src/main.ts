@@ -14,6 +14,7 @@ import { ackText } from "./i18n/texts.js";
 import { logger, moduleLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { startAdapters, type AdapterHost } from "./queue/adapter-host.js";
+import { HASH_PURPOSE } from "./queue/keys.js";
 import { createPipeline, type Pipeline } from "./queue/pipeline.js";
 import { startConversations, type Conversations } from "./relay/start.js";
 import type { Channel } from "./message/channel.js";
@@ -31,6 +32,8 @@ export interface StartOptions {
   roles?: Role[];
   /** Start the channel adapters of the ingest role (default true). */
   adapters?: boolean;
+  /** The clock of conversation timers (clarifying question, escalation); tests move it. */
+  now?: () => Date;
 }
 
 /** A running contact-router process. */
@@ -49,6 +52,8 @@ export interface RunningApp {
   adapters: ChannelAdapter[];
   /** Conversation store and relay (its listener's address when this process runs it). */
   conversations: Conversations;
+  /** The live routing rules (route role): `lastReload` says what the last reload did. */
+  rules: LiveRules | null;
   health(): Promise<HealthReport>;
   /** Graceful stop: intake and web first, then workers (active jobs finish), then Redis. */
   stop(): Promise<void>;
@@ -148,6 +153,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       sender,
       metrics: metrics.registry,
       steps: metrics,
+      conversationMetrics: metrics,
+      ...(opts.now ? { now: opts.now } : {}),
     });
     cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
@@ -161,10 +168,12 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         ? {
             route: (m) => routeMessage(m, rules.current),
             affiliate: (id) => rules.current.affiliateById.get(id),
+            affiliates: () => rules.current.affiliates,
           }
         : {}),
       ackText,
       conversation: conversations.step,
+      askTimeout: conversations.askTimeout,
       ...(delivery ? { delivery } : {}),
       sender,
       retry: {
@@ -192,6 +201,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
           intake: pipeline.intake,
           cursors: new RedisCursorStore(redis.client, config.prefix),
           logger,
+          metrics,
         },
         log,
       );
@@ -201,6 +211,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
 
     const depthTimer = setInterval(() => {
       pipeline.refreshDepths().catch(() => undefined);
+      conversations.refreshMetrics().catch(() => undefined);
     }, 5000);
     depthTimer.unref();
     cleanups.unshift(() => Promise.resolve(clearInterval(depthTimer)));
@@ -239,6 +250,13 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         metricsRegistry: metrics.registry,
         logger,
         config: config.http,
+        // Every web process counts one per-IP form limit in Redis, keyed by a keyed hash of the
+        // IP (no address is stored).
+        rateLimitStore: {
+          redis: redis.client,
+          prefix: `${config.prefix}:`,
+          hashKey: (ip) => pipeline.hasher.hash(HASH_PURPOSE.formIp, ip),
+        },
       });
       const server = http;
       address = await server.listen({ port: config.http.port, host: config.http.host });
@@ -262,6 +280,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       internalAddress,
       adapters: host?.adapters ?? [],
       conversations,
+      rules,
       health,
       stop() {
         stopped ??= runCleanups(cleanups);

@@ -90,7 +90,8 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     done();
   });
 
-  // Plugins load in order on ready(); routes go in a plugin after them so the rate limiter sees them.
+  // Plugins load in order on ready(); routes go in a plugin after them, so the form can create
+  // its limiter (`createRateLimit`, src/http/contact.ts), which counts only posts it thanks for.
   void app.register(formbody, { bodyLimit: config.bodyLimitBytes });
   const store = deps.rateLimitStore;
   void app.register(rateLimit, {
@@ -104,12 +105,6 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
           skipOnError: true,
         }
       : {}),
-    // Thrown, then answered by the error handler below in the reader's language.
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      code: "RATE_LIMITED",
-      after: ctx.after,
-    }),
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -125,10 +120,6 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       return reply.code(status).send({ error: err.code ?? "ERROR" });
     }
     const lang = requestLanguage(req);
-    if (status === 429) {
-      metrics.outcome("rate_limited");
-      return sendFormProblem(reply, req, 429, lang, [{ field: "form", key: "err.rateLimited" }]);
-    }
     if (status === 413) {
       metrics.outcome("too_large");
       return sendFormProblem(reply, req, 413, lang, [{ field: "form", key: "err.tooLarge" }]);

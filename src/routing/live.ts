@@ -16,6 +16,8 @@ export class LiveRules {
   private rules: RoutingRules;
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private outcome: ReloadOutcome | null = null;
+  private reloads = 0;
   private lastFailure: string | null = null;
 
   /** Loads the file now; throws (RulesError) when it does not load, as start-up should. */
@@ -28,6 +30,11 @@ export class LiveRules {
 
   get current(): RoutingRules {
     return this.rules;
+  }
+
+  /** How many reloads ran, and what the last one did (null before the first). */
+  get lastReload(): { count: number; outcome: ReloadOutcome | null } {
+    return { count: this.reloads, outcome: this.outcome };
   }
 
   /**
@@ -59,6 +66,8 @@ export class LiveRules {
       this.lastFailure = (err as Error).message;
       outcome = { ok: false, error: this.lastFailure };
     }
+    this.outcome = outcome;
+    this.reloads += 1;
     this.onReload(outcome);
     return outcome;
   }

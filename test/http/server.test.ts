@@ -232,7 +232,11 @@ describe("POST /contact", () => {
     });
     expect(limited.statusCode).toBe(429);
     expect(limited.headers["retry-after"]).toBeDefined();
-    expect(limited.body).toContain(t("en", "err.rateLimited"));
+    // In the language the form was shown in, under its own heading, the typed text kept.
+    expect(limited.body).toContain(t("es", "err.rateLimited"));
+    expect(limited.body).toContain(t("es", "err.notSent"));
+    expect(limited.body).not.toContain(t("es", "err.summary"));
+    expect(limited.body).toContain("hello again</textarea>");
     const other = await app.inject({
       ...form({ message: "from elsewhere" }),
       remoteAddress: "10.9.8.7",

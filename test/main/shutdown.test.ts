@@ -25,13 +25,12 @@ describe("npm start process", () => {
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     try {
-      const [address, internal] = await new Promise<[string, string]>((resolve, reject) => {
+      const address = await new Promise<string>((resolve, reject) => {
         const timer = setInterval(() => {
           const m = /"url":"(http:\/\/[^"]+)","msg":"web form listening/.exec(out);
-          const i = /"url":"(http:\/\/[^"]+)","msg":"internal listener/.exec(out);
-          if (m && i) {
+          if (m) {
             clearInterval(timer);
-            resolve([m[1]!, i[1]!]);
+            resolve(m[1]!);
           }
           if (child.exitCode !== null) {
             clearInterval(timer);
@@ -41,7 +40,11 @@ describe("npm start process", () => {
       });
       const form = await fetch(`${address}/contact`);
       expect(form.status).toBe(200);
+      // Readiness is on the internal listener, not the public form port.
+      const internal = /"url":"(http:\/\/[^"]+)","msg":"internal listener/.exec(out)?.[1];
+      expect(internal).toBeDefined();
       expect((await fetch(`${internal}/readyz`)).status).toBe(200);
+      expect((await fetch(`${address}/readyz`)).status).toBe(404);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
       expect(out).toContain('"msg":"stopped"');
