@@ -7,7 +7,10 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production VAR_DIR=/var/lib/contact-router
+# HOST: the public web form listens on every interface inside the container (outside it the
+# default is 127.0.0.1). The internal listener (/healthz, /readyz, /metrics) stays on
+# 127.0.0.1:9464: the health check below runs inside the container.
+ENV NODE_ENV=production VAR_DIR=/var/lib/contact-router HOST=0.0.0.0 INTERNAL_PORT=9464
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
@@ -19,6 +22,7 @@ COPY --from=build /app/generated ./generated
 RUN mkdir -p /var/lib/contact-router && chown node:node /var/lib/contact-router
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Liveness of every role (route and deliver serve no public port): the internal listener.
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.INTERNAL_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["node", "bin/contact-router.js"]
 CMD ["start", "--role", "all"]

@@ -282,9 +282,9 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         logger,
         config: config.http,
         // Every web process counts one per-IP form limit in Redis, keyed by a keyed hash of the
-        // IP (no address is stored).
+        // IP (no address is stored). The bounded client: a request must not wait for Redis.
         rateLimitStore: {
-          redis: redis.client,
+          redis: redis.bounded,
           prefix: `${config.prefix}:`,
           hashKey: (ip) => pipeline.hasher.hash(HASH_PURPOSE.formIp, ip),
         },

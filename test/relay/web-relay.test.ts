@@ -55,6 +55,17 @@ describe("relay: web-form reader, answer by email (running app, real SMTP)", () 
     expect(conv?.status).toBe("answered");
     expect(conv?.firstAnswerAt).toBeDefined();
     expect(conv?.history.map((e) => e.kind)).toEqual(["reader", "answer"]);
+
+    // The relay step is counted like the pipeline's steps (issue 10, metrics).
+    const r = rig;
+    await waitFor("the relay step counted", async () =>
+      (
+        await r.app.metrics.registry.getSingleMetricAsString("contact_router_contacts_total")
+      ).includes('contact_router_contacts_total{channel="email",step="relay",affiliate="pcint"} 1'),
+    );
+    expect(
+      await r.app.metrics.registry.getSingleMetricAsString("contact_router_stage_duration_seconds"),
+    ).toMatch(/^contact_router_stage_duration_seconds_count\{step="relay"\} [1-9]/m);
   });
 
   it("a web-form reader without an address: the forward says no answer is possible, and an answer is refused", async () => {
