@@ -15,10 +15,10 @@ import { parseMailbox } from "../delivery/mime.js";
 import type { DeliveryConfig } from "../delivery/config.js";
 import type { Delivery } from "../delivery/types.js";
 import { moduleLogger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
 import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
-import type { Metrics } from "../metrics.js";
 import type { AskTimeoutFn, ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
@@ -58,10 +58,13 @@ export interface ConversationsOptions {
   /** The deliver role's delivery, if this process has one; otherwise the relay makes its own. */
   deliveryInstance: Delivery | null;
   metrics: Registry;
-  /** The open-conversation gauge and time-to-first-answer histogram (src/metrics.ts). */
-  conversationMetrics?: Pick<Metrics, "openConversations" | "timeToFirstAnswer">;
   /** The clock of conversation timers (tests move it); default: the system clock. */
   now?: () => Date;
+  /**
+   * The pipeline's metrics: the relay counts its step in `contacts` and `stageSeconds`;
+   * conversations feed `openConversations` and `timeToFirstAnswer`.
+   */
+  steps?: Metrics;
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
@@ -194,34 +197,52 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       : null;
     const retry = opts.retry ?? RELAY_RETRY;
     const queue = new Queue<RelayJob>(RELAY_QUEUE, { connection: opts.redis, prefix: opts.prefix });
+    const processor = relayProcessor({
+      store,
+      tokens,
+      affiliates,
+      senderAuth: config.senderAuth.on
+        ? mailauthSenderCheck({
+            mta: relayDomain,
+            ...(opts.resolver ? { resolver: opts.resolver } : {}),
+          })
+        : null,
+      mail,
+      readerReplyAddress,
+      sender: opts.sender,
+      delivery,
+      envelope,
+      quarantine,
+      metrics,
+      onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
+      onFirstAnswer: (affiliate, seconds) =>
+        opts.steps?.timeToFirstAnswer.observe({ affiliate }, Math.max(0, seconds)),
+      onHandedOver: async (id) => {
+        const c = await store.get(id);
+        if (c) await opened(c);
+      },
+      now,
+    });
+    const steps = opts.steps;
     const worker = new Worker<RelayJob>(
       RELAY_QUEUE,
-      relayProcessor({
-        store,
-        tokens,
-        affiliates,
-        senderAuth: config.senderAuth.on
-          ? mailauthSenderCheck({
-              mta: relayDomain,
-              ...(opts.resolver ? { resolver: opts.resolver } : {}),
-            })
-          : null,
-        mail,
-        readerReplyAddress,
-        sender: opts.sender,
-        delivery,
-        envelope,
-        quarantine,
-        metrics,
-        onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
-        onFirstAnswer: (affiliate, seconds) =>
-          opts.conversationMetrics?.timeToFirstAnswer.observe({ affiliate }, Math.max(0, seconds)),
-        onHandedOver: async (id) => {
-          const c = await store.get(id);
-          if (c) await opened(c);
-        },
-        now,
-      }),
+      async (job) => {
+        const started = Date.now();
+        try {
+          const result = await processor(job);
+          // A reply relayed (not refused); it came in by email from the affiliate it names.
+          if (typeof result.outcome === "string") {
+            steps?.contacts.inc({
+              channel: "email",
+              step: "relay",
+              affiliate: String(result.affiliate ?? ""),
+            });
+          }
+          return result;
+        } finally {
+          steps?.stageSeconds.observe({ step: "relay" }, (Date.now() - started) / 1000);
+        }
+      },
       {
         connection: opts.redis,
         prefix: opts.prefix,
@@ -367,7 +388,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     ask,
     escalationQueue,
     async refreshMetrics() {
-      const gauge = opts.conversationMetrics?.openConversations;
+      const gauge = opts.steps?.openConversations;
       if (!gauge) return;
       const counts = await store.openCounts();
       gauge.reset();

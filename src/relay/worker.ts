@@ -185,7 +185,7 @@ export function relayProcessor(deps: RelayWorkerDeps) {
       const result = await runPlan(deps, plan);
       if (plan.actions.some((a) => a.kind === "forward"))
         await deps.onHandedOver?.(plan.conversationId);
-      return { outcome: plan.outcome, ...result };
+      return { outcome: plan.outcome, affiliate: plan.affiliate, ...result };
     } catch (err) {
       throw toBullError(err, false);
     }

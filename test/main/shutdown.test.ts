@@ -14,6 +14,7 @@ describe("npm start process", () => {
         QUEUE_PREFIX: prefix,
         VAR_DIR: testDir("cr-start-"),
         PORT: "0",
+        INTERNAL_PORT: "0",
         HOST: "127.0.0.1",
         RELAY_SMTP_PORT: "0",
       },
