@@ -152,8 +152,9 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       deliveryInstance: delivery,
       sender,
       metrics: metrics.registry,
-      ...(opts.now ? { now: opts.now } : {}),
       steps: metrics,
+      conversationMetrics: metrics,
+      ...(opts.now ? { now: opts.now } : {}),
     });
     cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
@@ -167,6 +168,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         ? {
             route: (m) => routeMessage(m, rules.current),
             affiliate: (id) => rules.current.affiliateById.get(id),
+            affiliates: () => rules.current.affiliates,
           }
         : {}),
       ackText,

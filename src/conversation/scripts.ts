@@ -99,3 +99,15 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 if kj then return 1 end
 return 0
 `;
+
+/**
+ * KEYS: record
+ * ARGV: the sealed value read, the same record re-sealed under the current key
+ * Replaces the sealed record only if it is still the one read (compare-and-set); the version is
+ * kept, so an update in flight still applies. Returns 1 replaced, 0 changed or gone meanwhile.
+ */
+export const RESEAL = `
+if redis.call('HGET', KEYS[1], 's') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 's', ARGV[2])
+return 1
+`;

@@ -1,5 +1,6 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { ConversationSealedStore } from "../conversation/sealed.js";
 import { createEnvelope, type Envelope } from "../crypto/envelope.js";
 import { createIdentityHasher, type IdentityHasher } from "../crypto/identity-hash.js";
 import { createKeyring, type Keyring } from "../crypto/keyring.js";
@@ -71,6 +72,8 @@ export interface PipelineOptions {
   route?: RouteFn;
   /** Required for the `route` role: looks an affiliate up in the current rules. */
   affiliate?: (id: string) => AffiliateRef | undefined;
+  /** Every current affiliate (who can translate, reroute ids in the forward). */
+  affiliates?: () => readonly AffiliateRef[];
   /** Acknowledgement text; without it no acks are queued. */
   ackText?: AckTextFn;
   /** The route role's conversation step (sticky routing); without it each message stands alone. */
@@ -176,9 +179,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
   const sealedStores: SealedStore[] = [
-    ...STAGE_QUEUES.map((name) => new QueueJobStore(queues[name], name)),
+    ...STAGE_QUEUES.map((name) => new QueueJobStore(queues[name], name, connection)),
     intake.quarantineStore,
     intake.heldStore,
+    new ConversationSealedStore(connection, prefix),
   ];
   const workers: Worker[] = [];
 
@@ -239,6 +243,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       routeProcessor(ctx, {
         route: opts.route,
         affiliate: opts.affiliate,
+        ...(opts.affiliates ? { affiliates: opts.affiliates } : {}),
         deliverQueue: queues.deliver,
         outboundQueue: queues.outbound,
         ...(opts.ackText ? { ackText: opts.ackText } : {}),

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { KeyUnavailableError, RateLimitError, RouterError } from "../errors.js";
 import type { Envelope } from "../crypto/envelope.js";
 import type { IdentityHasher } from "../crypto/identity-hash.js";
+import { forwardAddressing } from "../delivery/addressing.js";
 import type { ContactToDeliver, Delivery } from "../delivery/types.js";
 import { InboundMessageSchema } from "../message/inbound.js";
 import { moduleLogger } from "../logger.js";
@@ -143,6 +144,8 @@ const BAD_INPUT = new Set(["INVALID_PAYLOAD", "MESSAGE_TOO_LARGE", "AUTO_REPLY",
 export interface RouteStageDeps {
   route: RouteFn;
   affiliate: (id: string) => AffiliateRef | undefined;
+  /** Every current affiliate: who can translate, which ids a reroute may name. */
+  affiliates?: () => readonly AffiliateRef[];
   /** The route worker's own queue: a held message's timeout is a delayed job on it. */
   inboundQueue: Queue;
   deliverQueue: Queue;
@@ -330,7 +333,7 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       message,
       evidence,
       decision,
-      affiliate: { id: target.id, name: target.name, inbox: target.inbox },
+      ...forwardAddressing(target, decision, deps.affiliates?.() ?? null),
       ...(step ? { conversation: step.forward } : {}),
     };
     const ack = await handOn(

@@ -14,6 +14,9 @@ export interface AffiliateRef {
   id: string;
   name: string;
   inbox: string;
+  /** Languages and time zone from the rules: the forward is written in them. */
+  languages?: readonly string[];
+  timezone?: string | undefined;
 }
 
 /** The routing engine as the route worker calls it (the lead's `routeMessage` with the current rules). */

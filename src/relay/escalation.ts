@@ -8,7 +8,13 @@ import { jobOptions, type RetryPolicy } from "../queue/jobs.js";
 import { escalationOf, type RoutingRules } from "../routing/rules.js";
 import { runPlan, type ExecuteDeps } from "./execute.js";
 import { noticeMail } from "./notices.js";
-import { handoverContact, storeMail, type RelayAction, type RelayPlan } from "./plan.js";
+import {
+  handoverContact,
+  allAffiliates,
+  storeMail,
+  type RelayAction,
+  type RelayPlan,
+} from "./plan.js";
 import type { AffiliateDirectory } from "./receiver.js";
 
 /**
@@ -184,7 +190,7 @@ export async function runEscalation(
   });
   if (!updated || !hasEntry(updated, `escalate:${generation}`)) return { escalation: "stale" };
   const actions: RelayAction[] = [];
-  const contact = handoverContact(deps.tokens, updated, target, {
+  const contact = handoverContact(deps.tokens, updated, target, allAffiliates(deps.affiliates), {
     from: { id: from.id, name: from.name },
     by: "contact-router (escalation)",
     reason,

@@ -10,6 +10,7 @@ import type { ConversationStore } from "../conversation/store.js";
 import type { Conversation } from "../conversation/types.js";
 import { escapeHtml, messageIdFor, senderMailbox } from "../delivery/compose.js";
 import type { MimeMail } from "../delivery/mime.js";
+import { forwardAddressing, type AffiliateForForward } from "../delivery/addressing.js";
 import type { ContactToDeliver } from "../delivery/types.js";
 import { t } from "../i18n/texts.js";
 import { CHANNEL_LABEL, type Channel } from "../message/channel.js";
@@ -128,6 +129,14 @@ function toReader(
   }));
 }
 
+/** Every current affiliate of a directory (who can translate, which ids a reroute may name). */
+export function allAffiliates(directory: {
+  ids(): readonly string[];
+  get(id: string): AffiliateForForward | undefined;
+}): AffiliateForForward[] {
+  return directory.ids().flatMap((id) => directory.get(id) ?? []);
+}
+
 /**
  * The forward that hands a conversation to its new affiliate (after `#reroute` or escalation):
  * the reader's newest message with the whole stored history, and who handed it over and why.
@@ -136,7 +145,8 @@ function toReader(
 export function handoverContact(
   tokens: RelayTokens,
   c: Conversation,
-  target: { id: string; name: string; inbox: string },
+  target: AffiliateForForward,
+  all: readonly AffiliateForForward[],
   handover: NonNullable<ContactToDeliver["conversation"]>["handover"] & object,
 ): ContactToDeliver | null {
   const decision = c.decisions.at(-1);
@@ -146,7 +156,7 @@ export function handoverContact(
     message: c.lastReaderMessage,
     evidence: decision.evidence,
     decision: decision.decision,
-    affiliate: { id: target.id, name: target.name, inbox: target.inbox },
+    ...forwardAddressing(target, decision.decision, all),
     conversation: {
       id: c.id,
       ref: c.ref,
@@ -346,7 +356,7 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
   const rr = reply.commands.find((x) => x.kind === "reroute");
   if (rr && rr.kind === "reroute") {
     const target = deps.affiliates.get(rr.to)!;
-    const contact = handoverContact(deps.tokens, c, target, {
+    const contact = handoverContact(deps.tokens, c, target, allAffiliates(deps.affiliates), {
       from: { id: a.affiliate.id, name: a.affiliate.name },
       by: a.from,
       reason: rr.reason,

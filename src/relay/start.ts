@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { DNSResolver } from "mailauth";
 import type { Registry } from "prom-client";
 import { loadEmailConfig } from "../../adapters/email/config.js";
+import type { MailboxWatchOptions } from "../../adapters/email/mailbox-watch.js";
 import { askConfigFromEnv, type AskConfig } from "../conversation/ask.js";
 import { askTimedOut, stickyRoute, type StickyDeps } from "../conversation/sticky.js";
 import type { Conversation } from "../conversation/types.js";
@@ -15,14 +16,16 @@ import { parseMailbox } from "../delivery/mime.js";
 import type { DeliveryConfig } from "../delivery/config.js";
 import type { Delivery } from "../delivery/types.js";
 import { moduleLogger } from "../logger.js";
-import type { Metrics } from "../metrics.js";
 import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
+import type { Metrics } from "../metrics.js";
 import type { AskTimeoutFn, ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
+import { RedisCursorStore } from "../state/cursor-store.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
+import { RelayMailbox } from "./imap.js";
 import { ESCALATION_QUEUE, runEscalation, scheduleEscalation } from "./escalation.js";
 import { RelayListener } from "./listener.js";
 import { createRelayMetrics } from "./metrics.js";
@@ -58,16 +61,19 @@ export interface ConversationsOptions {
   /** The deliver role's delivery, if this process has one; otherwise the relay makes its own. */
   deliveryInstance: Delivery | null;
   metrics: Registry;
+  /** The pipeline's metrics: the relay counts its step in `contacts` and `stageSeconds`. */
+  steps?: Metrics;
+  /** The open-conversation gauge and time-to-first-answer histogram (src/metrics.ts). */
+  conversationMetrics?: Pick<Metrics, "openConversations" | "timeToFirstAnswer">;
   /** The clock of conversation timers (tests move it); default: the system clock. */
   now?: () => Date;
-  /**
-   * The pipeline's metrics: the relay counts its step in `contacts` and `stageSeconds`;
-   * conversations feed `openConversations` and `timeToFirstAnswer`.
-   */
-  steps?: Metrics;
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
+  /** The relay worker's lock and stalled-job check (the fault script shortens them). */
+  workerTiming?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
+  /** Reconnect and poll timing of the IMAP relay mailbox (tests shorten it). */
+  imapTiming?: MailboxWatchOptions;
 }
 
 /** The conversation layer of a running process. */
@@ -154,6 +160,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
   const step: ConversationStep = (input) => stickyRoute(stickyDeps(), input);
   const askTimeout: AskTimeoutFn = (id) => askTimedOut(stickyDeps(), id);
   let listener: RelayListener | null = null;
+  let mailbox: RelayMailbox | null = null;
   let bound: { host: string; port: number } | null = null;
   let listenState = "off";
 
@@ -216,7 +223,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       metrics,
       onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
       onFirstAnswer: (affiliate, seconds) =>
-        opts.steps?.timeToFirstAnswer.observe({ affiliate }, Math.max(0, seconds)),
+        opts.conversationMetrics?.timeToFirstAnswer.observe({ affiliate }, Math.max(0, seconds)),
       onHandedOver: async (id) => {
         const c = await store.get(id);
         if (c) await opened(c);
@@ -248,7 +255,13 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
         prefix: opts.prefix,
         concurrency: config.concurrency,
         settings: { backoffStrategy: backoffDelay(retry) },
-        maxStalledCount: 5,
+        maxStalledCount: opts.workerTiming?.maxStalledCount ?? 5,
+        ...(opts.workerTiming?.lockDurationMs
+          ? { lockDuration: opts.workerTiming.lockDurationMs }
+          : {}),
+        ...(opts.workerTiming?.stalledIntervalMs
+          ? { stalledInterval: opts.workerTiming.stalledIntervalMs }
+          : {}),
       },
     );
     worker.on("failed", (job, err) => {
@@ -367,6 +380,36 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       log.info("relay listener off in this process (RELAY_SMTP_PORT=off)");
     }
 
+    if (config.imap) {
+      const imap = config.imap;
+      mailbox = new RelayMailbox(
+        {
+          imap,
+          domain: relayDomain,
+          maxBytes: config.maxBytes,
+          cursors: new RedisCursorStore(opts.redis, opts.prefix),
+          logger: log,
+          checkRecipient: async (token) => {
+            await conversationOfToken({ store, tokens }, token);
+          },
+          store: async (raw, token, origin) => {
+            await enqueueReply(queue, envelope, retry, raw, token, origin);
+            metrics.received.inc();
+          },
+          onRefused: (err, origin, ref, raw) =>
+            refuse({ quarantine, metrics, store, delivery, mail }, err, "imap", ref, raw, origin),
+        },
+        opts.imapTiming ?? {},
+      );
+      mailbox.start();
+      const m = mailbox;
+      cleanups.unshift(() => m.stop());
+      log.info(
+        { host: imap.host, port: imap.port, mailbox: imap.mailbox },
+        `relay also fetches replies from the IMAP mailbox ${imap.mailbox} on ${imap.host}:${imap.port}`,
+      );
+    }
+
     const purge = () =>
       store.purgeExpired().then(
         (n) => {
@@ -388,7 +431,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     ask,
     escalationQueue,
     async refreshMetrics() {
-      const gauge = opts.steps?.openConversations;
+      const gauge = opts.conversationMetrics?.openConversations;
       if (!gauge) return;
       const counts = await store.openCounts();
       gauge.reset();
@@ -398,8 +441,17 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       return bound;
     },
     health() {
-      if (!listener) return null;
-      return { ok: listenState === "listening", detail: listenState };
+      const parts: { ok: boolean; detail: string }[] = [];
+      if (listener) parts.push({ ok: listenState === "listening", detail: listenState });
+      if (mailbox) {
+        const h = mailbox.health();
+        parts.push({
+          ok: h.state === "running" || h.state === "starting",
+          detail: `IMAP mailbox ${h.state}${h.detail ? ` (${h.detail})` : ""}`,
+        });
+      }
+      if (parts.length === 0) return null;
+      return { ok: parts.every((p) => p.ok), detail: parts.map((p) => p.detail).join("; ") };
     },
     async stop() {
       for (const c of cleanups) {

@@ -4,7 +4,13 @@ import type { Envelope } from "../crypto/envelope.js";
 import type { Delivery } from "../delivery/types.js";
 import { RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
-import { jobOptions, safeReason, toBullError, type RetryPolicy } from "../queue/jobs.js";
+import {
+  jobOptions,
+  relayPartContext,
+  safeReason,
+  toBullError,
+  type RetryPolicy,
+} from "../queue/jobs.js";
 import { QUEUE } from "../queue/keys.js";
 import type { QuarantineStore } from "../queue/quarantine.js";
 import { RelayRefusal, TokenMalformedError, UnknownRecipientError } from "./errors.js";
@@ -39,7 +45,7 @@ interface RelayMeta {
   origin: SmtpOrigin;
 }
 
-const ctx = (h: string, part: string) => `${RELAY_QUEUE}:${h}:${part}`;
+const ctx = relayPartContext;
 
 /** Seals a reply as the SMTP listener hands it over; the job id dedupes a resend of the same bytes. */
 export function sealRelayJob(
@@ -96,15 +102,18 @@ type StageResultLike = Record<string, string | number | boolean>;
 export async function refuse(
   deps: Pick<RelayWorkerDeps, "quarantine" | "metrics" | "store" | "delivery" | "mail">,
   err: RelayRefusal,
-  stage: "smtp" | "worker",
+  stage: "smtp" | "imap" | "worker",
   ref: string,
   raw: unknown,
   origin: SmtpOrigin,
 ): Promise<void> {
   deps.metrics.refused.inc({ reason: err.name, stage });
-  // Mail to addresses that were never ours is counted, not kept: an MX on the internet gets
+  // Mail sent by SMTP to addresses that were never ours is counted, not kept: an MX on the internet gets
   // dictionary attacks, and the quarantine is for what an admin may need to look at.
-  const probe = err instanceof UnknownRecipientError || err instanceof TokenMalformedError;
+  // From a mailbox there was no SMTP dialogue to refuse it in: everything is kept.
+  const probe =
+    stage === "smtp" &&
+    (err instanceof UnknownRecipientError || err instanceof TokenMalformedError);
   log[probe ? "info" : "warn"]({ ref, reason: err.name, stage }, "relay refused a reply");
   if (!probe) {
     const reason = `${err.name}: ${safeReason(err).replace(/^RELAY_REFUSED: /, "")}`;

@@ -45,6 +45,16 @@ const countryCode = z
     "a country is an ISO 3166-1 alpha-2 code: two capital letters such as GB, DE",
   );
 
+/** True for a time zone Intl knows (IANA names and their aliases, e.g. UTC). */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const AffiliateSchema = z
   .object({
     id: id.describe("Short stable id used by rules and in decisions, e.g. cwo."),
@@ -60,7 +70,14 @@ export const AffiliateSchema = z
     languages: z
       .array(languageCode)
       .min(1)
-      .describe("Languages the affiliate reads and answers in."),
+      .describe(
+        "Languages the affiliate reads and answers in; forwards are written in the first one contact-router has texts for (en, de, it, fr), else English.",
+      ),
+    timezone: z
+      .string()
+      .refine(isTimeZone, "an IANA time zone such as Europe/Berlin or America/Toronto")
+      .optional()
+      .describe("IANA time zone for the dates in forwards, e.g. Europe/Berlin (default UTC)."),
     escalate_after: duration
       .optional()
       .describe(

@@ -186,6 +186,7 @@ describe("main wires the Redis-backed form limit: every process shares one count
       VAR_DIR: testDir("cr-form-limit-"),
       ROLE: "ingest",
       PORT: "0",
+      INTERNAL_PORT: "0",
       HOST: "127.0.0.1",
       RELAY_SMTP_PORT: "off",
       FORM_RATE_LIMIT_MAX: "2",

@@ -8,6 +8,7 @@ import { TwitterEnvSchema } from "../../adapters/twitter/config.js";
 import { CoreEnvSchema } from "../../src/config.js";
 import { DeliveryEnvSchema } from "../../src/delivery/config.js";
 import { HttpEnvSchema } from "../../src/http/config.js";
+import { InternalEnvSchema } from "../../src/http/internal.js";
 import { RelayEnvSchema } from "../../src/relay/config.js";
 
 // .env.example is the operator's list of settings. It is checked against the zod schemas that
@@ -17,6 +18,7 @@ import { RelayEnvSchema } from "../../src/relay/config.js";
 const SCHEMAS: Record<string, z.ZodObject> = {
   "src/config.ts": CoreEnvSchema,
   "src/http/config.ts": HttpEnvSchema,
+  "src/http/internal.ts": InternalEnvSchema,
   "src/delivery/config.ts": DeliveryEnvSchema,
   "src/relay/config.ts": RelayEnvSchema,
   "adapters/email/config.ts": EmailEnvSchema,

@@ -40,7 +40,11 @@ describe("npm start process", () => {
       });
       const form = await fetch(`${address}/contact`);
       expect(form.status).toBe(200);
-      expect((await fetch(`${address}/readyz`)).status).toBe(200);
+      // Readiness is on the internal listener, not the public form port.
+      const internal = /"url":"(http:\/\/[^"]+)","msg":"internal listener/.exec(out)?.[1];
+      expect(internal).toBeDefined();
+      expect((await fetch(`${internal}/readyz`)).status).toBe(200);
+      expect((await fetch(`${address}/readyz`)).status).toBe(404);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
       expect(out).toContain('"msg":"stopped"');

@@ -12,6 +12,30 @@ describe("relay settings", () => {
     });
     expect(relayConfigFromEnv({ RELAY_SMTP_PORT: "off" }, "localhost").port).toBeNull();
     expect(relayConfigFromEnv({ RELAY_SMTP_PORT: "0" }, "localhost").port).toBe(0);
+    expect(relayConfigFromEnv({}, "localhost").imap).toBeNull();
+  });
+
+  it("fetches from an IMAP relay mailbox when host, user and password are set", () => {
+    const imap = {
+      RELAY_IMAP_HOST: "imap.example.org",
+      RELAY_IMAP_USER: "relay",
+      RELAY_IMAP_PASSWORD: "pw",
+    };
+    expect(relayConfigFromEnv(imap, "localhost").imap).toEqual({
+      host: "imap.example.org",
+      port: 993,
+      secure: true,
+      user: "relay",
+      password: "pw",
+      mailbox: "INBOX",
+      tlsVerify: true,
+    });
+    expect(
+      relayConfigFromEnv(
+        { ...imap, RELAY_IMAP_PORT: "143", RELAY_IMAP_TLS_VERIFY: "false" },
+        "localhost",
+      ).imap,
+    ).toMatchObject({ port: 143, secure: false, tlsVerify: false });
   });
 
   it("refuses a wrong value with the variable's name", () => {
@@ -21,6 +45,13 @@ describe("relay settings", () => {
       [{ RELAY_MAX_BYTES: "10" }, /^RELAY_MAX_BYTES: /],
       [{ RELAY_SENDER_AUTH: "maybe" }, /^RELAY_SENDER_AUTH: /],
       [{ CONVERSATION_RETENTION_DAYS: "0" }, /^CONVERSATION_RETENTION_DAYS: /],
+      [
+        { RELAY_IMAP_HOST: "imap.example.org" },
+        /RELAY_IMAP_HOST needs RELAY_IMAP_USER and RELAY_IMAP_PASSWORD/,
+      ],
+      [{ RELAY_IMAP_USER: "relay" }, /need RELAY_IMAP_HOST/],
+      [{ RELAY_IMAP_PORT: "imap" }, /^RELAY_IMAP_PORT: /],
+      [{ RELAY_IMAP_TLS_VERIFY: "maybe" }, /^RELAY_IMAP_TLS_VERIFY: /],
       [{ RELAY_TLS_KEY_FILE: "/x.pem" }, /RELAY_TLS_KEY_FILE and RELAY_TLS_CERT_FILE/],
       [
         { RELAY_TLS_KEY_FILE: "/nonexistent.pem", RELAY_TLS_CERT_FILE: "/nonexistent.crt" },

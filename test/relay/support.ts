@@ -105,7 +105,10 @@ export interface RelayRigOptions {
   now?: () => Date;
 }
 
-/** Starts the app with every email going to an in-process SMTP sink and the relay on a free port. */
+/**
+ * Starts the app with every email going to an in-process SMTP sink and the relay on a free port;
+ * `env` adds settings (a function of the sink's port, for channels that send by SMTP too).
+ */
 export async function relayRig(
   env: NodeJS.ProcessEnv | ((sinkPort: number) => NodeJS.ProcessEnv) = {},
   options: RelayRigOptions = {},
