@@ -23,6 +23,9 @@ import { checkEvictionPolicy, connectRedis, type RedisHandle } from "./redis/con
 import { LiveRules } from "./routing/live.js";
 import { routeMessage } from "./routing/route.js";
 import { RedisCursorStore } from "./state/cursor-store.js";
+import { createAuditLog } from "./audit/log.js";
+import { retentionConfigFromEnv } from "./retention/policies.js";
+import { startRetention } from "./retention/purge.js";
 
 const log = moduleLogger("main");
 
@@ -207,6 +210,30 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       );
       const h = host;
       cleanups.unshift(() => h.stop());
+    }
+
+    // Retention (src/retention): the deliver role purges what is past its period, once at start and
+    // then on a timer; a Redis lock keeps two processes from purging at once.
+    if (roles.includes("deliver")) {
+      const retention = startRetention({
+        deps: {
+          redis: redis.client,
+          prefix: config.prefix,
+          store: conversations.store,
+          queues: pipeline.queues,
+          quarantine: pipeline.quarantine,
+          held: pipeline.held,
+          audit: createAuditLog({
+            redis: redis.client,
+            prefix: config.prefix,
+            envelope: pipeline.envelope,
+          }),
+          outboxDir: config.delivery.smtp ? null : config.delivery.outboxDir,
+        },
+        config: retentionConfigFromEnv(env),
+        metrics: metrics.registry,
+      });
+      cleanups.unshift(() => retention.stop());
     }
 
     const depthTimer = setInterval(() => {

@@ -23,6 +23,8 @@ export interface ConversationStore {
   current(identity: string): Promise<Conversation | null>;
   /** Every stored conversation of a reader (closed ones too), newest first: for erasure requests. */
   findByIdentity(identity: string): Promise<Conversation[]>;
+  /** One conversation's summary by its reference, without opening the sealed record; null: none. */
+  summaryByRef(ref: string): Promise<ConversationSummary | null>;
   /** Summaries (ids, codes, times: nothing sealed), most recent activity first. */
   list(opts?: { offset?: number; limit?: number }): Promise<ConversationSummary[]>;
   /** How many conversations are stored. */
@@ -180,6 +182,17 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
       return found
         .filter((c): c is Conversation => c !== null)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+
+    async summaryByRef(text) {
+      const ref = parseReference(text);
+      if (!ref) return null;
+      const id = await redis.get(k.ref(ref));
+      if (!id) return null;
+      const m = await redis.hget(k.rec(id), "m");
+      if (!m) return null;
+      const s = JSON.parse(m) as ConversationSummary;
+      return Date.parse(s.expiresAt) > Date.now() ? s : null;
     },
 
     async list(o = {}) {

@@ -22,6 +22,7 @@ import { PipelineScripts } from "../queue/scripts.js";
 import type { Metrics } from "../metrics.js";
 import type { AskTimeoutFn, ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
+import { retentionConfigFromEnv } from "../retention/policies.js";
 import { RedisCursorStore } from "../state/cursor-store.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
@@ -37,8 +38,6 @@ import { RELAY_QUEUE, enqueueReply, refuse, relayProcessor, type RelayJob } from
 
 const log = moduleLogger("relay");
 
-/** How often expired conversations are erased. */
-const PURGE_INTERVAL_MS = 3600_000;
 /** How often a listener that could not bind tries again. */
 const LISTEN_RETRY_MAX_MS = 60_000;
 /** Relay jobs retry for about a day before they become dead letters. */
@@ -105,8 +104,8 @@ function directory(rules: LiveRules): AffiliateDirectory {
 
 /**
  * Starts what conversations need in this process: the store and the route stage's step (every
- * role), and for the `ingest` role the relay: its SMTP listener, the relay worker and the hourly
- * purge of expired conversations.
+ * role), and for the `ingest` role the relay: its SMTP listener and the relay worker. Expired
+ * conversations are erased by the retention purge (src/retention).
  */
 export async function startConversations(opts: ConversationsOptions): Promise<Conversations> {
   const relayDomain = opts.delivery.relay?.domain ?? "localhost";
@@ -125,7 +124,8 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     prefix: opts.prefix,
     envelope,
     keyring: opts.keyring,
-    retentionDays: config.retentionDays,
+    // One place for every retention period (src/retention); the purge runs there too.
+    retentionDays: retentionConfigFromEnv(opts.env).conversationDays,
   });
   const tokens = createRelayTokens(opts.keyring);
   // Stopped in reverse order of starting: the listener first, then the worker, then what it uses.
@@ -409,19 +409,6 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
         `relay also fetches replies from the IMAP mailbox ${imap.mailbox} on ${imap.host}:${imap.port}`,
       );
     }
-
-    const purge = () =>
-      store.purgeExpired().then(
-        (n) => {
-          if (n > 0) log.info({ erased: n }, "expired conversations erased");
-        },
-        (err: unknown) =>
-          log.warn({ err: { name: (err as Error).name } }, "conversation purge failed"),
-      );
-    void purge();
-    const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS);
-    purgeTimer.unref();
-    cleanups.unshift(() => clearInterval(purgeTimer));
   }
 
   return {
