@@ -10,6 +10,7 @@ import { DeliveryEnvSchema } from "../../src/delivery/config.js";
 import { HttpEnvSchema } from "../../src/http/config.js";
 import { InternalEnvSchema } from "../../src/http/internal.js";
 import { RelayEnvSchema } from "../../src/relay/config.js";
+import { AskEnvSchema } from "../../src/conversation/ask.js";
 
 // .env.example is the operator's list of settings. It is checked against the zod schemas that
 // read the environment, so a variable added to a schema without a line there (or a line left
@@ -21,6 +22,7 @@ const SCHEMAS: Record<string, z.ZodObject> = {
   "src/http/internal.ts": InternalEnvSchema,
   "src/delivery/config.ts": DeliveryEnvSchema,
   "src/relay/config.ts": RelayEnvSchema,
+  "src/conversation/ask.ts": AskEnvSchema,
   "adapters/email/config.ts": EmailEnvSchema,
   "adapters/telegram/config.ts": TelegramEnvSchema,
   "adapters/discord/config.ts": DiscordEnvSchema,
