@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { CHOICE_SUPPORT } from "../../adapters/choices.js";
 import { matchTextChoice } from "../../adapters/text-choices.js";
 import type { Choice } from "../../adapters/types.js";
@@ -31,30 +32,42 @@ export const DEFAULT_ASK: AskConfig = {
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** `90s`, `10m`, `24h`, `2d` → milliseconds; throws CONFIG_INVALID naming the variable. */
-function envDuration(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const m = /^([1-9][0-9]{0,6})([smhd])$/.exec(raw);
-  if (!m) {
-    throw new RouterError(
-      "CONFIG_INVALID",
-      `${name} must be a duration such as 90s, 10m, 24h or 2d (got ${JSON.stringify(raw)})`,
-    );
-  }
-  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-}
+const waitTime = z
+  .string()
+  .trim()
+  .regex(/^[1-9][0-9]{0,6}[smhd]$/, "must be a duration such as 90s, 10m, 24h or 2d")
+  .transform((v) => Number(v.slice(0, -1)) * UNIT_MS[v.at(-1) as keyof typeof UNIT_MS]);
+
+/** The clarifying question's environment (docs/conversations.md). */
+export const AskEnvSchema = z.object({
+  ASK_LOCATION: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["on", "off", "true", "false", "1", "0"], "must be on or off"))
+    .optional(),
+  ASK_TIMEOUT_CHAT: waitTime.optional(),
+  ASK_TIMEOUT_EMAIL: waitTime.optional(),
+});
 
 /** ASK_LOCATION (on/off), ASK_TIMEOUT_CHAT (default 10m), ASK_TIMEOUT_EMAIL (default 24h). */
 export function askConfigFromEnv(env: NodeJS.ProcessEnv): AskConfig {
-  const flag = (env.ASK_LOCATION ?? "on").trim().toLowerCase();
-  if (!["on", "off", "true", "false", "1", "0"].includes(flag)) {
-    throw new RouterError("CONFIG_INVALID", `ASK_LOCATION must be on or off (got ${flag})`);
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k.startsWith("ASK_") && v !== undefined && v !== ""),
+  );
+  const parsed = AskEnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RouterError(
+      "CONFIG_INVALID",
+      `${String(issue.path[0])} ${issue.message} (got ${JSON.stringify(present[String(issue.path[0])])})`,
+    );
   }
+  const e = parsed.data;
   return {
-    enabled: ["on", "true", "1"].includes(flag),
-    chatTimeoutMs: envDuration(env, "ASK_TIMEOUT_CHAT", DEFAULT_ASK.chatTimeoutMs),
-    emailTimeoutMs: envDuration(env, "ASK_TIMEOUT_EMAIL", DEFAULT_ASK.emailTimeoutMs),
+    enabled: e.ASK_LOCATION === undefined || ["on", "true", "1"].includes(e.ASK_LOCATION),
+    chatTimeoutMs: e.ASK_TIMEOUT_CHAT ?? DEFAULT_ASK.chatTimeoutMs,
+    emailTimeoutMs: e.ASK_TIMEOUT_EMAIL ?? DEFAULT_ASK.emailTimeoutMs,
   };
 }
 

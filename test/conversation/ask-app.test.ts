@@ -55,10 +55,11 @@ describe("clarifying question: Telegram and X readers (running app)", () => {
   /** The route job of a message, once it finished. */
   const routed = (messageId: string) =>
     waitFor(`routed ${messageId}`, async () => {
-      const job = await rig.app.pipeline.queues.inbound.getJob(
-        jobIdFor("inbound", idHash(messageId)),
-      );
-      return job && (await job.isCompleted()) ? job : null;
+      const queue = rig.app.pipeline.queues.inbound;
+      const id = jobIdFor("inbound", idHash(messageId));
+      const job = await queue.getJob(id);
+      // Read again once completed: the job object holds what Redis had when it was fetched.
+      return job && (await job.isCompleted()) ? await queue.getJob(id) : null;
     });
   const mailsWith = (inbox: string, text: string) =>
     rig.mailsTo(inbox).filter((r) => (r.mail.text ?? "").includes(text));

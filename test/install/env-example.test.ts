@@ -12,6 +12,7 @@ import { HttpEnvSchema } from "../../src/http/config.js";
 import { InternalEnvSchema } from "../../src/http/internal.js";
 import { RelayEnvSchema } from "../../src/relay/config.js";
 import { RetentionEnvSchema } from "../../src/retention/policies.js";
+import { AskEnvSchema } from "../../src/conversation/ask.js";
 
 // .env.example is the operator's list of settings. It is checked against the zod schemas that
 // read the environment, so a variable added to a schema without a line there (or a line left
@@ -25,6 +26,7 @@ const SCHEMAS: Record<string, z.ZodObject> = {
   "src/relay/config.ts": RelayEnvSchema,
   "src/retention/policies.ts": RetentionEnvSchema,
   "src/admin/config.ts": AdminEnvSchema,
+  "src/conversation/ask.ts": AskEnvSchema,
   "adapters/email/config.ts": EmailEnvSchema,
   "adapters/telegram/config.ts": TelegramEnvSchema,
   "adapters/discord/config.ts": DiscordEnvSchema,
