@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { RouterError } from "../errors.js";
+import { packageVersion } from "../paths.js";
 import { registerKeysCommands } from "./keys-admin.js";
 import { registerQueueCommands } from "./queue-admin.js";
 import { registerRouteCommand } from "./route.js";
@@ -9,6 +10,7 @@ import { registerStartCommand } from "./start.js";
 const program = new Command()
   .name("contact-router")
   .description("Routes readers' messages to the nearest affiliate inbox, in their language.")
+  .version(packageVersion(), "-V, --version", "print the version (package.json) and exit")
   .showHelpAfterError();
 
 registerStartCommand(program);

@@ -23,11 +23,16 @@ export interface FormError {
 
 export const EMPTY_FORM: FormValues = { name: "", email: "", country: "", message: "" };
 
-/** Served at /contact.css: the page needs no inline styles, so CSP can forbid them. */
+/**
+ * Served at /contact.css: the page needs no inline styles, so CSP can forbid them. Background,
+ * text and error colours are set for both schemes, so their contrast is known (at least 4.5:1 for
+ * the error text in light and dark mode; test/http/contrast.test.ts computes it from these values).
+ */
 export const CONTACT_CSS = `
-:root{color-scheme:light dark;--accent:#b00020}
+:root{color-scheme:light dark;--bg:#ffffff;--fg:#1a1a1a;--accent:#b00020}
+@media (prefers-color-scheme:dark){:root{--bg:#121212;--fg:#ececec;--accent:#ff8a80}}
 *{box-sizing:border-box}
-body{font:1.05rem/1.5 system-ui,sans-serif;margin:0;padding:1rem;max-width:42rem;margin-inline:auto}
+body{font:1.05rem/1.5 system-ui,sans-serif;margin:0;padding:1rem;max-width:42rem;margin-inline:auto;background:var(--bg);color:var(--fg)}
 nav ul{list-style:none;padding:0;margin:0 0 1rem;display:flex;flex-wrap:wrap;gap:.25rem .75rem;font-size:.9rem}
 nav a[aria-current]{font-weight:bold;text-decoration:none}
 h1{margin:.5rem 0}
@@ -44,6 +49,7 @@ input:focus,select:focus,textarea:focus,button:focus,a:focus{outline:3px solid #
 .error{color:var(--accent);font-weight:600;margin:.3rem 0 0}
 .summary{border:2px solid var(--accent);border-radius:6px;padding:.5rem 1rem;margin:0 0 1rem}
 .summary a{color:var(--accent)}
+.summary h2{font-size:1.1rem;margin:.3rem 0}
 button{font:inherit;font-weight:600;padding:.6rem 1.6rem;border:0;border-radius:4px;background:#1a4d8f;color:#fff;cursor:pointer}
 .hp{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `;
@@ -90,18 +96,26 @@ export function renderForm(lang: Language, values: FormValues, errors: FormError
     return e ? `<p id="${field}-error" class="error">${esc(msg(e))}</p>` : "";
   };
   const optional = `<span class="opt">${esc(t(lang, "form.optional"))}</span>`;
+  // Problems with the whole post (rate limit, outage) are not the reader's mistakes: they get
+  // their own heading, and the reader's input stays in the form below.
+  const notSent = errors.length > 0 && errors.every((e) => e.field === "form");
   const summary =
     errors.length === 0
       ? ""
-      : `<div class="summary" role="alert" tabindex="-1" id="problems">
+      : notSent
+        ? `<div class="summary" role="alert" tabindex="-1" id="problems">
+<h2>${esc(t(lang, "err.notSent"))}</h2>
+${errors.map((e) => `<p>${esc(msg(e))}</p>`).join("")}
+</div>`
+        : `<div class="summary" role="alert" tabindex="-1" id="problems">
 <p>${esc(t(lang, "err.summary"))}</p>
 <ul>${errors
-          .map((e) =>
-            e.field === "form"
-              ? `<li>${esc(msg(e))}</li>`
-              : `<li><a href="#${e.field}">${esc(msg(e))}</a></li>`,
-          )
-          .join("")}</ul>
+            .map((e) =>
+              e.field === "form"
+                ? `<li>${esc(msg(e))}</li>`
+                : `<li><a href="#${e.field}">${esc(msg(e))}</a></li>`,
+            )
+            .join("")}</ul>
 </div>`;
   const options = countryOptions(lang)
     .map(

@@ -47,6 +47,12 @@ const log = moduleLogger("pipeline");
 export interface PipelineOptions {
   /** ioredis client with `maxRetriesPerRequest: null`; workers duplicate it for blocking reads. */
   connection: Redis;
+  /**
+   * A client that fails fast while Redis is away (`RedisHandle.bounded`), for the intake: the web
+   * form and the adapters then get an error to act on (503, retry later) instead of waiting with
+   * the contact in memory. Default: `connection`.
+   */
+  intakeConnection?: Redis;
   prefix?: string;
   /** The current 32-byte data key: seals everything written, keys the identity hashes. */
   key: Buffer;
@@ -127,7 +133,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const envelope = createEnvelope(keyring);
   const hasher = createIdentityHasher(keyring.entries);
   const intake = createRedisIntake({
-    connection,
+    connection: opts.intakeConnection ?? connection,
     prefix,
     key: keyring,
     dedupeTtlSeconds,

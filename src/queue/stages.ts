@@ -7,7 +7,7 @@ import { forwardAddressing } from "../delivery/addressing.js";
 import type { ContactToDeliver, Delivery } from "../delivery/types.js";
 import { InboundMessageSchema } from "../message/inbound.js";
 import { moduleLogger } from "../logger.js";
-import type { Metrics } from "../metrics.js";
+import type { Metrics, Step } from "../metrics.js";
 import { QUEUE, contactIdFor, pipelineKeys, type QueueName } from "./keys.js";
 import {
   jobOptions,
@@ -67,9 +67,15 @@ function stage(
   queue: QueueName,
   step: (payload: unknown, job: SealedJob, jobId: string) => Promise<StageResult>,
 ): Processor {
+  const stepLabel = STEP_OF[queue];
   return async (job, token) => {
     const ref = `${queue}/${job.id}`;
     let payload: unknown = job.data;
+    const started = Date.now();
+    ctx.metrics?.stageWaitSeconds.observe(
+      { step: stepLabel },
+      Math.max(0, (job.processedOn ?? started) - job.timestamp) / 1000,
+    );
     try {
       const opened = openJob(ctx.envelope, queue, job.data);
       ctx.keyWaits.opened(ref);
@@ -97,9 +103,19 @@ function stage(
         log.warn({ queue, jobId: job.id, code: err.code }, "job quarantined");
       }
       throw toBullError(err, isBadInput(err));
+    } finally {
+      ctx.metrics?.stageSeconds.observe({ step: stepLabel }, (Date.now() - started) / 1000);
     }
   };
 }
+
+/** The `step` label of each queue's stage. */
+const STEP_OF: Record<QueueName, Step> = {
+  inbound: "route",
+  deliver: "deliver",
+  outbound: "ack",
+  relay: "relay",
+};
 
 /**
  * Puts the active job back as delayed for `ms`, keeping its data and attempt count (BullMQ's
@@ -207,6 +223,7 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       ack = true;
     }
     ctx.metrics?.routed.inc({ affiliate: target.id });
+    ctx.metrics?.contacts.inc({ channel: message.channel, step: "route", affiliate: target.id });
     return {
       affiliate: target.id,
       step: step?.forward.followUp ? "follow-up" : decision.step,
@@ -250,6 +267,7 @@ export function deliverProcessor(ctx: StageContext, delivery: Delivery): Process
     // carries the same Message-ID, so the affiliate's mail client shows it as one email.
     await ctx.redis.set(doneKey, result.messageId, "EX", ctx.dedupeTtlSeconds);
     ctx.metrics?.delivered.inc({ affiliate: contact.affiliate.id, transport: result.transport });
+    ctx.metrics?.contacts.inc({ channel: contact.message.channel, step: "deliver", affiliate });
     ctx.metrics?.deliveryLatency.observe(
       { transport: result.transport },
       (Date.now() - job.t) / 1000,
@@ -286,6 +304,7 @@ export function ackProcessor(ctx: StageContext, sender: Sender): Processor {
     try {
       const sent = await sender.send(ack.channel, ack.message);
       ctx.metrics?.acks.inc({ channel: ack.channel, outcome: "sent" });
+      ctx.metrics?.contacts.inc({ channel: ack.channel, step: "ack", affiliate: "" });
       return { channel: ack.channel, platformMessageId: sent.platformMessageId };
     } catch (err) {
       if (err instanceof RateLimitError) {

@@ -14,6 +14,7 @@ import { parseMailbox } from "../delivery/mime.js";
 import type { DeliveryConfig } from "../delivery/config.js";
 import type { Delivery } from "../delivery/types.js";
 import { moduleLogger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
 import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
@@ -57,6 +58,8 @@ export interface ConversationsOptions {
   /** The deliver role's delivery, if this process has one; otherwise the relay makes its own. */
   deliveryInstance: Delivery | null;
   metrics: Registry;
+  /** The pipeline's metrics: the relay counts its step in `contacts` and `stageSeconds`. */
+  steps?: Metrics;
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
@@ -163,27 +166,45 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       : null;
     const retry = opts.retry ?? RELAY_RETRY;
     const queue = new Queue<RelayJob>(RELAY_QUEUE, { connection: opts.redis, prefix: opts.prefix });
+    const processor = relayProcessor({
+      store,
+      tokens,
+      affiliates,
+      senderAuth: config.senderAuth.on
+        ? mailauthSenderCheck({
+            mta: relayDomain,
+            ...(opts.resolver ? { resolver: opts.resolver } : {}),
+          })
+        : null,
+      mail,
+      readerReplyAddress,
+      sender: opts.sender,
+      delivery,
+      envelope,
+      quarantine,
+      metrics,
+      onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
+    });
+    const steps = opts.steps;
     const worker = new Worker<RelayJob>(
       RELAY_QUEUE,
-      relayProcessor({
-        store,
-        tokens,
-        affiliates,
-        senderAuth: config.senderAuth.on
-          ? mailauthSenderCheck({
-              mta: relayDomain,
-              ...(opts.resolver ? { resolver: opts.resolver } : {}),
-            })
-          : null,
-        mail,
-        readerReplyAddress,
-        sender: opts.sender,
-        delivery,
-        envelope,
-        quarantine,
-        metrics,
-        onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
-      }),
+      async (job) => {
+        const started = Date.now();
+        try {
+          const result = await processor(job);
+          // A reply relayed (not refused); it came in by email from the affiliate it names.
+          if (typeof result.outcome === "string") {
+            steps?.contacts.inc({
+              channel: "email",
+              step: "relay",
+              affiliate: String(result.affiliate ?? ""),
+            });
+          }
+          return result;
+        } finally {
+          steps?.stageSeconds.observe({ step: "relay" }, (Date.now() - started) / 1000);
+        }
+      },
       {
         connection: opts.redis,
         prefix: opts.prefix,

@@ -188,7 +188,7 @@ export function relayProcessor(deps: RelayWorkerDeps) {
         );
       }
       const result = await runPlan(deps, plan);
-      return { outcome: plan.outcome, ...result };
+      return { outcome: plan.outcome, affiliate: plan.affiliate, ...result };
     } catch (err) {
       throw toBullError(err, false);
     }

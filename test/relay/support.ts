@@ -119,6 +119,7 @@ export async function relayRig(
         QUEUE_PREFIX: prefix,
         VAR_DIR: varDir,
         PORT: "0",
+        INTERNAL_PORT: "0",
         HOST: "127.0.0.1",
         SMTP_URL: `smtp://127.0.0.1:${port}`,
         SMTP_REQUIRE_TLS: "false",
