@@ -23,6 +23,9 @@ import { checkEvictionPolicy, connectRedis, type RedisHandle } from "./redis/con
 import { LiveRules } from "./routing/live.js";
 import { routeMessage } from "./routing/route.js";
 import { RedisCursorStore } from "./state/cursor-store.js";
+import { createAuditLog } from "./audit/log.js";
+import { retentionConfigFromEnv } from "./retention/policies.js";
+import { startRetention } from "./retention/purge.js";
 
 const log = moduleLogger("main");
 
@@ -32,6 +35,8 @@ export interface StartOptions {
   roles?: Role[];
   /** Start the channel adapters of the ingest role (default true). */
   adapters?: boolean;
+  /** The clock of conversation timers (clarifying question, escalation); tests move it. */
+  now?: () => Date;
 }
 
 /** A running contact-router process. */
@@ -151,6 +156,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       sender,
       metrics: metrics.registry,
       steps: metrics,
+      conversationMetrics: metrics,
+      ...(opts.now ? { now: opts.now } : {}),
     });
     cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
@@ -169,6 +176,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         : {}),
       ackText,
       conversation: conversations.step,
+      askTimeout: conversations.askTimeout,
       ...(delivery ? { delivery } : {}),
       sender,
       retry: {
@@ -204,8 +212,33 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       cleanups.unshift(() => h.stop());
     }
 
+    // Retention (src/retention): the deliver role purges what is past its period, once at start and
+    // then on a timer; a Redis lock keeps two processes from purging at once.
+    if (roles.includes("deliver")) {
+      const retention = startRetention({
+        deps: {
+          redis: redis.client,
+          prefix: config.prefix,
+          store: conversations.store,
+          queues: pipeline.queues,
+          quarantine: pipeline.quarantine,
+          held: pipeline.held,
+          audit: createAuditLog({
+            redis: redis.client,
+            prefix: config.prefix,
+            envelope: pipeline.envelope,
+          }),
+          outboxDir: config.delivery.smtp ? null : config.delivery.outboxDir,
+        },
+        config: retentionConfigFromEnv(env),
+        metrics: metrics.registry,
+      });
+      cleanups.unshift(() => retention.stop());
+    }
+
     const depthTimer = setInterval(() => {
       pipeline.refreshDepths().catch(() => undefined);
+      conversations.refreshMetrics().catch(() => undefined);
     }, 5000);
     depthTimer.unref();
     cleanups.unshift(() => Promise.resolve(clearInterval(depthTimer)));

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { RouterError } from "../errors.js";
 import { packageVersion } from "../paths.js";
 import { registerKeysCommands } from "./keys-admin.js";
+import { registerPrivacyCommands } from "./privacy-admin.js";
 import { registerQueueCommands } from "./queue-admin.js";
 import { registerRouteCommand } from "./route.js";
 import { registerRulesCommands } from "./rules.js";
@@ -18,6 +19,7 @@ registerRouteCommand(program);
 registerRulesCommands(program);
 registerQueueCommands(program);
 registerKeysCommands(program);
+registerPrivacyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Redis } from "ioredis";
 import { RouterError } from "../errors.js";
+import type { AppConfig } from "../config.js";
 import type { Pipeline } from "../queue/pipeline.js";
 
 /** What admin commands get besides the queues. */
@@ -9,6 +10,8 @@ export interface AdminContext {
   prefix: string;
   /** Where the current data key came from: env (DATA_KEY), file or generated. */
   keySource: string;
+  /** The service's whole configuration, as the running service reads it. */
+  config: AppConfig;
 }
 
 /** Opens the running service's queues (no workers) with its keyring, runs `fn`, closes. */
@@ -40,6 +43,7 @@ export async function withQueues<T>(
       redis: redis.bounded,
       prefix: config.prefix,
       keySource: config.dataKey.source,
+      config,
     });
   } finally {
     await pipeline.close();

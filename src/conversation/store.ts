@@ -23,10 +23,14 @@ export interface ConversationStore {
   current(identity: string): Promise<Conversation | null>;
   /** Every stored conversation of a reader (closed ones too), newest first: for erasure requests. */
   findByIdentity(identity: string): Promise<Conversation[]>;
+  /** One conversation's summary by its reference, without opening the sealed record; null: none. */
+  summaryByRef(ref: string): Promise<ConversationSummary | null>;
   /** Summaries (ids, codes, times: nothing sealed), most recent activity first. */
   list(opts?: { offset?: number; limit?: number }): Promise<ConversationSummary[]>;
   /** How many conversations are stored. */
   count(): Promise<number>;
+  /** Conversations that are not closed, per affiliate (counted since this version was deployed). */
+  openCounts(): Promise<Record<string, number>>;
   /**
    * Stores a new conversation built by `build(id, ref)`: the id is derived from `seed` (the first
    * message's contact id), so a retried create finds the same record; the reference is fresh and
@@ -105,6 +109,8 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
     sends: (id: string) => `${prefix}:conv:${id}:sends`,
     replies: (id: string) => `${prefix}:conv:${id}:replies`,
     index: `${prefix}:conv:index`,
+    /** Not-closed conversations per affiliate, kept by the scripts (`<index>:open`). */
+    open: `${prefix}:conv:index:open`,
     bounce: (h: string) => `${prefix}:relay:bounce:${h}`,
   };
   const context = (id: string) => `conversation:${id}`;
@@ -178,6 +184,17 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
 
+    async summaryByRef(text) {
+      const ref = parseReference(text);
+      if (!ref) return null;
+      const id = await redis.get(k.ref(ref));
+      if (!id) return null;
+      const m = await redis.hget(k.rec(id), "m");
+      if (!m) return null;
+      const s = JSON.parse(m) as ConversationSummary;
+      return Date.parse(s.expiresAt) > Date.now() ? s : null;
+    },
+
     async list(o = {}) {
       const offset = Math.max(0, o.offset ?? 0);
       const limit = Math.max(1, Math.min(1000, o.limit ?? 100));
@@ -188,6 +205,12 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
 
     count() {
       return redis.zcount(k.index, Date.now(), "+inf");
+    },
+
+    async openCounts() {
+      const raw = await redis.hgetall(k.open);
+      // Records from before the count existed may take it below zero when they close.
+      return Object.fromEntries(Object.entries(raw).map(([a, n]) => [a, Math.max(0, Number(n))]));
     },
 
     async create(seed, identity, build) {

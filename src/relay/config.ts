@@ -24,8 +24,6 @@ export const RelayEnvSchema = z.object({
   RELAY_TLS_CERT_FILE: z.string().trim().min(1).optional(),
   /** Replies in flight per relay worker. */
   RELAY_CONCURRENCY: envInt(1, 64).default(DEFAULT_CONCURRENCY.relay),
-  /** How long a conversation is kept after its last message (days). */
-  CONVERSATION_RETENTION_DAYS: envInt(1, 3650).default(180),
   /** Optional: also fetch replies from this IMAP mailbox (set host, user and password). */
   RELAY_IMAP_HOST: z.string().trim().min(1).optional(),
   RELAY_IMAP_PORT: envInt(1, 65535).default(993),
@@ -59,7 +57,6 @@ export interface RelayConfig {
   senderAuth: { on: boolean; why: string };
   tls?: { key: Buffer; cert: Buffer };
   concurrency: number;
-  retentionDays: number;
   /** null: no IMAP relay mailbox. */
   imap: RelayImapConfig | null;
 }
@@ -129,7 +126,6 @@ export function relayConfigFromEnv(env: NodeJS.ProcessEnv, domain: string): Rela
         }
       : {}),
     concurrency: e.RELAY_CONCURRENCY,
-    retentionDays: e.CONVERSATION_RETENTION_DAYS,
     imap: imapOf(e),
   };
 }

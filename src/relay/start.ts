@@ -4,7 +4,9 @@ import type { DNSResolver } from "mailauth";
 import type { Registry } from "prom-client";
 import { loadEmailConfig } from "../../adapters/email/config.js";
 import type { MailboxWatchOptions } from "../../adapters/email/mailbox-watch.js";
-import { stickyRoute } from "../conversation/sticky.js";
+import { askConfigFromEnv, type AskConfig } from "../conversation/ask.js";
+import { askTimedOut, stickyRoute, type StickyDeps } from "../conversation/sticky.js";
+import type { Conversation } from "../conversation/types.js";
 import { createConversationStore, type ConversationStore } from "../conversation/store.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { createKeyring } from "../crypto/keyring.js";
@@ -14,16 +16,18 @@ import { parseMailbox } from "../delivery/mime.js";
 import type { DeliveryConfig } from "../delivery/config.js";
 import type { Delivery } from "../delivery/types.js";
 import { moduleLogger } from "../logger.js";
-import type { Metrics } from "../metrics.js";
 import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
-import type { ConversationStep, Role, Sender } from "../queue/types.js";
+import type { Metrics } from "../metrics.js";
+import type { AskTimeoutFn, ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
+import { retentionConfigFromEnv } from "../retention/policies.js";
 import { RedisCursorStore } from "../state/cursor-store.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
 import { RelayMailbox } from "./imap.js";
+import { ESCALATION_QUEUE, runEscalation, scheduleEscalation } from "./escalation.js";
 import { RelayListener } from "./listener.js";
 import { createRelayMetrics } from "./metrics.js";
 import type { AffiliateDirectory } from "./receiver.js";
@@ -34,8 +38,6 @@ import { RELAY_QUEUE, enqueueReply, refuse, relayProcessor, type RelayJob } from
 
 const log = moduleLogger("relay");
 
-/** How often expired conversations are erased. */
-const PURGE_INTERVAL_MS = 3600_000;
 /** How often a listener that could not bind tries again. */
 const LISTEN_RETRY_MAX_MS = 60_000;
 /** Relay jobs retry for about a day before they become dead letters. */
@@ -60,6 +62,10 @@ export interface ConversationsOptions {
   metrics: Registry;
   /** The pipeline's metrics: the relay counts its step in `contacts` and `stageSeconds`. */
   steps?: Metrics;
+  /** The open-conversation gauge and time-to-first-answer histogram (src/metrics.ts). */
+  conversationMetrics?: Pick<Metrics, "openConversations" | "timeToFirstAnswer">;
+  /** The clock of conversation timers (tests move it); default: the system clock. */
+  now?: () => Date;
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
@@ -72,8 +78,16 @@ export interface ConversationsOptions {
 /** The conversation layer of a running process. */
 export interface Conversations {
   store: ConversationStore;
-  /** The route stage's conversation step (sticky routing). */
+  /** The route stage's conversation step (sticky routing, the clarifying question). */
   step: ConversationStep;
+  /** Routes a held message whose time to answer is up (the route stage's delayed job). */
+  askTimeout: AskTimeoutFn;
+  /** The clarifying question's settings (ASK_LOCATION, ASK_TIMEOUT_CHAT, ASK_TIMEOUT_EMAIL). */
+  ask: AskConfig;
+  /** Escalation timers (delayed `escalate` jobs). */
+  escalationQueue: Queue;
+  /** Refreshes the open-conversations gauge from the store's counts. */
+  refreshMetrics(): Promise<void>;
   /** Where the relay listens, when it does in this process. */
   relay: { host: string; port: number } | null;
   /** For /readyz: the relay listener's state (null when this process runs none). */
@@ -90,8 +104,8 @@ function directory(rules: LiveRules): AffiliateDirectory {
 
 /**
  * Starts what conversations need in this process: the store and the route stage's step (every
- * role), and for the `ingest` role the relay: its SMTP listener, the relay worker and the hourly
- * purge of expired conversations.
+ * role), and for the `ingest` role the relay: its SMTP listener and the relay worker. Expired
+ * conversations are erased by the retention purge (src/retention).
  */
 export async function startConversations(opts: ConversationsOptions): Promise<Conversations> {
   const relayDomain = opts.delivery.relay?.domain ?? "localhost";
@@ -110,17 +124,41 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     prefix: opts.prefix,
     envelope,
     keyring: opts.keyring,
-    retentionDays: config.retentionDays,
+    // One place for every retention period (src/retention); the purge runs there too.
+    retentionDays: retentionConfigFromEnv(opts.env).conversationDays,
   });
   const tokens = createRelayTokens(opts.keyring);
   // Stopped in reverse order of starting: the listener first, then the worker, then what it uses.
   const cleanups: (() => Promise<void> | void)[] = [];
   let rules = opts.rules;
-  const step: ConversationStep = (input) =>
-    stickyRoute(
-      { store, tokens, affiliateExists: (id) => rules?.current.affiliateById.has(id) ?? true },
-      input,
-    );
+  const now = opts.now ?? (() => new Date());
+  const ask = askConfigFromEnv(opts.env);
+  // Escalation timers are delayed jobs on their own queue; any role may set them, the ingest
+  // role runs them.
+  const escalationQueue = new Queue(ESCALATION_QUEUE, {
+    connection: opts.redis,
+    prefix: opts.prefix,
+  });
+  cleanups.push(() => escalationQueue.close());
+  const timers = {
+    rules: () => rules!.current,
+    queue: escalationQueue,
+    now,
+  };
+  /** A conversation starts waiting for an affiliate: start its escalation clock. */
+  const opened = async (c: Conversation): Promise<void> => {
+    if (rules) await scheduleEscalation(timers, c);
+  };
+  const stickyDeps = (): StickyDeps => ({
+    store,
+    tokens,
+    affiliateExists: (id) => rules?.current.affiliateById.has(id) ?? true,
+    ask,
+    opened,
+    now,
+  });
+  const step: ConversationStep = (input) => stickyRoute(stickyDeps(), input);
+  const askTimeout: AskTimeoutFn = (id) => askTimedOut(stickyDeps(), id);
   let listener: RelayListener | null = null;
   let mailbox: RelayMailbox | null = null;
   let bound: { host: string; port: number } | null = null;
@@ -184,6 +222,13 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       quarantine,
       metrics,
       onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
+      onFirstAnswer: (affiliate, seconds) =>
+        opts.conversationMetrics?.timeToFirstAnswer.observe({ affiliate }, Math.max(0, seconds)),
+      onHandedOver: async (id) => {
+        const c = await store.get(id);
+        if (c) await opened(c);
+      },
+      now,
     });
     const steps = opts.steps;
     const worker = new Worker<RelayJob>(
@@ -231,6 +276,38 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       await worker.close();
       await queue.close();
     });
+    const escalationWorker = new Worker(
+      ESCALATION_QUEUE,
+      (job, token) =>
+        runEscalation(
+          {
+            store,
+            tokens,
+            sender: opts.sender,
+            delivery,
+            mail,
+            affiliates,
+            rules: timers.rules,
+            queue: escalationQueue,
+            now,
+          },
+          job,
+          token,
+        ),
+      {
+        connection: opts.redis,
+        prefix: opts.prefix,
+        concurrency: 2,
+        settings: { backoffStrategy: backoffDelay(retry) },
+      },
+    );
+    escalationWorker.on("failed", (job, err) =>
+      log.warn({ jobId: job?.id, reason: err.message }, "escalation timer failed; it will retry"),
+    );
+    escalationWorker.on("error", (err) =>
+      log.error({ err: { name: err.name } }, "escalation worker error"),
+    );
+    cleanups.unshift(() => escalationWorker.close());
 
     if (config.port !== null) {
       listener = new RelayListener({
@@ -332,24 +409,21 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
         `relay also fetches replies from the IMAP mailbox ${imap.mailbox} on ${imap.host}:${imap.port}`,
       );
     }
-
-    const purge = () =>
-      store.purgeExpired().then(
-        (n) => {
-          if (n > 0) log.info({ erased: n }, "expired conversations erased");
-        },
-        (err: unknown) =>
-          log.warn({ err: { name: (err as Error).name } }, "conversation purge failed"),
-      );
-    void purge();
-    const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS);
-    purgeTimer.unref();
-    cleanups.unshift(() => clearInterval(purgeTimer));
   }
 
   return {
     store,
     step,
+    askTimeout,
+    ask,
+    escalationQueue,
+    async refreshMetrics() {
+      const gauge = opts.conversationMetrics?.openConversations;
+      if (!gauge) return;
+      const counts = await store.openCounts();
+      gauge.reset();
+      for (const [affiliate, n] of Object.entries(counts)) gauge.set({ affiliate }, n);
+    },
     get relay() {
       return bound;
     },

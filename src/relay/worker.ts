@@ -92,7 +92,11 @@ export interface RelayWorkerDeps extends ReceiverDeps, PlanDeps, ExecuteDeps {
   delivery: Delivery;
   mail: MailSettings;
   metrics: RelayMetrics;
+  /** Told after a reply handed its conversation to another affiliate (its clock starts). */
+  onHandedOver?: (conversationId: string) => Promise<void>;
 }
+
+type StageResultLike = Record<string, string | number | boolean>;
 
 /** Keeps a refused reply with its reason, counts it, and explains it to the sender when useful. */
 export async function refuse(
@@ -137,7 +141,7 @@ export async function refuse(
 
 /** The relay worker's processor: check and apply a reply once, then run its sends. */
 export function relayProcessor(deps: RelayWorkerDeps) {
-  return async (job: Job<RelayJob>): Promise<Record<string, string | number | boolean>> => {
+  return async (job: Job<RelayJob>): Promise<StageResultLike> => {
     const data = job.data;
     if (
       !data ||
@@ -188,6 +192,8 @@ export function relayProcessor(deps: RelayWorkerDeps) {
         );
       }
       const result = await runPlan(deps, plan);
+      if (plan.actions.some((a) => a.kind === "forward"))
+        await deps.onHandedOver?.(plan.conversationId);
       return { outcome: plan.outcome, affiliate: plan.affiliate, ...result };
     } catch (err) {
       throw toBullError(err, false);

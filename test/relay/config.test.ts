@@ -2,12 +2,11 @@ import { describe, expect, it } from "vitest";
 import { relayConfigFromEnv } from "../../src/relay/config.js";
 
 describe("relay settings", () => {
-  it("listens on 127.0.0.1:2525 with a 5 MiB limit and a 180-day retention by default", () => {
+  it("listens on 127.0.0.1:2525 with a 5 MiB limit by default", () => {
     expect(relayConfigFromEnv({}, "localhost")).toMatchObject({
       host: "127.0.0.1",
       port: 2525,
       maxBytes: 5 * 1024 * 1024,
-      retentionDays: 180,
       concurrency: 4,
     });
     expect(relayConfigFromEnv({ RELAY_SMTP_PORT: "off" }, "localhost").port).toBeNull();
@@ -44,7 +43,6 @@ describe("relay settings", () => {
       [{ RELAY_SMTP_PORT: "70000" }, /^RELAY_SMTP_PORT: /],
       [{ RELAY_MAX_BYTES: "10" }, /^RELAY_MAX_BYTES: /],
       [{ RELAY_SENDER_AUTH: "maybe" }, /^RELAY_SENDER_AUTH: /],
-      [{ CONVERSATION_RETENTION_DAYS: "0" }, /^CONVERSATION_RETENTION_DAYS: /],
       [
         { RELAY_IMAP_HOST: "imap.example.org" },
         /RELAY_IMAP_HOST needs RELAY_IMAP_USER and RELAY_IMAP_PASSWORD/,
