@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DNSResolver } from "mailauth";
@@ -15,6 +16,7 @@ import { createDelivery } from "../delivery/index.js";
 import { parseMailbox } from "../delivery/mime.js";
 import type { DeliveryConfig } from "../delivery/config.js";
 import type { Delivery } from "../delivery/types.js";
+import { RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
 import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
@@ -34,7 +36,15 @@ import type { AffiliateDirectory } from "./receiver.js";
 import { conversationOfToken } from "./receiver.js";
 import { mailauthSenderCheck } from "./sender-auth.js";
 import { createRelayTokens, relayAddress } from "./token.js";
-import { RELAY_QUEUE, enqueueReply, refuse, relayProcessor, type RelayJob } from "./worker.js";
+import { planReply } from "./plan.js";
+import {
+  RELAY_QUEUE,
+  enqueuePlan,
+  enqueueReply,
+  refuse,
+  relayProcessor,
+  type RelayJob,
+} from "./worker.js";
 
 const log = moduleLogger("relay");
 
@@ -90,6 +100,13 @@ export interface Conversations {
   refreshMetrics(): Promise<void>;
   /** Where the relay listens, when it does in this process. */
   relay: { host: string; port: number } | null;
+  /**
+   * Hands a conversation to another affiliate as `#reroute` in an affiliate's reply does (the
+   * admin console's action): history event, new reply tokens, the whole history forwarded to the
+   * new affiliate, the reader told. Null when this process runs no relay (no ingest role).
+   */
+  reroute:
+    ((conversationId: string, to: string, reason: string, by: string) => Promise<string>) | null;
   /** For /readyz: the relay listener's state (null when this process runs none). */
   health(): { ok: boolean; detail: string } | null;
   stop(): Promise<void>;
@@ -163,6 +180,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
   let mailbox: RelayMailbox | null = null;
   let bound: { host: string; port: number } | null = null;
   let listenState = "off";
+  let reroute: Conversations["reroute"] = null;
 
   if (opts.roles.includes("ingest")) {
     if (!rules) {
@@ -264,6 +282,50 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
           : {}),
       },
     );
+    reroute = async (conversationId, to, reason, by) => {
+      const conversation = await store.get(conversationId);
+      if (!conversation) throw new RouterError("INVALID_PAYLOAD", "no such conversation");
+      const from = affiliates.get(conversation.affiliate);
+      const target = affiliates.get(to);
+      if (!target) {
+        throw new RouterError(
+          "INVALID_PAYLOAD",
+          `there is no affiliate "${to}"; the ids are ${affiliates.ids().join(", ")}`,
+        );
+      }
+      if (target.id === conversation.affiliate) {
+        throw new RouterError("INVALID_PAYLOAD", `the conversation is already with ${to}`);
+      }
+      if (conversation.status === "closed") {
+        throw new RouterError("INVALID_PAYLOAD", "the conversation is closed");
+      }
+      const planned = await planReply(
+        { store, tokens, affiliates, mail, readerReplyAddress },
+        {
+          conversation,
+          affiliate: from ?? {
+            id: conversation.affiliate,
+            name: conversation.affiliate,
+            inbox: "",
+          },
+          from: by,
+          replyId: `console-${randomBytes(8).toString("hex")}`,
+          messageId: null,
+          reply: {
+            commands: [{ kind: "reroute", to: target.id, reason }],
+            text: reason,
+            invalid: [],
+          },
+          attachments: [],
+        },
+      );
+      // The confirmation is for an affiliate who sent #reroute; the admin sees the outcome on the page.
+      const plan = {
+        ...planned,
+        actions: planned.actions.filter((a) => a.kind !== "affiliate-mail"),
+      };
+      return enqueuePlan(queue, envelope, retry, plan);
+    };
     worker.on("failed", (job, err) => {
       const last = job && job.attemptsMade >= (job.opts.attempts ?? 1);
       log[last ? "error" : "warn"](
@@ -426,6 +488,9 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     },
     get relay() {
       return bound;
+    },
+    get reroute() {
+      return reroute;
     },
     health() {
       const parts: { ok: boolean; detail: string }[] = [];

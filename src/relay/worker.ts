@@ -86,6 +86,30 @@ export async function enqueueReply(
   await queue.add("reply", data, jobOptions(id, retry));
 }
 
+/**
+ * Adds an already planned change (the console's reroute) to the relay queue: the worker runs its
+ * sends as it does a reply's, each once. `m` and `r` are sealed placeholders; `p` is the plan.
+ */
+export async function enqueuePlan(
+  queue: Queue,
+  envelope: Envelope,
+  retry: RetryPolicy,
+  plan: RelayPlan,
+): Promise<string> {
+  const h = createHash("sha256").update(plan.replyId).digest("hex").slice(0, 32);
+  const id = `${RELAY_QUEUE}-${h}`;
+  const data: RelayJob = {
+    v: 1,
+    h,
+    t: Date.now(),
+    m: envelope.seal("{}", ctx(h, "meta")),
+    r: envelope.seal("", ctx(h, "raw")),
+    p: envelope.seal(JSON.stringify(plan), ctx(h, "plan")),
+  };
+  await queue.add("reply", data, jobOptions(id, retry));
+  return id;
+}
+
 export interface RelayWorkerDeps extends ReceiverDeps, PlanDeps, ExecuteDeps {
   envelope: Envelope;
   quarantine: QuarantineStore;
