@@ -158,7 +158,7 @@ async function main(): Promise<void> {
         return;
       } catch {
         smtpRetries++;
-        await sleep(100);
+        await sleep(200);
       } finally {
         transport.close();
       }
@@ -222,6 +222,11 @@ async function main(): Promise<void> {
   const pipeline = createPipeline({ connection: conn, prefix, key, roles: [] });
   const dlq = (await pipeline.queues.relay.getFailed()).length;
   const quarantined = await pipeline.quarantine.count();
+  const reasons = new Map<string, number>();
+  for (const e of await pipeline.quarantine.list(10_000)) {
+    const name = e.reason.split(":")[0] ?? "?";
+    reasons.set(name, (reasons.get(name) ?? 0) + 1);
+  }
   console.log("--- fault-relay results ---");
   console.log(`replies accepted by the relay (250): ${accepted} / ${N}`);
   console.log(`relay SIGKILLs: ${kills}, of which right after a 250: ${killedAfterAccept}`);
@@ -232,7 +237,9 @@ async function main(): Promise<void> {
     `duplicates: ${secondAnswers} second answers, ${resent} resends of the same Message-ID`,
   );
   console.log(`other emails (notices to affiliates): ${others}`);
-  console.log(`relay dead letters: ${dlq}, quarantined: ${quarantined}`);
+  console.log(
+    `relay dead letters: ${dlq}, quarantined: ${quarantined} (${[...reasons].map(([r, n]) => `${r} ${n}`).join(", ") || "none"})`,
+  );
   console.log(`elapsed: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
   await killRelay();
