@@ -8,6 +8,7 @@ export type ErrorCode =
   | "AUTO_REPLY" // auto-replies, bounces, list mail: never routed, kept with the reason
   | "RULES_INVALID"
   | "CONFIG_INVALID"
+  | "REDIS_UNAVAILABLE" // Redis did not answer in time (start-up, admin commands, request paths)
   | "DECRYPT_FAILED" // sealed under a key we have, but altered: quarantine
   | "KEY_UNAVAILABLE" // sealed under a key not in the keyring: keep it, wait for the key
   | "DELIVERY_TRANSIENT" // e.g. SMTP 4xx, connection refused: retry with backoff

@@ -7,7 +7,10 @@ import { createKeyring } from "./crypto/keyring.js";
 import { createDelivery } from "./delivery/index.js";
 import type { Delivery } from "./delivery/types.js";
 import { RouterError } from "./errors.js";
-import { buildHttpServer, type HealthReport } from "./http/server.js";
+import { buildInternalServer, type HealthReport } from "./http/internal.js";
+import { buildHttpServer } from "./http/server.js";
+import { deliveryReadiness } from "./delivery/readiness.js";
+import { createReadiness } from "./readiness.js";
 import { ackText } from "./i18n/texts.js";
 import { logger, moduleLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -33,6 +36,8 @@ export interface StartOptions {
   roles?: Role[];
   /** Start the channel adapters of the ingest role (default true). */
   adapters?: boolean;
+  /** The clock of conversation timers (clarifying question, escalation); tests move it. */
+  now?: () => Date;
 }
 
 /** A running contact-router process. */
@@ -46,6 +51,8 @@ export interface RunningApp {
   http: FastifyInstance | null;
   /** `http://host:port` of the web server, when it listens. */
   address: string | null;
+  /** `http://host:port` of the internal listener (/healthz, /readyz, /metrics), every role. */
+  internalAddress: string;
   adapters: ChannelAdapter[];
   /** Conversation store and relay (its listener's address when this process runs it). */
   conversations: Conversations;
@@ -72,10 +79,22 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     );
   }
   if (config.dataKey.warning) log.warn(config.dataKey.warning);
+  if (
+    roles.includes("ingest") &&
+    config.internal.port !== 0 &&
+    config.internal.port === config.http.port
+  ) {
+    throw new RouterError(
+      "CONFIG_INVALID",
+      `INTERNAL_PORT: must differ from PORT (both ${config.http.port}); the internal listener is not public`,
+    );
+  }
 
   const redis = await connectRedis({
     ...(config.redisUrl ? { url: config.redisUrl } : {}),
     dataDir: `${config.varDir}/redis`,
+    connectTimeoutMs: config.redisConnectTimeoutMs,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
   });
   const cleanups: (() => Promise<void>)[] = [() => redis.close()];
   try {
@@ -85,6 +104,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     // previous rules and says why.
     const rules = roles.includes("route")
       ? new LiveRules(config.rulesFile, (outcome) => {
+          metrics.rulesReloads.inc({ outcome: outcome.ok ? "success" : "failure" });
+          metrics.rulesLoaded.set(outcome.ok ? 1 : 0);
           if (outcome.ok)
             log.info({ file: config.rulesFile, ...outcome }, "routing rules reloaded");
           else
@@ -94,6 +115,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
             );
         })
       : null;
+    if (rules) metrics.rulesLoaded.set(1);
     if (rules) {
       const live = rules;
       live.watch();
@@ -134,10 +156,14 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       deliveryInstance: delivery,
       sender,
       metrics: metrics.registry,
+      steps: metrics,
+      conversationMetrics: metrics,
+      ...(opts.now ? { now: opts.now } : {}),
     });
     cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
       connection: redis.client,
+      intakeConnection: redis.bounded,
       prefix: config.prefix,
       key: config.dataKey.key,
       oldKeys: config.oldDataKeys,
@@ -146,10 +172,12 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         ? {
             route: (m) => routeMessage(m, rules.current),
             affiliate: (id) => rules.current.affiliateById.get(id),
+            affiliates: () => rules.current.affiliates,
           }
         : {}),
       ackText,
       conversation: conversations.step,
+      askTimeout: conversations.askTimeout,
       ...(delivery ? { delivery } : {}),
       sender,
       retry: {
@@ -214,40 +242,42 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
 
     const depthTimer = setInterval(() => {
       pipeline.refreshDepths().catch(() => undefined);
+      conversations.refreshMetrics().catch(() => undefined);
     }, 5000);
     depthTimer.unref();
     cleanups.unshift(() => Promise.resolve(clearInterval(depthTimer)));
 
-    const health = async (): Promise<HealthReport> => {
-      const checks: HealthReport["checks"] = {};
-      try {
-        await redis.client.ping();
-        checks.redis = { ok: true };
-      } catch {
-        checks.redis = { ok: false, detail: "no answer to PING" };
-      }
-      checks.workers = {
-        ok: pipeline.workers.every((w) => w.isRunning()),
-        detail: `${pipeline.workers.length} running for ${roles.join(",")}`,
-      };
-      for (const a of host?.adapters ?? []) {
-        const h = a.health();
-        checks[`adapter.${a.channel}`] = { ok: h.state === "running", detail: h.state };
-      }
-      // Data keys (issue 10): red while jobs wait for a key this process lacks.
-      checks.keys = await pipeline.keyHealth();
-      const relay = conversations.health();
-      if (relay) checks.relay = relay;
-      // An adapter retrying does not make the service unready: the web form and the queue still work.
-      return { ready: checks.redis.ok && checks.workers.ok && checks.keys.ok, checks };
-    };
+    const health = createReadiness({
+      redis: redis.bounded,
+      prefix: config.prefix,
+      workers: pipeline.workers,
+      roleNames: roles.join(","),
+      rules,
+      delivery: delivery ? deliveryReadiness(config.delivery) : null,
+      keys: () => pipeline.keyHealth(),
+      adapters: () => host?.adapters ?? [],
+      relay: () => conversations.health(),
+    });
+
+    // Every role: health checks and Prometheus, on a listener that is not the public one.
+    const internal = buildInternalServer({
+      health,
+      registry: metrics.registry,
+      logger,
+      beforeScrape: () => pipeline.refreshDepths(),
+    });
+    const internalAddress = await internal.listen({
+      port: config.internal.port,
+      host: config.internal.host,
+    });
+    cleanups.unshift(() => internal.close());
+    log.info({ url: internalAddress }, "internal listener: /healthz, /readyz, /metrics");
 
     let http: FastifyInstance | null = null;
     let address: string | null = null;
     if (roles.includes("ingest")) {
       http = buildHttpServer({
         intake: pipeline.intake,
-        health,
         metricsRegistry: metrics.registry,
         logger,
         config: config.http,
@@ -300,6 +330,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       metrics,
       http,
       address,
+      internalAddress,
       adapters: host?.adapters ?? [],
       conversations,
       rules,
@@ -379,6 +410,11 @@ export async function main(opts: StartOptions = {}): Promise<RunningApp> {
     if (err instanceof RouterError && err.code === "CONFIG_INVALID") {
       console.error(`contact-router: ${err.message}`);
       process.exit(2);
+    }
+    if (err instanceof RouterError && err.code === "REDIS_UNAVAILABLE") {
+      // One line, no stack: a supervisor restarts the process and the log says why.
+      console.error(`contact-router: ${err.code}: ${err.message}`);
+      process.exit(3);
     }
     throw err;
   }

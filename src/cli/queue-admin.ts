@@ -27,9 +27,12 @@ export async function withQueues<T>(
     ...(config.redisUrl ? { url: config.redisUrl } : {}),
     dataDir: `${config.varDir}/redis`,
     existingOnly: true,
+    connectTimeoutMs: config.redisConnectTimeoutMs,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
   });
+  // The bounded client: with Redis gone mid-command the command fails once, it does not wait.
   const pipeline = createPipeline({
-    connection: redis.client,
+    connection: redis.bounded,
     prefix: config.prefix,
     key: config.dataKey.key,
     oldKeys: config.oldDataKeys,
@@ -37,7 +40,7 @@ export async function withQueues<T>(
   });
   try {
     return await fn(pipeline, {
-      redis: redis.client,
+      redis: redis.bounded,
       prefix: config.prefix,
       keySource: config.dataKey.source,
       config,

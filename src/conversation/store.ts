@@ -29,6 +29,8 @@ export interface ConversationStore {
   list(opts?: { offset?: number; limit?: number }): Promise<ConversationSummary[]>;
   /** How many conversations are stored. */
   count(): Promise<number>;
+  /** Conversations that are not closed, per affiliate (counted since this version was deployed). */
+  openCounts(): Promise<Record<string, number>>;
   /**
    * Stores a new conversation built by `build(id, ref)`: the id is derived from `seed` (the first
    * message's contact id), so a retried create finds the same record; the reference is fresh and
@@ -107,6 +109,8 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
     sends: (id: string) => `${prefix}:conv:${id}:sends`,
     replies: (id: string) => `${prefix}:conv:${id}:replies`,
     index: `${prefix}:conv:index`,
+    /** Not-closed conversations per affiliate, kept by the scripts (`<index>:open`). */
+    open: `${prefix}:conv:index:open`,
     bounce: (h: string) => `${prefix}:relay:bounce:${h}`,
   };
   const context = (id: string) => `conversation:${id}`;
@@ -201,6 +205,12 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
 
     count() {
       return redis.zcount(k.index, Date.now(), "+inf");
+    },
+
+    async openCounts() {
+      const raw = await redis.hgetall(k.open);
+      // Records from before the count existed may take it below zero when they close.
+      return Object.fromEntries(Object.entries(raw).map(([a, n]) => [a, Math.max(0, Number(n))]));
     },
 
     async create(seed, identity, build) {

@@ -82,6 +82,7 @@ export const REMOVED_TYPES = [
   "delivered records",
   "flood records",
   "conversation index records",
+  "queue event records",
   "outbox files",
 ] as const;
 type RemovedType = (typeof REMOVED_TYPES)[number];
@@ -96,6 +97,8 @@ const JOB_STATES = [
   "completed",
 ] as const;
 const PAGE = 500;
+/** Outbox files read at once. */
+const OUTBOX_READERS = 4;
 /** Passes at most: a pass after the first finds what the running service wrote meanwhile. */
 const MAX_PASSES = 3;
 
@@ -125,6 +128,14 @@ export async function forget(deps: ForgetDeps, identity: string): Promise<Erasur
     await erasePass(deps, parsed.ref ?? null, person, found, removed, notes);
     if (total(removed) === before) break;
   }
+  // Outbox emails not yet collected: once, with everything the passes learned (reading and
+  // decoding every file is the slowest part of an erasure).
+  if (deps.outboxDir) {
+    removed["outbox files"] += await eraseOutbox(deps.outboxDir, found, [
+      ...person.patterns(),
+      ...refPatterns(found),
+    ]);
+  }
   const hasher = createIdentityHasher(deps.keyring.entries);
   await deps.audit.record({
     actor: deps.actor,
@@ -150,6 +161,8 @@ class Found {
   /** Hex part of the message id hashes (`contactIdFor` without the `c`). */
   hashes = new Set<string>();
   messageIds = new Set<string>();
+  /** Sender ids exactly as the messages carry them (the flood limit hashes them unchanged). */
+  senders = new Set<string>();
   affiliates = new Set<string>();
   channels = new Set<string>();
 
@@ -194,6 +207,7 @@ async function erasePass(
     found.refs.add(c.ref);
     found.channels.add(c.reader.channel);
     found.messageIds.add(c.lastReaderMessage.id);
+    found.senders.add(c.lastReaderMessage.sender.id);
     person.add(c.reader.identity);
     for (const d of c.decisions) {
       found.addContact(d.contactId);
@@ -253,7 +267,7 @@ async function erasePass(
 
   // 4. Held messages: by the sender's keyed flood hash, or by the sealed message.
   const floodHashes = new Set<string>();
-  for (const id of person.ids) {
+  for (const id of [...person.ids, ...found.senders]) {
     for (const h of hasher.candidates(HASH_PURPOSE.flood, id)) floodHashes.add(h);
   }
   for (const href of await allFields(deps.redis, keys.heldMeta, keys.heldIndex)) {
@@ -286,6 +300,17 @@ async function erasePass(
     }
   }
 
+  // BullMQ's event streams name jobs by id (a keyed hash of the message id): drop those entries.
+  if (found.hashes.size > 0) {
+    for (const name of STAGE_QUEUES) {
+      removed["queue event records"] += await eraseEvents(
+        deps.redis,
+        `${deps.prefix}:${name}:events`,
+        found.hashes,
+      );
+    }
+  }
+
   // 6. The conversations themselves, with their send ledgers (after the index records above
   //    were listed, so a pointer the delete leaves is still removed below).
   for (const c of mine) {
@@ -301,11 +326,6 @@ async function erasePass(
   }
   for (const n of named) {
     if ((await deps.redis.del(n.key)) > 0) removed[n.type]++;
-  }
-
-  // 7. Outbox emails not yet collected.
-  if (deps.outboxDir) {
-    removed["outbox files"] += await eraseOutbox(deps.outboxDir, found, patterns());
   }
 }
 
@@ -341,6 +361,7 @@ function judgeJob(
     if (mine) {
       const m = messageOf(queue, payload);
       if (m?.id) found.messageIds.add(m.id);
+      if (typeof m?.sender?.id === "string") found.senders.add(m.sender.id);
       found.addContact(contactIdFor(h));
       const c = payload as Partial<ContactToDeliver>;
       if (queue === QUEUE.deliver && c.affiliate?.id) found.affiliates.add(c.affiliate.id);
@@ -430,18 +451,22 @@ async function heldIsMine(
 ): Promise<boolean> {
   const keys = pipelineKeys(deps.prefix);
   const meta = tryJson((await deps.redis.hget(keys.heldMeta, ref)) ?? "") as HeldEntry | null;
-  if (meta && floodHashes.has(meta.sender)) return true;
   const value = await deps.redis.hget(keys.heldJobs, ref);
   const job = tryJson(value ?? "") as { h?: unknown; s?: unknown } | null;
-  if (!job || typeof job.h !== "string" || typeof job.s !== "string") return false;
-  if (found.hashes.has(job.h.slice(job.h.lastIndexOf(".") + 1))) return true;
+  const h = typeof job?.h === "string" ? job.h : null;
+  // The held message's hash names its seen record: erase that too.
+  if (meta && floodHashes.has(meta.sender)) {
+    if (h) found.addHash(h);
+    return true;
+  }
+  if (!job || !h || typeof job.s !== "string") return false;
+  if (found.hashes.has(h.slice(h.lastIndexOf(".") + 1))) return true;
   try {
-    const m = JSON.parse(
-      deps.envelope.openText(job.s, `${QUEUE.inbound}:${job.h}`),
-    ) as InboundMessage;
+    const m = JSON.parse(deps.envelope.openText(job.s, `${QUEUE.inbound}:${h}`)) as InboundMessage;
     if (!person.wrote(m)) return false;
     found.messageIds.add(m.id);
-    found.addHash(job.h);
+    found.senders.add(m.sender.id);
+    found.addHash(h);
     return true;
   } catch (err) {
     notes.add(unopenedNote(err));
@@ -463,14 +488,21 @@ async function readConversations(deps: ForgetDeps, notes: Set<string>): Promise<
     }
   } while (cursor !== "0");
   const out: Conversation[] = [];
-  for (const id of ids) {
-    const s = await deps.redis.hget(`${head}${id}`, "s");
-    if (s === null) continue;
-    try {
-      out.push(JSON.parse(deps.envelope.openText(s, `conversation:${id}`)) as Conversation);
-    } catch (err) {
-      notes.add(unopenedNote(err));
-    }
+  const all = [...ids];
+  for (let i = 0; i < all.length; i += PAGE) {
+    const batch = all.slice(i, i + PAGE);
+    const p = deps.redis.pipeline();
+    for (const id of batch) p.hget(`${head}${id}`, "s");
+    const res = (await p.exec()) ?? [];
+    batch.forEach((id, j) => {
+      const s = res[j]?.[1];
+      if (typeof s !== "string") return;
+      try {
+        out.push(JSON.parse(deps.envelope.openText(s, `conversation:${id}`)) as Conversation);
+      } catch (err) {
+        notes.add(unopenedNote(err));
+      }
+    });
   }
   return out;
 }
@@ -482,6 +514,30 @@ async function allFields(redis: Redis, hash: string, index: string): Promise<str
     ...(await redis.zrange(index, "0", "-1")),
   ]);
   return [...set];
+}
+
+/** Deletes the entries of an event stream that mention one of the hashes. */
+async function eraseEvents(redis: Redis, key: string, hashes: Set<string>): Promise<number> {
+  const doomed: string[] = [];
+  let start = "-";
+  for (;;) {
+    const rows = (await redis.xrange(key, start, "+", "COUNT", 1000)) as [string, string[]][];
+    for (const [id, fields] of rows) {
+      const text = fields.join("\n");
+      for (const m of text.matchAll(/[0-9a-f]{32}/g)) {
+        if (hashes.has(m[0])) {
+          doomed.push(id);
+          break;
+        }
+      }
+    }
+    if (rows.length < 1000) break;
+    start = `(${rows[rows.length - 1]![0]}`;
+  }
+  let n = 0;
+  for (let i = 0; i < doomed.length; i += 500)
+    n += await redis.xdel(key, ...doomed.slice(i, i + 500));
+  return n;
 }
 
 /** Removes a job; an active one is waited for (its worker holds a lock) a few seconds. */
@@ -533,27 +589,33 @@ async function eraseOutbox(dir: string, found: Found, patterns: RegExp[]): Promi
   }
   const byName = new Set([...found.hashes].map((h) => outboxFileName(`c${h}`)));
   let n = 0;
-  for (const name of names) {
-    if (!name.endsWith(".eml") && !name.endsWith(".tmp")) continue;
-    const path = join(dir, name);
-    let mine = byName.has(name);
-    if (!mine) {
-      let raw: Buffer;
-      try {
-        raw = await readFile(path);
-      } catch {
-        continue; // collected meanwhile
+  const candidates = names.filter((name) => name.endsWith(".eml") || name.endsWith(".tmp"));
+  // A few files at a time: reading overlaps decoding.
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < candidates.length; i = next++) {
+      const name = candidates[i]!;
+      const path = join(dir, name);
+      let mine = byName.has(name);
+      if (!mine) {
+        let raw: Buffer;
+        try {
+          raw = await readFile(path);
+        } catch {
+          continue; // collected meanwhile
+        }
+        mine = await emailMentions(raw, patterns);
       }
-      mine = await emailMentions(raw, patterns);
+      if (!mine) continue;
+      try {
+        await unlink(path);
+        n++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      }
     }
-    if (!mine) continue;
-    try {
-      await unlink(path);
-      n++;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    }
-  }
+  };
+  await Promise.all(Array.from({ length: OUTBOX_READERS }, worker));
   return n;
 }
 

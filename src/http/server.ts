@@ -23,18 +23,12 @@ import { registerTemplates } from "./templates.js";
 
 export { httpConfigFromEnv, type HttpConfig } from "./config.js";
 
-/** What `/readyz` reports. No personal data: component names, states and codes only. */
-export interface HealthReport {
-  /** True when the service can take in and process messages. */
-  ready: boolean;
-  /** Per component, e.g. `redis`, `workers`, `adapter.telegram`. */
-  checks: Record<string, { ok: boolean; detail?: string }>;
-}
+export type { HealthReport } from "./internal.js";
 
 /** Everything the HTTP surface needs; built by main, faked in tests. */
 export interface HttpDeps {
   intake: Intake;
-  health: () => Promise<HealthReport>;
+  /** Where the web form counts its outcomes (served on the internal listener, not here). */
   metricsRegistry: Registry;
   logger: Logger;
   config: HttpConfig;
@@ -49,8 +43,6 @@ export interface HttpDeps {
   console?: ConsoleDeps;
 }
 
-const HEALTH_TIMEOUT_MS = 3_000;
-
 const SECURITY_HEADERS = {
   // No scripts at all; styles only from our own /contact.css.
   "content-security-policy":
@@ -62,8 +54,9 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * The HTTP surface: the contact form (`GET`/`POST /contact`), `/healthz` (liveness), `/readyz`
- * (readiness from `health()`), `/metrics` (Prometheus). Request bodies are never logged.
+ * The public HTTP surface: the contact form (`GET`/`POST /contact`) and `/healthz` (liveness, a
+ * constant answer for a load balancer). `/readyz` and `/metrics` are on the internal listener
+ * (src/http/internal.ts). Request bodies are never logged.
  */
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   const { config } = deps;
@@ -157,24 +150,8 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
 
 function registerRoutes(app: FastifyInstance, deps: HttpDeps, metrics: WebFormMetrics): void {
   app.get("/", (_req, reply) => reply.redirect("/contact"));
+  // Says only that the process answers: harmless in public, and what load balancers probe.
   app.get("/healthz", () => ({ status: "ok" }));
-  app.get("/readyz", async (_req, reply) => {
-    let report: HealthReport;
-    try {
-      report = await Promise.race([
-        deps.health(),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error("health check timed out")), HEALTH_TIMEOUT_MS).unref(),
-        ),
-      ]);
-    } catch (err) {
-      report = { ready: false, checks: { health: { ok: false, detail: (err as Error).message } } };
-    }
-    return reply.code(report.ready ? 200 : 503).send(report);
-  });
-  app.get("/metrics", async (_req, reply) =>
-    reply.type(deps.metricsRegistry.contentType).send(await deps.metricsRegistry.metrics()),
-  );
 
   registerContactRoutes(app, { intake: deps.intake, config: deps.config, metrics });
   if (deps.console) registerConsole(app, deps.console);

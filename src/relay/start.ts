@@ -4,7 +4,10 @@ import type { Redis } from "ioredis";
 import type { DNSResolver } from "mailauth";
 import type { Registry } from "prom-client";
 import { loadEmailConfig } from "../../adapters/email/config.js";
-import { stickyRoute } from "../conversation/sticky.js";
+import type { MailboxWatchOptions } from "../../adapters/email/mailbox-watch.js";
+import { askConfigFromEnv, type AskConfig } from "../conversation/ask.js";
+import { askTimedOut, stickyRoute, type StickyDeps } from "../conversation/sticky.js";
+import type { Conversation } from "../conversation/types.js";
 import { createConversationStore, type ConversationStore } from "../conversation/store.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { createKeyring } from "../crypto/keyring.js";
@@ -18,10 +21,15 @@ import { moduleLogger } from "../logger.js";
 import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
-import type { ConversationStep, Role, Sender } from "../queue/types.js";
+import type { Metrics } from "../metrics.js";
+import type { AskTimeoutFn, ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
+import { retentionConfigFromEnv } from "../retention/policies.js";
+import { RedisCursorStore } from "../state/cursor-store.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
+import { RelayMailbox } from "./imap.js";
+import { ESCALATION_QUEUE, runEscalation, scheduleEscalation } from "./escalation.js";
 import { RelayListener } from "./listener.js";
 import { createRelayMetrics } from "./metrics.js";
 import type { AffiliateDirectory } from "./receiver.js";
@@ -62,16 +70,34 @@ export interface ConversationsOptions {
   /** The deliver role's delivery, if this process has one; otherwise the relay makes its own. */
   deliveryInstance: Delivery | null;
   metrics: Registry;
+  /** The pipeline's metrics: the relay counts its step in `contacts` and `stageSeconds`. */
+  steps?: Metrics;
+  /** The open-conversation gauge and time-to-first-answer histogram (src/metrics.ts). */
+  conversationMetrics?: Pick<Metrics, "openConversations" | "timeToFirstAnswer">;
+  /** The clock of conversation timers (tests move it); default: the system clock. */
+  now?: () => Date;
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
+  /** The relay worker's lock and stalled-job check (the fault script shortens them). */
+  workerTiming?: { lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number };
+  /** Reconnect and poll timing of the IMAP relay mailbox (tests shorten it). */
+  imapTiming?: MailboxWatchOptions;
 }
 
 /** The conversation layer of a running process. */
 export interface Conversations {
   store: ConversationStore;
-  /** The route stage's conversation step (sticky routing). */
+  /** The route stage's conversation step (sticky routing, the clarifying question). */
   step: ConversationStep;
+  /** Routes a held message whose time to answer is up (the route stage's delayed job). */
+  askTimeout: AskTimeoutFn;
+  /** The clarifying question's settings (ASK_LOCATION, ASK_TIMEOUT_CHAT, ASK_TIMEOUT_EMAIL). */
+  ask: AskConfig;
+  /** Escalation timers (delayed `escalate` jobs). */
+  escalationQueue: Queue;
+  /** Refreshes the open-conversations gauge from the store's counts. */
+  refreshMetrics(): Promise<void>;
   /** Where the relay listens, when it does in this process. */
   relay: { host: string; port: number } | null;
   /**
@@ -115,18 +141,43 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     prefix: opts.prefix,
     envelope,
     keyring: opts.keyring,
-    retentionDays: config.retentionDays,
+    // One place for every retention period (src/retention); the purge runs there too.
+    retentionDays: retentionConfigFromEnv(opts.env).conversationDays,
   });
   const tokens = createRelayTokens(opts.keyring);
   // Stopped in reverse order of starting: the listener first, then the worker, then what it uses.
   const cleanups: (() => Promise<void> | void)[] = [];
   let rules = opts.rules;
-  const step: ConversationStep = (input) =>
-    stickyRoute(
-      { store, tokens, affiliateExists: (id) => rules?.current.affiliateById.has(id) ?? true },
-      input,
-    );
+  const now = opts.now ?? (() => new Date());
+  const ask = askConfigFromEnv(opts.env);
+  // Escalation timers are delayed jobs on their own queue; any role may set them, the ingest
+  // role runs them.
+  const escalationQueue = new Queue(ESCALATION_QUEUE, {
+    connection: opts.redis,
+    prefix: opts.prefix,
+  });
+  cleanups.push(() => escalationQueue.close());
+  const timers = {
+    rules: () => rules!.current,
+    queue: escalationQueue,
+    now,
+  };
+  /** A conversation starts waiting for an affiliate: start its escalation clock. */
+  const opened = async (c: Conversation): Promise<void> => {
+    if (rules) await scheduleEscalation(timers, c);
+  };
+  const stickyDeps = (): StickyDeps => ({
+    store,
+    tokens,
+    affiliateExists: (id) => rules?.current.affiliateById.has(id) ?? true,
+    ask,
+    opened,
+    now,
+  });
+  const step: ConversationStep = (input) => stickyRoute(stickyDeps(), input);
+  const askTimeout: AskTimeoutFn = (id) => askTimedOut(stickyDeps(), id);
   let listener: RelayListener | null = null;
+  let mailbox: RelayMailbox | null = null;
   let bound: { host: string; port: number } | null = null;
   let listenState = "off";
   let reroute: Conversations["reroute"] = null;
@@ -171,33 +222,64 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       : null;
     const retry = opts.retry ?? RELAY_RETRY;
     const queue = new Queue<RelayJob>(RELAY_QUEUE, { connection: opts.redis, prefix: opts.prefix });
+    const processor = relayProcessor({
+      store,
+      tokens,
+      affiliates,
+      senderAuth: config.senderAuth.on
+        ? mailauthSenderCheck({
+            mta: relayDomain,
+            ...(opts.resolver ? { resolver: opts.resolver } : {}),
+          })
+        : null,
+      mail,
+      readerReplyAddress,
+      sender: opts.sender,
+      delivery,
+      envelope,
+      quarantine,
+      metrics,
+      onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
+      onFirstAnswer: (affiliate, seconds) =>
+        opts.conversationMetrics?.timeToFirstAnswer.observe({ affiliate }, Math.max(0, seconds)),
+      onHandedOver: async (id) => {
+        const c = await store.get(id);
+        if (c) await opened(c);
+      },
+      now,
+    });
+    const steps = opts.steps;
     const worker = new Worker<RelayJob>(
       RELAY_QUEUE,
-      relayProcessor({
-        store,
-        tokens,
-        affiliates,
-        senderAuth: config.senderAuth.on
-          ? mailauthSenderCheck({
-              mta: relayDomain,
-              ...(opts.resolver ? { resolver: opts.resolver } : {}),
-            })
-          : null,
-        mail,
-        readerReplyAddress,
-        sender: opts.sender,
-        delivery,
-        envelope,
-        quarantine,
-        metrics,
-        onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
-      }),
+      async (job) => {
+        const started = Date.now();
+        try {
+          const result = await processor(job);
+          // A reply relayed (not refused); it came in by email from the affiliate it names.
+          if (typeof result.outcome === "string") {
+            steps?.contacts.inc({
+              channel: "email",
+              step: "relay",
+              affiliate: String(result.affiliate ?? ""),
+            });
+          }
+          return result;
+        } finally {
+          steps?.stageSeconds.observe({ step: "relay" }, (Date.now() - started) / 1000);
+        }
+      },
       {
         connection: opts.redis,
         prefix: opts.prefix,
         concurrency: config.concurrency,
         settings: { backoffStrategy: backoffDelay(retry) },
-        maxStalledCount: 5,
+        maxStalledCount: opts.workerTiming?.maxStalledCount ?? 5,
+        ...(opts.workerTiming?.lockDurationMs
+          ? { lockDuration: opts.workerTiming.lockDurationMs }
+          : {}),
+        ...(opts.workerTiming?.stalledIntervalMs
+          ? { stalledInterval: opts.workerTiming.stalledIntervalMs }
+          : {}),
       },
     );
     reroute = async (conversationId, to, reason, by) => {
@@ -256,6 +338,38 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       await worker.close();
       await queue.close();
     });
+    const escalationWorker = new Worker(
+      ESCALATION_QUEUE,
+      (job, token) =>
+        runEscalation(
+          {
+            store,
+            tokens,
+            sender: opts.sender,
+            delivery,
+            mail,
+            affiliates,
+            rules: timers.rules,
+            queue: escalationQueue,
+            now,
+          },
+          job,
+          token,
+        ),
+      {
+        connection: opts.redis,
+        prefix: opts.prefix,
+        concurrency: 2,
+        settings: { backoffStrategy: backoffDelay(retry) },
+      },
+    );
+    escalationWorker.on("failed", (job, err) =>
+      log.warn({ jobId: job?.id, reason: err.message }, "escalation timer failed; it will retry"),
+    );
+    escalationWorker.on("error", (err) =>
+      log.error({ err: { name: err.name } }, "escalation worker error"),
+    );
+    cleanups.unshift(() => escalationWorker.close());
 
     if (config.port !== null) {
       listener = new RelayListener({
@@ -327,11 +441,51 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     } else {
       log.info("relay listener off in this process (RELAY_SMTP_PORT=off)");
     }
+
+    if (config.imap) {
+      const imap = config.imap;
+      mailbox = new RelayMailbox(
+        {
+          imap,
+          domain: relayDomain,
+          maxBytes: config.maxBytes,
+          cursors: new RedisCursorStore(opts.redis, opts.prefix),
+          logger: log,
+          checkRecipient: async (token) => {
+            await conversationOfToken({ store, tokens }, token);
+          },
+          store: async (raw, token, origin) => {
+            await enqueueReply(queue, envelope, retry, raw, token, origin);
+            metrics.received.inc();
+          },
+          onRefused: (err, origin, ref, raw) =>
+            refuse({ quarantine, metrics, store, delivery, mail }, err, "imap", ref, raw, origin),
+        },
+        opts.imapTiming ?? {},
+      );
+      mailbox.start();
+      const m = mailbox;
+      cleanups.unshift(() => m.stop());
+      log.info(
+        { host: imap.host, port: imap.port, mailbox: imap.mailbox },
+        `relay also fetches replies from the IMAP mailbox ${imap.mailbox} on ${imap.host}:${imap.port}`,
+      );
+    }
   }
 
   return {
     store,
     step,
+    askTimeout,
+    ask,
+    escalationQueue,
+    async refreshMetrics() {
+      const gauge = opts.conversationMetrics?.openConversations;
+      if (!gauge) return;
+      const counts = await store.openCounts();
+      gauge.reset();
+      for (const [affiliate, n] of Object.entries(counts)) gauge.set({ affiliate }, n);
+    },
     get relay() {
       return bound;
     },
@@ -339,8 +493,17 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       return reroute;
     },
     health() {
-      if (!listener) return null;
-      return { ok: listenState === "listening", detail: listenState };
+      const parts: { ok: boolean; detail: string }[] = [];
+      if (listener) parts.push({ ok: listenState === "listening", detail: listenState });
+      if (mailbox) {
+        const h = mailbox.health();
+        parts.push({
+          ok: h.state === "running" || h.state === "starting",
+          detail: `IMAP mailbox ${h.state}${h.detail ? ` (${h.detail})` : ""}`,
+        });
+      }
+      if (parts.length === 0) return null;
+      return { ok: parts.every((p) => p.ok), detail: parts.map((p) => p.detail).join("; ") };
     },
     async stop() {
       for (const c of cleanups) {

@@ -19,6 +19,7 @@ export class LiveRules {
   private outcome: ReloadOutcome | null = null;
   private reloads = 0;
   private reloadedAt: string | null = null;
+  private lastFailure: string | null = null;
 
   /** Loads the file now; throws (RulesError) when it does not load, as start-up should. */
   constructor(
@@ -37,15 +38,34 @@ export class LiveRules {
     return { count: this.reloads, outcome: this.outcome, at: this.reloadedAt };
   }
 
+  /**
+   * For /readyz: red while the file on disk does not load (the reason names `file:line:column`),
+   * even though the previous rules still route; green again once a reload succeeds.
+   */
+  health(): { ok: boolean; detail: string } {
+    if (this.lastFailure !== null) {
+      return {
+        ok: false,
+        detail: `${this.path} does not load; previous rules in force: ${this.lastFailure}`,
+      };
+    }
+    return {
+      ok: true,
+      detail: `${this.rules.affiliates.length} affiliates, ${this.rules.rules.length} rules`,
+    };
+  }
+
   /** Reads the file again; keeps the current rules when it does not load. */
   reload(): ReloadOutcome {
     let outcome: ReloadOutcome;
     try {
       const next = loadRulesFile(this.path);
       this.rules = next;
+      this.lastFailure = null;
       outcome = { ok: true, affiliates: next.affiliates.length, rules: next.rules.length };
     } catch (err) {
-      outcome = { ok: false, error: (err as Error).message };
+      this.lastFailure = (err as Error).message;
+      outcome = { ok: false, error: this.lastFailure };
     }
     this.outcome = outcome;
     this.reloads += 1;

@@ -72,7 +72,6 @@ describe("admin console access", () => {
     };
     app = buildHttpServer({
       intake: new RecordingIntake(),
-      health: () => Promise.resolve({ ready: true, checks: {} }),
       metricsRegistry: new Registry(),
       logger: pino({ level: "silent" }),
       config: testHttpConfig(),
@@ -155,7 +154,6 @@ describe("admin console access", () => {
   it("marks the cookie Secure behind a TLS proxy that says so (TRUST_PROXY)", async () => {
     const proxied = buildHttpServer({
       intake: new RecordingIntake(),
-      health: () => Promise.resolve({ ready: true, checks: {} }),
       metricsRegistry: new Registry(),
       logger: pino({ level: "silent" }),
       config: testHttpConfig({ trustProxy: true }),

@@ -26,6 +26,7 @@ import { RouterError } from "../../src/errors.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { ackText } from "../../src/i18n/texts.js";
 import type { InboundMessage } from "../../src/message/inbound.js";
+import { HASH_PURPOSE } from "../../src/queue/keys.js";
 import { createPipeline, type Pipeline } from "../../src/queue/pipeline.js";
 import { RELAY_RETRY } from "../../src/relay/start.js";
 import { createRelayTokens } from "../../src/relay/token.js";
@@ -160,7 +161,6 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
     });
     http = buildHttpServer({
       intake: pipeline.intake,
-      health: () => Promise.resolve({ ready: true, checks: {} }),
       metricsRegistry: new Registry(),
       logger: pino({ level: "silent" }),
       config: testHttpConfig(),
@@ -292,6 +292,7 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
     expect(byTelegram.removed["held messages"]).toBe(1);
     expect(byTelegram.removed["delayed jobs"]).toBe(1);
     expect(byTelegram.removed["quarantine entries"]).toBe(1);
+    expect(byTelegram.removed["flood records"]).toBe(1);
     expect(byDiscord.removed["dead letters"]).toBe(1);
     expect(byDiscord.removed.conversations).toBe(1);
     for (const r of receipts) {
@@ -326,6 +327,19 @@ describe("forget: erasing a reader leaves nothing of theirs", () => {
     expect(scan.hits.filter((h) => A.telegram && h.where.includes(A.telegram))).toEqual([]);
     const bFound = scan.hits.map((h) => h.canary);
     for (const c of B.canaries) expect(bFound, c).toContain(c);
+
+    // Nor any key name or value made of A's keyed hashes (message ids, sender, conversation index).
+    const hashes = [
+      ...[1, 2, 3].map((n) => telegramMessage(A, n, "").id),
+      emailMessage(A, 1, "").id,
+      discordMessage(A, 1, "").id,
+    ].map((id) => pipeline.hasher.hash(HASH_PURPOSE.message, id).split(".")[1]!);
+    for (const id of [`telegram:${A.telegram}`, `discord:${A.discord}`, `email:${A.address}`]) {
+      hashes.push(pipeline.hasher.hash(HASH_PURPOSE.flood, id).split(".")[1]!);
+      hashes.push(pipeline.hasher.hash("conversation", id).split(".")[1]!);
+    }
+    const keyed = await scanRedis(redis, prefix, pipeline.envelope, hashes);
+    expect(keyed.hits.map((h) => `${h.canary} in ${h.where}`).slice(0, 12)).toEqual([]);
 
     expect(await scanOutbox(outboxDir, [...A.canaries, C.body])).toEqual([]);
     expect((await scanOutbox(outboxDir, B.canaries)).length).toBeGreaterThan(0);

@@ -51,7 +51,6 @@ describe("web form limits and honeypot (Redis-backed limit, fastify inject)", ()
     const intake = new RecordingIntake();
     const app = buildHttpServer({
       intake,
-      health: () => Promise.resolve({ ready: true, checks: {} }),
       metricsRegistry: new Registry(),
       logger: pino({ level: "silent" }),
       config: testHttpConfig({ formRateLimit: { max, windowMs: 60_000 } }),
@@ -187,6 +186,7 @@ describe("main wires the Redis-backed form limit: every process shares one count
       VAR_DIR: testDir("cr-form-limit-"),
       ROLE: "ingest",
       PORT: "0",
+      INTERNAL_PORT: "0",
       HOST: "127.0.0.1",
       RELAY_SMTP_PORT: "off",
       FORM_RATE_LIMIT_MAX: "2",

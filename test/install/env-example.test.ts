@@ -9,6 +9,7 @@ import { AdminEnvSchema } from "../../src/admin/config.js";
 import { CoreEnvSchema } from "../../src/config.js";
 import { DeliveryEnvSchema } from "../../src/delivery/config.js";
 import { HttpEnvSchema } from "../../src/http/config.js";
+import { InternalEnvSchema } from "../../src/http/internal.js";
 import { RelayEnvSchema } from "../../src/relay/config.js";
 import { RetentionEnvSchema } from "../../src/retention/policies.js";
 
@@ -19,6 +20,7 @@ import { RetentionEnvSchema } from "../../src/retention/policies.js";
 const SCHEMAS: Record<string, z.ZodObject> = {
   "src/config.ts": CoreEnvSchema,
   "src/http/config.ts": HttpEnvSchema,
+  "src/http/internal.ts": InternalEnvSchema,
   "src/delivery/config.ts": DeliveryEnvSchema,
   "src/relay/config.ts": RelayEnvSchema,
   "src/retention/policies.ts": RetentionEnvSchema,

@@ -30,6 +30,7 @@ describe("contact-router app (web form → queue → SMTP)", () => {
       QUEUE_PREFIX: prefix,
       VAR_DIR: testDir("cr-app-"),
       PORT: "0",
+      INTERNAL_PORT: "0",
       HOST: "127.0.0.1",
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       SMTP_REQUIRE_TLS: "false",

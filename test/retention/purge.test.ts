@@ -191,6 +191,7 @@ describe("retention", () => {
     expect(retentionConfigFromEnv({ QUARANTINE_RETENTION_DAYS: "7" }).quarantineDays).toBe(7);
     for (const [name, value] of [
       ["AUDIT_RETENTION_DAYS", "0"],
+      ["CONVERSATION_RETENTION_DAYS", "0"],
       ["RAW_MAIL_RETENTION_DAYS", "two weeks"],
       ["RETENTION_PURGE_INTERVAL_MINUTES", "-5"],
     ] as const) {
