@@ -96,9 +96,27 @@ interface IndexKeys {
   who?: string;
 }
 
+/** The store's scripts as ioredis commands: EVALSHA (the script's text is sent once per connection). */
+interface StoreCommands {
+  crConvCreate(numKeys: number, ...args: (string | number)[]): Promise<[number, string?]>;
+  crConvUpdate(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  crConvDelete(numKeys: number, ...args: (string | number)[]): Promise<number>;
+}
+
+function storeCommands(redis: Redis): StoreCommands {
+  const defined = redis as unknown as Partial<StoreCommands>;
+  if (typeof defined.crConvCreate !== "function") {
+    redis.defineCommand("crConvCreate", { lua: CREATE });
+    redis.defineCommand("crConvUpdate", { lua: UPDATE });
+    redis.defineCommand("crConvDelete", { lua: DELETE });
+  }
+  return redis as unknown as StoreCommands;
+}
+
 /** The Redis-backed store; see docs/conversations.md for the keys. */
 export function createConversationStore(opts: ConversationStoreOptions): ConversationStore {
   const { redis, prefix, envelope } = opts;
+  const scripts = storeCommands(redis);
   const hasher = createIdentityHasher(opts.keyring);
   const retentionMs = (opts.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
   const k = {
@@ -223,8 +241,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
         const c = build(id, ref);
         const keys: IndexKeys = { ref: k.ref(ref), ...(h ? { cur: k.cur(h), who: k.who(h) } : {}) };
         const { expireAt, pttl } = expiry(c);
-        const res = (await redis.eval(
-          CREATE,
+        const res = await scripts.crConvCreate(
           h ? 5 : 3,
           k.rec(id),
           keys.ref,
@@ -236,7 +253,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
           JSON.stringify(keys),
           expireAt,
           pttl,
-        )) as [number, string?];
+        );
         switch (res[0]) {
           case 0:
             return { conversation: c, created: true };
@@ -268,8 +285,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
         const wasClosed = c.status === "closed";
         if (mutate(c) === false) return c;
         const { expireAt, pttl } = expiry(c);
-        const res = (await redis.eval(
-          UPDATE,
+        const res = await scripts.crConvUpdate(
           2,
           k.rec(id),
           k.index,
@@ -280,7 +296,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
           expireAt,
           pttl,
           !wasClosed && c.status === "closed" ? "1" : "0",
-        )) as number;
+        );
         if (res === 1) return c;
         if (res === -1) return null;
         // Changed meanwhile by another worker: read again and re-apply.
@@ -291,7 +307,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
     },
 
     async delete(id) {
-      return ((await redis.eval(DELETE, 2, k.rec(id), k.index, id)) as number) === 1;
+      return (await scripts.crConvDelete(2, k.rec(id), k.index, id)) === 1;
     },
 
     async purgeExpired(now = new Date(), limit = 500) {

@@ -18,8 +18,8 @@ export class LiveRules {
   private timer: NodeJS.Timeout | null = null;
   private outcome: ReloadOutcome | null = null;
   private reloads = 0;
-  private reloadedAt: string | null = null;
   private lastFailure: string | null = null;
+  private reloadedAt: string | null = null;
 
   /** Loads the file now; throws (RulesError) when it does not load, as start-up should. */
   constructor(
