@@ -10,6 +10,7 @@ import { DeliveryEnvSchema } from "../../src/delivery/config.js";
 import { HttpEnvSchema } from "../../src/http/config.js";
 import { InternalEnvSchema } from "../../src/http/internal.js";
 import { RelayEnvSchema } from "../../src/relay/config.js";
+import { RetentionEnvSchema } from "../../src/retention/policies.js";
 
 // .env.example is the operator's list of settings. It is checked against the zod schemas that
 // read the environment, so a variable added to a schema without a line there (or a line left
@@ -21,6 +22,7 @@ const SCHEMAS: Record<string, z.ZodObject> = {
   "src/http/internal.ts": InternalEnvSchema,
   "src/delivery/config.ts": DeliveryEnvSchema,
   "src/relay/config.ts": RelayEnvSchema,
+  "src/retention/policies.ts": RetentionEnvSchema,
   "adapters/email/config.ts": EmailEnvSchema,
   "adapters/telegram/config.ts": TelegramEnvSchema,
   "adapters/discord/config.ts": DiscordEnvSchema,
