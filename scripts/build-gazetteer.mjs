@@ -115,6 +115,30 @@ export function plausibleAlternate(name) {
   return SCRIPT_OK.test(name);
 }
 
+/**
+ * Words that join a place's name to the river, region or feature that tells it apart
+ * ("Newcastle upon Tyne", "Santiago de Compostela", "Frankfurt am Main", "Châlons-en-Champagne",
+ * "Stratford-upon-Avon"): people say the part before them ("Newcastle", "Santiago",
+ * "Frankfurt"). Only joiners that never start a name themselves.
+ */
+const JOINERS =
+  /^(.{3,}?)(?:[\s-]+(?:upon|on|under|am|an der|an|im|bei|in der|sur|en|lès|les|de|del|de la|do|da|di|dei|della|nad|na|pod)[\s-]+)\S/iu;
+
+/** Words that are a kind of place, not a name: "Mar del Plata" is not called "Mar". */
+const GENERIC = new Set(
+  "ciudad city mar porto port puerto villa vila ville san santa sao saint st fort mount monte cape cabo lake isla ilha bad new nueva novo nowy nova gorod city town".split(
+    " ",
+  ),
+);
+
+/** The short form of a name with a joiner, or null ("Newcastle upon Tyne" → "Newcastle"). */
+export function shortForm(name) {
+  const m = JOINERS.exec(name);
+  if (!m) return null;
+  const short = m[1].trim();
+  return /\s/u.test(short) || GENERIC.has(foldKey(short)) ? null : short;
+}
+
 const round = (x) => Math.round(x * 1e4) / 1e4;
 const rad = (d) => (d * Math.PI) / 180;
 function km(aLat, aLon, bLat, bLon) {
@@ -210,6 +234,10 @@ function addCities(b, rows) {
     if (b.places[i].parent >= 0) continue;
     for (const n of [c.name, c.ascii]) b.addKey(n, i, c.pop * OWN_NAME_WEIGHT, false);
     for (const n of c.alternates) if (plausibleAlternate(n)) b.addKey(n, i, c.pop, true);
+    // "Newcastle" for Newcastle upon Tyne, "Santiago" for Santiago de Compostela: as an
+    // alternate name, weighing the population (the own name of another place weighs five times).
+    const short = shortForm(c.name);
+    if (short) b.addKey(short, i, c.pop, true);
   }
   return { cities, index, districts };
 }

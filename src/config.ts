@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { RouterError } from "./errors.js";
+import { adminConfigFromEnv, type AdminConfig } from "./admin/config.js";
 import { decodeKeyList, loadSecret, type LoadedSecret } from "./crypto/key.js";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "./delivery/config.js";
 import { envInt, httpConfigFromEnv, parseEnv, type HttpConfig } from "./http/config.js";
@@ -87,6 +88,8 @@ export interface AppConfig {
   /** The internal listener (/healthz, /readyz, /metrics) every role serves. */
   internal: InternalConfig;
   delivery: DeliveryConfig;
+  /** The admin console (sessions, login limits). */
+  admin: AdminConfig;
 }
 
 /**
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     http: httpConfigFromEnv(env),
     internal: internalConfigFromEnv(env),
     delivery: deliveryConfigFromEnv(deliveryEnv),
+    admin: adminConfigFromEnv(env),
   };
 }
 

@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { ChannelAdapter, OutboundText } from "../adapters/types.js";
 import { loadConfig, parseRoles, type AppConfig } from "./config.js";
+import { consoleServices } from "./admin/services.js";
 import { createKeyring } from "./crypto/keyring.js";
 import { createDelivery } from "./delivery/index.js";
 import type { Delivery } from "./delivery/types.js";
@@ -35,6 +36,8 @@ export interface StartOptions {
   roles?: Role[];
   /** Start the channel adapters of the ingest role (default true). */
   adapters?: boolean;
+  /** The clock of conversation timers (clarifying question, escalation); tests move it. */
+  now?: () => Date;
 }
 
 /** A running contact-router process. */
@@ -154,6 +157,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       sender,
       metrics: metrics.registry,
       steps: metrics,
+      conversationMetrics: metrics,
+      ...(opts.now ? { now: opts.now } : {}),
     });
     cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
@@ -172,6 +177,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         : {}),
       ackText,
       conversation: conversations.step,
+      askTimeout: conversations.askTimeout,
       ...(delivery ? { delivery } : {}),
       sender,
       retry: {
@@ -207,6 +213,13 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       cleanups.unshift(() => h.stop());
     }
 
+    // One audit log for the retention purge and the admin console.
+    const audit = createAuditLog({
+      redis: redis.client,
+      prefix: config.prefix,
+      envelope: pipeline.envelope,
+    });
+    const retentionConfig = retentionConfigFromEnv(env);
     // Retention (src/retention): the deliver role purges what is past its period, once at start and
     // then on a timer; a Redis lock keeps two processes from purging at once.
     if (roles.includes("deliver")) {
@@ -218,14 +231,10 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
           queues: pipeline.queues,
           quarantine: pipeline.quarantine,
           held: pipeline.held,
-          audit: createAuditLog({
-            redis: redis.client,
-            prefix: config.prefix,
-            envelope: pipeline.envelope,
-          }),
+          audit,
           outboxDir: config.delivery.smtp ? null : config.delivery.outboxDir,
         },
-        config: retentionConfigFromEnv(env),
+        config: retentionConfig,
         metrics: metrics.registry,
       });
       cleanups.unshift(() => retention.stop());
@@ -233,6 +242,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
 
     const depthTimer = setInterval(() => {
       pipeline.refreshDepths().catch(() => undefined);
+      conversations.refreshMetrics().catch(() => undefined);
     }, 5000);
     depthTimer.unref();
     cleanups.unshift(() => Promise.resolve(clearInterval(depthTimer)));
@@ -278,11 +288,33 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
           prefix: `${config.prefix}:`,
           hashKey: (ip) => pipeline.hasher.hash(HASH_PURPOSE.formIp, ip),
         },
+        console: {
+          redis: redis.client,
+          prefix: config.prefix,
+          config: config.admin,
+          hash: (purpose, value) => pipeline.hasher.hash(purpose, value),
+          rulesFile: config.rulesFile,
+          liveRules: rules,
+          store: conversations.store,
+          reroute: conversations.reroute,
+          queues: pipeline,
+          services: consoleServices({
+            redis: redis.client,
+            prefix: config.prefix,
+            pipeline,
+            store: conversations.store,
+            audit,
+            retention: retentionConfig,
+            // Also with SMTP: files written before SMTP was set up may still be there.
+            outboxDir: config.delivery.outboxDir,
+            smtp: config.delivery.smtp !== null,
+          }),
+        },
       });
       const server = http;
       address = await server.listen({ port: config.http.port, host: config.http.host });
       cleanups.unshift(() => server.close());
-      log.info({ url: address }, "web form listening on /contact");
+      log.info({ url: address }, "web form listening on /contact, admin console on /admin");
     }
     log.info(
       { roles, prefix: config.prefix, privateRedis: redis.private?.port ?? null },

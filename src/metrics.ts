@@ -29,6 +29,10 @@ export interface Metrics {
   rulesReloads: Counter<"outcome">;
   /** 1 while the rules file on disk loads, 0 while the last reload failed (old rules in force). */
   rulesLoaded: Gauge;
+  /** Conversations not closed, per affiliate (refreshed from the store's counts). */
+  openConversations: Gauge<"affiliate">;
+  /** From a conversation's start to the affiliate's first answer relayed to the reader. */
+  timeToFirstAnswer: Histogram<"affiliate">;
 }
 
 /** The steps a contact goes through, as the `step` label names them. */
@@ -171,6 +175,31 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     rulesLoaded: new Gauge({
       name: "contact_router_rules_loaded",
       help: "1 while the rules file loads, 0 while the last reload failed (previous rules in force)",
+      registers: r,
+    }),
+    openConversations: new Gauge({
+      name: "contact_router_open_conversations",
+      help: "Conversations not closed, per affiliate",
+      labelNames: ["affiliate"],
+      registers: r,
+    }),
+    timeToFirstAnswer: new Histogram({
+      name: "contact_router_time_to_first_answer_seconds",
+      help: "From a conversation's first message to its affiliate's first answer, per affiliate",
+      labelNames: ["affiliate"],
+      // 5 minutes … 2 weeks: affiliates are volunteers who answer in hours or days.
+      buckets: [
+        300,
+        1800,
+        3600,
+        4 * 3600,
+        12 * 3600,
+        86_400,
+        2 * 86_400,
+        3 * 86_400,
+        7 * 86_400,
+        14 * 86_400,
+      ],
       registers: r,
     }),
   };

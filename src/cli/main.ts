@@ -1,12 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { RouterError } from "../errors.js";
 import { packageVersion } from "../paths.js";
-import { registerKeysCommands } from "./keys-admin.js";
-import { registerPrivacyCommands } from "./privacy-admin.js";
-import { registerQueueCommands } from "./queue-admin.js";
-import { registerRouteCommand } from "./route.js";
-import { registerRulesCommands } from "./rules.js";
-import { registerStartCommand } from "./start.js";
 
 const program = new Command()
   .name("contact-router")
@@ -14,12 +8,39 @@ const program = new Command()
   .version(packageVersion(), "-V, --version", "print the version (package.json) and exit")
   .showHelpAfterError();
 
-registerStartCommand(program);
-registerRouteCommand(program);
-registerRulesCommands(program);
-registerQueueCommands(program);
-registerKeysCommands(program);
-registerPrivacyCommands(program);
+/**
+ * Each command group and the module that registers it. Only the group named on the command
+ * line is loaded (`route` starts without the queue, crypto and Redis modules of the admin
+ * commands); help, or anything unknown, loads them all so commander can list and explain them.
+ */
+const GROUPS: Readonly<Record<string, () => Promise<(p: Command) => void>>> = {
+  start: async () => (await import("./start.js")).registerStartCommand,
+  route: async () => (await import("./route.js")).registerRouteCommand,
+  rules: async () => (await import("./rules.js")).registerRulesCommands,
+  dlq: async () => (await import("./queue-admin.js")).registerQueueCommands,
+  quarantine: async () => (await import("./queue-admin.js")).registerQueueCommands,
+  held: async () => (await import("./queue-admin.js")).registerQueueCommands,
+  keys: async () => (await import("./keys-admin.js")).registerKeysCommands,
+  admin: async () => (await import("./admin.js")).registerAdminCommands,
+  forget: async () => (await import("./privacy-admin.js")).registerPrivacyCommands,
+  audit: async () => (await import("./privacy-admin.js")).registerPrivacyCommands,
+  retention: async () => (await import("./privacy-admin.js")).registerPrivacyCommands,
+};
+
+const named = process.argv[2];
+const loaders =
+  named !== undefined && Object.hasOwn(GROUPS, named)
+    ? [GROUPS[named]!]
+    : [
+        GROUPS.start!,
+        GROUPS.route!,
+        GROUPS.rules!,
+        GROUPS.dlq!,
+        GROUPS.keys!,
+        GROUPS.admin!,
+        GROUPS.forget!,
+      ];
+for (const load of loaders) (await load())(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -155,6 +155,8 @@ export function readSubject(subject: string): { text: string; echoed: boolean } 
 }
 
 function isAddressOrUrl(token: string): boolean {
+  // Every address and link has an @, a colon or a dot: most words have none.
+  if (token.indexOf("@") < 0 && token.indexOf(":") < 0 && token.indexOf(".") < 0) return false;
   let start = 0;
   let end = token.length;
   while (start < end && LEADING_PUNCT.has(token[start] ?? "")) start++;

@@ -119,10 +119,20 @@ function load(): Index {
       at = key.indexOf(" ", at + 1);
     }
   }
-  const sortedKeys = [...byKey.keys()].sort();
-  const firstWords = new Set(sortedKeys.map((k) => k.split(" ", 1)[0]!));
+  let sorted: string[] | null = null;
+  const firstWords = new Set([...byKey.keys()].map((k) => k.split(" ", 1)[0]!));
   const byCc = new Map(rows.map((r) => [r.cc, r]));
-  index = { byKey, byCode, prefixes, sortedKeys, firstWords, rows: byCc };
+  index = {
+    byKey,
+    byCode,
+    prefixes,
+    // Sorted when an inflected name first asks: most runs never do.
+    get sortedKeys() {
+      return (sorted ??= [...byKey.keys()].sort());
+    },
+    firstWords,
+    rows: byCc,
+  };
   return index;
 }
 

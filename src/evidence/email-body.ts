@@ -262,17 +262,65 @@ function hasOwnTextBefore(own: readonly OwnLine[], k: number): boolean {
   return false;
 }
 
-/** Where a sign-off ("Best,", "Grüße", "С уважением") opens the signature of the last block. */
+/**
+ * Where a sign-off opens the signature of the last block: a known one ("Best,", "Grüße",
+ * "С уважением"), or any short line ending in a comma below the writer's text and followed
+ * only by short lines ("Ngā mihi,", "Merci à l'avance,"), the way letters are signed in every
+ * language. A trailing disclaimer paragraph does not stop it.
+ */
 function signOffSplit(own: readonly OwnLine[]): number | null {
   const filled = lastBlockLines(own);
-  const from = Math.max(0, filled.length - (MAX_SIGNATURE_LINES + 1));
-  for (let f = from; f < filled.length; f++) {
+  const end = disclaimerStart(own, filled);
+  const from = Math.max(0, end - (MAX_SIGNATURE_LINES + 1));
+  for (let f = from; f < end; f++) {
     const k = filled[f] ?? 0;
-    if (!isSignOff(bare(own[k]?.text ?? ""))) continue;
-    const tail = filled.slice(f + 1).map((t) => bare(own[t]?.text ?? ""));
+    const line = bare(own[k]?.text ?? "");
+    const tail = filled.slice(f + 1, end).map((t) => bare(own[t]?.text ?? ""));
+    if (!isSignOff(line) && !(isCommaSignOff(line) && tail.length > 0 && tail.length <= 6)) {
+      continue;
+    }
     if (tail.every(isSignatureLine) && hasOwnTextBefore(own, k)) return k;
   }
   return null;
+}
+
+/** A short line ending in a comma: "Ngā mihi,", "Un abrazo fuerte,", "Merci à l'avance,". */
+function isCommaSignOff(line: string): boolean {
+  return line.length <= 40 && line.endsWith(",") && line.split(" ").length <= 4;
+}
+
+/** Words of the confidentiality notices mail systems append after a signature. */
+const DISCLAIMER_WORDS = [
+  "confiden",
+  "vertraulich",
+  "riservat",
+  "vertrouwelijk",
+  "konfidentiell",
+  "poufn",
+  "конфиденц",
+  "محرمانه",
+  "disclaimer",
+  "intended for",
+  "intended only for",
+  "destinatario",
+  "destinataire",
+  "empfänger",
+];
+
+function isDisclaimer(line: string): boolean {
+  const lower = line.toLowerCase();
+  return DISCLAIMER_WORDS.some((w) => lower.includes(w));
+}
+
+/** Index (in `filled`) of a trailing disclaimer paragraph's first line, else filled.length. */
+function disclaimerStart(own: readonly OwnLine[], filled: readonly number[]): number {
+  for (let f = Math.max(1, filled.length - 3); f < filled.length; f++) {
+    const k = filled[f] ?? 0;
+    const line = own[k]?.text ?? "";
+    // A paragraph of its own (blank line before) that reads as a notice.
+    if ((own[k - 1]?.text ?? "") === "" && line.length > 60 && isDisclaimer(line)) return f;
+  }
+  return filled.length;
 }
 
 /** True when a line carries contact data: a phone number (7+ digits), an address or a link. */

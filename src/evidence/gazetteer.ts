@@ -228,16 +228,36 @@ function find(t: Tables, key: string): number {
   return k < t.header.keys && compare(t, key, k, false) === 0 ? k : -1;
 }
 
-/** True when some folded name is exactly `key`; no allocation, for the matcher's inner loop. */
+/**
+ * Answers of {@link hasKey} and {@link hasKeyPrefix} for the words texts keep repeating ("san",
+ * "new ", "de "): a map lookup instead of a binary search over the keys. Cleared when full.
+ */
+const keyMemo = new Map<string, boolean>();
+const KEY_MEMO_SIZE = 20_000;
+
+function memo(q: string, compute: () => boolean): boolean {
+  let v = keyMemo.get(q);
+  if (v === undefined) {
+    if (keyMemo.size >= KEY_MEMO_SIZE) keyMemo.clear();
+    v = compute();
+    keyMemo.set(q, v);
+  }
+  return v;
+}
+
+/** True when some folded name is exactly `key`, for the matcher's inner loop. */
 export function hasKey(key: string): boolean {
-  return find(load(), key) >= 0;
+  // Keys never end with a space, prefixes always do: one memo holds both without clashes.
+  return memo(key, () => find(load(), key) >= 0);
 }
 
 /** True when some folded name starts with `prefix` (e.g. "new " for "new york"). */
 export function hasKeyPrefix(prefix: string): boolean {
-  const t = load();
-  const k = lowerBound(t, prefix);
-  return k < t.header.keys && compare(t, prefix, k, true) === 0;
+  return memo(prefix.endsWith(" ") ? prefix : `${prefix}\u0000`, () => {
+    const t = load();
+    const k = lowerBound(t, prefix);
+    return k < t.header.keys && compare(t, prefix, k, true) === 0;
+  });
 }
 
 /** Up to `limit` keys starting with `prefix`, in order. */
@@ -251,8 +271,20 @@ export function keysWithPrefix(prefix: string, limit: number): string[] {
   return out;
 }
 
-/** The places a folded name means, heaviest first. */
-export function refsByKey(key: string): PlaceRef[] {
+/** The places a folded name means, heaviest first (the same array for the same key). */
+export function refsByKey(key: string): readonly PlaceRef[] {
+  let refs = refMemo.get(key);
+  if (refs === undefined) {
+    if (refMemo.size >= KEY_MEMO_SIZE) refMemo.clear();
+    refs = readRefs(key);
+    refMemo.set(key, refs);
+  }
+  return refs;
+}
+
+const refMemo = new Map<string, readonly PlaceRef[]>();
+
+function readRefs(key: string): readonly PlaceRef[] {
   const t = load();
   const k = find(t, key);
   if (k < 0) return [];

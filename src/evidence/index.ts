@@ -12,7 +12,7 @@ import { detectLanguage } from "./language.js";
 import { countryFromLanguageTag, parseLanguageTag } from "./language-tag.js";
 import { countryFromPhone } from "./phone.js";
 import { parseLocationText, type Place, type ResolveHints } from "./places.js";
-import { findSelfReport } from "./self-report.js";
+import { findCityIn, findSelfReport } from "./self-report.js";
 import { placeFromSignature } from "./signature.js";
 
 /**
@@ -118,11 +118,21 @@ function locationEvidence(
     countries: [byPhone, byEmail, byTag].filter((c): c is string => c !== null),
     language: lang,
   };
+  const name = msg.sender.displayName ?? null;
   if (ev.statedCountry) {
     const place = parseLocationText(ev.statedCountry, hints);
+    // The answer names a country only: a city of it named in the text is the point.
+    const city =
+      place && !place.city ? findCityIn(read.text, place.country, { lang, hints, name }) : null;
+    if (city) {
+      return fromPlace(
+        { ...city, settledBy: undefined },
+        "answer",
+        `reader's answer ${quote(place!.matched)}, and ${quote(city.city ?? city.matched)} named in the text`,
+      );
+    }
     if (place) return fromPlace(place, "answer", `reader's answer ${quote(place.matched)}`);
   }
-  const name = msg.sender.displayName ?? null;
   const self = findSelfReport(read.text, { lang, hints, name });
   if (self) return fromPlace(self, "self_report", `${quote(self.matched)}: ${self.explanation}`);
   const signed = placeFromSignature(read.signature, { lang, hints, name });

@@ -8,9 +8,16 @@ export interface LanguageTagParts {
   region: string | null;
 }
 
-const NONE: LanguageTagParts = { language: null, region: null };
+const NONE: LanguageTagParts = Object.freeze({ language: null, region: null });
 /** Real tags are short; anything longer is not worth canonicalising. */
 const MAX_TAG = 100;
+/**
+ * Parsed tags by input: `Intl` canonicalisation costs tens of µs a call and every message parses
+ * its tag twice, while the tags seen are few (Accept-Language headers, platform locales).
+ * Bounded: cleared when full, so odd inputs cannot grow it.
+ */
+const parsed = new Map<string, LanguageTagParts>();
+const PARSED_MAX = 1000;
 
 /**
  * Parses a platform language tag (Telegram `language_code`, Discord `locale`, `Content-Language`,
@@ -19,6 +26,15 @@ const MAX_TAG = 100;
  */
 export function parseLanguageTag(tag: string | undefined): LanguageTagParts {
   if (typeof tag !== "string") return NONE;
+  const known = parsed.get(tag);
+  if (known) return known;
+  const parts = parseUncached(tag);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(tag, parts);
+  return parts;
+}
+
+function parseUncached(tag: string): LanguageTagParts {
   // Accept-Language: "fr-CA,fr;q=0.9,en;q=0.8" → "fr-CA".
   const first = (tag.slice(0, MAX_TAG).split(",")[0] ?? "").split(";")[0] ?? "";
   const candidate = first.trim().replace(/_/gu, "-");
@@ -33,7 +49,7 @@ export function parseLanguageTag(tag: string | undefined): LanguageTagParts {
   }
   const language = /^[a-z]{2}$/u.test(locale.language ?? "") ? (locale.language ?? null) : null;
   const region = locale.region ?? null;
-  return { language, region };
+  return Object.freeze({ language, region });
 }
 
 /**

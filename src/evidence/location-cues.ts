@@ -84,8 +84,10 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "province region outskirts suburbs suburb area county district outside",
   },
   it: {
-    loc: "a ad in nel nella nello nei negli nelle presso vicino al alla allo",
-    from: "da dal dalla dallo dai dagli di del della",
+    // Articulated prepositions, every form: a/in + il lo la l' i gli le.
+    loc: "a ad in presso vicino al allo alla all ai agli alle nel nello nella nell nei negli nelle",
+    // da/di + il lo la l' i gli le.
+    from: "da di dal dallo dalla dall dai dagli dalle del dello della dell dei degli delle",
     to: "verso",
     about: "su sul sulla sugli riguardo circa",
     article: "il lo la l i gli le",
@@ -111,7 +113,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
   de: {
     loc: "in im bei beim nahe an am",
     from: "aus von vom",
-    to: "nach zu zum zur",
+    to: "nach zu zum zur ins",
     about: "über ueber",
     article: "der die das den dem des",
     first:
@@ -205,9 +207,11 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "provincia afueras cerca región zona alrededores",
   },
   pt: {
-    loc: "em no na nos nas perto junto",
-    from: "de do da dos das desde",
-    to: "para pra ao",
+    // em + o/a/os/as, um/uma, este/esse/aquele: the contractions of Portuguese grammar.
+    loc: "em no na nos nas num numa nuns numas neste nesta nesse nessa naquele naquela perto junto",
+    // de + the same.
+    from: "de do da dos das dum duma deste desta desse dessa daquele daquela desde",
+    to: "para pra ao aos",
     about: "sobre acerca",
     article: "o a os as",
     first: "eu me mim meu minha meus minhas nós nos nosso nossa nossos nossas sou estou",
@@ -229,7 +233,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "perto arredores região periferia província interior",
   },
   nl: {
-    loc: "in te bij nabij vlakbij rond",
+    loc: "in te ter ten bij nabij vlakbij rond",
     from: "uit van vanuit",
     to: "naar richting",
     about: "over",
@@ -388,6 +392,53 @@ function compile(lang: string): Compiled {
  * "no").
  */
 export function cuesOf(word: string, langs: readonly string[]): readonly Cue[] {
+  return cueLookup(langs)(word);
+}
+
+/**
+ * {@link cuesOf} for one list of languages, remembering each word's roles: texts repeat their
+ * words, and stemming them once is enough.
+ */
+export function cueLookup(langs: readonly string[]): (word: string) => readonly Cue[] {
+  const id = langs.join(",");
+  let lookup = lookups.get(id);
+  if (!lookup) {
+    const known = new Map<string, readonly Cue[]>();
+    const list = [...langs];
+    lookup = (word) => {
+      let cues = known.get(word);
+      if (cues === undefined) {
+        if (known.size >= CUE_MEMO_SIZE) known.clear();
+        cues = computeCues(word, list);
+        known.set(word, cues);
+      }
+      return cues;
+    };
+    lookups.set(id, lookup);
+  }
+  return lookup;
+}
+
+const lookups = new Map<string, (word: string) => readonly Cue[]>();
+const CUE_MEMO_SIZE = 20_000;
+const NO_CUES: readonly Cue[] = Object.freeze([]);
+
+/** Dutch diminutive endings, longest first: groepje, kringetje, clubje → groep, kring, club. */
+const DUTCH_DIMINUTIVES = ["etje", "tje", "pje", "kje", "je"];
+
+function computeCues(word: string, langs: readonly string[]): readonly Cue[] {
+  const out = cuesOfForm(word, langs);
+  if (out.length > 0 || !langs.includes("nl")) return out;
+  for (const end of DUTCH_DIMINUTIVES) {
+    if (word.length - end.length >= 3 && word.endsWith(end)) {
+      const base = cuesOfForm(word.slice(0, -end.length), ["nl"]);
+      if (base.length > 0) return base;
+    }
+  }
+  return out;
+}
+
+function cuesOfForm(word: string, langs: readonly string[]): readonly Cue[] {
   const out: Cue[] = [];
   for (const lang of langs) {
     if (out.length > 0) break;
@@ -400,7 +451,7 @@ export function cuesOf(word: string, langs: readonly string[]): readonly Cue[] {
       if (word.startsWith(prefix) && !out.includes(cue)) out.push(cue);
     }
   }
-  return out;
+  return out.length === 0 ? NO_CUES : out;
 }
 
 const exactWords = new Map<Cue, ReadonlySet<string>>();

@@ -22,7 +22,7 @@ import {
 } from "./gazetteer.js";
 import { maxEnding, placeStems } from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
-import { looksLikeName, tokenize, type Token } from "./text-fold.js";
+import { foldToken, looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city or first-level division when one was named. */
 export interface Place {
@@ -95,8 +95,12 @@ export interface MatchOptions {
 export interface ResolveHints {
   /** Countries from the reader's other evidence (phone, email ccTLD, language tag), strongest first. */
   readonly countries?: readonly string[];
-  /** Countries named elsewhere in the same text. */
+  /** Countries named elsewhere in the same text (by name, code or flag). */
   readonly named?: readonly string[];
+  /** First-level divisions named elsewhere in the same text ("… in Piemonte", "Ontario"). */
+  readonly divisions?: readonly GeoPlace[];
+  /** Countries of the unambiguous places named in the same text ("… the Metro to Whitley Bay"). */
+  readonly nearby?: readonly string[];
   /** The language of the text: a place where it is spoken is preferred. */
   readonly language?: string | null;
 }
@@ -141,10 +145,12 @@ export function matchPlaceAt(
     opts.lang === undefined || opts.lang === null
       ? (word: string) => CYRILLIC_RE.test(word)
       : () => INFLECTING.has(opts.lang ?? "");
-  // Most words start no name: two bit tests and a set lookup settle them.
+  // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
+  const firstInfo = keyInfo(first.key);
   if (
-    !mayStartName(first.key) &&
-    !startsCountryName(first.key) &&
+    !firstInfo.place &&
+    !firstInfo.prefix &&
+    firstInfo.country === undefined &&
     !(inflect(first.key) && looksLikeName(text.slice(first.start, first.end)))
   ) {
     return minWords > 1 ? null : codeAt(text, first, i);
@@ -165,11 +171,12 @@ export function matchPlaceAt(
       }
       for (const f of forms) {
         const key = p.key ? `${p.key} ${f.key}` : f.key;
+        const info = keyInfo(key);
         if (n >= minWords && (!found || (found.inflected && !f.inflected))) {
-          const m = exactMatch(text, tokens, i, n, key, opts, f.inflected);
+          const m = exactMatch(text, tokens, i, n, key, info, opts, f.inflected);
           if (m) found = m;
         }
-        if (next.length < MAX_PARTIALS && hasAnyPrefix(`${key} `)) {
+        if (next.length < MAX_PARTIALS && info.prefix) {
           next.push({ key, inflected: f.inflected });
         }
       }
@@ -183,6 +190,39 @@ export function matchPlaceAt(
 
 function hasAnyPrefix(prefix: string): boolean {
   return hasCountryKeyPrefix(prefix) || hasKeyPrefix(prefix);
+}
+
+/** What a folded key is: a country's name, a place's name, the start of a longer name. */
+interface KeyInfo {
+  readonly country: string | null | undefined;
+  readonly place: boolean;
+  readonly prefix: boolean;
+}
+
+const NOTHING: KeyInfo = { country: undefined, place: false, prefix: false };
+const keyInfos = new Map<string, KeyInfo>();
+const KEY_INFOS_SIZE = 20_000;
+
+/**
+ * {@link KeyInfo} of a key, remembered: texts repeat their words, and one map lookup replaces
+ * four (country names, country prefixes, gazetteer keys, gazetteer prefixes).
+ */
+function keyInfo(key: string): KeyInfo {
+  let info = keyInfos.get(key);
+  if (info === undefined) {
+    if (keyInfos.size >= KEY_INFOS_SIZE) keyInfos.clear();
+    // A single word that starts no name (the Bloom filter says so) needs no search.
+    if (!key.includes(" ") && !mayStartName(key) && !startsCountryName(key)) info = NOTHING;
+    else {
+      info = {
+        country: countryByKey(key),
+        place: hasKey(key),
+        prefix: hasAnyPrefix(`${key} `),
+      };
+    }
+    keyInfos.set(key, info);
+  }
+  return info;
 }
 
 /**
@@ -225,15 +265,16 @@ function exactMatch(
   i: number,
   n: number,
   key: string,
+  info: KeyInfo,
   opts: MatchOptions,
   inflected: boolean,
 ): PlaceSpan | null {
-  const cc = countryByKey(key);
-  if (cc === undefined && !hasKey(key)) return null;
+  const cc = info.country;
+  if (cc === undefined && !info.place) return null;
   if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) return null;
   if (cc === undefined) return new Span(i, i + n, "place", null, inflected, false, key);
   // A name of both a country and a place ("Salvador", "Georgia") is weighed in resolveSpan.
-  if (cc && hasKey(key)) return new Span(i, i + n, "place", cc, inflected, false, key);
+  if (cc && info.place) return new Span(i, i + n, "place", cc, inflected, false, key);
   return new Span(i, i + n, cc ? "country" : "none", cc, inflected, false, null);
 }
 
@@ -245,6 +286,9 @@ function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions):
 /** A code exactly as written: a country ("DE", "USA") or a place ("NYC", "LA", "SP"). */
 function codeAt(text: string, token: Token, i: number): PlaceSpan | null {
   if (token.end - token.start > 4) return null;
+  // Codes are written in capitals: a word with a small first letter is none ("and", "in").
+  const first = text.charCodeAt(token.start);
+  if ((first >= 0x61 && first <= 0x7a) || (first >= 0x430 && first <= 0x44f)) return null;
   const raw = text.slice(token.start, token.end);
   // The curated short forms people write ("LA", "TO", "BH") win over the ISO codes they
   // share (Laos, Tonga, Bahrain), which nobody writes for those countries.
@@ -357,11 +401,19 @@ function disambiguatorAfter(
   }
   if (end >= tokens.length) return null;
   const gap = text.slice(after, gapEnd);
-  if (!/^[\s,()\-–/]{0,4}$/u.test(gap)) return null;
+  if (!/^[\s,()\-–/\u060C]{0,4}$/u.test(gap)) return null;
   // "San José, in Costa Rica", "Kingston, en Jamaïque": a locative may come between.
-  if (/,/u.test(gap) && end + 1 < tokens.length && wordsFor("loc").has(tokens[end]!.key)) {
+  if (/[,\u060C]/u.test(gap) && end + 1 < tokens.length && wordsFor("loc").has(tokens[end]!.key)) {
     const d = disambiguatorAfter(text, tokens, end + 1);
     if (d) return { ...d, words: text.slice(tokens[end]!.start, tokens[d.end - 1]!.end) };
+  }
+  // "Vancouver, Washington State", "Vancouver, ایالت واشنگتن", "Córdoba, provincia de …".
+  if (end + 1 < tokens.length && DIVISION_WORDS.has(tokens[end]!.key)) {
+    let j = end + 1;
+    if (j + 1 < tokens.length && DIVISION_OF.has(tokens[j]!.key)) j++;
+    const d = disambiguatorAfter(text, tokens, j);
+    if (d && d.end > j)
+      return { ...d, words: text.slice(tokens[end]!.start, tokens[d.end - 1]!.end) };
   }
   const next = tokens[end]!;
   const raw = text.slice(next.start, next.end);
@@ -378,7 +430,7 @@ function disambiguatorAfter(
     };
   }
   if (m?.kind === "place") {
-    const divisions = m.refs.map((r) => geoPlace(r.place)).filter((d) => d.featureCode === "ADM1");
+    const divisions = divisionsOf(m);
     const cc = m.country;
     if (divisions.length > 0 || cc) {
       return {
@@ -395,6 +447,31 @@ function disambiguatorAfter(
     return { end: end + 1, words: raw, test: (p) => inDivisionCode(p, raw) };
   }
   return null;
+}
+
+/**
+ * The words for a first-level division in the eleven languages (state, province, Land, län,
+ * województwo, штат, область, استان, ایالت …): skipped between a name and its division.
+ */
+const DIVISION_WORDS = new Set(
+  "state province territory county region provincia provincie regione stato estado état land bundesland staat län landskap województwo stan штат область провинция край республика استان ایالت"
+    .split(" ")
+    .map(foldToken),
+);
+/** "of" after a division word: "province of", "provincia de", "estado de", "stato di". */
+const DIVISION_OF = new Set("of de di del do da du von van".split(" "));
+
+/** The one country every place of a span's name lies in, or null (ambiguous, or a country). */
+export function soleCountry(span: PlaceSpan): string | null {
+  if (span.kind !== "place" || span.country || span.refs.length === 0) return null;
+  const cc = geoPlace(span.refs[0]!.place).country;
+  return span.refs.every((r) => geoPlace(r.place).country === cc) ? cc : null;
+}
+
+/** The first-level divisions a place span names. */
+export function divisionsOf(span: PlaceSpan): GeoPlace[] {
+  if (span.kind !== "place") return [];
+  return span.refs.map((r) => geoPlace(r.place)).filter((d) => d.featureCode === "ADM1");
 }
 
 /** True when `p` lies in the division whose ISO 3166-2 code (after the dash) is `code`. */
@@ -420,6 +497,8 @@ function narrow(
  * text's language is spoken unless ten times smaller.
  */
 const EVIDENCE_SHARE = 0.02;
+/** A division the writer names ("London … the one in Ontario") settles even a much smaller place. */
+const DIVISION_SHARE = 0.001;
 const LANGUAGE_SHARE = 0.1;
 
 /**
@@ -463,11 +542,24 @@ export function resolveSpan(
   }
   if (!settledBy && cands.length > 1) {
     const steps: [string, (p: GeoPlace) => boolean, number][] = [];
+    // A division named elsewhere in the text speaks as a disambiguator that is not adjacent.
+    const own = new Set(span.refs.map((r) => r.place));
+    for (const d of hints.divisions ?? []) {
+      if (own.has(d.index)) continue; // the name's own division ("Mérida" the state) is no other word
+      steps.push([
+        `"${d.name}" named in the text`,
+        (p) => p.featureCode !== "ADM1" && p.country === d.country && p.admin1 === d.admin1,
+        DIVISION_SHARE,
+      ]);
+    }
     for (const cc of hints.countries ?? []) {
       steps.push([`the reader's other evidence (${cc})`, (p) => p.country === cc, EVIDENCE_SHARE]);
     }
     for (const cc of hints.named ?? []) {
       steps.push([`${cc} named in the text`, (p) => p.country === cc, EVIDENCE_SHARE]);
+    }
+    for (const cc of hints.nearby ?? []) {
+      steps.push([`a place of ${cc} named in the text`, (p) => p.country === cc, EVIDENCE_SHARE]);
     }
     const lang = hints.language;
     if (lang) {
@@ -492,6 +584,27 @@ export function resolveSpan(
   return { place, end };
 }
 
+/** The largest city of `country` that a span may name ("Barcelona" with country ES), or null. */
+export function placeInCountry(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+  country: string,
+): Place | null {
+  if (span.kind !== "place") return null;
+  let best: PlaceRef | null = null;
+  for (const r of span.refs) {
+    const p = geoPlace(r.place);
+    if (p.country !== country || p.featureCode === "ADM1") continue;
+    if (!best || r.weight > best.weight) best = r;
+  }
+  if (!best) return null;
+  return fromGeoPlace(
+    geoPlace(best.place),
+    text.slice(tokens[span.start]!.start, tokens[span.end - 1]!.end),
+  );
+}
+
 /** The last arrow of a profile location ("NYC → Berlin"). */
 const ARROW_RE = /(?:→|->|=>|⇒|➡️?|⟶)(?!.*(?:→|->|=>|⇒|➡|⟶))/u;
 
@@ -508,10 +621,24 @@ const MAX_LOCATION_LENGTH = 200;
  */
 export function parseLocationText(s: string, hints: ResolveHints = {}): Place | null {
   if (typeof s !== "string" || s.length > MAX_LOCATION_LENGTH) return null;
+  // Profiles and answers repeat ("Berlin", "DE"): the same text and hints read the same.
+  const key = `${s}\u0000${(hints.countries ?? []).join(",")}\u0000${(hints.named ?? []).join(",")}\u0000${hints.language ?? ""}`;
+  const known = locationMemo.get(key);
+  if (known !== undefined) return known && { ...known, point: known.point && { ...known.point } };
+  const place = parseLocationUncached(s, hints);
+  if (locationMemo.size >= LOCATION_MEMO_SIZE) locationMemo.clear();
+  locationMemo.set(key, place && { ...place, point: place.point && { ...place.point } });
+  return place;
+}
+
+const locationMemo = new Map<string, Place | null>();
+const LOCATION_MEMO_SIZE = 2000;
+
+function parseLocationUncached(s: string, hints: ResolveHints): Place | null {
   // "NYC → Berlin", "Lyon -> Leeds": the place after the last arrow is where they are now.
   const arrow = ARROW_RE.exec(s);
   if (arrow) {
-    const after = parseLocationText(s.slice(arrow.index + arrow[0].length), hints);
+    const after = parseLocationUncached(s.slice(arrow.index + arrow[0].length), hints);
     if (after) return { ...after, matched: s.trim() };
   }
   const tokens = tokenize(s, 32);

@@ -1,13 +1,17 @@
-import { countryLanguages } from "./countries.js";
-import { geoPlace } from "./gazetteer.js";
-import { CUE_LANGUAGES, cuesOf, wordsFor, type Cue } from "./location-cues.js";
+import { countryLanguages, flagCountries } from "./countries.js";
+import { geoPlace, type GeoPlace } from "./gazetteer.js";
+import { CUE_LANGUAGES, cueLookup, wordsFor, type Cue } from "./location-cues.js";
 import {
+  divisionsOf,
   findPlaceSpans,
+  soleCountry,
+  placeInCountry,
   resolveSpan,
   type Place,
   type PlaceSpan,
   type ResolveHints,
 } from "./places.js";
+import { stopwordsOf } from "./stopwords.js";
 import { looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /**
@@ -105,13 +109,20 @@ interface Scored {
   readonly start: number;
   readonly end: number;
   readonly origin: boolean;
+  /** Only "I'm from X" spoke for it: an origin as often as a residence. */
+  readonly fromOnly: boolean;
 }
 
-/**
- * The place the writer says they live in or write from, or null when no candidate scores
- * {@link THRESHOLD}. Linear in the input, with bounded work per word and per candidate.
- */
-export function findSelfReport(text: string, opts: SelfReportOptions = {}): SelfReport | null {
+/** The text's words and the place names among them that may be meant as places. */
+interface Candidates {
+  readonly tokens: readonly Token[];
+  readonly cues: CueAt;
+  readonly sentence: Int32Array;
+  readonly capitalises: boolean;
+  readonly spans: readonly PlaceSpan[];
+}
+
+function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   if (typeof text !== "string" || text.length === 0) return null;
   const tokens = tokenize(text, MAX_TOKENS);
   if (tokens.length === 0) return null;
@@ -127,22 +138,82 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
       (s) =>
         s.kind !== "none" &&
         !isCueWord(text, tokens, s, cues, sentence) &&
+        !isFunctionWord(text, tokens, s, lang, sentence) &&
         !(capitalises && isLowerCaseWord(text, tokens, s)) &&
         !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
     )
     .slice(0, MAX_CANDIDATES);
-  if (spans.length === 0) return null;
-  const named = spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!);
-  const hints: ResolveHints = { ...opts.hints, named, language: lang };
+  return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
+}
+
+/**
+ * A city of `country` named in the text, for a web-form answer that gave only the country
+ * (ROUTING.md, source 1: "vivo a Torino" with country IT puts the point in Turin). The city
+ * the writer says they live in when there is one, else the first city of that country named.
+ */
+export function findCityIn(
+  text: string,
+  country: string,
+  opts: SelfReportOptions = {},
+): Place | null {
+  const c = candidates(text, opts);
+  if (!c) return null;
+  // Most texts name no city of that country: then nothing needs weighing.
+  let first: Place | null = null;
+  for (const span of c.spans) {
+    first = placeInCountry(text, c.tokens, span, country);
+    if (first) break;
+  }
+  if (!first) return null;
+  const hints = { ...opts.hints, countries: [country, ...(opts.hints?.countries ?? [])] };
+  const self = selfReportOf(text, c, { ...opts, hints });
+  return self && self.country === country && self.city ? self : first;
+}
+
+/**
+ * The place the writer says they live in or write from, or null when no candidate scores
+ * {@link THRESHOLD}. Linear in the input, with bounded work per word and per candidate.
+ */
+export function findSelfReport(text: string, opts: SelfReportOptions = {}): SelfReport | null {
+  const c = candidates(text, opts);
+  return c ? selfReportOf(text, c, opts) : null;
+}
+
+function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): SelfReport | null {
+  const { tokens, cues, sentence, capitalises, spans } = c;
+  const lang = opts.lang ?? null;
+  // Countries, flags and divisions named anywhere in the text, worked out only when an
+  // ambiguous name asks for them.
+  let named: string[] | undefined;
+  let divisions: GeoPlace[] | undefined;
+  let nearby: string[] | undefined;
+  const hints: ResolveHints = {
+    ...opts.hints,
+    language: lang,
+    get named() {
+      return (named ??= [
+        ...spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!),
+        ...flagCountries(text),
+      ]);
+    },
+    get divisions() {
+      return (divisions ??= spans.flatMap(divisionsOf));
+    },
+    get nearby() {
+      return (nearby ??= spans.map(soleCountry).filter((cc): cc is string => cc !== null));
+    },
+  };
   // Which candidate each token belongs to: a cue word never reaches past another place.
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
-  const ctx: Context = { text, tokens, cues, sentence, owner, capitalises };
+  const verbFinal = lang !== null && VERB_FINAL.has(lang);
+  const ctx: Context = { text, tokens, cues, sentence, owner, capitalises, verbFinal };
   const scored: Scored[] = [];
   let consumed = 0;
   for (const span of spans) {
     // A name that only settled the previous one ("Portland, Maine") is not a candidate.
     if (span.start < consumed) continue;
+    if (!mayScore(ctx, span)) continue;
     const resolved = resolveSpan(text, tokens, span, hints);
     if (!resolved) continue;
     owner.fill(owner[span.start]!, span.end, resolved.end);
@@ -152,7 +223,12 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
   }
   hereLater(ctx, scored);
   let best: Scored | null = null;
-  for (const s of scored) if (s.score >= THRESHOLD && (!best || s.score > best.score)) best = s;
+  // "Sou de Guimarães, mas vivo em Genebra": where they live beats where they are from.
+  const lives = scored.some((s) => s.score >= THRESHOLD && !s.fromOnly && !s.origin);
+  for (const s of scored) {
+    if (s.score < THRESHOLD || (lives && s.fromOnly)) continue;
+    if (!best || s.score > best.score) best = s;
+  }
   if (!best) return null;
   return {
     ...best.place,
@@ -160,6 +236,24 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
     score: Math.round(best.score * 100) / 100,
     explanation: explain(best, scored),
   };
+}
+
+/**
+ * A one-word name that is a function word of the text's language ("als", "da", "bra"), at the
+ * start of a sentence or in lower case: the word, not the place.
+ */
+function isFunctionWord(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+  lang: string | null,
+  sentence: Int32Array,
+): boolean {
+  if (!lang || span.end - span.start !== 1 || span.code) return false;
+  const i = span.start;
+  if (!stopwordsOf(lang).has(tokens[i]!.key)) return false;
+  const t = tokens[i]!;
+  return i === 0 || sentence[i - 1] !== sentence[i] || !looksLikeName(text.slice(t.start, t.end));
 }
 
 /** A one-word name written in lower case ("due", "nice"), in a text whose writer capitalises names. */
@@ -177,7 +271,7 @@ function hereLater(ctx: Context, scored: Scored[]): void {
   const { tokens, cues, sentence, owner } = ctx;
   const here = wordsFor("here");
   for (let k = 0; k < tokens.length; k++) {
-    if (!here.has(tokens[k]!.key) || !has(cues[k]!, "here")) continue;
+    if (!here.has(tokens[k]!.key) || !has(cues(k), "here")) continue;
     const sent = sentence[k]!;
     let first = false;
     let placed = false;
@@ -185,7 +279,7 @@ function hereLater(ctx: Context, scored: Scored[]): void {
       if (j < 0 || j >= tokens.length || sentence[j] !== sent) continue;
       // "Berlin here", "here in Leeds": this "here" has its own place.
       if (owner[j]! >= 0 && j >= k - 1 && j <= k + 3) placed = true;
-      if (has(cues[j]!, "first")) first = true;
+      if (has(cues(j), "first")) first = true;
     }
     if (!first || placed) continue;
     let target: Scored | null = null;
@@ -213,12 +307,12 @@ function isCueWord(
   text: string,
   tokens: readonly Token[],
   span: PlaceSpan,
-  cues: readonly (readonly Cue[])[],
+  cues: CueAt,
   sentence: Int32Array,
 ): boolean {
   if (span.end - span.start !== 1 || span.code) return false;
   const i = span.start;
-  const c = cues[i]!;
+  const c = cues(i);
   if (c.some((x) => FUNCTION_CUES.has(x))) return true;
   if (c.length === 0) return false;
   const sentenceStart = i === 0 || sentence[i - 1] !== sentence[i];
@@ -226,23 +320,17 @@ function isCueWord(
   return span.inflected || sentenceStart || !looksLikeName(text.slice(t.start, t.end));
 }
 
+/** The roles of the word at a token index. */
+type CueAt = (k: number) => readonly Cue[];
+
 /**
  * The roles of each word, worked out when first asked: only the words near a candidate are
  * ever looked at, and stemming every word of a long message would cost more than the rest.
  */
-function lazyCues(tokens: readonly Token[], langs: readonly string[]): readonly (readonly Cue[])[] {
+function lazyCues(tokens: readonly Token[], langs: readonly string[]): CueAt {
   const memo: (readonly Cue[] | undefined)[] = new Array<readonly Cue[] | undefined>(tokens.length);
-  return new Proxy(memo, {
-    get(target, prop, receiver) {
-      if (typeof prop === "string") {
-        const k = Number(prop);
-        if (Number.isInteger(k) && k >= 0 && k < tokens.length) {
-          return (target[k] ??= cuesOf(tokens[k]!.key, langs));
-        }
-      }
-      return Reflect.get(target, prop, receiver) as unknown;
-    },
-  }) as readonly (readonly Cue[])[];
+  const lookup = cueLookup(langs);
+  return (k) => (memo[k] ??= lookup(tokens[k]!.key));
 }
 
 /** The sentence index of every token: a new sentence after . ! ? ; or a line break. */
@@ -285,19 +373,21 @@ const has = (cues: readonly Cue[], c: Cue) => cues.includes(c);
 interface Context {
   readonly text: string;
   readonly tokens: readonly Token[];
-  readonly cues: readonly (readonly Cue[])[];
+  readonly cues: CueAt;
   readonly sentence: Int32Array;
   /** The candidate a token is part of, or -1. */
   readonly owner: Int32Array;
   readonly capitalises: boolean;
+  /** The text's language puts the verb last (Persian). */
+  readonly verbFinal: boolean;
 }
 
 /** True when token k is a preposition leading (past articles) to another candidate. */
 function leadsToPlace(ctx: Context, k: number, self: number): boolean {
-  const c = ctx.cues[k]!;
+  const c = ctx.cues(k);
   if (!has(c, "loc") && !has(c, "from") && !has(c, "to")) return false;
   let j = k + 1;
-  while (j < ctx.tokens.length && j <= k + 2 && has(ctx.cues[j]!, "article")) j++;
+  while (j < ctx.tokens.length && j <= k + 2 && has(ctx.cues(j), "article")) j++;
   return j < ctx.tokens.length && ctx.owner[j]! >= 0 && ctx.owner[j] !== self;
 }
 
@@ -321,12 +411,18 @@ function score(
 
   // The preposition right before the name, skipping up to two articles.
   let p = s - 1;
-  while (p >= 0 && p > s - 3 && sentence[p] === sent && has(cues[p]!, "article")) p--;
-  const prep = p >= 0 && sentence[p] === sent ? cues[p]! : [];
+  while (p >= 0 && p > s - 3 && sentence[p] === sent && has(cues(p), "article")) p--;
+  const prep = p >= 0 && sentence[p] === sent ? cues(p) : [];
   // "in provincia di Brescia", "near to", "в пригороде": the area's "of" is a locative.
-  const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues[p - 1]!, "area");
+  const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues(p - 1), "area");
   const isLoc = has(prep, "loc") || area;
   const isFrom = has(prep, "from") && !isLoc;
+  // "delivery outside the UK": outside a country is not in it (outside a city is near it).
+  const outside = p >= 0 && sentence[p] === sent && OUTSIDE.has(tokens[p]!.key);
+  if (outside && span.kind === "country") {
+    add(p, W.neg, `"${word(p)}" (not in it)`);
+    return null;
+  }
   if (area) add(p, W.loc, `"${word(p - 1)} ${word(p)}"`);
   else if (isLoc) add(p, W.loc);
   else if (isFrom) add(p, W.from);
@@ -341,12 +437,18 @@ function score(
   let thirdAt = -1;
   let negAt = -1;
   let contrast = false;
+  // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
+  if (isFrom && opensMessage(ctx, p, end)) {
+    add(p, W.greetFrom, `"${word(p)}" opening the message`);
+    current = true;
+  }
   for (let k = s - 1; k >= 0 && k >= s - BEFORE && sentence[k] === sent; k--) {
     if (owner[k]! >= 0 && owner[k] !== self) break;
     const d = s - k;
-    const c = cues[k]!;
+    const c = cues(k);
     if (c.length === 0) continue;
-    if (has(c, "live") && !live) {
+    // In a verb-final language the verb before a place ends an earlier clause.
+    if (has(c, "live") && !live && !(ctx.verbFinal && d > VERB_FINAL_BEFORE)) {
       // "lavoro come operaio in una fabbrica … in provincia di Brescia": same clause, farther.
       add(k, d <= 7 ? W.live : W.liveFar);
       live = positive = true;
@@ -362,7 +464,7 @@ function score(
     if (has(c, "here") && d <= 3) {
       add(k, W.here);
       positive = current = true;
-    } else if (has(c, "first") && d <= 3 && k > 0 && has(cues[k - 1]!, "loc") && isLoc) {
+    } else if (has(c, "first") && d <= 3 && k > 0 && has(cues(k - 1), "loc") && isLoc) {
       // "bei uns in", "у нас в", "chez nous à": at our place, in …
       add(k, W.here, `"${word(k - 1)} ${word(k)}"`);
       positive = current = true;
@@ -389,27 +491,35 @@ function score(
     }
     if (has(c, "topic") && k >= p - 2 && k < p) topic = true;
     if (has(c, "first") && firstAt < 0 && d <= 10) firstAt = k;
-    if (has(c, "third") && thirdAt < 0 && d <= 8) thirdAt = k;
+    // "wij zijn" (we are), not "zijn" (his): a word right after "I"/"we" is their verb.
+    const verb = has(c, "be") && k > 0 && has(cues(k - 1), "first");
+    if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb) {
+      thirdAt = k;
+    }
     if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
     if (has(c, "contrast")) contrast = true;
   }
   for (let k = end; k < tokens.length && k < end + AFTER && sentence[k] === sent; k++) {
     if (owner[k]! >= 0 && owner[k] !== self) break;
     // A new preposition starts another phrase ("Dakar à la base …"): its words are not ours.
-    const ck = cues[k]!;
+    const ck = cues(k);
     if (has(ck, "loc") || has(ck, "from") || has(ck, "to") || has(ck, "about")) break;
+    // "… uit Groningen maar woon nu in Keulen": after "but" the words are another clause's.
+    if (has(ck, "contrast")) break;
     const d = k - end + 1;
-    const c = cues[k]!;
+    const c = cues(k);
     if (c.length === 0) continue;
+    // "Berlin here", "Mumbai resident here": "here" right after a name is that name's.
+    if (has(c, "here") && d <= 2) {
+      add(k, W.hereAfter);
+      positive = current = true;
+      continue;
+    }
     // "Lyon, now in Leeds": a word followed by another place's preposition belongs to it.
     if (verbLeadsOn(ctx, k, self)) break;
     if (has(c, "live") && !live && d <= 4) {
       add(k, W.live);
       live = positive = true;
-    }
-    if (has(c, "here") && d === 1) {
-      add(k, W.hereAfter);
-      positive = current = true;
     }
     if (has(c, "now") && d <= 4 && !current) {
       add(k, W.now);
@@ -472,7 +582,90 @@ function score(
     });
   }
   const total = out.reduce((sum, x) => sum + x.delta, 0);
-  return { score: total, contributions: out, origin: origin && !current };
+  const fromOnly = !live && !current && out.some((x) => x.delta === W.fromSelf);
+  return { score: total, contributions: out, origin: origin && !current, fromOnly };
+}
+
+/** Words for "outside" in the eleven languages (folded). */
+const OUTSIDE: ReadonlySet<string> = new Set([
+  "outside",
+  "fuori",
+  "ausserhalb",
+  "hors",
+  "utanfor",
+  "fuera",
+  "fora",
+  "buiten",
+  "poza",
+  "вне",
+  "خارج",
+]);
+
+/** How near the start an opening "… from X" stands: "Hi from", "Kia ora from", "Hello all from". */
+const OPENING_WORDS = 3;
+
+/**
+ * True when the preposition at `p` is among the first words of the message, with no verb or
+ * pronoun before it, and the place ends the phrase (punctuation or the end follows): a
+ * greeting's "from" ("Kia ora from Hamilton NZ.", "Hi from Pune!"), not "I am from …" or
+ * "ein Bekannter aus England hat mir …".
+ */
+function opensMessage(ctx: Context, p: number, end: number): boolean {
+  const { text, tokens, cues, sentence } = ctx;
+  if (p > OPENING_WORDS || sentence[p] !== 0) return false;
+  for (let j = 0; j < p; j++) {
+    if (cues(j).some((x) => x === "be" || x === "first" || x === "live" || x === "origin")) {
+      return false;
+    }
+  }
+  // The phrase ends within two words ("Hi from Leeds, …", "Vanuit Delft een vraagje: …"),
+  // and no verb or pronoun comes first ("… aus England hat mir das geschickt").
+  for (let k = end; k <= end + OPENING_TAIL; k++) {
+    if (k >= tokens.length) return true;
+    if (k > end && cues(k - 1).some((x) => x === "be" || x === "first" || x === "live")) {
+      return false;
+    }
+    if (/[.,!?;:،—–-]/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start))) return true;
+  }
+  return false;
+}
+
+/** How many words may follow the place before an opening phrase ends. */
+const OPENING_TAIL = 2;
+
+/** Roles that can make a candidate positive (see {@link score}); without one nearby it cannot. */
+const POSITIVE: ReadonlySet<Cue> = new Set([
+  "loc",
+  "from",
+  "live",
+  "write",
+  "greet",
+  "here",
+  "moved",
+  "be",
+  "group",
+]);
+/** How far a disambiguator may take the name's end ("Portland, Maine", "Vancouver, WA, USA"). */
+const DISAMBIGUATOR_REACH = 4;
+
+/**
+ * False when no word that could speak for the candidate stands near it and it cannot be a
+ * sign-off or "X-based": most names in a text are settled here, before they are resolved.
+ */
+function mayScore(ctx: Context, span: PlaceSpan): boolean {
+  const { text, tokens, cues, sentence } = ctx;
+  const s = span.start;
+  const sent = sentence[s]!;
+  const to = Math.min(tokens.length, span.end + AFTER + DISAMBIGUATOR_REACH);
+  for (let k = Math.max(0, s - BEFORE); k < to; k++) {
+    if ((k >= s && k < span.end) || sentence[k] !== sent) continue;
+    if (cues(k).some((c) => POSITIVE.has(c))) return true;
+  }
+  const last = Math.min(span.end + DISAMBIGUATOR_REACH - 1, tokens.length);
+  for (let e = span.end; e <= last; e++) {
+    if (BASED_RE.test(text.slice(tokens[e - 1]!.end, tokens[e - 1]!.end + 12))) return true;
+  }
+  return span.end + DISAMBIGUATOR_REACH > tokens.length && signsOff(ctx, s, tokens.length);
 }
 
 /**
@@ -484,7 +677,7 @@ function greetsFrom(ctx: Context, k: number, prep: number): boolean {
   const gap = ctx.text.slice(ctx.tokens[k]!.end, ctx.tokens[k + 1]?.start ?? ctx.text.length);
   if (/[,.!?;:،]/u.test(gap)) return false;
   for (let j = k + 1; j < prep; j++) {
-    const c = ctx.cues[j]!;
+    const c = ctx.cues(j);
     if (c.some((x) => x === "be" || x === "first" || x === "live" || x === "origin")) return false;
   }
   return true;
@@ -509,9 +702,19 @@ function signsOff(ctx: Context, s: number, end: number): boolean {
   );
 }
 
+/** "Köln, seit vier Jahren arbeite und wohne ich aber in Luxemburg": a verb's place may come late. */
+const VERB_REACH = 8;
+const VERB_FINAL_REACH = 3;
+/** Persian puts the verb after its place ("در تهران زندگی می‌کنم"): a word order of its own. */
+const VERB_FINAL: ReadonlySet<string> = new Set(["fa"]);
+/** How far before a place a verb-final language's "ساکن" (resident) still governs it. */
+const VERB_FINAL_BEFORE = 2;
+
 /** True when a verb after the name governs a later place ("Bari ma vivo a Manchester"). */
 function verbLeadsOn(ctx: Context, k: number, self: number): boolean {
-  for (let j = k + 1; j < ctx.tokens.length && j <= k + 3; j++) {
+  // "من در اصفهان زندگی می‌کنم و … در لندن": a verb-final language's verb ends its own clause.
+  const reach = ctx.verbFinal ? VERB_FINAL_REACH : VERB_REACH;
+  for (let j = k + 1; j < ctx.tokens.length && j <= k + reach; j++) {
     if (ctx.sentence[j] !== ctx.sentence[k]) return false;
     if (leadsToPlace(ctx, j, self)) return true;
   }
@@ -532,13 +735,15 @@ function smallAbroad(span: PlaceSpan, place: Place, lang: string | null): boolea
 }
 
 /** A first-person possessive (our, unser, notre, nasz, наш, ما) right before a group word. */
-function possessiveBefore(
-  cues: readonly (readonly Cue[])[],
-  sentence: Int32Array,
-  k: number,
-): boolean {
+function possessiveBefore(cues: CueAt, sentence: Int32Array, k: number): boolean {
   for (let j = k - 1; j >= 0 && j >= k - 2 && sentence[j] === sentence[k]; j--) {
-    if (has(cues[j]!, "first")) return true;
+    if (has(cues(j), "first")) return true;
+  }
+  // "Wij zijn een klein groepje", "we are a small group", "somos un grupo": we are a group.
+  for (let j = k - 1; j >= 1 && j >= k - 3 && sentence[j] === sentence[k]; j--) {
+    if (has(cues(j), "be") && has(cues(j - 1), "first") && sentence[j - 1] === sentence[k]) {
+      return true;
+    }
   }
   return false;
 }

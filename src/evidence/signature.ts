@@ -93,9 +93,17 @@ function placeOfLine(line: string, hints: ResolveHints, nameKey: string): Signat
   const text = (s: PlaceSpan) => line.slice(tokens[s.start]!.start, tokens[s.end - 1]!.end);
   // A place that is a whole field of the line: "— Sinéad, Galway", "تهران، خیابان ولیعصر".
   const whole = spans.find((s) => s.kind === "place" && fields.includes(text(s)));
-  // Else the last place of an address ("…, 69001 Lyon, France" → Lyon).
-  const city = whole ?? [...spans].reverse().find((s) => s.kind === "place") ?? spans.at(-1)!;
-  const resolved = resolveSpan(line, tokens, city, { ...hints, named });
+  const settle = { ...hints, named };
+  // Else a place settled by the name after it ("Sherbrooke (Québec)", "Portland, ME"), else
+  // the last place of an address ("…, 69001 Lyon, France" → Lyon).
+  const settled = whole
+    ? null
+    : spans.find(
+        (s) => s.kind === "place" && (resolveSpan(line, tokens, s, settle)?.end ?? 0) > s.end,
+      );
+  const city =
+    whole ?? settled ?? [...spans].reverse().find((s) => s.kind === "place") ?? spans.at(-1)!;
+  const resolved = resolveSpan(line, tokens, city, settle);
   if (!resolved) return null;
   const covered = spans.reduce((n, s) => n + text(s).replace(/[^\p{L}]/gu, "").length, 0);
   if (!address && !whole && covered < letters * PLACE_SHARE) return null;

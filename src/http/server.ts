@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Intake } from "../queue/intake.js";
+import { registerConsole, type ConsoleDeps } from "../admin/console.js";
 import type { HttpConfig } from "./config.js";
 import {
   isJsonRequest,
@@ -18,6 +19,7 @@ import {
   sendFormProblem,
 } from "./contact.js";
 import { webFormMetrics, type WebFormMetrics } from "./metrics.js";
+import { registerTemplates } from "./templates.js";
 
 export { httpConfigFromEnv, type HttpConfig } from "./config.js";
 
@@ -37,6 +39,8 @@ export interface HttpDeps {
    * so no IP address is stored in Redis.
    */
   rateLimitStore?: { redis: Redis; prefix: string; hashKey: (ip: string) => string };
+  /** The admin console at /admin (docs/administration.md); without it there is no /admin. */
+  console?: ConsoleDeps;
 }
 
 const SECURITY_HEADERS = {
@@ -93,6 +97,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   // Plugins load in order on ready(); routes go in a plugin after them, so the form can create
   // its limiter (`createRateLimit`, src/http/contact.ts), which counts only posts it thanks for.
   void app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  registerTemplates(app);
   const store = deps.rateLimitStore;
   void app.register(rateLimit, {
     global: false,
@@ -149,4 +154,5 @@ function registerRoutes(app: FastifyInstance, deps: HttpDeps, metrics: WebFormMe
   app.get("/healthz", () => ({ status: "ok" }));
 
   registerContactRoutes(app, { intake: deps.intake, config: deps.config, metrics });
+  if (deps.console) registerConsole(app, deps.console);
 }

@@ -50,6 +50,11 @@ const fa: Texts = {
   "answer.outro.form": "برای نوشتن دوباره به ما، لطفاً از فرم تماس استفاده کنید.",
   "answer.subject": "پاسخ از {affiliate}",
   "reroute.notice": "گفت‌وگوی شما به {affiliate} سپرده شد. آن‌ها به شما پاسخ خواهند داد.",
+  "ask.other": "کشوری دیگر",
+  "ask.decline": "ترجیح می‌دهم نگویم",
+  "ask.text": "با یکی از شماره‌های فهرست پاسخ دهید، یا نام کشور یا شهرتان را بنویسید.",
+  "ask.other.prompt": "لطفاً نام کشور یا شهرتان را بنویسید.",
+  "ask.decline.words": "نه, نمی‌دانم, نمیدانم, ترجیح می‌دهم نگویم, هیچ‌کدام",
 };
 
 const pl: Texts = {
@@ -99,6 +104,11 @@ const pl: Texts = {
   "answer.subject": "Odpowiedź od grupy {affiliate}",
   "reroute.notice":
     "Twoja rozmowa została przekazana grupie {affiliate}. Odpowiedź otrzymasz od nich.",
+  "ask.other": "Inny kraj",
+  "ask.decline": "Wolę nie mówić",
+  "ask.text": "Odpowiedz numerem z listy albo napisz swój kraj lub miasto.",
+  "ask.other.prompt": "Napisz, proszę, nazwę swojego kraju lub miasta.",
+  "ask.decline.words": "nie, nie wiem, wolę nie mówić, żaden",
 };
 
 const ru: Texts = {
@@ -148,6 +158,11 @@ const ru: Texts = {
   "answer.outro.form": "Чтобы написать нам снова, воспользуйтесь контактной формой.",
   "answer.subject": "Ответ от группы {affiliate}",
   "reroute.notice": "Ваш разговор передан группе {affiliate}. Они вам ответят.",
+  "ask.other": "Другая страна",
+  "ask.decline": "Предпочитаю не говорить",
+  "ask.text": "Ответьте номером из списка или напишите свою страну или город.",
+  "ask.other.prompt": "Пожалуйста, напишите название вашей страны или города.",
+  "ask.decline.words": "нет, не знаю, предпочитаю не говорить, не скажу, никакая",
 };
 
 const nl: Texts = {
@@ -198,6 +213,11 @@ const nl: Texts = {
   "answer.outro.form": "Wil je ons opnieuw schrijven, gebruik dan het contactformulier.",
   "answer.subject": "Antwoord van {affiliate}",
   "reroute.notice": "Je gesprek is overgedragen aan {affiliate}. Zij antwoorden je.",
+  "ask.other": "Een ander land",
+  "ask.decline": "Zeg ik liever niet",
+  "ask.text": "Antwoord met een nummer uit de lijst, of schrijf je land of stad.",
+  "ask.other.prompt": "Schrijf de naam van je land of stad.",
+  "ask.decline.words": "nee, weet niet, ik weet het niet, zeg ik liever niet, geen",
 };
 
 const pt: Texts = {
@@ -247,6 +267,11 @@ const pt: Texts = {
   "answer.outro.form": "Para nos escrever de novo, use o formulário do site.",
   "answer.subject": "Resposta de {affiliate}",
   "reroute.notice": "A sua conversa foi encaminhada para {affiliate}, que lhe responderá.",
+  "ask.other": "Outro país",
+  "ask.decline": "Prefiro não dizer",
+  "ask.text": "Responda com um número da lista, ou escreva o seu país ou cidade.",
+  "ask.other.prompt": "Escreva o nome do seu país ou cidade, por favor.",
+  "ask.decline.words": "não, não sei, prefiro não dizer, nenhum",
 };
 
 /** fa, pl, ru, nl, pt. */

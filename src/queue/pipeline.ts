@@ -40,7 +40,15 @@ import {
   type Processor,
   type StageContext,
 } from "./stages.js";
-import type { AckTextFn, AffiliateRef, ConversationStep, Role, RouteFn, Sender } from "./types.js";
+import type {
+  AckTextFn,
+  AffiliateRef,
+  AskTimeoutFn,
+  ConversationStep,
+  Role,
+  RouteFn,
+  Sender,
+} from "./types.js";
 
 const log = moduleLogger("pipeline");
 
@@ -70,6 +78,8 @@ export interface PipelineOptions {
   ackText?: AckTextFn;
   /** The route role's conversation step (sticky routing); without it each message stands alone. */
   conversation?: ConversationStep;
+  /** Routes a held message whose time to answer the clarifying question is up. */
+  askTimeout?: AskTimeoutFn;
   /** Required for the `deliver` role. */
   delivery?: Delivery;
   /** Sends acknowledgements (ingest role). */
@@ -237,8 +247,14 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         deliverQueue: queues.deliver,
         outboundQueue: queues.outbound,
         ...(opts.ackText ? { ackText: opts.ackText } : {}),
+        inboundQueue: queues.inbound,
         ...(opts.conversation ? { conversation: opts.conversation } : {}),
-        retry: { deliver: retry(QUEUE.deliver), outbound: retry(QUEUE.outbound) },
+        ...(opts.askTimeout ? { askTimeout: opts.askTimeout } : {}),
+        retry: {
+          inbound: retry(QUEUE.inbound),
+          deliver: retry(QUEUE.deliver),
+          outbound: retry(QUEUE.outbound),
+        },
       }),
     );
   }

@@ -26,7 +26,9 @@ import type {
   AckJob,
   AckTextFn,
   AffiliateRef,
+  AskTimeoutFn,
   ConversationStep,
+  HeldRelease,
   RouteFn,
   Sender,
 } from "./types.js";
@@ -144,17 +146,111 @@ export interface RouteStageDeps {
   affiliate: (id: string) => AffiliateRef | undefined;
   /** Every current affiliate: who can translate, which ids a reroute may name. */
   affiliates?: () => readonly AffiliateRef[];
+  /** The route worker's own queue: a held message's timeout is a delayed job on it. */
+  inboundQueue: Queue;
   deliverQueue: Queue;
   outboundQueue: Queue;
   ackText?: AckTextFn;
   /** The conversation step (sticky routing, src/conversation); without it each message stands alone. */
   conversation?: ConversationStep;
-  retry: { deliver: RetryPolicy; outbound: RetryPolicy };
+  /** A held message's time to wait for an answer is up (src/conversation). */
+  askTimeout?: AskTimeoutFn;
+  retry: { inbound: RetryPolicy; deliver: RetryPolicy; outbound: RetryPolicy };
+}
+
+/** Payload of the delayed `inbound` job that routes a held message once its time to answer is up. */
+interface AskTimeoutJob {
+  askTimeout: string;
+}
+
+function isAskTimeout(payload: unknown): payload is AskTimeoutJob {
+  return (
+    typeof payload === "object" &&
+    payload !== null &&
+    typeof (payload as Partial<AskTimeoutJob>).askTimeout === "string"
+  );
+}
+
+/** The job id of a held message's timeout (`ask-<id hash>`). */
+export function askTimeoutJobId(h: string): string {
+  return `ask-${h}`;
 }
 
 /** inbound → deliver (+ outbound ack): decides the affiliate and hands the contact on. */
 export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Processor {
+  /** Queues a contact's email and, when wanted, its acknowledgement, under its own job ids. */
+  async function handOn(
+    h: string,
+    t: number,
+    contact: ContactToDeliver,
+    ack: { language: string } | null,
+  ): Promise<boolean> {
+    // Same job ids on a retry: BullMQ ignores an add whose id still exists.
+    await deps.deliverQueue.add(
+      "deliver",
+      sealJob(ctx.envelope, QUEUE.deliver, h, t, contact),
+      jobOptions(`${QUEUE.deliver}-${h}`, deps.retry.deliver),
+    );
+    const message = contact.message;
+    if (!ack || message.channel === "web" || !deps.ackText) return false;
+    await sendToReader(h, t, "ack", {
+      channel: message.channel,
+      message: {
+        to: message.replyTo,
+        text: deps.ackText(ack.language, contact.affiliate.name),
+        idempotencyKey: `ack-${contact.contactId}`,
+        inReplyTo: message.id,
+      },
+    });
+    return true;
+  }
+
+  /** A text to the reader: `ack` (job `outbound-<h>`), or the question (`outbound-<h>-ask`). */
+  async function sendToReader(
+    h: string,
+    t: number,
+    name: "ack" | "ask",
+    job: AckJob,
+  ): Promise<void> {
+    await deps.outboundQueue.add(
+      name,
+      sealJob(ctx.envelope, QUEUE.outbound, h, t, job),
+      jobOptions(`${QUEUE.outbound}-${h}${name === "ack" ? "" : `-${name}`}`, deps.retry.outbound),
+    );
+  }
+
+  /** A held message let go: its forward and acknowledgement, as its own route job would have. */
+  async function release(r: HeldRelease): Promise<void> {
+    const target = deps.affiliate(r.affiliate);
+    if (!target) {
+      throw new RouterError("RULES_INVALID", `affiliate ${r.affiliate} is not in the rules`, {
+        retryable: true,
+      });
+    }
+    await handOn(
+      r.h,
+      r.t,
+      {
+        contactId: r.contactId,
+        message: r.message,
+        evidence: r.evidence,
+        decision: r.decision,
+        affiliate: { id: target.id, name: target.name, inbox: target.inbox },
+        conversation: r.forward,
+      },
+      { language: r.language ?? "en" },
+    );
+    ctx.metrics?.routed.inc({ affiliate: target.id });
+    // Its timeout has nothing left to do (it would find the question settled).
+    await deps.inboundQueue.remove(askTimeoutJobId(r.h)).catch(() => undefined);
+  }
+
   return stage(ctx, QUEUE.inbound, async (payload, job): Promise<StageResult> => {
+    if (isAskTimeout(payload)) {
+      const held = deps.askTimeout ? await deps.askTimeout(payload.askTimeout) : null;
+      if (held) await release(held);
+      return { step: "ask-timeout", released: held !== null };
+    }
     const parsed = InboundMessageSchema.safeParse(payload);
     if (!parsed.success)
       throw new RouterError("INVALID_PAYLOAD", "stored message no longer matches the schema");
@@ -170,7 +266,8 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       );
     }
     const contactId = contactIdFor(job.h);
-    // The conversation step: a follow-up stays with its conversation's affiliate.
+    // The conversation step: a follow-up stays with its conversation's affiliate; a reader
+    // nothing places may be asked first.
     const step = deps.conversation
       ? await deps.conversation({
           contactId,
@@ -178,8 +275,49 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
           evidence,
           decision,
           at: new Date(job.t).toISOString(),
+          h: job.h,
+          t: job.t,
+          route: deps.route,
         })
       : null;
+    if (step?.release) await release(step.release);
+    if (step?.kind === "ask") {
+      await sendToReader(job.h, job.t, "ask", {
+        channel: message.channel,
+        message: {
+          to: message.replyTo,
+          text: step.text,
+          idempotencyKey: `ask-${contactId}`,
+          inReplyTo: message.id,
+          choices: step.choices,
+        },
+      });
+      await deps.inboundQueue.add(
+        "ask-timeout",
+        sealJob(ctx.envelope, QUEUE.inbound, job.h, job.t, {
+          askTimeout: step.conversationId,
+        } satisfies AskTimeoutJob),
+        {
+          ...jobOptions(askTimeoutJobId(job.h), deps.retry.inbound),
+          delay: Math.max(0, step.timeoutAt - Date.now()),
+        },
+      );
+      return { step: "ask", ack: false };
+    }
+    if (step?.kind === "answer") {
+      if (step.prompt && message.channel !== "web") {
+        await sendToReader(job.h, job.t, "ask", {
+          channel: message.channel,
+          message: {
+            to: message.replyTo,
+            text: step.prompt,
+            idempotencyKey: `ask-${contactId}`,
+            inReplyTo: message.id,
+          },
+        });
+      }
+      return { step: "answer", released: step.release !== undefined };
+    }
     const target = step ? deps.affiliate(step.affiliate) : affiliate;
     if (!target) {
       throw new RouterError(
@@ -198,30 +336,12 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       ...forwardAddressing(target, decision, deps.affiliates?.() ?? null),
       ...(step ? { conversation: step.forward } : {}),
     };
-    // Same job ids on a retry: BullMQ ignores an add whose id still exists.
-    await deps.deliverQueue.add(
-      "deliver",
-      sealJob(ctx.envelope, QUEUE.deliver, job.h, job.t, contact),
-      jobOptions(`${QUEUE.deliver}-${job.h}`, deps.retry.deliver),
+    const ack = await handOn(
+      job.h,
+      job.t,
+      contact,
+      (step?.ack ?? true) ? { language: decision.language ?? "en" } : null,
     );
-    let ack = false;
-    if (message.channel !== "web" && deps.ackText && (step?.ack ?? true)) {
-      const ackJob: AckJob = {
-        channel: message.channel,
-        message: {
-          to: message.replyTo,
-          text: deps.ackText(decision.language ?? "en", target.name),
-          idempotencyKey: `ack-${contactId}`,
-          inReplyTo: message.id,
-        },
-      };
-      await deps.outboundQueue.add(
-        "ack",
-        sealJob(ctx.envelope, QUEUE.outbound, job.h, job.t, ackJob),
-        jobOptions(`${QUEUE.outbound}-${job.h}`, deps.retry.outbound),
-      );
-      ack = true;
-    }
     ctx.metrics?.routed.inc({ affiliate: target.id });
     ctx.metrics?.contacts.inc({ channel: message.channel, step: "route", affiliate: target.id });
     return {

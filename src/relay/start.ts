@@ -1,10 +1,13 @@
+import { randomBytes } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DNSResolver } from "mailauth";
 import type { Registry } from "prom-client";
 import { loadEmailConfig } from "../../adapters/email/config.js";
 import type { MailboxWatchOptions } from "../../adapters/email/mailbox-watch.js";
-import { stickyRoute } from "../conversation/sticky.js";
+import { askConfigFromEnv, type AskConfig } from "../conversation/ask.js";
+import { askTimedOut, stickyRoute, type StickyDeps } from "../conversation/sticky.js";
+import type { Conversation } from "../conversation/types.js";
 import { createConversationStore, type ConversationStore } from "../conversation/store.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { createKeyring } from "../crypto/keyring.js";
@@ -13,25 +16,35 @@ import { createDelivery } from "../delivery/index.js";
 import { parseMailbox } from "../delivery/mime.js";
 import type { DeliveryConfig } from "../delivery/config.js";
 import type { Delivery } from "../delivery/types.js";
+import { RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
-import type { Metrics } from "../metrics.js";
 import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
-import type { ConversationStep, Role, Sender } from "../queue/types.js";
+import type { Metrics } from "../metrics.js";
+import type { AskTimeoutFn, ConversationStep, Role, Sender } from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
 import { retentionConfigFromEnv } from "../retention/policies.js";
 import { RedisCursorStore } from "../state/cursor-store.js";
 import { relayConfigFromEnv, type RelayConfig } from "./config.js";
 import type { RelayRefusal } from "./errors.js";
 import { RelayMailbox } from "./imap.js";
+import { ESCALATION_QUEUE, runEscalation, scheduleEscalation } from "./escalation.js";
 import { RelayListener } from "./listener.js";
 import { createRelayMetrics } from "./metrics.js";
 import type { AffiliateDirectory } from "./receiver.js";
 import { conversationOfToken } from "./receiver.js";
 import { mailauthSenderCheck } from "./sender-auth.js";
 import { createRelayTokens, relayAddress } from "./token.js";
-import { RELAY_QUEUE, enqueueReply, refuse, relayProcessor, type RelayJob } from "./worker.js";
+import { planReply } from "./plan.js";
+import {
+  RELAY_QUEUE,
+  enqueuePlan,
+  enqueueReply,
+  refuse,
+  relayProcessor,
+  type RelayJob,
+} from "./worker.js";
 
 const log = moduleLogger("relay");
 
@@ -59,6 +72,10 @@ export interface ConversationsOptions {
   metrics: Registry;
   /** The pipeline's metrics: the relay counts its step in `contacts` and `stageSeconds`. */
   steps?: Metrics;
+  /** The open-conversation gauge and time-to-first-answer histogram (src/metrics.ts). */
+  conversationMetrics?: Pick<Metrics, "openConversations" | "timeToFirstAnswer">;
+  /** The clock of conversation timers (tests move it); default: the system clock. */
+  now?: () => Date;
   /** DNS for sender authentication (tests); default: the system resolver. */
   resolver?: DNSResolver;
   retry?: RetryPolicy;
@@ -71,10 +88,25 @@ export interface ConversationsOptions {
 /** The conversation layer of a running process. */
 export interface Conversations {
   store: ConversationStore;
-  /** The route stage's conversation step (sticky routing). */
+  /** The route stage's conversation step (sticky routing, the clarifying question). */
   step: ConversationStep;
+  /** Routes a held message whose time to answer is up (the route stage's delayed job). */
+  askTimeout: AskTimeoutFn;
+  /** The clarifying question's settings (ASK_LOCATION, ASK_TIMEOUT_CHAT, ASK_TIMEOUT_EMAIL). */
+  ask: AskConfig;
+  /** Escalation timers (delayed `escalate` jobs). */
+  escalationQueue: Queue;
+  /** Refreshes the open-conversations gauge from the store's counts. */
+  refreshMetrics(): Promise<void>;
   /** Where the relay listens, when it does in this process. */
   relay: { host: string; port: number } | null;
+  /**
+   * Hands a conversation to another affiliate as `#reroute` in an affiliate's reply does (the
+   * admin console's action): history event, new reply tokens, the whole history forwarded to the
+   * new affiliate, the reader told. Null when this process runs no relay (no ingest role).
+   */
+  reroute:
+    ((conversationId: string, to: string, reason: string, by: string) => Promise<string>) | null;
   /** For /readyz: the relay listener's state (null when this process runs none). */
   health(): { ok: boolean; detail: string } | null;
   stop(): Promise<void>;
@@ -116,15 +148,39 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
   // Stopped in reverse order of starting: the listener first, then the worker, then what it uses.
   const cleanups: (() => Promise<void> | void)[] = [];
   let rules = opts.rules;
-  const step: ConversationStep = (input) =>
-    stickyRoute(
-      { store, tokens, affiliateExists: (id) => rules?.current.affiliateById.has(id) ?? true },
-      input,
-    );
+  const now = opts.now ?? (() => new Date());
+  const ask = askConfigFromEnv(opts.env);
+  // Escalation timers are delayed jobs on their own queue; any role may set them, the ingest
+  // role runs them.
+  const escalationQueue = new Queue(ESCALATION_QUEUE, {
+    connection: opts.redis,
+    prefix: opts.prefix,
+  });
+  cleanups.push(() => escalationQueue.close());
+  const timers = {
+    rules: () => rules!.current,
+    queue: escalationQueue,
+    now,
+  };
+  /** A conversation starts waiting for an affiliate: start its escalation clock. */
+  const opened = async (c: Conversation): Promise<void> => {
+    if (rules) await scheduleEscalation(timers, c);
+  };
+  const stickyDeps = (): StickyDeps => ({
+    store,
+    tokens,
+    affiliateExists: (id) => rules?.current.affiliateById.has(id) ?? true,
+    ask,
+    opened,
+    now,
+  });
+  const step: ConversationStep = (input) => stickyRoute(stickyDeps(), input);
+  const askTimeout: AskTimeoutFn = (id) => askTimedOut(stickyDeps(), id);
   let listener: RelayListener | null = null;
   let mailbox: RelayMailbox | null = null;
   let bound: { host: string; port: number } | null = null;
   let listenState = "off";
+  let reroute: Conversations["reroute"] = null;
 
   if (opts.roles.includes("ingest")) {
     if (!rules) {
@@ -184,6 +240,13 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       quarantine,
       metrics,
       onReaderSend: (channel, outcome) => metrics.readerSends.inc({ channel, outcome }),
+      onFirstAnswer: (affiliate, seconds) =>
+        opts.conversationMetrics?.timeToFirstAnswer.observe({ affiliate }, Math.max(0, seconds)),
+      onHandedOver: async (id) => {
+        const c = await store.get(id);
+        if (c) await opened(c);
+      },
+      now,
     });
     const steps = opts.steps;
     const worker = new Worker<RelayJob>(
@@ -219,6 +282,50 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
           : {}),
       },
     );
+    reroute = async (conversationId, to, reason, by) => {
+      const conversation = await store.get(conversationId);
+      if (!conversation) throw new RouterError("INVALID_PAYLOAD", "no such conversation");
+      const from = affiliates.get(conversation.affiliate);
+      const target = affiliates.get(to);
+      if (!target) {
+        throw new RouterError(
+          "INVALID_PAYLOAD",
+          `there is no affiliate "${to}"; the ids are ${affiliates.ids().join(", ")}`,
+        );
+      }
+      if (target.id === conversation.affiliate) {
+        throw new RouterError("INVALID_PAYLOAD", `the conversation is already with ${to}`);
+      }
+      if (conversation.status === "closed") {
+        throw new RouterError("INVALID_PAYLOAD", "the conversation is closed");
+      }
+      const planned = await planReply(
+        { store, tokens, affiliates, mail, readerReplyAddress },
+        {
+          conversation,
+          affiliate: from ?? {
+            id: conversation.affiliate,
+            name: conversation.affiliate,
+            inbox: "",
+          },
+          from: by,
+          replyId: `console-${randomBytes(8).toString("hex")}`,
+          messageId: null,
+          reply: {
+            commands: [{ kind: "reroute", to: target.id, reason }],
+            text: reason,
+            invalid: [],
+          },
+          attachments: [],
+        },
+      );
+      // The confirmation is for an affiliate who sent #reroute; the admin sees the outcome on the page.
+      const plan = {
+        ...planned,
+        actions: planned.actions.filter((a) => a.kind !== "affiliate-mail"),
+      };
+      return enqueuePlan(queue, envelope, retry, plan);
+    };
     worker.on("failed", (job, err) => {
       const last = job && job.attemptsMade >= (job.opts.attempts ?? 1);
       log[last ? "error" : "warn"](
@@ -231,6 +338,38 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
       await worker.close();
       await queue.close();
     });
+    const escalationWorker = new Worker(
+      ESCALATION_QUEUE,
+      (job, token) =>
+        runEscalation(
+          {
+            store,
+            tokens,
+            sender: opts.sender,
+            delivery,
+            mail,
+            affiliates,
+            rules: timers.rules,
+            queue: escalationQueue,
+            now,
+          },
+          job,
+          token,
+        ),
+      {
+        connection: opts.redis,
+        prefix: opts.prefix,
+        concurrency: 2,
+        settings: { backoffStrategy: backoffDelay(retry) },
+      },
+    );
+    escalationWorker.on("failed", (job, err) =>
+      log.warn({ jobId: job?.id, reason: err.message }, "escalation timer failed; it will retry"),
+    );
+    escalationWorker.on("error", (err) =>
+      log.error({ err: { name: err.name } }, "escalation worker error"),
+    );
+    cleanups.unshift(() => escalationWorker.close());
 
     if (config.port !== null) {
       listener = new RelayListener({
@@ -337,8 +476,21 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
   return {
     store,
     step,
+    askTimeout,
+    ask,
+    escalationQueue,
+    async refreshMetrics() {
+      const gauge = opts.conversationMetrics?.openConversations;
+      if (!gauge) return;
+      const counts = await store.openCounts();
+      gauge.reset();
+      for (const [affiliate, n] of Object.entries(counts)) gauge.set({ affiliate }, n);
+    },
     get relay() {
       return bound;
+    },
+    get reroute() {
+      return reroute;
     },
     health() {
       const parts: { ok: boolean; detail: string }[] = [];

@@ -86,13 +86,41 @@ export async function enqueueReply(
   await queue.add("reply", data, jobOptions(id, retry));
 }
 
+/**
+ * Adds an already planned change (the console's reroute) to the relay queue: the worker runs its
+ * sends as it does a reply's, each once. `m` and `r` are sealed placeholders; `p` is the plan.
+ */
+export async function enqueuePlan(
+  queue: Queue,
+  envelope: Envelope,
+  retry: RetryPolicy,
+  plan: RelayPlan,
+): Promise<string> {
+  const h = createHash("sha256").update(plan.replyId).digest("hex").slice(0, 32);
+  const id = `${RELAY_QUEUE}-${h}`;
+  const data: RelayJob = {
+    v: 1,
+    h,
+    t: Date.now(),
+    m: envelope.seal("{}", ctx(h, "meta")),
+    r: envelope.seal("", ctx(h, "raw")),
+    p: envelope.seal(JSON.stringify(plan), ctx(h, "plan")),
+  };
+  await queue.add("reply", data, jobOptions(id, retry));
+  return id;
+}
+
 export interface RelayWorkerDeps extends ReceiverDeps, PlanDeps, ExecuteDeps {
   envelope: Envelope;
   quarantine: QuarantineStore;
   delivery: Delivery;
   mail: MailSettings;
   metrics: RelayMetrics;
+  /** Told after a reply handed its conversation to another affiliate (its clock starts). */
+  onHandedOver?: (conversationId: string) => Promise<void>;
 }
+
+type StageResultLike = Record<string, string | number | boolean>;
 
 /** Keeps a refused reply with its reason, counts it, and explains it to the sender when useful. */
 export async function refuse(
@@ -137,7 +165,7 @@ export async function refuse(
 
 /** The relay worker's processor: check and apply a reply once, then run its sends. */
 export function relayProcessor(deps: RelayWorkerDeps) {
-  return async (job: Job<RelayJob>): Promise<Record<string, string | number | boolean>> => {
+  return async (job: Job<RelayJob>): Promise<StageResultLike> => {
     const data = job.data;
     if (
       !data ||
@@ -188,6 +216,8 @@ export function relayProcessor(deps: RelayWorkerDeps) {
         );
       }
       const result = await runPlan(deps, plan);
+      if (plan.actions.some((a) => a.kind === "forward"))
+        await deps.onHandedOver?.(plan.conversationId);
       return { outcome: plan.outcome, affiliate: plan.affiliate, ...result };
     } catch (err) {
       throw toBullError(err, false);

@@ -19,6 +19,7 @@ export class LiveRules {
   private outcome: ReloadOutcome | null = null;
   private reloads = 0;
   private lastFailure: string | null = null;
+  private reloadedAt: string | null = null;
 
   /** Loads the file now; throws (RulesError) when it does not load, as start-up should. */
   constructor(
@@ -32,9 +33,9 @@ export class LiveRules {
     return this.rules;
   }
 
-  /** How many reloads ran, and what the last one did (null before the first). */
-  get lastReload(): { count: number; outcome: ReloadOutcome | null } {
-    return { count: this.reloads, outcome: this.outcome };
+  /** How many reloads ran, and what the last one did and when (null before the first). */
+  get lastReload(): { count: number; outcome: ReloadOutcome | null; at: string | null } {
+    return { count: this.reloads, outcome: this.outcome, at: this.reloadedAt };
   }
 
   /**
@@ -68,6 +69,7 @@ export class LiveRules {
     }
     this.outcome = outcome;
     this.reloads += 1;
+    this.reloadedAt = new Date().toISOString();
     this.onReload(outcome);
     return outcome;
   }

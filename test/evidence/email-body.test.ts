@@ -321,6 +321,37 @@ const INLINE_AND_BELOW: readonly Case[] = [
 
 const SIGNATURES: readonly Case[] = [
   [
+    "a sign-off of any language: a short line ending in a comma",
+    body(
+      "Kia ora,",
+      "",
+      "Is there a mailing list I can join?",
+      "",
+      "Ngā mihi,",
+      "Aroha",
+      "Wellington, NZ",
+    ),
+    "Kia ora,\n\nIs there a mailing list I can join?",
+    "Ngā mihi,\nAroha\nWellington, NZ",
+    false,
+  ],
+  [
+    "a confidentiality notice after the signature",
+    body(
+      "Quisiera saber cómo adquirirlas.",
+      "",
+      "Atentamente,",
+      "",
+      "Laura Benítez",
+      "C1043AAZ CABA, Argentina",
+      "",
+      "La información contenida en este mensaje es confidencial y está dirigida exclusivamente a su destinatario.",
+    ),
+    "Quisiera saber cómo adquirirlas.",
+    "Atentamente,\nLaura Benítez\nC1043AAZ CABA, Argentina\nLa información contenida en este mensaje es confidencial y está dirigida exclusivamente a su destinatario.",
+    false,
+  ],
+  [
     "-- delimiter",
     body("Hasta pronto.", "-- ", "Juan Pérez", "Sevilla", "+34 600 000 000"),
     "Hasta pronto.",

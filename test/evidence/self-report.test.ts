@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { cuesOf } from "../../src/evidence/location-cues.js";
 import { findSelfReport } from "../../src/evidence/self-report.js";
 
 /** [text, country, city (or division) or null]: the writer lives in or writes from there. */
@@ -207,6 +208,68 @@ describe("findSelfReport", () => {
     expect(findSelfReport("Живу в Питере", { lang: "ru" })?.city).toBe("Saint Petersburg");
     // A code in capitals only: "la" is an article.
     expect(findSelfReport("I live in LA", { lang: "en" })?.city).toBe("Los Angeles");
+  });
+
+  it("settles a name by a division or a place named elsewhere in the text", () => {
+    // The division is in another phrase, not next to the name.
+    const alessandria = findSelfReport(
+      "Abito ad Alessandria, quella in Piemonte, e lavoro in un magazzino.",
+      { lang: "it" },
+    );
+    expect(alessandria).toMatchObject({ country: "IT", city: "Alessandria" });
+    expect(alessandria?.settledBy).toMatch(/Piedmont|Piemonte/u);
+    // A division word between the name and its division: "Vancouver, Washington State".
+    expect(
+      findSelfReport("I live in Vancouver, state of Washington.", { lang: "en" })?.country,
+    ).toBe("US");
+    // An unambiguous place of the same country named nearby.
+    const tyne = findSelfReport("Newcastle here, I take the Metro to Whitley Bay every day.", {
+      lang: "en",
+    });
+    expect(tyne).toMatchObject({ country: "GB", settledBy: "a place of GB named in the text" });
+  });
+
+  it("takes the place the writer lives in over the one they are from", () => {
+    expect(findSelfReport("Sou de Guimarães, mas vivo em Genebra.", { lang: "pt" })?.city).toBe(
+      "Genève",
+    );
+    expect(
+      findSelfReport("Ik kom oorspronkelijk uit Groningen maar woon nu al drie jaar in Keulen.", {
+        lang: "nl",
+      })?.city,
+    ).toBe("Köln");
+    // Without a place where they live, "I'm from X" still places them.
+    expect(findSelfReport("I'm from Leeds, how can I help?", { lang: "en" })?.city).toBe("Leeds");
+  });
+
+  it("reads the opening 'from X' as a greeting, but not someone else's 'from X'", () => {
+    expect(findSelfReport("Kia ora from Hamilton NZ. Any advice?", { lang: "en" })).toMatchObject({
+      country: "NZ",
+      city: "Hamilton",
+    });
+    expect(
+      findSelfReport("Hallo, ein Bekannter aus England hat mir das geschickt.", { lang: "de" }),
+    ).toBeNull();
+  });
+
+  it("does not take a country one is outside of, or a function word, for a place", () => {
+    expect(
+      findSelfReport("Please let me know the cost of delivery outside the UK.", { lang: "en" }),
+    ).toBeNull();
+    // "als" is Als (Denmark) only as a name; here it is Dutch "as".
+    expect(
+      findSelfReport("werk als verpleegkundige in het ziekenhuis in Amsterdam", { lang: "nl" }),
+    ).toMatchObject({ city: "Amsterdam" });
+  });
+
+  it("reads grammar's contractions and diminutives", () => {
+    expect(cuesOf("numa", ["pt"])).toContain("loc");
+    expect(cuesOf("nell", ["it"])).toContain("loc");
+    expect(cuesOf("groepje", ["nl"])).toContain("group");
+    expect(findSelfReport("Wij zijn een klein groepje in Den Haag.", { lang: "nl" })?.city).toBe(
+      "The Hague",
+    );
+    expect(findSelfReport("Mumbai resident here.", { lang: "en" })?.city).toBe("Mumbai");
   });
 
   it("reads a flag right after the preposition", () => {

@@ -53,6 +53,20 @@ function email(text: string, from = "thabo@example.org"): InboundMessage {
 }
 
 describe("the signature as location evidence", () => {
+  it("reads a city settled by the division after it, and a sign-off without a known greeting", () => {
+    const quebec = extractEvidence(
+      email(
+        "Bonjour,\n\nJ'aimerais recevoir vos publications.\n\nMerci à l'avance,\n\nGeneviève Bélanger\nSherbrooke (Québec)",
+      ),
+      new Set(),
+    );
+    expect(quebec.location).toMatchObject({
+      country: "CA",
+      city: "Sherbrooke",
+      source: "signature",
+    });
+  });
+
   it("comes after a self-report and before the email domain", () => {
     const body =
       "Good day,\n\nI would like to request any literature you have on the trade union question.\n\nKind regards\n\nThabo Mokoena\nCape Town 8001\nTel: +27 21 461 5530\n";

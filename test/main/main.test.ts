@@ -90,7 +90,16 @@ describe("contact-router app (web form → queue → SMTP)", () => {
     sink = new SmtpSink();
     await sink.listen(port);
     await waitFor("all delivered", () => sink!.received.length >= n, 25_000);
-    await new Promise((r) => setTimeout(r, 500));
+    // Wait until no deliver job is left: a second send of any contact would have arrived by then.
+    await waitFor("the deliver queue drained", async () => {
+      const c = await app!.pipeline.queues.deliver.getJobCounts(
+        "wait",
+        "active",
+        "delayed",
+        "prioritized",
+      );
+      return Object.values(c).every((v) => v === 0);
+    });
     expect(sink.received).toHaveLength(n);
     expect(new Set(sink.received.map((r) => r.mail.messageId)).size).toBe(n);
     expect(sink.received.every((r) => r.to[0] === "de@leftcom.org")).toBe(true);

@@ -16,12 +16,10 @@ interface CorpusMail {
   should_route: boolean;
   /** For mail that is not routed: the machine-mail kind. */
   reason?: string;
-  /** "signature": the place is only in the sign-off, which the location step reads on branch routing. */
+  /** "signature": the place is only in the sign-off (ROUTING.md, location source 3). */
   location_via?: "signature";
   signature_has?: string;
   note?: string;
-  /** A location verdict the location reader does not reach yet (ROUTING.md; branch routing). */
-  pending?: string;
 }
 
 const DIR = join(import.meta.dirname, "../../fixtures/email/corpus");
@@ -59,17 +57,8 @@ describe("email corpus: normalizer and evidence on real-format mail", () => {
       expect(evidence.language?.code).toBe(m.language);
       const read = readForDetection({ subject: msg.subject, text: msg.text });
       if (m.signature_has !== undefined) expect(read.signature).toContain(m.signature_has);
-      if (m.pending !== undefined) return; // the country is listed as a todo below
-      if (m.location_via === "signature") {
-        // Until the location step reads the sign-off, no place is also right; a wrong one never is.
-        expect([m.country, undefined]).toContain(evidence.location?.country);
-      } else {
-        expect(evidence.location?.country ?? null).toBe(m.country);
-      }
+      expect(evidence.location?.country ?? null).toBe(m.country);
+      if (m.location_via === "signature") expect(evidence.location?.source).toBe("signature");
     },
   );
-
-  for (const m of manifest.mails.filter((x) => x.pending !== undefined)) {
-    it.todo(`${m.file}: country ${m.country ?? "none"} (pending on branch routing: ${m.pending})`);
-  }
 });
