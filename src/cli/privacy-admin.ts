@@ -3,7 +3,13 @@ import { once } from "node:events";
 import type { Command } from "commander";
 import { createAuditLog } from "../audit/log.js";
 import { createConversationStore } from "../conversation/store.js";
-import { forget, forgetDepsFrom, formatReceipt, IDENTITY_SYNTAX } from "../erasure/forget.js";
+import {
+  forget,
+  forgetDepsFrom,
+  formatReceipt,
+  IDENTITY_SYNTAX,
+  parseIdentity,
+} from "../erasure/forget.js";
 import { retentionConfigFromEnv, retentionPolicies } from "../retention/policies.js";
 import { purgeExpired } from "../retention/purge.js";
 import { print, withQueues } from "./queue-admin.js";
@@ -19,6 +25,7 @@ export function registerPrivacyCommands(program: Command): void {
     .option("--json", "print the receipt as JSON")
     .option("--actor <name>", "who asks, for the audit log", "cli")
     .action(async (identity: string, o: { json?: boolean; actor: string }) => {
+      parseIdentity(identity); // a typo fails before anything is opened
       const receipt = await withQueues(async (p, ctx) => {
         const store = createConversationStore({
           redis: ctx.redis,

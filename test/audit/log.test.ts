@@ -1,9 +1,14 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditKey, createAuditLog, type AuditEvent, type AuditLog } from "../../src/audit/log.js";
 import { createEnvelope } from "../../src/crypto/envelope.js";
-import { cleanup, testPrefix, testRedis, waitFor } from "../queue/helpers.js";
+import { REDIS_URL, cleanup, testPrefix, testRedis, waitFor } from "../queue/helpers.js";
+import { testDir } from "../support/temp-dir.js";
+
+const run = promisify(execFile);
 
 describe("audit log", () => {
   let redis: Redis;
@@ -111,5 +116,48 @@ describe("audit log", () => {
     expect(await log.trimBefore(cutoff)).toBe(1);
     expect((await log.list({ limit: 10 })).map((e) => e.action)).toEqual(["new"]);
     expect((await log.verify()).broken).toEqual([]);
+  });
+
+  it("`audit verify` exits 1 on a forged entry; `audit export` and `retention show` print JSON", async () => {
+    const env = {
+      ...process.env,
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      DATA_KEY: key.toString("base64"),
+      VAR_DIR: testDir("cr-audit-cli-"),
+      AUDIT_RETENTION_DAYS: "90",
+      LOG_LEVEL: "silent",
+    };
+    const cli = (...args: string[]) =>
+      run(process.execPath, ["bin/contact-router.js", ...args], { env });
+    await log.record({ actor: "alice", action: "rules.save", object: "routing-rules.yaml" });
+    const ok = JSON.parse((await cli("audit", "verify", "--json")).stdout) as { checked: number };
+    expect(ok.checked).toBe(1);
+    const exported = (await cli("audit", "export")).stdout.trim().split("\n");
+    expect(exported.map((l) => (JSON.parse(l) as { action: string }).action)).toEqual([
+      "rules.save",
+    ]);
+    const shown = JSON.parse((await cli("retention", "show", "--json")).stdout) as {
+      envVar: string;
+      days: number;
+    }[];
+    expect(shown.find((p) => p.envVar === "AUDIT_RETENTION_DAYS")?.days).toBe(90);
+    await redis.xadd(
+      auditKey(prefix),
+      "*",
+      "a",
+      "mallory",
+      "x",
+      "x",
+      "o",
+      "",
+      "d",
+      "",
+      "p",
+      "",
+      "c",
+      "v1.AAAA",
+    );
+    await expect(cli("audit", "verify")).rejects.toMatchObject({ code: 1 });
   });
 });
