@@ -14,6 +14,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/routing-rules.yaml ./
+COPY --from=build /app/templates ./templates
 COPY --from=build /app/generated ./generated
 RUN mkdir -p /var/lib/contact-router && chown node:node /var/lib/contact-router
 USER node

@@ -20,7 +20,13 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The dovecot package may start a system instance; the tests never use it (they run their own
-# on a free port), and it would only hold ports 143/993.
-$SUDO service dovecot stop >/dev/null 2>&1 || true
-pkill -x dovecot 2>/dev/null || true
+# on a free port), and it would only hold ports 143/993. Stop that one instance, the one this
+# install started, through its service or its pid file; never other dovecots on the host (other
+# test runs start their own).
+if [[ " ${need[*]} " == *" dovecot-imapd "* ]]; then
+  if ! $SUDO service dovecot stop >/dev/null 2>&1; then
+    pidfile=/run/dovecot/master.pid
+    if [ -f "$pidfile" ]; then $SUDO kill "$(cat "$pidfile")" 2>/dev/null || true; fi
+  fi
+fi
 echo "install-system: done"

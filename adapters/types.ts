@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Counter } from "prom-client";
 import type { Intake } from "../src/queue/intake.js";
 import type { Channel } from "../src/message/channel.js";
 
@@ -8,11 +9,19 @@ export interface CursorStore {
   set(key: string, value: string): Promise<void>;
 }
 
+/** Counters adapters report to (the process's Prometheus registry, `src/metrics.ts`). */
+export interface AdapterMetrics {
+  /** A poll found the platform's history ending before the saved cursor: messages never read. */
+  historyGaps: Counter<"channel" | "stream">;
+}
+
 /** What every adapter is given at start. */
 export interface AdapterContext {
   intake: Intake;
   cursors: CursorStore;
   logger: Logger;
+  /** Absent where nothing scrapes metrics (CLI, unit tests). */
+  metrics?: AdapterMetrics;
 }
 
 /**

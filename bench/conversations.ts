@@ -79,6 +79,9 @@ async function main(): Promise<void> {
         evidence,
         decision,
         at: new Date().toISOString(),
+        h: contactIdFor(m.id).slice(1),
+        t: Date.now(),
+        route: (x: InboundMessage) => routeMessage(x, rules),
       };
     };
     const commands = async () =>

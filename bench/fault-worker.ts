@@ -5,7 +5,12 @@
 import { Redis } from "ioredis";
 import { createDelivery } from "../src/delivery/index.js";
 import { logger } from "../src/logger.js";
+import { stickyRoute } from "../src/conversation/sticky.js";
+import { createConversationStore } from "../src/conversation/store.js";
+import { createEnvelope } from "../src/crypto/envelope.js";
+import { createKeyring } from "../src/crypto/keyring.js";
 import { createPipeline } from "../src/queue/pipeline.js";
+import { createRelayTokens } from "../src/relay/token.js";
 import { loadRulesFile } from "../src/routing/load.js";
 import { routeMessage } from "../src/routing/route.js";
 
@@ -21,6 +26,16 @@ const need = (name: string): string => {
 
 const connection = new Redis(need("FAULT_REDIS_URL"), { maxRetriesPerRequest: null });
 connection.on("error", () => undefined);
+const key = Buffer.from(need("DATA_KEY"), "base64");
+const keyring = createKeyring(key);
+// As the service runs: the route stage's conversation step (src/relay/start.ts).
+const store = createConversationStore({
+  redis: connection,
+  prefix: need("FAULT_PREFIX"),
+  envelope: createEnvelope(keyring),
+  keyring: keyring.entries,
+});
+const tokens = createRelayTokens(keyring.entries);
 const rules = loadRulesFile();
 const delivery = createDelivery({
   smtp: {
@@ -40,10 +55,12 @@ const fast = { attempts: 100, baseDelayMs: 100, maxDelayMs: 2000 };
 const pipeline = createPipeline({
   connection,
   prefix: need("FAULT_PREFIX"),
-  key: Buffer.from(need("DATA_KEY"), "base64"),
+  key,
   roles: ["route", "deliver"],
   route: (m) => routeMessage(m, rules),
   affiliate: (id) => rules.affiliateById.get(id),
+  conversation: (input) =>
+    stickyRoute({ store, tokens, affiliateExists: (id) => rules.affiliateById.has(id) }, input),
   delivery,
   retry: { inbound: fast, deliver: fast },
   deliverRate: { perMinute: 1e9, burst: 1e9 },

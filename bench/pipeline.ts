@@ -11,9 +11,14 @@
  *
  * `only`: a comma list of variant numbers to run after the bare baseline (1 no-op delivery,
  * 2 outbox, 3 SMTP sink), e.g. `2` to profile the outbox path alone; default all.
+ *
+ * `BENCH_CPU_PROFILE=<dir>`: a V8 CPU profile of this process during each variant's throughput
+ * phase only (not the warm-up, the latency phase or the step costs), one `.cpuprofile` per variant;
+ * `node scripts/cpuprofile-top.mjs <file>` summarises one.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
@@ -25,6 +30,11 @@ import { writeOutboxFile } from "../src/delivery/outbox.js";
 import { logger } from "../src/logger.js";
 import type { DeliveryConfig } from "../src/delivery/config.js";
 import type { ContactToDeliver, Delivery, DeliveryResult } from "../src/delivery/types.js";
+import { createKeyring } from "../src/crypto/keyring.js";
+import { createEnvelope } from "../src/crypto/envelope.js";
+import { stickyRoute } from "../src/conversation/sticky.js";
+import { createConversationStore } from "../src/conversation/store.js";
+import { createRelayTokens } from "../src/relay/token.js";
 import { createPipeline } from "../src/queue/pipeline.js";
 import { DEFAULT_CONCURRENCY } from "../src/queue/keys.js";
 import { startPrivateRedis } from "../src/redis/server.js";
@@ -45,6 +55,24 @@ const [ROUTE_C, DELIVER_C] = ((spec) => {
 })(process.argv[4] ?? `${DEFAULT_CONCURRENCY.inbound},${DEFAULT_CONCURRENCY.deliver}`);
 const ONLY = process.argv[5]?.split(",").map(Number);
 const IN_FLIGHT = 64;
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+
+/** Runs `f` under the V8 profiler when BENCH_CPU_PROFILE is set, writing `<dir>/<name>.cpuprofile`. */
+async function profiled<T>(name: string, f: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return f();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  try {
+    return await f();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 /** Temporary folders (Redis data, outboxes), removed at the end: dirty pages left behind slow later flushes. */
 const tempDirs: string[] = [];
@@ -152,13 +180,26 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
     sendMail: (m, key, rateKey) => inner.sendMail(m, key, rateKey),
     close: () => inner.close(),
   };
+  // As the service runs (src/relay/start.ts): the conversation step on the same keyring. Each
+  // bench message comes from a new reader with an email address, so each opens a conversation.
+  const key = randomBytes(32);
+  const keyring = createKeyring(key);
+  const store = createConversationStore({
+    redis: conn,
+    prefix,
+    envelope: createEnvelope(keyring),
+    keyring: keyring.entries,
+  });
+  const tokens = createRelayTokens(keyring.entries);
   const pipeline = createPipeline({
     connection: conn,
     prefix,
-    key: randomBytes(32),
+    key,
     roles: ["ingest", "route", "deliver"],
     route: (m) => routeMessage(m, rules),
     affiliate: (id) => rules.affiliateById.get(id),
+    conversation: (input) =>
+      stickyRoute({ store, tokens, affiliateExists: (id) => rules.affiliateById.has(id) }, input),
     delivery,
     concurrency: { inbound: ROUTE_C, deliver: DELIVER_C },
     // As the service runs: the per-affiliate limit checked in Redis (never reached here), and
@@ -170,7 +211,11 @@ function real(url: string, prefix: string, smtpPort: number | null | "noop"): St
     done,
     async submit(i) {
       const id = `bench-${prefix.slice(1, -1)}-${i}`;
-      const msg = normalizeWebForm(FORMS[i % FORMS.length], { id, acceptLanguage: "en" });
+      const form = {
+        ...FORMS[i % FORMS.length],
+        email: `reader-${i}@${prefix.slice(1, -1)}.example.org`,
+      };
+      const msg = normalizeWebForm(form, { id, acceptLanguage: "en" });
       byContact.set(pipeline.intake.idsFor(msg.id).contactId, i);
       await pipeline.intake.submit(msg);
     },
@@ -278,12 +323,23 @@ async function costs(rules: RoutingRules, n: number): Promise<string[]> {
   ];
 }
 
-/** CPU used so far, µs: this process, and redis-server (from INFO, a separate process). */
-async function cpuNow(info: Redis): Promise<{ node: number; redis: number }> {
+/**
+ * Counters so far: CPU µs of this process and of redis-server (from INFO, a separate process), and
+ * redis-server's commands (those that scripts call included) and read events (one read event is
+ * one batch of commands received from a client). The counts do not move with load as times do.
+ */
+async function countersNow(
+  info: Redis,
+): Promise<{ node: number; redis: number; commands: number; reads: number }> {
   const u = process.cpuUsage();
-  const text = await info.info("cpu");
-  const sec = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(text)?.[1] ?? NaN);
-  return { node: u.user + u.system, redis: (sec("used_cpu_sys") + sec("used_cpu_user")) * 1e6 };
+  const text = await info.info();
+  const num = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(text)?.[1] ?? NaN);
+  return {
+    node: u.user + u.system,
+    redis: (num("used_cpu_sys") + num("used_cpu_user")) * 1e6,
+    commands: num("total_commands_processed"),
+    reads: num("total_reads_processed"),
+  };
 }
 
 async function main(): Promise<void> {
@@ -306,21 +362,25 @@ async function main(): Promise<void> {
       for (let i = 0; i < 100; i++) await stage.submit(1_000_000 + i); // warm-up
       while (stage.done.size < 100) await new Promise((r) => setTimeout(r, 5));
       stage.done.clear();
-      const c0 = await cpuNow(info);
+      const c0 = await countersNow(info);
       const e0 = performance.eventLoopUtilization();
-      const t = await throughput(stage, N);
+      const t = await profiled(`variant-${tp.length}`, () => throughput(stage, N));
       const elu = performance.eventLoopUtilization(e0).utilization;
-      const c1 = await cpuNow(info);
+      const c1 = await countersNow(info);
       const l = await latency(stage, Math.round(RATE * 10), RATE, 2_000_000);
       await stage.close();
       tp.push(t);
       const node = (c1.node - c0.node) / N;
       const red = (c1.redis - c0.redis) / N;
+      // Less the first INFO call.
+      const commands = (c1.commands - c0.commands - 1) / N;
+      const reads = (c1.reads - c0.reads - 1) / N;
       cpuPerMsg.push(node + red);
       // The CPU ratio does not move with other jobs on the machine the way wall-clock rates do.
       results[name] =
         `${fmt(t)} msg/s (${(t / tp[0]!).toFixed(2)}× bare)  |  at ${RATE} msg/s: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms` +
-        `  |  CPU/msg: node ${node.toFixed(0)} µs, redis ${red.toFixed(0)} µs (${(cpuPerMsg[0]! / (node + red)).toFixed(2)}× bare), event loop busy ${(elu * 100).toFixed(0)}%`;
+        `  |  CPU/msg: node ${node.toFixed(0)} µs, redis ${red.toFixed(0)} µs (${(cpuPerMsg[0]! / (node + red)).toFixed(2)}× bare), event loop busy ${(elu * 100).toFixed(0)}%` +
+        `  |  per msg: ${commands.toFixed(1)} Redis commands (scripts' calls included), ${reads.toFixed(1)} read events`;
       console.log(`${name.padEnd(30)} ${results[name]}`);
     }
     for (const line of await costs(loadRulesFile(), 1000)) console.log(`per message: ${line}`);

@@ -1,9 +1,11 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { RouterError } from "./errors.js";
+import { adminConfigFromEnv, type AdminConfig } from "./admin/config.js";
 import { decodeKeyList, loadSecret, type LoadedSecret } from "./crypto/key.js";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "./delivery/config.js";
 import { envInt, httpConfigFromEnv, parseEnv, type HttpConfig } from "./http/config.js";
+import { internalConfigFromEnv, type InternalConfig } from "./http/internal.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_PREFIX, assertPrefix } from "./queue/keys.js";
 import { DEFAULT_RULES_PATH } from "./routing/load.js";
 
@@ -20,6 +22,17 @@ const optionalText = z
 export const CoreEnvSchema = z.object({
   /** e.g. redis://:password@host:6379/0; unset: 127.0.0.1:6379 or a private redis-server. */
   REDIS_URL: optionalText,
+  /**
+   * How long start-up (and every admin command) keeps trying to reach Redis before it gives up
+   * with REDIS_UNAVAILABLE (milliseconds).
+   */
+  REDIS_CONNECT_TIMEOUT_MS: envInt(100, 600_000).default(10_000),
+  /**
+   * Longest wait for one Redis command on request paths (web form, adapters' intake, /readyz,
+   * admin commands): past it the form answers 503 and keeps the reader's text (milliseconds).
+   * Workers are not bounded: BullMQ waits for Redis to come back.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: envInt(100, 60_000).default(1_500),
   /** Key prefix; must contain a {hash tag} for Redis Cluster. */
   QUEUE_PREFIX: z.string().trim().default(DEFAULT_PREFIX),
   /** 32 bytes, base64 (`openssl rand -base64 32`). Unset: generated into VAR_DIR/keys/data.key. */
@@ -54,6 +67,8 @@ export const CoreEnvSchema = z.object({
 /** Everything `main` needs, validated. */
 export interface AppConfig {
   redisUrl?: string;
+  redisConnectTimeoutMs: number;
+  redisCommandTimeoutMs: number;
   prefix: string;
   varDir: string;
   /** The current data key (seals). */
@@ -70,7 +85,11 @@ export interface AppConfig {
   /** Per-sender flood limit; null when FLOOD_MAX_MESSAGES is 0. */
   flood: { maxMessages: number; windowSeconds: number } | null;
   http: HttpConfig;
+  /** The internal listener (/healthz, /readyz, /metrics) every role serves. */
+  internal: InternalConfig;
   delivery: DeliveryConfig;
+  /** The admin console (sessions, login limits). */
+  admin: AdminConfig;
 }
 
 /**
@@ -96,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   return {
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    redisConnectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     prefix: e.QUEUE_PREFIX,
     varDir,
     dataKey,
@@ -112,7 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? { maxMessages: e.FLOOD_MAX_MESSAGES, windowSeconds: e.FLOOD_WINDOW_SECONDS }
         : null,
     http: httpConfigFromEnv(env),
+    internal: internalConfigFromEnv(env),
     delivery: deliveryConfigFromEnv(deliveryEnv),
+    admin: adminConfigFromEnv(env),
   };
 }
 

@@ -8,10 +8,12 @@ export type ErrorCode =
   | "AUTO_REPLY" // auto-replies, bounces, list mail: never routed, kept with the reason
   | "RULES_INVALID"
   | "CONFIG_INVALID"
+  | "REDIS_UNAVAILABLE" // Redis did not answer in time (start-up, admin commands, request paths)
   | "DECRYPT_FAILED" // sealed under a key we have, but altered: quarantine
   | "KEY_UNAVAILABLE" // sealed under a key not in the keyring: keep it, wait for the key
   | "DELIVERY_TRANSIENT" // e.g. SMTP 4xx, connection refused: retry with backoff
   | "DELIVERY_PERMANENT" // e.g. SMTP 5xx: dead-letter with the reason
+  | "OUTBOX_WRITE" // the outbox folder cannot be written (the errno leads the message): retry
   | "RATE_LIMITED" // wait retryAfterMs, then retry
   | "ADAPTER_AUTH" // bad credentials: stop the adapter, do not hammer the platform
   | "ADAPTER_NETWORK"

@@ -2,15 +2,20 @@ import { pathToFileURL } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { ChannelAdapter, OutboundText } from "../adapters/types.js";
 import { loadConfig, parseRoles, type AppConfig } from "./config.js";
+import { consoleServices } from "./admin/services.js";
 import { createKeyring } from "./crypto/keyring.js";
 import { createDelivery } from "./delivery/index.js";
 import type { Delivery } from "./delivery/types.js";
 import { RouterError } from "./errors.js";
-import { buildHttpServer, type HealthReport } from "./http/server.js";
+import { buildInternalServer, type HealthReport } from "./http/internal.js";
+import { buildHttpServer } from "./http/server.js";
+import { deliveryReadiness } from "./delivery/readiness.js";
+import { createReadiness } from "./readiness.js";
 import { ackText } from "./i18n/texts.js";
 import { logger, moduleLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { startAdapters, type AdapterHost } from "./queue/adapter-host.js";
+import { HASH_PURPOSE } from "./queue/keys.js";
 import { createPipeline, type Pipeline } from "./queue/pipeline.js";
 import { startConversations, type Conversations } from "./relay/start.js";
 import type { Channel } from "./message/channel.js";
@@ -19,6 +24,9 @@ import { checkEvictionPolicy, connectRedis, type RedisHandle } from "./redis/con
 import { LiveRules } from "./routing/live.js";
 import { routeMessage } from "./routing/route.js";
 import { RedisCursorStore } from "./state/cursor-store.js";
+import { createAuditLog } from "./audit/log.js";
+import { retentionConfigFromEnv } from "./retention/policies.js";
+import { startRetention } from "./retention/purge.js";
 
 const log = moduleLogger("main");
 
@@ -28,6 +36,8 @@ export interface StartOptions {
   roles?: Role[];
   /** Start the channel adapters of the ingest role (default true). */
   adapters?: boolean;
+  /** The clock of conversation timers (clarifying question, escalation); tests move it. */
+  now?: () => Date;
 }
 
 /** A running contact-router process. */
@@ -41,9 +51,13 @@ export interface RunningApp {
   http: FastifyInstance | null;
   /** `http://host:port` of the web server, when it listens. */
   address: string | null;
+  /** `http://host:port` of the internal listener (/healthz, /readyz, /metrics), every role. */
+  internalAddress: string;
   adapters: ChannelAdapter[];
   /** Conversation store and relay (its listener's address when this process runs it). */
   conversations: Conversations;
+  /** The live routing rules (route role): `lastReload` says what the last reload did. */
+  rules: LiveRules | null;
   health(): Promise<HealthReport>;
   /** Graceful stop: intake and web first, then workers (active jobs finish), then Redis. */
   stop(): Promise<void>;
@@ -65,10 +79,22 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     );
   }
   if (config.dataKey.warning) log.warn(config.dataKey.warning);
+  if (
+    roles.includes("ingest") &&
+    config.internal.port !== 0 &&
+    config.internal.port === config.http.port
+  ) {
+    throw new RouterError(
+      "CONFIG_INVALID",
+      `INTERNAL_PORT: must differ from PORT (both ${config.http.port}); the internal listener is not public`,
+    );
+  }
 
   const redis = await connectRedis({
     ...(config.redisUrl ? { url: config.redisUrl } : {}),
     dataDir: `${config.varDir}/redis`,
+    connectTimeoutMs: config.redisConnectTimeoutMs,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
   });
   const cleanups: (() => Promise<void>)[] = [() => redis.close()];
   try {
@@ -78,6 +104,8 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     // previous rules and says why.
     const rules = roles.includes("route")
       ? new LiveRules(config.rulesFile, (outcome) => {
+          metrics.rulesReloads.inc({ outcome: outcome.ok ? "success" : "failure" });
+          metrics.rulesLoaded.set(outcome.ok ? 1 : 0);
           if (outcome.ok)
             log.info({ file: config.rulesFile, ...outcome }, "routing rules reloaded");
           else
@@ -87,6 +115,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
             );
         })
       : null;
+    if (rules) metrics.rulesLoaded.set(1);
     if (rules) {
       const live = rules;
       live.watch();
@@ -127,10 +156,14 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       deliveryInstance: delivery,
       sender,
       metrics: metrics.registry,
+      steps: metrics,
+      conversationMetrics: metrics,
+      ...(opts.now ? { now: opts.now } : {}),
     });
     cleanups.unshift(() => conversations.stop());
     const pipeline = createPipeline({
       connection: redis.client,
+      intakeConnection: redis.bounded,
       prefix: config.prefix,
       key: config.dataKey.key,
       oldKeys: config.oldDataKeys,
@@ -139,10 +172,12 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
         ? {
             route: (m) => routeMessage(m, rules.current),
             affiliate: (id) => rules.current.affiliateById.get(id),
+            affiliates: () => rules.current.affiliates,
           }
         : {}),
       ackText,
       conversation: conversations.step,
+      askTimeout: conversations.askTimeout,
       ...(delivery ? { delivery } : {}),
       sender,
       retry: {
@@ -170,6 +205,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
           intake: pipeline.intake,
           cursors: new RedisCursorStore(redis.client, config.prefix),
           logger,
+          metrics,
         },
         log,
       );
@@ -177,50 +213,108 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       cleanups.unshift(() => h.stop());
     }
 
+    // One audit log for the retention purge and the admin console.
+    const audit = createAuditLog({
+      redis: redis.client,
+      prefix: config.prefix,
+      envelope: pipeline.envelope,
+    });
+    const retentionConfig = retentionConfigFromEnv(env);
+    // Retention (src/retention): the deliver role purges what is past its period, once at start and
+    // then on a timer; a Redis lock keeps two processes from purging at once.
+    if (roles.includes("deliver")) {
+      const retention = startRetention({
+        deps: {
+          redis: redis.client,
+          prefix: config.prefix,
+          store: conversations.store,
+          queues: pipeline.queues,
+          quarantine: pipeline.quarantine,
+          held: pipeline.held,
+          audit,
+          outboxDir: config.delivery.smtp ? null : config.delivery.outboxDir,
+        },
+        config: retentionConfig,
+        metrics: metrics.registry,
+      });
+      cleanups.unshift(() => retention.stop());
+    }
+
     const depthTimer = setInterval(() => {
       pipeline.refreshDepths().catch(() => undefined);
+      conversations.refreshMetrics().catch(() => undefined);
     }, 5000);
     depthTimer.unref();
     cleanups.unshift(() => Promise.resolve(clearInterval(depthTimer)));
 
-    const health = async (): Promise<HealthReport> => {
-      const checks: HealthReport["checks"] = {};
-      try {
-        await redis.client.ping();
-        checks.redis = { ok: true };
-      } catch {
-        checks.redis = { ok: false, detail: "no answer to PING" };
-      }
-      checks.workers = {
-        ok: pipeline.workers.every((w) => w.isRunning()),
-        detail: `${pipeline.workers.length} running for ${roles.join(",")}`,
-      };
-      for (const a of host?.adapters ?? []) {
-        const h = a.health();
-        checks[`adapter.${a.channel}`] = { ok: h.state === "running", detail: h.state };
-      }
-      // Data keys (issue 10): red while jobs wait for a key this process lacks.
-      checks.keys = await pipeline.keyHealth();
-      const relay = conversations.health();
-      if (relay) checks.relay = relay;
-      // An adapter retrying does not make the service unready: the web form and the queue still work.
-      return { ready: checks.redis.ok && checks.workers.ok && checks.keys.ok, checks };
-    };
+    const health = createReadiness({
+      redis: redis.bounded,
+      prefix: config.prefix,
+      workers: pipeline.workers,
+      roleNames: roles.join(","),
+      rules,
+      delivery: delivery ? deliveryReadiness(config.delivery) : null,
+      keys: () => pipeline.keyHealth(),
+      adapters: () => host?.adapters ?? [],
+      relay: () => conversations.health(),
+    });
+
+    // Every role: health checks and Prometheus, on a listener that is not the public one.
+    const internal = buildInternalServer({
+      health,
+      registry: metrics.registry,
+      logger,
+      beforeScrape: () => pipeline.refreshDepths(),
+    });
+    const internalAddress = await internal.listen({
+      port: config.internal.port,
+      host: config.internal.host,
+    });
+    cleanups.unshift(() => internal.close());
+    log.info({ url: internalAddress }, "internal listener: /healthz, /readyz, /metrics");
 
     let http: FastifyInstance | null = null;
     let address: string | null = null;
     if (roles.includes("ingest")) {
       http = buildHttpServer({
         intake: pipeline.intake,
-        health,
         metricsRegistry: metrics.registry,
         logger,
         config: config.http,
+        // Every web process counts one per-IP form limit in Redis, keyed by a keyed hash of the
+        // IP (no address is stored).
+        rateLimitStore: {
+          redis: redis.client,
+          prefix: `${config.prefix}:`,
+          hashKey: (ip) => pipeline.hasher.hash(HASH_PURPOSE.formIp, ip),
+        },
+        console: {
+          redis: redis.client,
+          prefix: config.prefix,
+          config: config.admin,
+          hash: (purpose, value) => pipeline.hasher.hash(purpose, value),
+          rulesFile: config.rulesFile,
+          liveRules: rules,
+          store: conversations.store,
+          reroute: conversations.reroute,
+          queues: pipeline,
+          services: consoleServices({
+            redis: redis.client,
+            prefix: config.prefix,
+            pipeline,
+            store: conversations.store,
+            audit,
+            retention: retentionConfig,
+            // Also with SMTP: files written before SMTP was set up may still be there.
+            outboxDir: config.delivery.outboxDir,
+            smtp: config.delivery.smtp !== null,
+          }),
+        },
       });
       const server = http;
       address = await server.listen({ port: config.http.port, host: config.http.host });
       cleanups.unshift(() => server.close());
-      log.info({ url: address }, "web form listening on /contact");
+      log.info({ url: address }, "web form listening on /contact, admin console on /admin");
     }
     log.info(
       { roles, prefix: config.prefix, privateRedis: redis.private?.port ?? null },
@@ -236,8 +330,10 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       metrics,
       http,
       address,
+      internalAddress,
       adapters: host?.adapters ?? [],
       conversations,
+      rules,
       health,
       stop() {
         stopped ??= runCleanups(cleanups);
@@ -314,6 +410,11 @@ export async function main(opts: StartOptions = {}): Promise<RunningApp> {
     if (err instanceof RouterError && err.code === "CONFIG_INVALID") {
       console.error(`contact-router: ${err.message}`);
       process.exit(2);
+    }
+    if (err instanceof RouterError && err.code === "REDIS_UNAVAILABLE") {
+      // One line, no stack: a supervisor restarts the process and the log says why.
+      console.error(`contact-router: ${err.code}: ${err.message}`);
+      process.exit(3);
     }
     throw err;
   }

@@ -18,7 +18,27 @@ export interface Metrics {
   heldWaiting: Gauge;
   keyUnavailable: Counter<"queue" | "kid">;
   rateLimited: Counter<"queue">;
+  historyGaps: Counter<"channel" | "stream">;
+  /** Contacts through each step, per channel and affiliate (empty before routing decides it). */
+  contacts: Counter<"channel" | "step" | "affiliate">;
+  /** How long one step took to run (intake: the whole submit; others: one job attempt). */
+  stageSeconds: Histogram<"step">;
+  /** How long a job waited in its queue before this attempt started. */
+  stageWaitSeconds: Histogram<"step">;
+  /** Rules file reloads (file edit or SIGHUP), per outcome. */
+  rulesReloads: Counter<"outcome">;
+  /** 1 while the rules file on disk loads, 0 while the last reload failed (old rules in force). */
+  rulesLoaded: Gauge;
+  /** Conversations not closed, per affiliate (refreshed from the store's counts). */
+  openConversations: Gauge<"affiliate">;
+  /** From a conversation's start to the affiliate's first answer relayed to the reader. */
+  timeToFirstAnswer: Histogram<"affiliate">;
 }
+
+/** The steps a contact goes through, as the `step` label names them. */
+export type Step = "intake" | "route" | "deliver" | "ack" | "relay";
+
+const STEP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60];
 
 /**
  * Creates a registry with the pipeline's metrics (and Node's defaults when `defaults` is set).
@@ -118,6 +138,68 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       name: "contact_router_rate_limited_total",
       help: "Jobs delayed by a send limit or a platform's 429 (no attempt used)",
       labelNames: ["queue"],
+      registers: r,
+    }),
+    historyGaps: new Counter({
+      name: "contact_router_adapter_history_gaps_total",
+      help: "Polls where the platform's history ended before the saved cursor (messages never read), per channel and stream",
+      labelNames: ["channel", "stream"],
+      registers: r,
+    }),
+    contacts: new Counter({
+      name: "contact_router_contacts_total",
+      help: "Contacts through each step (intake, route, deliver, ack, relay), per channel and affiliate",
+      labelNames: ["channel", "step", "affiliate"],
+      registers: r,
+    }),
+    stageSeconds: new Histogram({
+      name: "contact_router_stage_duration_seconds",
+      help: "Time one step took (intake: the submit; route/deliver/ack/relay: one job attempt)",
+      labelNames: ["step"],
+      buckets: STEP_BUCKETS,
+      registers: r,
+    }),
+    stageWaitSeconds: new Histogram({
+      name: "contact_router_stage_wait_seconds",
+      help: "Time a job waited in its queue before the attempt started (delays and retries included)",
+      labelNames: ["step"],
+      buckets: [...STEP_BUCKETS, 300, 3600],
+      registers: r,
+    }),
+    rulesReloads: new Counter({
+      name: "contact_router_rules_reloads_total",
+      help: "Routing rules reloads (file change or SIGHUP), per outcome (success, failure)",
+      labelNames: ["outcome"],
+      registers: r,
+    }),
+    rulesLoaded: new Gauge({
+      name: "contact_router_rules_loaded",
+      help: "1 while the rules file loads, 0 while the last reload failed (previous rules in force)",
+      registers: r,
+    }),
+    openConversations: new Gauge({
+      name: "contact_router_open_conversations",
+      help: "Conversations not closed, per affiliate",
+      labelNames: ["affiliate"],
+      registers: r,
+    }),
+    timeToFirstAnswer: new Histogram({
+      name: "contact_router_time_to_first_answer_seconds",
+      help: "From a conversation's first message to its affiliate's first answer, per affiliate",
+      labelNames: ["affiliate"],
+      // 5 minutes … 2 weeks: affiliates are volunteers who answer in hours or days.
+      buckets: [
+        300,
+        1800,
+        3600,
+        4 * 3600,
+        12 * 3600,
+        86_400,
+        2 * 86_400,
+        3 * 86_400,
+        7 * 86_400,
+        14 * 86_400,
+      ],
       registers: r,
     }),
   };

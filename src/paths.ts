@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,4 +19,12 @@ export function projectRoot(): string {
   }
   root = dir;
   return dir;
+}
+
+/** The version in package.json (`contact-router --version`). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")) as {
+    version: string;
+  };
+  return manifest.version;
 }

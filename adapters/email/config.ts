@@ -22,8 +22,13 @@ export const EmailEnvSchema = z.object({
   EMAIL_TLS_VERIFY: bool.default(true),
   /** `off` skips SPF/DKIM/DMARC lookups (verdicts recorded as `none`). */
   EMAIL_AUTH_DNS: z.enum(["system", "off"]).default("system"),
-  SMTP_HOST: z.string().min(1),
-  SMTP_PORT: port.default(587),
+  /**
+   * The same SMTP server as the affiliate delivery, as one URL (`smtp://user:pass@host:587`,
+   * `smtps://` for implicit TLS) or as SMTP_HOST/SMTP_PORT/...; explicit variables win.
+   */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: port.optional(),
   SMTP_SECURE: bool.optional(),
   SMTP_USER: z.string().min(1).optional(),
   SMTP_PASS: z.string().min(1).optional(),
@@ -73,7 +78,21 @@ export function loadEmailConfig(env: NodeJS.ProcessEnv): EmailConfig | null {
     throw new RouterError("CONFIG_INVALID", `email channel configuration invalid: ${problems}`);
   }
   const e = parsed.data;
-  if ((e.SMTP_USER === undefined) !== (e.SMTP_PASS === undefined)) {
+  const url = e.SMTP_URL === undefined ? undefined : new URL(e.SMTP_URL);
+  const smtpHost = e.SMTP_HOST ?? (url?.hostname || undefined);
+  if (smtpHost === undefined) {
+    throw new RouterError(
+      "CONFIG_INVALID",
+      "email channel configuration invalid: SMTP_URL or SMTP_HOST is required (replies to readers go out over SMTP)",
+    );
+  }
+  const urlSecure = url?.protocol === "smtps:";
+  const smtpPort = e.SMTP_PORT ?? (url?.port ? Number(url.port) : urlSecure ? 465 : 587);
+  const urlUser = url?.username ? decodeURIComponent(url.username) : undefined;
+  const urlPass = url?.password ? decodeURIComponent(url.password) : undefined;
+  const smtpUser = e.SMTP_USER ?? (e.SMTP_PASS === undefined ? urlUser : undefined);
+  const smtpPass = e.SMTP_PASS ?? (e.SMTP_USER === undefined ? urlPass : undefined);
+  if ((smtpUser === undefined) !== (smtpPass === undefined)) {
     throw new RouterError(
       "CONFIG_INVALID",
       "email channel configuration invalid: SMTP_USER and SMTP_PASS must be set together",
@@ -90,11 +109,11 @@ export function loadEmailConfig(env: NodeJS.ProcessEnv): EmailConfig | null {
       tlsVerify: e.EMAIL_TLS_VERIFY,
     },
     smtp: {
-      host: e.SMTP_HOST,
-      port: e.SMTP_PORT,
-      secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465,
-      ...(e.SMTP_USER === undefined ? {} : { user: e.SMTP_USER }),
-      ...(e.SMTP_PASS === undefined ? {} : { password: e.SMTP_PASS }),
+      host: smtpHost,
+      port: smtpPort,
+      secure: e.SMTP_SECURE ?? (urlSecure || smtpPort === 465),
+      ...(smtpUser === undefined ? {} : { user: smtpUser }),
+      ...(smtpPass === undefined ? {} : { password: smtpPass }),
       tlsVerify: e.EMAIL_TLS_VERIFY,
     },
     from: e.EMAIL_FROM,

@@ -26,7 +26,13 @@ export interface SyncDeps {
   cursorKey: string;
   maxBytes: number;
   log: Logger;
-  checkAuth(raw: Buffer): Promise<EmailAuthVerdict>;
+  /** The email channel's sender check, recorded as evidence (only without `take`). */
+  checkAuth?(raw: Buffer): Promise<EmailAuthVerdict>;
+  /**
+   * Takes one message instead of the channel's normalize-and-submit (the relay's IMAP mailbox).
+   * Throws InvalidPayloadError to quarantine the message, IntakeUnavailableError to retry it.
+   */
+  take?(source: Buffer, receivedAt: Date | undefined): Promise<void>;
   /** True once stop() was called: no submit or cursor write may happen after that. */
   stopped(): boolean;
   /** Called after each message taken in. */
@@ -139,13 +145,20 @@ export async function syncMailbox(d: SyncDeps): Promise<SyncResult> {
       if (source === undefined) continue;
       const internal = meta.internalDate === undefined ? undefined : new Date(meta.internalDate);
       try {
-        const msg = await normalize(source, internal === undefined ? {} : { receivedAt: internal });
-        msg.evidence.emailAuth = await d.checkAuth(source);
-        if (d.stopped()) return result;
-        try {
-          await ctx.intake.submit(msg);
-        } catch (err) {
-          throw new IntakeUnavailableError(err);
+        if (d.take) {
+          await d.take(source, internal);
+        } else {
+          const msg = await normalize(
+            source,
+            internal === undefined ? {} : { receivedAt: internal },
+          );
+          if (d.checkAuth) msg.evidence.emailAuth = await d.checkAuth(source);
+          if (d.stopped()) return result;
+          try {
+            await ctx.intake.submit(msg);
+          } catch (err) {
+            throw new IntakeUnavailableError(err);
+          }
         }
         outcome = "submitted";
         d.onInbound();

@@ -13,7 +13,13 @@ import type {
 import { createTwitterClient, httpStatus, rateLimitWaitMs, type TwitterClient } from "./client.js";
 import type { TwitterConfig } from "./config.js";
 import { normalizeTwitter, payloadAuthorId } from "./normalize.js";
-import { fetchDmEvents, fetchMentions, type StreamItem, type StreamName } from "./poller.js";
+import {
+  TimelineWalk,
+  fetchDmPage,
+  fetchMentionPage,
+  type StreamItem,
+  type StreamName,
+} from "./poller.js";
 import { sendText } from "./send.js";
 
 const BACKOFF_MIN_MS = 500;
@@ -44,6 +50,8 @@ export class TwitterAdapter implements ChannelAdapter {
   private state: AdapterHealth = { state: "stopped" };
   /** Per stream, when its rate-limit window resets (epoch ms). */
   private readonly blockedUntil = new Map<StreamName, number>();
+  /** Per stream, a page-down cut by a 429, resumed at its next page after the reset. */
+  private readonly walks = new Map<StreamName, TimelineWalk>();
 
   constructor(private readonly config: TwitterConfig) {
     this.userId = config.userId;
@@ -153,22 +161,66 @@ export class TwitterAdapter implements ChannelAdapter {
       if (signal.aborted) return;
       if ((this.blockedUntil.get(stream) ?? 0) > Date.now()) continue;
       const highWater = await this.highWater(stream);
-      let batch;
+      let walk = this.walks.get(stream);
+      if (walk?.highWater !== highWater) walk = new TimelineWalk(highWater);
       try {
-        batch =
-          stream === "dm_events"
-            ? await fetchDmEvents(client.v2, highWater, this.config.pageSize)
-            : await fetchMentions(client.v2, userId, highWater, this.config.pageSize);
+        while (!walk.finished) {
+          const page =
+            stream === "dm_events"
+              ? await fetchDmPage(client.v2, this.config.pageSize, walk.nextToken)
+              : await fetchMentionPage(
+                  client.v2,
+                  userId,
+                  highWater,
+                  this.config.pageSize,
+                  walk.nextToken,
+                );
+          if (signal.aborted) return;
+          walk.absorb(page);
+          // First start told not to route history: the newest item marks "now"; one page does.
+          if (highWater === null && this.config.startFrom === "now") walk.finished = true;
+        }
       } catch (err) {
         const wait = rateLimitWaitMs(err);
-        if (wait === undefined) throw err;
+        if (wait === undefined) {
+          this.walks.delete(stream);
+          throw err;
+        }
         this.blockedUntil.set(stream, Date.now() + wait);
-        this.log?.warn({ stream, waitMs: wait }, "twitter: rate limited (429), stream paused");
+        // Keep the pages read so far: the walk goes on from the next page after the reset.
+        if (walk.pages > 0) this.walks.set(stream, walk);
+        this.log?.warn(
+          { stream, waitMs: wait, pagesRead: walk.pages },
+          "twitter: rate limited (429), stream paused",
+        );
         continue;
       }
+      this.walks.delete(stream);
       this.blockedUntil.delete(stream);
-      await this.takeIn(stream, batch, highWater, signal);
+      const items = walk.items();
+      if (walk.historyGap(stream)) this.reportHistoryGap(stream, walk, items);
+      await this.takeIn(stream, items, highWater, signal);
     }
+  }
+
+  /**
+   * X lists DMs of the last 30 days only: when the list ends before the saved cursor, the DMs
+   * between the two were never read and cannot be. Said loudly (error log with the counts, a
+   * metric, health detail), never silently; what is still listed is taken in.
+   */
+  private reportHistoryGap(stream: StreamName, walk: TimelineWalk, items: StreamItem[]): void {
+    const oldestListed = items.find((i) => i.id !== "")?.id;
+    this.log?.error(
+      {
+        stream,
+        savedCursor: walk.highWater,
+        oldestListed,
+        taken: items.length,
+        pagesRead: walk.pages,
+      },
+      "twitter: the platform's history ends before the saved cursor; messages older than the oldest listed were never read and are no longer listed",
+    );
+    this.ctx?.metrics?.historyGaps.inc({ channel: "twitter", stream });
   }
 
   private highWater(stream: StreamName): Promise<string | null> {
@@ -179,23 +231,20 @@ export class TwitterAdapter implements ChannelAdapter {
   /** Submits (or quarantines) each item oldest-first, advancing the cursor after each. */
   private async takeIn(
     stream: StreamName,
-    batch: { items: StreamItem[]; truncated: boolean },
+    items: StreamItem[],
     highWater: string | null,
     signal: AbortSignal,
   ): Promise<void> {
     const ctx = this.ctx;
     if (!ctx) return;
-    const newest = batch.items.findLast((i) => i.id !== "");
+    const newest = items.findLast((i) => i.id !== "");
     if (highWater === null && this.config.startFrom === "now") {
       // First start told not to route history: only mark where "now" is.
       if (newest) await ctx.cursors.set(cursorKey(stream), newest.id);
-      this.log?.info({ stream, skipped: batch.items.length }, "twitter: history skipped");
+      this.log?.info({ stream, skipped: items.length }, "twitter: history skipped");
       return;
     }
-    if (batch.truncated) {
-      this.log?.error({ stream }, "twitter: backlog beyond the page limit; older items not read");
-    }
-    for (const item of batch.items) {
+    for (const item of items) {
       if (signal.aborted) return;
       const ref = `twitter:${stream === "dm_events" ? "dm" : "tweet"}:${item.id || "no-id"}`;
       if (payloadAuthorId(item.payload) === this.userId) {

@@ -1,9 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { RouterError } from "../errors.js";
+import { packageVersion } from "../paths.js";
 
 const program = new Command()
   .name("contact-router")
   .description("Routes readers' messages to the nearest affiliate inbox, in their language.")
+  .version(packageVersion(), "-V, --version", "print the version (package.json) and exit")
   .showHelpAfterError();
 
 /**
@@ -19,13 +21,25 @@ const GROUPS: Readonly<Record<string, () => Promise<(p: Command) => void>>> = {
   quarantine: async () => (await import("./queue-admin.js")).registerQueueCommands,
   held: async () => (await import("./queue-admin.js")).registerQueueCommands,
   keys: async () => (await import("./keys-admin.js")).registerKeysCommands,
+  admin: async () => (await import("./admin.js")).registerAdminCommands,
+  forget: async () => (await import("./privacy-admin.js")).registerPrivacyCommands,
+  audit: async () => (await import("./privacy-admin.js")).registerPrivacyCommands,
+  retention: async () => (await import("./privacy-admin.js")).registerPrivacyCommands,
 };
 
 const named = process.argv[2];
 const loaders =
   named !== undefined && Object.hasOwn(GROUPS, named)
     ? [GROUPS[named]!]
-    : [GROUPS.start!, GROUPS.route!, GROUPS.rules!, GROUPS.dlq!, GROUPS.keys!];
+    : [
+        GROUPS.start!,
+        GROUPS.route!,
+        GROUPS.rules!,
+        GROUPS.dlq!,
+        GROUPS.keys!,
+        GROUPS.admin!,
+        GROUPS.forget!,
+      ];
 for (const load of loaders) (await load())(program);
 
 try {

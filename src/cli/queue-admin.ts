@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Redis } from "ioredis";
 import { RouterError } from "../errors.js";
+import type { AppConfig } from "../config.js";
 import type { Pipeline } from "../queue/pipeline.js";
 
 /** What admin commands get besides the queues. */
@@ -9,6 +10,8 @@ export interface AdminContext {
   prefix: string;
   /** Where the current data key came from: env (DATA_KEY), file or generated. */
   keySource: string;
+  /** The service's whole configuration, as the running service reads it. */
+  config: AppConfig;
 }
 
 /** Opens the running service's queues (no workers) with its keyring, runs `fn`, closes. */
@@ -24,9 +27,12 @@ export async function withQueues<T>(
     ...(config.redisUrl ? { url: config.redisUrl } : {}),
     dataDir: `${config.varDir}/redis`,
     existingOnly: true,
+    connectTimeoutMs: config.redisConnectTimeoutMs,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
   });
+  // The bounded client: with Redis gone mid-command the command fails once, it does not wait.
   const pipeline = createPipeline({
-    connection: redis.client,
+    connection: redis.bounded,
     prefix: config.prefix,
     key: config.dataKey.key,
     oldKeys: config.oldDataKeys,
@@ -34,9 +40,10 @@ export async function withQueues<T>(
   });
   try {
     return await fn(pipeline, {
-      redis: redis.client,
+      redis: redis.bounded,
       prefix: config.prefix,
       keySource: config.dataKey.source,
+      config,
     });
   } finally {
     await pipeline.close();

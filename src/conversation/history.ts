@@ -2,7 +2,7 @@ import { decodeId } from "../message/ids.js";
 import type { Decision } from "../message/decision.js";
 import type { Evidence } from "../message/evidence.js";
 import type { InboundMessage } from "../message/inbound.js";
-import type { Conversation, HistoryEntry, ReaderRef } from "./types.js";
+import type { AskOutcome, Conversation, HistoryEntry, ReaderRef } from "./types.js";
 
 /**
  * The pure operations on a conversation record. The store applies them under an optimistic lock;
@@ -264,4 +264,88 @@ export function recentHistory(conv: Conversation, n: number, before?: string): H
     before === undefined ? conv.history.length : conv.history.findIndex((e) => e.id === before);
   const upto = end < 0 ? conv.history.length : end;
   return conv.history.slice(Math.max(0, upto - n), upto);
+}
+
+/** The id of the history event that records how the clarifying question ended. */
+export const ASK_SETTLED_ID = "ask:settled";
+
+/**
+ * Settles the clarifying question: the held message is routed (`routed`: re-decided on the
+ * reader's answer; absent: its first decision stands, with `reason` added) and the conversation
+ * opens with that affiliate. The escalation clock starts now. False when it was settled already.
+ */
+export function settleAsk(
+  conv: Conversation,
+  outcome: AskOutcome,
+  reason: string,
+  routed?: { evidence: Evidence; decision: Decision },
+): boolean {
+  const ask = conv.ask;
+  if (!ask || ask.outcome) return false;
+  ask.outcome = outcome;
+  const held = conv.decisions.find((d) => d.contactId === ask.contactId);
+  if (held) {
+    if (routed) {
+      held.evidence = routed.evidence;
+      held.decision = routed.decision;
+    }
+    held.decision = { ...held.decision, reasons: [...held.decision.reasons, reason] };
+    held.deliveredTo = held.decision.affiliate;
+    if (conv.generation === 0) {
+      conv.affiliate = held.decision.affiliate;
+      conv.tokens[0] = { generation: 0, affiliate: conv.affiliate, issuedAt: outcome.at };
+    }
+    conv.opening.country = held.decision.country;
+    conv.reader.language = held.decision.language ?? conv.reader.language;
+  }
+  if (conv.status === "asking") conv.status = "open";
+  push(conv, {
+    kind: "event",
+    id: ASK_SETTLED_ID,
+    at: outcome.at,
+    event: "ask",
+    affiliate: conv.affiliate,
+    detail: reason,
+  });
+  conv.lastMessageAt = outcome.at;
+  return true;
+}
+
+/**
+ * Escalation's hand-over: like a reroute (new token generation, the previous one revoked), by
+ * contact-router, with status `escalated`.
+ */
+export function escalate(
+  conv: Conversation,
+  e: { id: string; at: string; to: string; reason: string },
+): void {
+  if (hasEntry(conv, e.id)) return;
+  const from = conv.affiliate;
+  for (const t of conv.tokens) t.revokedAt ??= e.at;
+  conv.generation += 1;
+  conv.tokens.push({ generation: conv.generation, affiliate: e.to, issuedAt: e.at });
+  conv.affiliate = e.to;
+  conv.forwards = [handoverSeed(conv.id, conv.generation)];
+  conv.status = "escalated";
+  push(conv, {
+    kind: "event",
+    id: e.id,
+    at: e.at,
+    event: "escalate",
+    affiliate: e.to,
+    from,
+    by: "contact-router",
+    detail: e.reason,
+  });
+  conv.lastMessageAt = e.at;
+}
+
+/** When the current affiliate got the conversation (its token generation was issued). */
+export function waitingSince(conv: Conversation): string {
+  return conv.tokens.find((t) => t.generation === conv.generation)?.issuedAt ?? conv.createdAt;
+}
+
+/** Whether the current affiliate has answered since it got the conversation. */
+export function answeredSince(conv: Conversation): boolean {
+  return conv.lastAnswerAt !== undefined && conv.lastAnswerAt >= waitingSince(conv);
 }

@@ -4,7 +4,25 @@
  *
  * A record is a hash: `v` version (optimistic lock), `s` sealed Conversation, `m` summary JSON
  * (ids, codes, times), `k` JSON of its index keys ({ref, cur?, who?}).
+ *
+ * `<index>:open` counts the conversations that are not closed, per affiliate (for the metric):
+ * each script moves a conversation's count when its status or affiliate changes.
  */
+
+/** The affiliate a summary counts for, nil when closed or absent. */
+const OPEN_OF = `
+local function openOf(mj)
+  if not mj then return nil end
+  local m = cjson.decode(mj)
+  if m.status == 'closed' then return nil end
+  return m.affiliate
+end
+local function recount(openKey, before, after)
+  if before == after then return end
+  if before and redis.call('HINCRBY', openKey, before, -1) <= 0 then redis.call('HDEL', openKey, before) end
+  if after then redis.call('HINCRBY', openKey, after, 1) end
+end
+`;
 
 /**
  * KEYS: record, ref, index[, cur, who]
@@ -12,7 +30,7 @@
  * Returns {0} stored; {1} the record exists (an earlier attempt); {2, id} the reader has a
  * current conversation; {3} the reference is taken.
  */
-export const CREATE = `
+export const CREATE = `${OPEN_OF}
 if redis.call('EXISTS', KEYS[1]) == 1 then return {1} end
 if KEYS[4] then
   local cur = redis.call('GET', KEYS[4])
@@ -28,6 +46,7 @@ if KEYS[4] then
   if redis.call('PTTL', KEYS[5]) < tonumber(ARGV[6]) then redis.call('PEXPIRE', KEYS[5], ARGV[6]) end
 end
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+recount(KEYS[3] .. ':open', nil, openOf(ARGV[3]))
 return {0}
 `;
 
@@ -37,10 +56,11 @@ return {0}
  * current-conversation pointer)
  * Returns 1 saved, 0 version changed meanwhile, -1 record gone.
  */
-export const UPDATE = `
+export const UPDATE = `${OPEN_OF}
 local v = redis.call('HGET', KEYS[1], 'v')
 if not v then return -1 end
 if v ~= ARGV[2] then return 0 end
+recount(KEYS[2] .. ':open', openOf(redis.call('HGET', KEYS[1], 'm')), openOf(ARGV[4]))
 redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 's', ARGV[3], 'm', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
@@ -62,8 +82,9 @@ return 1
  * Removes the record, its side hashes (send ledger, claimed replies) and every index entry that
  * still points at it. Returns 1 when the record existed.
  */
-export const DELETE = `
+export const DELETE = `${OPEN_OF}
 local kj = redis.call('HGET', KEYS[1], 'k')
+recount(KEYS[2] .. ':open', openOf(redis.call('HGET', KEYS[1], 'm')), nil)
 if kj then
   local k = cjson.decode(kj)
   if redis.call('GET', k.ref) == ARGV[1] then redis.call('DEL', k.ref) end
@@ -77,4 +98,16 @@ redis.call('DEL', KEYS[1], KEYS[1] .. ':sends', KEYS[1] .. ':replies')
 redis.call('ZREM', KEYS[2], ARGV[1])
 if kj then return 1 end
 return 0
+`;
+
+/**
+ * KEYS: record
+ * ARGV: the sealed value read, the same record re-sealed under the current key
+ * Replaces the sealed record only if it is still the one read (compare-and-set); the version is
+ * kept, so an update in flight still applies. Returns 1 replaced, 0 changed or gone meanwhile.
+ */
+export const RESEAL = `
+if redis.call('HGET', KEYS[1], 's') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 's', ARGV[2])
+return 1
 `;

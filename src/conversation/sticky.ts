@@ -1,16 +1,32 @@
 import { firstWords } from "../delivery/compose.js";
 import type { ForwardContext } from "../delivery/types.js";
 import type { RelayTokens } from "../relay/token.js";
+import { t } from "../i18n/texts.js";
+import { CHANNEL_LABEL } from "../message/channel.js";
+import type { Decision } from "../message/decision.js";
+import type { Evidence } from "../message/evidence.js";
+import type { InboundMessage } from "../message/inbound.js";
+import type { HeldRelease, StepInput, StepOutcome } from "../queue/types.js";
+import {
+  askQuestion,
+  askTimeoutMs,
+  canAsk,
+  describeWait,
+  outboundChoices,
+  readAnswer,
+  type AskConfig,
+} from "./ask.js";
 import {
   appendReaderMessage,
   close,
   newConversation,
+  push,
   readerIdentity,
   recentHistory,
-  type ReaderMessageInput,
+  settleAsk,
 } from "./history.js";
 import type { ConversationStore } from "./store.js";
-import { CONTINUING, type Conversation } from "./types.js";
+import { CONTINUING, type AskChoice, type AskOutcome, type Conversation } from "./types.js";
 
 /** How many earlier entries a follow-up's email shows. */
 export const FORWARD_HISTORY_ENTRIES = 6;
@@ -22,6 +38,11 @@ export interface StickyDeps {
   tokens: RelayTokens;
   /** Whether an affiliate id is in the current rules. */
   affiliateExists(id: string): boolean;
+  /** The clarifying question's settings; absent: never ask. */
+  ask?: AskConfig;
+  /** Called when a conversation starts waiting for its affiliate (escalation's clock starts). */
+  opened?: (c: Conversation) => Promise<void>;
+  now?: () => Date;
 }
 
 /** Where a reader's message goes and what its forward says. */
@@ -37,17 +58,17 @@ export interface StickyOutcome {
 /**
  * The route stage's conversation step. A reader's message in a conversation that is not closed
  * goes to that conversation's affiliate (its decision is still recorded, not used); otherwise a
- * new conversation starts with the affiliate the decision chose. Idempotent: a retried job finds
- * its message already recorded and gets the same outcome (and the same acknowledgement choice).
+ * new conversation starts with the affiliate the decision chose, or, when nothing places the
+ * reader and the channel can ask, the message is held and the reader asked where they are
+ * (`./ask.ts`). Idempotent: a retried job finds its message already recorded and gets the same
+ * outcome (and the same acknowledgement choice).
  */
-export async function stickyRoute(
-  deps: StickyDeps,
-  input: ReaderMessageInput,
-): Promise<StickyOutcome> {
+export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<StepOutcome> {
   const { store } = deps;
   const m = input.message;
   const identity = readerIdentity(m);
   const now = Date.parse(input.at);
+  let release: HeldRelease | undefined;
   for (let attempt = 0; attempt < 10; attempt++) {
     const current = identity ? await store.current(identity) : null;
     if (current && CONTINUING.has(current.status)) {
@@ -65,10 +86,18 @@ export async function stickyRoute(
         });
         continue;
       }
+      if (current.ask && (!current.ask.outcome || current.ask.outcome.by === input.contactId)) {
+        const asked = await onAsking(deps, current, input);
+        if (asked.kind !== "continue") return asked;
+        release = asked.release;
+      } else if (m.choice) {
+        // A press of an old question's button (answered, or timed out): not a message to forward.
+        return { kind: "answer" };
+      }
       let continued = true;
       let changed = false;
       const updated = await store.update(current.id, (c) => {
-        continued = CONTINUING.has(c.status);
+        continued = CONTINUING.has(c.status) && c.status !== "asking";
         if (!continued) return false;
         changed = appendReaderMessage(c, input);
         if (changed && m.channel !== "web" && ackDue(c, now)) {
@@ -79,8 +108,14 @@ export async function stickyRoute(
       });
       if (!updated || !continued) continue; // closed or erased meanwhile: start afresh
       if (!changed && !updated.decisions.some((d) => d.contactId === input.contactId)) continue;
-      return outcome(deps, updated, input.contactId);
+      return {
+        kind: "forward",
+        ...forwardOf(deps, updated, input.contactId),
+        ...(release ? { release } : {}),
+      };
     }
+    if (m.choice) return { kind: "answer" }; // a press with no question waiting: nothing to forward
+    const ask = deps.ask && identity ? await shouldAsk(deps, deps.ask, input, identity) : null;
     const { conversation, created } = await store.create(input.contactId, identity, (id, ref) => {
       const c = newConversation(id, ref, input, {
         channel: m.channel,
@@ -88,7 +123,26 @@ export async function stickyRoute(
         language: input.decision.language,
         words: firstWords(m.text || m.subject || ""),
       });
-      if (m.channel !== "web") {
+      if (ask) {
+        c.status = "asking";
+        c.ask = {
+          contactId: input.contactId,
+          h: input.h,
+          t: input.t,
+          message: m,
+          language: ask.language,
+          askedAt: input.at,
+          deadline: new Date(now + ask.timeoutMs).toISOString(),
+          choices: ask.choices,
+        };
+        push(c, {
+          kind: "event",
+          id: "ask:asked",
+          at: input.at,
+          event: "ask",
+          detail: `asked the reader where they are (${CHANNEL_LABEL[m.channel]}); routed by default after ${describeWait(ask.timeoutMs)} without an answer`,
+        });
+      } else if (m.channel !== "web") {
         c.lastAckAt = input.at;
         c.lastAckFor = input.contactId;
       }
@@ -96,18 +150,180 @@ export async function stickyRoute(
     });
     // Created now, or by an earlier attempt of this job: either way this message opened it.
     if (created || conversation.openedBy === input.contactId) {
-      return outcome(deps, conversation, input.contactId);
+      const held = conversation.ask;
+      if (held && held.contactId === input.contactId) {
+        // Settled already (only a retry can see this): whoever settled it handed it on.
+        if (held.outcome) return { kind: "answer" };
+        return {
+          kind: "ask",
+          conversationId: conversation.id,
+          text: askQuestion(held.language, m.channel).text,
+          choices: outboundChoices(held.choices),
+          timeoutAt: Date.parse(held.deadline),
+        };
+      }
+      if (created) await deps.opened?.(conversation);
+      return { kind: "forward", ...forwardOf(deps, conversation, input.contactId) };
     }
     // Another message of the reader opened one meanwhile: continue that one.
   }
   throw new Error("conversation step did not settle");
 }
 
+/** Whether to hold this first message and ask; with what. Null: route it now. */
+async function shouldAsk(
+  deps: StickyDeps,
+  config: AskConfig,
+  input: StepInput,
+  identity: string,
+): Promise<{ language: string; choices: AskChoice[]; timeoutMs: number } | null> {
+  const m = input.message;
+  if (!config.enabled || !input.decision.ask_location || !canAsk(m.channel)) return null;
+  // A reader who declined once is not asked again.
+  const earlier = await deps.store.findByIdentity(identity);
+  if (earlier.some((c) => c.ask?.outcome?.how === "decline")) return null;
+  const q = askQuestion(input.decision.language, m.channel);
+  return { language: q.language, choices: q.choices, timeoutMs: askTimeoutMs(config, m.channel) };
+}
+
+type Asked = StepOutcome | { kind: "continue"; release?: HeldRelease };
+
+/**
+ * A reader's message while their first one is held: the answer (a press, a pick of a listed
+ * choice, a place's name), "another country" (they are asked to write it), or a message of its
+ * own, which lets the held one go (routed on its place, if it names one) and is then forwarded as
+ * a follow-up.
+ */
+async function onAsking(deps: StickyDeps, current: Conversation, input: StepInput): Promise<Asked> {
+  const ask = current.ask!;
+  const m = input.message;
+  if (ask.outcome) {
+    // A retry of the message that settled it: hand the held message on again (same job ids).
+    const release = releaseOf(deps, current);
+    return ask.outcome.how === "next-message"
+      ? { kind: "continue", ...(release ? { release } : {}) }
+      : { kind: "answer", ...(release ? { release } : {}) };
+  }
+  const at = input.at;
+  const reading = readAnswer(ask, m, input.evidence.text);
+  if (m.choice && !reading) return { kind: "answer" }; // not one of this question's buttons
+  if (reading?.kind === "other") {
+    const updated = await deps.store.update(current.id, (c) => {
+      if (!c.ask || c.ask.outcome || c.ask.other) return false;
+      c.ask.other = true;
+      return true;
+    });
+    if (updated?.ask?.outcome) return { kind: "answer" };
+    return { kind: "answer", prompt: t(ask.language, "ask.other.prompt") };
+  }
+  const held = current.decisions.find((d) => d.contactId === ask.contactId);
+  let routed: { evidence: Evidence; decision: Decision } | undefined;
+  let outcome: AskOutcome;
+  let reason: string;
+  const by = input.contactId;
+  if (reading?.kind === "place") {
+    routed = input.route(statedIn(ask.message, reading.stated));
+    const country = routed.decision.country;
+    outcome = { how: "answer", at, by, ...(country ? { country } : {}) };
+    reason = `Asked where the reader is; they answered ${JSON.stringify(reading.said)}${country ? ` (${country})` : ""}.`;
+  } else if (reading?.kind === "decline") {
+    outcome = { how: "decline", at, by };
+    reason = `Asked where the reader is; they would rather not say, so the default step decided.`;
+  } else {
+    const place = input.evidence.location;
+    if (place) {
+      routed = input.route(
+        statedIn(ask.message, place.city ? `${place.city}, ${place.country}` : place.country),
+      );
+    }
+    const country = routed?.decision.country;
+    outcome = { how: "next-message", at, by, ...(country ? { country } : {}) };
+    reason = place
+      ? `Asked where the reader is; instead of answering they wrote again, and that message places them (${place.detail}).`
+      : `Asked where the reader is; instead of answering they wrote again without saying, so the default step decided.`;
+  }
+  if (routed && held && !deps.affiliateExists(routed.decision.affiliate)) routed = undefined;
+  let settled = false;
+  const updated = await deps.store.update(current.id, (c) => {
+    settled = settleAsk(c, outcome, reason, routed);
+    if (!settled) return false;
+    if (c.reader.channel !== "web") {
+      c.lastAckAt = at;
+      c.lastAckFor = c.ask!.contactId;
+    }
+    return true;
+  });
+  if (!updated) return { kind: "answer" };
+  if (!settled) {
+    // The time ran out meanwhile: the held message went by default. An answer is now late.
+    return reading ? { kind: "answer" } : { kind: "continue" };
+  }
+  await deps.opened?.(updated);
+  const release = releaseOf(deps, updated);
+  if (reading) return { kind: "answer", ...(release ? { release } : {}) };
+  return { kind: "continue", ...(release ? { release } : {}) };
+}
+
+/** The held message with the reader's answer as its stated place (location source `answer`). */
+function statedIn(m: InboundMessage, stated: string): InboundMessage {
+  return { ...m, evidence: { ...m.evidence, statedCountry: stated.slice(0, 100) } };
+}
+
+/** The held message of a settled question, as the route stage hands it on. */
+function releaseOf(deps: StickyDeps, c: Conversation): HeldRelease | undefined {
+  const ask = c.ask;
+  const held = ask && c.decisions.find((d) => d.contactId === ask.contactId);
+  if (!ask || !held) return undefined;
+  const out = forwardOf(deps, c, ask.contactId);
+  return {
+    h: ask.h,
+    t: ask.t,
+    contactId: ask.contactId,
+    message: ask.message,
+    evidence: held.evidence,
+    decision: held.decision,
+    affiliate: c.affiliate,
+    forward: out.forward,
+    language: c.reader.language,
+  };
+}
+
+/**
+ * The time to answer is up: the held message goes by its first decision (the default step).
+ * Returns what to hand on; null when the question was settled otherwise (the answer handed it
+ * on) or the conversation is gone. A retry after a crash returns the same release.
+ */
+export async function askTimedOut(
+  deps: StickyDeps,
+  conversationId: string,
+): Promise<HeldRelease | null> {
+  const at = (deps.now ?? (() => new Date()))().toISOString();
+  let settled = false;
+  const c = await deps.store.update(conversationId, (conv) => {
+    const ask = conv.ask;
+    if (!ask || ask.outcome) return false;
+    const waited = Date.parse(ask.deadline) - Date.parse(ask.askedAt);
+    settled = settleAsk(
+      conv,
+      { how: "timeout", at, by: "timeout" },
+      `Asked where the reader is; no answer within ${describeWait(waited)}, so the default step decided.`,
+    );
+    if (settled && conv.reader.channel !== "web") {
+      conv.lastAckAt = at;
+      conv.lastAckFor = ask.contactId;
+    }
+    return settled;
+  });
+  if (!c || c.ask?.outcome?.by !== "timeout") return null;
+  if (settled) await deps.opened?.(c);
+  return releaseOf(deps, c) ?? null;
+}
+
 function ackDue(c: Conversation, now: number): boolean {
   return c.lastAckAt === undefined || now - Date.parse(c.lastAckAt) >= ACK_INTERVAL_MS;
 }
 
-function outcome(deps: StickyDeps, c: Conversation, contactId: string): StickyOutcome {
+function forwardOf(deps: StickyDeps, c: Conversation, contactId: string): StickyOutcome {
   const opened = c.openedBy === contactId;
   const position = c.forwards.indexOf(contactId);
   const history = recentHistory(c, FORWARD_HISTORY_ENTRIES, contactId);

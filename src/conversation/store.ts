@@ -23,10 +23,14 @@ export interface ConversationStore {
   current(identity: string): Promise<Conversation | null>;
   /** Every stored conversation of a reader (closed ones too), newest first: for erasure requests. */
   findByIdentity(identity: string): Promise<Conversation[]>;
+  /** One conversation's summary by its reference, without opening the sealed record; null: none. */
+  summaryByRef(ref: string): Promise<ConversationSummary | null>;
   /** Summaries (ids, codes, times: nothing sealed), most recent activity first. */
   list(opts?: { offset?: number; limit?: number }): Promise<ConversationSummary[]>;
   /** How many conversations are stored. */
   count(): Promise<number>;
+  /** Conversations that are not closed, per affiliate (counted since this version was deployed). */
+  openCounts(): Promise<Record<string, number>>;
   /**
    * Stores a new conversation built by `build(id, ref)`: the id is derived from `seed` (the first
    * message's contact id), so a retried create finds the same record; the reference is fresh and
@@ -92,9 +96,27 @@ interface IndexKeys {
   who?: string;
 }
 
+/** The store's scripts as ioredis commands: EVALSHA (the script's text is sent once per connection). */
+interface StoreCommands {
+  crConvCreate(numKeys: number, ...args: (string | number)[]): Promise<[number, string?]>;
+  crConvUpdate(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  crConvDelete(numKeys: number, ...args: (string | number)[]): Promise<number>;
+}
+
+function storeCommands(redis: Redis): StoreCommands {
+  const defined = redis as unknown as Partial<StoreCommands>;
+  if (typeof defined.crConvCreate !== "function") {
+    redis.defineCommand("crConvCreate", { lua: CREATE });
+    redis.defineCommand("crConvUpdate", { lua: UPDATE });
+    redis.defineCommand("crConvDelete", { lua: DELETE });
+  }
+  return redis as unknown as StoreCommands;
+}
+
 /** The Redis-backed store; see docs/conversations.md for the keys. */
 export function createConversationStore(opts: ConversationStoreOptions): ConversationStore {
   const { redis, prefix, envelope } = opts;
+  const scripts = storeCommands(redis);
   const hasher = createIdentityHasher(opts.keyring);
   const retentionMs = (opts.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
   const k = {
@@ -105,6 +127,8 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
     sends: (id: string) => `${prefix}:conv:${id}:sends`,
     replies: (id: string) => `${prefix}:conv:${id}:replies`,
     index: `${prefix}:conv:index`,
+    /** Not-closed conversations per affiliate, kept by the scripts (`<index>:open`). */
+    open: `${prefix}:conv:index:open`,
     bounce: (h: string) => `${prefix}:relay:bounce:${h}`,
   };
   const context = (id: string) => `conversation:${id}`;
@@ -178,6 +202,17 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
 
+    async summaryByRef(text) {
+      const ref = parseReference(text);
+      if (!ref) return null;
+      const id = await redis.get(k.ref(ref));
+      if (!id) return null;
+      const m = await redis.hget(k.rec(id), "m");
+      if (!m) return null;
+      const s = JSON.parse(m) as ConversationSummary;
+      return Date.parse(s.expiresAt) > Date.now() ? s : null;
+    },
+
     async list(o = {}) {
       const offset = Math.max(0, o.offset ?? 0);
       const limit = Math.max(1, Math.min(1000, o.limit ?? 100));
@@ -190,6 +225,12 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
       return redis.zcount(k.index, Date.now(), "+inf");
     },
 
+    async openCounts() {
+      const raw = await redis.hgetall(k.open);
+      // Records from before the count existed may take it below zero when they close.
+      return Object.fromEntries(Object.entries(raw).map(([a, n]) => [a, Math.max(0, Number(n))]));
+    },
+
     async create(seed, identity, build) {
       const id = base32(
         Buffer.from(hasher.hash("conversation-id", seed).split(".")[1]!, "hex").subarray(0, 10),
@@ -200,8 +241,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
         const c = build(id, ref);
         const keys: IndexKeys = { ref: k.ref(ref), ...(h ? { cur: k.cur(h), who: k.who(h) } : {}) };
         const { expireAt, pttl } = expiry(c);
-        const res = (await redis.eval(
-          CREATE,
+        const res = await scripts.crConvCreate(
           h ? 5 : 3,
           k.rec(id),
           keys.ref,
@@ -213,7 +253,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
           JSON.stringify(keys),
           expireAt,
           pttl,
-        )) as [number, string?];
+        );
         switch (res[0]) {
           case 0:
             return { conversation: c, created: true };
@@ -245,8 +285,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
         const wasClosed = c.status === "closed";
         if (mutate(c) === false) return c;
         const { expireAt, pttl } = expiry(c);
-        const res = (await redis.eval(
-          UPDATE,
+        const res = await scripts.crConvUpdate(
           2,
           k.rec(id),
           k.index,
@@ -257,7 +296,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
           expireAt,
           pttl,
           !wasClosed && c.status === "closed" ? "1" : "0",
-        )) as number;
+        );
         if (res === 1) return c;
         if (res === -1) return null;
         // Changed meanwhile by another worker: read again and re-apply.
@@ -268,7 +307,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
     },
 
     async delete(id) {
-      return ((await redis.eval(DELETE, 2, k.rec(id), k.index, id)) as number) === 1;
+      return (await scripts.crConvDelete(2, k.rec(id), k.index, id)) === 1;
     },
 
     async purgeExpired(now = new Date(), limit = 500) {

@@ -11,8 +11,8 @@ import type { InboundMessage } from "../message/inbound.js";
 /**
  * `open`: waiting for the affiliate; `answered`: the affiliate has answered and the reader has not
  * written since; `closed`: ended by `#close` (the reader's next message starts a new one).
- * `asking` (the bot asked the reader where they are) and `escalated` (handed to the escalation
- * affiliate after reminders) are set by the clarifying-question and escalation steps.
+ * `asking`: the bot asked the reader where they are and holds their first message (see `ask`);
+ * `escalated`: handed to the escalation affiliate after a reminder went unanswered.
  */
 export type ConversationStatus = "open" | "answered" | "closed" | "asking" | "escalated";
 
@@ -120,6 +120,54 @@ export interface Opening {
   words: string;
 }
 
+/** One answer the bot offered to "where are you writing from?". */
+export interface AskChoice {
+  /** `loc:<country>`, `loc:other` or `loc:decline` (the button's data). */
+  data: string;
+  /** What the reader saw, in their language. */
+  label: string;
+  /** Other whole answers that mean it (the country's code and names), for text replies. */
+  aliases?: string[];
+}
+
+/** How a clarifying question ended. */
+export interface AskOutcome {
+  /**
+   * `answer`: the reader named a place; `decline`: "I'd rather not say"; `timeout`: no answer in
+   * time; `next-message`: the reader wrote something else, which is forwarded as a follow-up
+   * (its own place, if it names one, routes the held message).
+   */
+  how: "answer" | "decline" | "timeout" | "next-message";
+  at: string;
+  /** The contact id of the message that settled it, or `timeout`. */
+  by: string;
+  /** The country the held message was routed on, when the reader gave one. */
+  country?: string;
+}
+
+/**
+ * The clarifying question (`ask_location`): the contact held while the bot asks the reader where
+ * they are, and what became of it. Kept with the conversation, so a restart loses nothing.
+ */
+export interface AskState {
+  /** The held message's contact id (the conversation's opening message). */
+  contactId: string;
+  /** Its job hash and intake time: releasing it makes the jobs its route stage would have made. */
+  h: string;
+  t: number;
+  /** The held message in full. */
+  message: InboundMessage;
+  /** The language the question was asked in. */
+  language: string;
+  askedAt: string;
+  /** When it is routed by the default step if the reader has not answered. */
+  deadline: string;
+  choices: AskChoice[];
+  /** The reader chose "another country" and was asked to write it. */
+  other?: boolean;
+  outcome?: AskOutcome;
+}
+
 /** One conversation. */
 export interface Conversation {
   schema: 1;
@@ -155,6 +203,8 @@ export interface Conversation {
   /** The contact id of the message the last acknowledgement answered. */
   lastAckFor?: string;
   closedAt?: string;
+  /** The clarifying question, when one was asked (at most once per conversation). */
+  ask?: AskState;
 }
 
 /** What an admin list shows without opening the sealed record: ids, codes and times only. */

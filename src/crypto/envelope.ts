@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomFillSync } from "node:crypto";
 import { KeyUnavailableError, RouterError } from "../errors.js";
 import { asKeyring, type Keyring, type KeyringEntry } from "./keyring.js";
 
@@ -8,6 +8,21 @@ const TAG_BYTES = 16;
 const V1 = "v1.";
 /** `v2.<kid>.<base64url(iv | tag | ciphertext)>`: the key id says which key opens it. */
 const V2 = "v2.";
+
+/**
+ * Random IVs are cut from a pool that one CSPRNG call fills: a `randomBytes(12)` per seal cost more
+ * than the encryption itself (docs/pipeline.md). Each IV is used once; the pool is refilled when spent.
+ */
+const ivPool = Buffer.alloc(IV_BYTES * 512);
+let ivOffset = ivPool.length;
+function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    randomFillSync(ivPool);
+    ivOffset = 0;
+  }
+  ivOffset += IV_BYTES;
+  return ivPool.subarray(ivOffset - IV_BYTES, ivOffset);
+}
 
 /** Seals and opens small payloads with AES-256-GCM under a keyring. */
 export interface Envelope {
@@ -43,14 +58,12 @@ export function createEnvelope(keys: Buffer | Keyring): Envelope {
   const current = keyring.current;
 
   function seal(plain: string | Buffer, context?: string): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = nextIv();
     const cipher = createCipheriv("aes-256-gcm", current.key, iv, { authTagLength: TAG_BYTES });
     if (context !== undefined) cipher.setAAD(Buffer.from(context, "utf8"));
-    const body = Buffer.concat([
-      cipher.update(typeof plain === "string" ? Buffer.from(plain, "utf8") : plain),
-      cipher.final(),
-    ]);
-    const out = Buffer.concat([iv, cipher.getAuthTag(), body]);
+    const body = cipher.update(typeof plain === "string" ? Buffer.from(plain, "utf8") : plain);
+    const last = cipher.final();
+    const out = Buffer.concat([iv, cipher.getAuthTag(), body, last]);
     return `${V2}${current.kid}.${out.toString("base64url")}`;
   }
 

@@ -66,33 +66,30 @@ export function escapeHtml(s: string): string {
     .replace(/'/g, "&#39;");
 }
 
-const rowsText = (xs: { label: string; value: string }[], width = 19) =>
-  xs.map((x) => `${`${x.label}:`.padEnd(width)}${x.value}`).join("\n");
+const rowsText = (xs: { label: string; value: string }[], colon: string) => {
+  const width = Math.min(26, Math.max(...xs.map((x) => x.label.length)) + colon.length + 1);
+  return xs.map((x) => `  ${`${x.label}${colon}`.padEnd(width)}${x.value}`).join("\n");
+};
 
 function renderText(r: Receipt): string {
   const out: string[] = [];
   if (r.marker) out.push(r.marker, "");
-  if (r.heading) out.push(r.heading, "");
+  out.push(r.heading, "");
   out.push(...r.reply.flatMap((p) => [p, ""]));
-  if (r.commands.length > 0) {
-    out.push("Commands:", ...r.commands.map((c) => `  ${c.label.padEnd(22)}${c.value}`), "");
+  if (r.commandsTitle) {
+    const width = Math.max(...r.commands.map((c) => c.label.length)) + 3;
+    out.push(r.commandsTitle, ...r.commands.map((c) => `  ${c.label.padEnd(width)}${c.value}`), "");
   }
-  out.push(
-    rowsText(r.contact),
-    "",
-    "----- Message -----",
-    r.text,
-    "----- End of message -----",
-    "",
-  );
+  out.push(rowsText(r.contact, r.colon), "", r.messageStart, r.text, r.messageEnd, "");
   if (r.history.length > 0) {
-    out.push(`${r.historyTitle}:`);
+    out.push(`${r.historyTitle}${r.colon}`);
     if (r.historyNote) out.push(r.historyNote);
     for (const h of r.history) out.push("", `[${h.when}] ${h.who}:`, h.text);
     out.push("");
   }
-  out.push("Why this contact came to you", rowsText(r.decision), "Reasons:");
-  out.push(...r.reasons.map((x) => `  - ${x}`), "");
+  out.push(r.whyTitle, rowsText(r.decision, r.colon), "");
+  out.push(r.techTitle, ...r.technical.map((x) => `  - ${x}`), `  ${r.reasonsTitle}`);
+  out.push(...r.reasons.map((x) => `    - ${x}`), "");
   return out.join("\n");
 }
 
@@ -108,14 +105,17 @@ function renderHtml(r: Receipt, subject: string): string {
     `<div dir="auto" style="white-space:pre-wrap;border-left:3px solid #999;padding:8px 12px;margin:12px 0">${escapeHtml(text)}</div>`;
   const parts = [
     "<!doctype html>",
-    `<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    `<html lang="${escapeHtml(r.lang)}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
   ];
   parts.push('<body style="font-family:sans-serif;line-height:1.4">');
   if (r.marker) parts.push(`<p style="color:#777">${escapeHtml(r.marker)}</p>`);
-  if (r.heading) parts.push(`<h2>${escapeHtml(r.heading)}</h2>`);
+  parts.push(`<h2>${escapeHtml(r.heading)}</h2>`);
   parts.push(...r.reply.map((p) => `<p>${escapeHtml(p)}</p>`));
-  if (r.commands.length > 0)
-    parts.push("<p><strong>Commands</strong></p>", `<table>${rows(r.commands)}</table>`);
+  if (r.commandsTitle)
+    parts.push(
+      `<p><strong>${escapeHtml(r.commandsTitle)}</strong></p>`,
+      `<table>${rows(r.commands)}</table>`,
+    );
   parts.push(`<table>${rows(r.contact)}</table>`, quote(r.text));
   if (r.history.length > 0) {
     parts.push(`<h3>${escapeHtml(r.historyTitle)}</h3>`);
@@ -126,10 +126,14 @@ function renderHtml(r: Receipt, subject: string): string {
         quote(h.text),
       );
   }
-  parts.push("<h3>Why this contact came to you</h3>", `<table>${rows(r.decision)}</table>`);
+  parts.push(`<h3>${escapeHtml(r.whyTitle)}</h3>`, `<table>${rows(r.decision)}</table>`);
+  // Folded: most volunteers never need it.
   parts.push(
-    "<p><strong>Reasons</strong></p>",
+    `<details><summary>${escapeHtml(r.techTitle)}</summary>`,
+    `<ul>${r.technical.map((x) => `<li>${escapeHtml(x)}</li>`).join("")}</ul>`,
+    `<p>${escapeHtml(r.reasonsTitle)}</p>`,
     `<ul>${r.reasons.map((x) => `<li>${escapeHtml(x)}</li>`).join("")}</ul>`,
+    "</details>",
   );
   parts.push("</body></html>", "");
   return parts.join("\n");
@@ -164,20 +168,18 @@ export function composeMail(
   const readerEmail = c.message.evidence.emailAddress;
   const readerAddress = readerEmail ? asciiAddress(readerEmail) : undefined;
   let replyTo: Mailbox | undefined;
-  let fallback = "";
   if (conv && config.relay) {
     replyTo = { address: relayAddress(conv.token, config.relay.domain) };
   } else if (readerAddress) {
     replyTo = { address: readerAddress };
-    fallback = "Reply to this email: it goes straight to the reader's address.";
-  } else if (c.message.channel === "web") {
-    fallback =
-      "No answer is possible: the reader used the web form without leaving an email address.";
-  } else {
-    fallback = `There is no reply address; the reader wrote on ${CHANNEL_LABEL[c.message.channel]}.`;
   }
   const subject = subjectFor(c);
-  const receipt = buildReceipt(c, replyTo !== undefined && conv !== undefined, fallback);
+  const relayed = conv !== undefined && config.relay !== undefined;
+  const receipt = buildReceipt(
+    c,
+    relayed && replyTo ? replyTo.address : null,
+    !relayed && replyTo !== undefined,
+  );
   const thread = (conv?.earlier ?? []).map((seed) => messageIdFor(seed, config.messageIdDomain));
   const d = c.decision;
   return {

@@ -14,20 +14,26 @@ export { deliveryConfigFromEnv, type DeliveryConfig } from "./config.js";
 
 const log = moduleLogger("delivery");
 
-function smtpTransport(config: DeliveryConfig): Transporter {
+/**
+ * The SMTP transport for `config`: pooled for sending; a single connection with shorter timeouts
+ * for the readiness check (src/delivery/readiness.ts).
+ */
+export function smtpTransport(
+  config: DeliveryConfig,
+  opts: { pool: boolean; timeoutMs?: number } = { pool: true },
+): Transporter {
   const s = config.smtp;
   if (!s) throw new Error("unreachable: no SMTP settings");
   const common = {
-    pool: true as const,
-    maxConnections: s.poolSize,
+    ...(opts.pool ? { pool: true as const, maxConnections: s.poolSize } : {}),
     requireTLS: s.requireTls,
     tls: { rejectUnauthorized: s.rejectUnauthorized },
     ...(s.auth ? { auth: s.auth } : {}),
     ...(config.dkim ? { dkim: config.dkim } : {}),
     // A hung server must fail the job (and retry it), not hold the worker forever.
-    connectionTimeout: 30_000,
-    greetingTimeout: 30_000,
-    socketTimeout: 60_000,
+    connectionTimeout: opts.timeoutMs ?? 30_000,
+    greetingTimeout: opts.timeoutMs ?? 30_000,
+    socketTimeout: opts.timeoutMs ?? 60_000,
     // Readers' messages must not end up in nodemailer's own logs.
     logger: false,
     debug: false,

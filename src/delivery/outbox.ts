@@ -27,6 +27,21 @@ export type WriteResult =
   | { id: number; error: { code: string; message: string } };
 
 /**
+ * A failed write as a RouterError that keeps the errno (`OUTBOX_WRITE: EACCES: permission
+ * denied, open '…'`), so the failure reason and the metrics say what the operator must fix. The
+ * message names only the outbox path and hashed file names. Retryable: a full disk or a wrong
+ * owner is fixed by the operator, and the email is written then.
+ */
+function outboxWriteError(error: { code: string; message: string }): RouterError {
+  const message = error.message.startsWith(`${error.code}:`)
+    ? error.message
+    : `${error.code}: ${error.message}`;
+  return Object.assign(new RouterError("OUTBOX_WRITE", message, { retryable: true }), {
+    errno: error.code,
+  });
+}
+
+/**
  * The compiled thread entry. Under the test runner this module is TypeScript from src/, which a
  * worker thread cannot load, so it uses the build in dist/ (the test setup builds it first).
  */
@@ -69,7 +84,7 @@ export class OutboxWriter {
         const p = this.pending.get(r.id);
         if (!p) continue;
         this.pending.delete(r.id);
-        if (r.error) p.reject(Object.assign(new Error(r.error.message), { code: r.error.code }));
+        if (r.error) p.reject(outboxWriteError(r.error));
         else p.resolve(r.path);
       }
       if (this.pending.size === 0) worker.unref();

@@ -43,6 +43,16 @@ export interface ForwardContext {
   handover?: { from: { id: string; name: string }; by: string; reason: string };
 }
 
+/** The affiliate a forward is for. */
+export interface ForwardAffiliate {
+  id: string;
+  name: string;
+  inbox: string;
+  languages?: string[];
+  /** IANA time zone, e.g. Europe/Berlin. */
+  timezone?: string;
+}
+
 /** One routed contact, ready to be emailed to its affiliate. */
 export interface ContactToDeliver {
   /** Stable, derived from the message id; the email Message-ID is built from it. */
@@ -50,7 +60,15 @@ export interface ContactToDeliver {
   message: InboundMessage;
   evidence: Evidence;
   decision: Decision;
-  affiliate: { id: string; name: string; inbox: string };
+  /**
+   * Whom it goes to. `languages` and `timezone` (from routing-rules.yaml) set the language and
+   * time zone the forward is written in; without them it is English and UTC.
+   */
+  affiliate: ForwardAffiliate;
+  /** When the decision says `needs_translation`: the affiliates that list the reader's language. */
+  translators?: { id: string; name: string }[];
+  /** The ids a `#reroute` may name (the current affiliates), shown with the command. */
+  affiliateIds?: string[];
   /** The conversation this contact belongs to; absent for contacts routed without one. */
   conversation?: ForwardContext;
 }

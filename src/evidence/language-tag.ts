@@ -8,9 +8,16 @@ export interface LanguageTagParts {
   region: string | null;
 }
 
-const NONE: LanguageTagParts = { language: null, region: null };
+const NONE: LanguageTagParts = Object.freeze({ language: null, region: null });
 /** Real tags are short; anything longer is not worth canonicalising. */
 const MAX_TAG = 100;
+/**
+ * Parsed tags by input: `Intl` canonicalisation costs tens of µs a call and every message parses
+ * its tag twice, while the tags seen are few (Accept-Language headers, platform locales).
+ * Bounded: cleared when full, so odd inputs cannot grow it.
+ */
+const parsed = new Map<string, LanguageTagParts>();
+const PARSED_MAX = 1000;
 
 /**
  * Parses a platform language tag (Telegram `language_code`, Discord `locale`, `Content-Language`,
@@ -19,18 +26,13 @@ const MAX_TAG = 100;
  */
 export function parseLanguageTag(tag: string | undefined): LanguageTagParts {
   if (typeof tag !== "string") return NONE;
-  // Few distinct tags arrive (clients send the same dozen); Intl.Locale is slow to build.
-  let parts = parsed.get(tag);
-  if (parts === undefined) {
-    if (parsed.size >= PARSED_SIZE) parsed.clear();
-    parts = parseUncached(tag);
-    parsed.set(tag, parts);
-  }
+  const known = parsed.get(tag);
+  if (known) return known;
+  const parts = parseUncached(tag);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(tag, parts);
   return parts;
 }
-
-const parsed = new Map<string, LanguageTagParts>();
-const PARSED_SIZE = 1000;
 
 function parseUncached(tag: string): LanguageTagParts {
   // Accept-Language: "fr-CA,fr;q=0.9,en;q=0.8" → "fr-CA".
@@ -47,7 +49,7 @@ function parseUncached(tag: string): LanguageTagParts {
   }
   const language = /^[a-z]{2}$/u.test(locale.language ?? "") ? (locale.language ?? null) : null;
   const region = locale.region ?? null;
-  return { language, region };
+  return Object.freeze({ language, region });
 }
 
 /**

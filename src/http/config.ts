@@ -7,7 +7,8 @@ export const envInt = (min: number, max: number) => z.coerce.number().int().min(
 /** The environment variables the HTTP server reads (names as in `.env.example`). */
 export const HttpEnvSchema = z.object({
   PORT: envInt(0, 65535).default(8080),
-  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  /** Loopback by default; the container image sets 0.0.0.0 (Dockerfile, docker-compose.yml). */
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
   /**
    * Proxies to trust for the client IP (per-IP rate limit): "false" (default, direct clients),
    * "true", a hop count, or a comma-separated list of addresses/CIDRs.

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { normalizeWebForm } from "../../adapters/web/normalize.js";
 import { InvalidPayloadError } from "../errors.js";
@@ -60,63 +60,78 @@ export function registerContactRoutes(
     reply.type("text/html; charset=utf-8").send(renderForm(requestLanguage(req), EMPTY_FORM)),
   );
 
-  app.post(
-    "/contact",
-    {
-      bodyLimit: config.bodyLimitBytes,
-      config: {
-        rateLimit: { max: config.formRateLimit.max, timeWindow: config.formRateLimit.windowMs },
-      },
-    },
-    async (req, reply) => {
-      const form = parseForm(req.body);
-      const lang = requestLanguage(req, form.lang);
-      const json = isJsonRequest(req);
+  // The per-IP limit counts posts answered with a thank-you (taken in, a double submit, or a
+  // honeypot's pretended success), not invalid ones: checked before, counted after. With a Redis
+  // store (main wires one) every web process shares the count.
+  const limiter = app.createRateLimit({
+    max: config.formRateLimit.max,
+    timeWindow: config.formRateLimit.windowMs,
+  });
+  const limitState = (req: FastifyRequest, count: boolean) =>
+    bounded(limiter(req, { increment: count }), LIMITER_WAIT_MS).catch((err: unknown) => {
+      // The limit must not turn readers away when its store is slow or down; the intake reports
+      // a real outage itself.
+      log.warn(
+        { code: (err as { code?: unknown }).code ?? "TIMEOUT" },
+        "form rate limit not checked",
+      );
+      return undefined;
+    });
 
-      if (form.honeypot) {
-        // Pretend success so the bot learns nothing; nothing is submitted.
-        metrics.outcome("honeypot");
-        log.info({ event: "honeypot" }, "contact form honeypot filled; dropped");
-        const fake = `web:${randomBytes(12).toString("hex")}`;
-        return json
-          ? reply.code(202).send({ id: fake })
-          : reply.type("text/html; charset=utf-8").send(renderThanks(lang, false));
-      }
-      if (form.errors.length > 0) {
-        metrics.outcome("invalid");
-        return sendFormProblem(reply, req, 400, lang, form.errors, form.values);
-      }
+  app.post("/contact", { bodyLimit: config.bodyLimitBytes }, async (req, reply) => {
+    const form = parseForm(req.body);
+    const lang = requestLanguage(req, form.lang);
+    const json = isJsonRequest(req);
 
-      const v = form.values;
-      // The id hashes the form with the sender's IP: a double-submitted form dedupes, while two
-      // people sending the same short text do not collide.
-      const id = createHash("sha256")
-        .update(JSON.stringify([req.ip, v.name, v.email, v.country, v.message]))
-        .digest("hex")
-        .slice(0, 32);
-      let message;
-      try {
-        message = normalizeWebForm(
-          {
-            message: v.message,
-            ...(v.name ? { name: v.name } : {}),
-            ...(v.email ? { email: v.email } : {}),
-            ...(v.country ? { country: v.country } : {}),
-          },
-          {
-            id,
-            receivedAt: new Date(),
-            ...(req.headers["accept-language"]
-              ? { acceptLanguage: req.headers["accept-language"] }
-              : {}),
-          },
-        );
-      } catch (err) {
-        if (!(err instanceof InvalidPayloadError)) throw err;
-        metrics.outcome("invalid");
-        return sendFormProblem(reply, req, 400, lang, [errorFromNormalizer(err)], v);
-      }
+    if (form.errors.length > 0) {
+      metrics.outcome("invalid");
+      return sendFormProblem(reply, req, 400, lang, form.errors, form.values);
+    }
 
+    const v = form.values;
+    // The id hashes the form with the sender's IP: a double-submitted form dedupes, while two
+    // people sending the same short text do not collide.
+    const id = createHash("sha256")
+      .update(JSON.stringify([req.ip, v.name, v.email, v.country, v.message]))
+      .digest("hex")
+      .slice(0, 32);
+    let message;
+    try {
+      message = normalizeWebForm(
+        {
+          message: v.message,
+          ...(v.name ? { name: v.name } : {}),
+          ...(v.email ? { email: v.email } : {}),
+          ...(v.country ? { country: v.country } : {}),
+        },
+        {
+          id,
+          receivedAt: new Date(),
+          ...(req.headers["accept-language"]
+            ? { acceptLanguage: req.headers["accept-language"] }
+            : {}),
+        },
+      );
+    } catch (err) {
+      if (!(err instanceof InvalidPayloadError)) throw err;
+      metrics.outcome("invalid");
+      return sendFormProblem(reply, req, 400, lang, [errorFromNormalizer(err)], v);
+    }
+
+    const before = await limitState(req, false);
+    if (before && !before.isAllowed && before.remaining <= 0) {
+      metrics.outcome("rate_limited");
+      const seconds = before.ttlInSeconds > 0 ? before.ttlInSeconds : before.timeWindow / 1000;
+      reply.header("retry-after", String(Math.ceil(seconds)));
+      return sendFormProblem(reply, req, 429, lang, [{ field: "form", key: "err.rateLimited" }], v);
+    }
+
+    if (form.honeypot) {
+      // Pretend success so the bot learns nothing: the same answer, id and limit as a real post;
+      // nothing is submitted.
+      metrics.outcome("honeypot");
+      log.info({ event: "honeypot" }, "contact form honeypot filled; dropped");
+    } else {
       try {
         const result = await intake.submit(message);
         metrics.outcome(result.duplicate ? "duplicate" : "accepted");
@@ -136,12 +151,26 @@ export function registerContactRoutes(
           v,
         );
       }
-      return json
-        ? reply.code(202).send({ id: message.id })
-        : reply
-            .header("cache-control", "no-store")
-            .type("text/html; charset=utf-8")
-            .send(renderThanks(lang, v.email !== ""));
-    },
-  );
+    }
+    await limitState(req, true);
+    return json
+      ? reply.code(202).send({ id: message.id })
+      : reply
+          .header("cache-control", "no-store")
+          .type("text/html; charset=utf-8")
+          .send(renderThanks(lang, v.email !== ""));
+  });
+}
+
+/** How long the form waits for the rate-limit store before going on without it. */
+const LIMITER_WAIT_MS = 1_000;
+
+/** `promise`, or a rejection once `ms` have passed. */
+function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("rate limit store did not answer")), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

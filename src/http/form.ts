@@ -62,14 +62,18 @@ export function parseForm(body: unknown): ParsedForm {
   } else if (values.message.length > LIMITS.textChars) {
     errors.push({ field: "message", key: "err.messageTooLong", vars: { max: LIMITS.textChars } });
   }
-  const website = b.website;
   const lang = typeof b.lang === "string" ? languageOf(b.lang) : null;
-  return {
-    values,
-    errors,
-    honeypot: typeof website !== "string" ? website !== undefined : website.trim() !== "",
-    lang,
-  };
+  return { values, errors, honeypot: honeypotFilled(b.website), lang };
+}
+
+/**
+ * Whether the hidden `website` field was filled in, as bots do. Absent, empty, blank, `null` and
+ * `false` are what forms and JSON clients send for an empty field: a real reader, never a bot.
+ */
+function honeypotFilled(website: unknown): boolean {
+  if (website === undefined || website === null || website === false) return false;
+  if (typeof website === "string") return website.trim() !== "";
+  return true;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Intake } from "../queue/intake.js";
+import { registerConsole, type ConsoleDeps } from "../admin/console.js";
 import type { HttpConfig } from "./config.js";
 import {
   isJsonRequest,
@@ -18,21 +19,16 @@ import {
   sendFormProblem,
 } from "./contact.js";
 import { webFormMetrics, type WebFormMetrics } from "./metrics.js";
+import { registerTemplates } from "./templates.js";
 
 export { httpConfigFromEnv, type HttpConfig } from "./config.js";
 
-/** What `/readyz` reports. No personal data: component names, states and codes only. */
-export interface HealthReport {
-  /** True when the service can take in and process messages. */
-  ready: boolean;
-  /** Per component, e.g. `redis`, `workers`, `adapter.telegram`. */
-  checks: Record<string, { ok: boolean; detail?: string }>;
-}
+export type { HealthReport } from "./internal.js";
 
 /** Everything the HTTP surface needs; built by main, faked in tests. */
 export interface HttpDeps {
   intake: Intake;
-  health: () => Promise<HealthReport>;
+  /** Where the web form counts its outcomes (served on the internal listener, not here). */
   metricsRegistry: Registry;
   logger: Logger;
   config: HttpConfig;
@@ -43,9 +39,9 @@ export interface HttpDeps {
    * so no IP address is stored in Redis.
    */
   rateLimitStore?: { redis: Redis; prefix: string; hashKey: (ip: string) => string };
+  /** The admin console at /admin (docs/administration.md); without it there is no /admin. */
+  console?: ConsoleDeps;
 }
-
-const HEALTH_TIMEOUT_MS = 3_000;
 
 const SECURITY_HEADERS = {
   // No scripts at all; styles only from our own /contact.css.
@@ -58,8 +54,9 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * The HTTP surface: the contact form (`GET`/`POST /contact`), `/healthz` (liveness), `/readyz`
- * (readiness from `health()`), `/metrics` (Prometheus). Request bodies are never logged.
+ * The public HTTP surface: the contact form (`GET`/`POST /contact`) and `/healthz` (liveness, a
+ * constant answer for a load balancer). `/readyz` and `/metrics` are on the internal listener
+ * (src/http/internal.ts). Request bodies are never logged.
  */
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   const { config } = deps;
@@ -97,8 +94,10 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     done();
   });
 
-  // Plugins load in order on ready(); routes go in a plugin after them so the rate limiter sees them.
+  // Plugins load in order on ready(); routes go in a plugin after them, so the form can create
+  // its limiter (`createRateLimit`, src/http/contact.ts), which counts only posts it thanks for.
   void app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  registerTemplates(app);
   const store = deps.rateLimitStore;
   void app.register(rateLimit, {
     global: false,
@@ -111,12 +110,6 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
           skipOnError: true,
         }
       : {}),
-    // Thrown, then answered by the error handler below in the reader's language.
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      code: "RATE_LIMITED",
-      after: ctx.after,
-    }),
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -132,10 +125,6 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       return reply.code(status).send({ error: err.code ?? "ERROR" });
     }
     const lang = requestLanguage(req);
-    if (status === 429) {
-      metrics.outcome("rate_limited");
-      return sendFormProblem(reply, req, 429, lang, [{ field: "form", key: "err.rateLimited" }]);
-    }
     if (status === 413) {
       metrics.outcome("too_large");
       return sendFormProblem(reply, req, 413, lang, [{ field: "form", key: "err.tooLarge" }]);
@@ -161,24 +150,9 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
 
 function registerRoutes(app: FastifyInstance, deps: HttpDeps, metrics: WebFormMetrics): void {
   app.get("/", (_req, reply) => reply.redirect("/contact"));
+  // Says only that the process answers: harmless in public, and what load balancers probe.
   app.get("/healthz", () => ({ status: "ok" }));
-  app.get("/readyz", async (_req, reply) => {
-    let report: HealthReport;
-    try {
-      report = await Promise.race([
-        deps.health(),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error("health check timed out")), HEALTH_TIMEOUT_MS).unref(),
-        ),
-      ]);
-    } catch (err) {
-      report = { ready: false, checks: { health: { ok: false, detail: (err as Error).message } } };
-    }
-    return reply.code(report.ready ? 200 : 503).send(report);
-  });
-  app.get("/metrics", async (_req, reply) =>
-    reply.type(deps.metricsRegistry.contentType).send(await deps.metricsRegistry.metrics()),
-  );
 
   registerContactRoutes(app, { intake: deps.intake, config: deps.config, metrics });
+  if (deps.console) registerConsole(app, deps.console);
 }

@@ -16,6 +16,7 @@ const en = {
   "form.submit": "Send",
   "form.language": "Language",
   "form.honeypot": "Leave this field empty",
+  "err.notSent": "Your message has not been sent yet. What you wrote is still here.",
   "err.summary": "Please check the form:",
   "err.messageRequired": "Please write a message.",
   "err.messageTooLong": "Your message is too long: at most {max} characters, please.",
@@ -45,6 +46,12 @@ const en = {
   "answer.outro.form": "To write to us again, please use the contact form.",
   "answer.subject": "Reply from {affiliate}",
   "reroute.notice": "Your conversation has been passed on to {affiliate}. They will reply to you.",
+  "ask.other": "Another country",
+  "ask.decline": "I'd rather not say",
+  "ask.text": "Answer with a number from the list, or write your country or city.",
+  "ask.other.prompt": "Please write the name of your country or city.",
+  "ask.decline.words":
+    "no, don't know, I don't know, not sure, rather not say, prefer not to say, skip, none",
 };
 
 const it: typeof en = {
@@ -63,6 +70,8 @@ const it: typeof en = {
   "form.submit": "Invia",
   "form.language": "Lingua",
   "form.honeypot": "Lascia vuoto questo campo",
+  "err.notSent":
+    "Il tuo messaggio non è ancora stato inviato. Quello che hai scritto è ancora qui.",
   "err.summary": "Controlla il modulo, per favore:",
   "err.messageRequired": "Scrivi un messaggio, per favore.",
   "err.messageTooLong": "Il messaggio è troppo lungo: al massimo {max} caratteri, per favore.",
@@ -94,6 +103,11 @@ const it: typeof en = {
   "answer.outro.form": "Per scriverci di nuovo, usa il modulo di contatto.",
   "answer.subject": "Risposta da {affiliate}",
   "reroute.notice": "La tua conversazione è stata affidata a {affiliate}. Ti risponderanno loro.",
+  "ask.other": "Un altro paese",
+  "ask.decline": "Preferisco non dirlo",
+  "ask.text": "Rispondi con un numero della lista, oppure scrivi il tuo paese o la tua città.",
+  "ask.other.prompt": "Scrivi il nome del tuo paese o della tua città.",
+  "ask.decline.words": "no, non so, non lo so, preferisco non dirlo, nessuno",
 };
 
 const de: typeof en = {
@@ -112,6 +126,8 @@ const de: typeof en = {
   "form.submit": "Senden",
   "form.language": "Sprache",
   "form.honeypot": "Dieses Feld bitte leer lassen",
+  "err.notSent":
+    "Deine Nachricht ist noch nicht gesendet. Was du geschrieben hast, steht noch hier.",
   "err.summary": "Bitte überprüfe das Formular:",
   "err.messageRequired": "Bitte schreib eine Nachricht.",
   "err.messageTooLong": "Deine Nachricht ist zu lang: bitte höchstens {max} Zeichen.",
@@ -143,6 +159,12 @@ const de: typeof en = {
   "answer.outro.form": "Wenn du uns wieder schreiben willst, nutze bitte das Kontaktformular.",
   "answer.subject": "Antwort von {affiliate}",
   "reroute.notice": "Dein Gespräch wurde an {affiliate} übergeben. Die Antwort kommt von dort.",
+  "ask.other": "Ein anderes Land",
+  "ask.decline": "Möchte ich nicht sagen",
+  "ask.text": "Antworte mit einer Zahl aus der Liste oder schreib dein Land oder deine Stadt.",
+  "ask.other.prompt": "Bitte schreib den Namen deines Landes oder deiner Stadt.",
+  "ask.decline.words":
+    "nein, weiß nicht, ich weiß nicht, keine Angabe, lieber nicht, möchte ich nicht sagen",
 };
 
 const fr: typeof en = {
@@ -162,6 +184,7 @@ const fr: typeof en = {
   "form.submit": "Envoyer",
   "form.language": "Langue",
   "form.honeypot": "Laissez ce champ vide",
+  "err.notSent": "Votre message n'a pas encore été envoyé. Ce que vous avez écrit est toujours là.",
   "err.summary": "Merci de vérifier le formulaire :",
   "err.messageRequired": "Merci d'écrire un message.",
   "err.messageTooLong":
@@ -195,6 +218,11 @@ const fr: typeof en = {
   "answer.outro.form": "Pour nous écrire à nouveau, utilisez le formulaire de contact.",
   "answer.subject": "Réponse de {affiliate}",
   "reroute.notice": "Votre conversation a été confiée à {affiliate}. Ils vous répondront.",
+  "ask.other": "Un autre pays",
+  "ask.decline": "Je préfère ne pas le dire",
+  "ask.text": "Répondez par un numéro de la liste, ou écrivez votre pays ou votre ville.",
+  "ask.other.prompt": "Écrivez le nom de votre pays ou de votre ville, s'il vous plaît.",
+  "ask.decline.words": "non, je ne sais pas, sais pas, je préfère ne pas le dire, aucun",
 };
 
 const sv: typeof en = {
@@ -213,6 +241,7 @@ const sv: typeof en = {
   "form.submit": "Skicka",
   "form.language": "Språk",
   "form.honeypot": "Lämna det här fältet tomt",
+  "err.notSent": "Ditt meddelande har inte skickats än. Det du skrev finns kvar här.",
   "err.summary": "Kontrollera formuläret:",
   "err.messageRequired": "Skriv ett meddelande, tack.",
   "err.messageTooLong": "Ditt meddelande är för långt: högst {max} tecken, tack.",
@@ -242,6 +271,11 @@ const sv: typeof en = {
   "answer.outro.form": "Om du vill skriva till oss igen, använd kontaktformuläret.",
   "answer.subject": "Svar från {affiliate}",
   "reroute.notice": "Ditt samtal har lämnats över till {affiliate}. De svarar dig.",
+  "ask.other": "Ett annat land",
+  "ask.decline": "Det vill jag helst inte säga",
+  "ask.text": "Svara med ett nummer från listan, eller skriv ditt land eller din stad.",
+  "ask.other.prompt": "Skriv namnet på ditt land eller din stad.",
+  "ask.decline.words": "nej, vet inte, jag vet inte, vill inte säga, inget",
 };
 
 const es: typeof en = {
@@ -260,6 +294,7 @@ const es: typeof en = {
   "form.submit": "Enviar",
   "form.language": "Idioma",
   "form.honeypot": "Deja este campo vacío",
+  "err.notSent": "Tu mensaje todavía no se ha enviado. Lo que escribiste sigue aquí.",
   "err.summary": "Por favor, revisa el formulario:",
   "err.messageRequired": "Por favor, escribe un mensaje.",
   "err.messageTooLong": "Tu mensaje es demasiado largo: como máximo {max} caracteres, por favor.",
@@ -291,6 +326,11 @@ const es: typeof en = {
   "answer.outro.form": "Para escribirnos de nuevo, usa el formulario de contacto.",
   "answer.subject": "Respuesta de {affiliate}",
   "reroute.notice": "Tu conversación ha pasado a {affiliate}. Te responderán ellos.",
+  "ask.other": "Otro país",
+  "ask.decline": "Prefiero no decirlo",
+  "ask.text": "Responde con un número de la lista, o escribe tu país o tu ciudad.",
+  "ask.other.prompt": "Escribe el nombre de tu país o de tu ciudad, por favor.",
+  "ask.decline.words": "no, no sé, no lo sé, prefiero no decirlo, ninguno",
 };
 
 /** en, it, de, fr, sv, es. */

@@ -19,6 +19,7 @@ const fa: Texts = {
   "form.submit": "ارسال",
   "form.language": "زبان",
   "form.honeypot": "این فیلد را خالی بگذارید",
+  "err.notSent": "پیام شما هنوز فرستاده نشده است. آنچه نوشتید هنوز اینجاست.",
   "err.summary": "لطفاً فرم را بررسی کنید:",
   "err.messageRequired": "لطفاً پیامی بنویسید.",
   "err.messageTooLong": "پیام شما بیش از حد طولانی است: لطفاً حداکثر {max} نویسه.",
@@ -49,6 +50,11 @@ const fa: Texts = {
   "answer.outro.form": "برای نوشتن دوباره به ما، لطفاً از فرم تماس استفاده کنید.",
   "answer.subject": "پاسخ از {affiliate}",
   "reroute.notice": "گفت‌وگوی شما به {affiliate} سپرده شد. آن‌ها به شما پاسخ خواهند داد.",
+  "ask.other": "کشوری دیگر",
+  "ask.decline": "ترجیح می‌دهم نگویم",
+  "ask.text": "با یکی از شماره‌های فهرست پاسخ دهید، یا نام کشور یا شهرتان را بنویسید.",
+  "ask.other.prompt": "لطفاً نام کشور یا شهرتان را بنویسید.",
+  "ask.decline.words": "نه, نمی‌دانم, نمیدانم, ترجیح می‌دهم نگویم, هیچ‌کدام",
 };
 
 const pl: Texts = {
@@ -67,6 +73,7 @@ const pl: Texts = {
   "form.submit": "Wyślij",
   "form.language": "Język",
   "form.honeypot": "Pozostaw to pole puste",
+  "err.notSent": "Twoja wiadomość nie została jeszcze wysłana. Wpisany tekst jest nadal poniżej.",
   "err.summary": "Prosimy sprawdzić formularz:",
   "err.messageRequired": "Prosimy napisać wiadomość.",
   "err.messageTooLong": "Wiadomość jest za długa: prosimy o maksymalnie {max} znaków.",
@@ -97,6 +104,11 @@ const pl: Texts = {
   "answer.subject": "Odpowiedź od grupy {affiliate}",
   "reroute.notice":
     "Twoja rozmowa została przekazana grupie {affiliate}. Odpowiedź otrzymasz od nich.",
+  "ask.other": "Inny kraj",
+  "ask.decline": "Wolę nie mówić",
+  "ask.text": "Odpowiedz numerem z listy albo napisz swój kraj lub miasto.",
+  "ask.other.prompt": "Napisz, proszę, nazwę swojego kraju lub miasta.",
+  "ask.decline.words": "nie, nie wiem, wolę nie mówić, żaden",
 };
 
 const ru: Texts = {
@@ -115,6 +127,7 @@ const ru: Texts = {
   "form.submit": "Отправить",
   "form.language": "Язык",
   "form.honeypot": "Оставьте это поле пустым",
+  "err.notSent": "Ваше сообщение ещё не отправлено. Написанный текст сохранён ниже.",
   "err.summary": "Пожалуйста, проверьте форму:",
   "err.messageRequired": "Пожалуйста, напишите сообщение.",
   "err.messageTooLong": "Сообщение слишком длинное: пожалуйста, не более {max} символов.",
@@ -145,6 +158,11 @@ const ru: Texts = {
   "answer.outro.form": "Чтобы написать нам снова, воспользуйтесь контактной формой.",
   "answer.subject": "Ответ от группы {affiliate}",
   "reroute.notice": "Ваш разговор передан группе {affiliate}. Они вам ответят.",
+  "ask.other": "Другая страна",
+  "ask.decline": "Предпочитаю не говорить",
+  "ask.text": "Ответьте номером из списка или напишите свою страну или город.",
+  "ask.other.prompt": "Пожалуйста, напишите название вашей страны или города.",
+  "ask.decline.words": "нет, не знаю, предпочитаю не говорить, не скажу, никакая",
 };
 
 const nl: Texts = {
@@ -163,6 +181,7 @@ const nl: Texts = {
   "form.submit": "Versturen",
   "form.language": "Taal",
   "form.honeypot": "Laat dit veld leeg",
+  "err.notSent": "Je bericht is nog niet verstuurd. Wat je schreef, staat er nog.",
   "err.summary": "Controleer het formulier alsjeblieft:",
   "err.messageRequired": "Schrijf alsjeblieft een bericht.",
   "err.messageTooLong": "Je bericht is te lang: maximaal {max} tekens alsjeblieft.",
@@ -194,6 +213,11 @@ const nl: Texts = {
   "answer.outro.form": "Wil je ons opnieuw schrijven, gebruik dan het contactformulier.",
   "answer.subject": "Antwoord van {affiliate}",
   "reroute.notice": "Je gesprek is overgedragen aan {affiliate}. Zij antwoorden je.",
+  "ask.other": "Een ander land",
+  "ask.decline": "Zeg ik liever niet",
+  "ask.text": "Antwoord met een nummer uit de lijst, of schrijf je land of stad.",
+  "ask.other.prompt": "Schrijf de naam van je land of stad.",
+  "ask.decline.words": "nee, weet niet, ik weet het niet, zeg ik liever niet, geen",
 };
 
 const pt: Texts = {
@@ -212,6 +236,7 @@ const pt: Texts = {
   "form.submit": "Enviar",
   "form.language": "Idioma",
   "form.honeypot": "Deixe este campo vazio",
+  "err.notSent": "A sua mensagem ainda não foi enviada. O que escreveu continua aqui.",
   "err.summary": "Por favor, verifique o formulário:",
   "err.messageRequired": "Por favor, escreva uma mensagem.",
   "err.messageTooLong": "A sua mensagem é longa demais: no máximo {max} caracteres, por favor.",
@@ -242,6 +267,11 @@ const pt: Texts = {
   "answer.outro.form": "Para nos escrever de novo, use o formulário do site.",
   "answer.subject": "Resposta de {affiliate}",
   "reroute.notice": "A sua conversa foi encaminhada para {affiliate}, que lhe responderá.",
+  "ask.other": "Outro país",
+  "ask.decline": "Prefiro não dizer",
+  "ask.text": "Responda com um número da lista, ou escreva o seu país ou cidade.",
+  "ask.other.prompt": "Escreva o nome do seu país ou cidade, por favor.",
+  "ask.decline.words": "não, não sei, prefiro não dizer, nenhum",
 };
 
 /** fa, pl, ru, nl, pt. */

@@ -62,6 +62,14 @@ export function backoffDelay(retry: RetryPolicy) {
   };
 }
 
+/**
+ * The authenticated context of one sealed part of a relay job (`m` meta, `r` raw, `p` plan): the
+ * relay seals a reply in parts (src/relay/worker.ts), the key rotation re-seals them here.
+ */
+export function relayPartContext(h: string, part: "meta" | "raw" | "plan"): string {
+  return `relay:${h}:${part}`;
+}
+
 export function sealJob(
   envelope: Envelope,
   queue: string,

@@ -1,5 +1,6 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { ConversationSealedStore } from "../conversation/sealed.js";
 import { createEnvelope, type Envelope } from "../crypto/envelope.js";
 import { createIdentityHasher, type IdentityHasher } from "../crypto/identity-hash.js";
 import { createKeyring, type Keyring } from "../crypto/keyring.js";
@@ -39,13 +40,27 @@ import {
   type Processor,
   type StageContext,
 } from "./stages.js";
-import type { AckTextFn, AffiliateRef, ConversationStep, Role, RouteFn, Sender } from "./types.js";
+import type {
+  AckTextFn,
+  AffiliateRef,
+  AskTimeoutFn,
+  ConversationStep,
+  Role,
+  RouteFn,
+  Sender,
+} from "./types.js";
 
 const log = moduleLogger("pipeline");
 
 export interface PipelineOptions {
   /** ioredis client with `maxRetriesPerRequest: null`; workers duplicate it for blocking reads. */
   connection: Redis;
+  /**
+   * A client that fails fast while Redis is away (`RedisHandle.bounded`), for the intake: the web
+   * form and the adapters then get an error to act on (503, retry later) instead of waiting with
+   * the contact in memory. Default: `connection`.
+   */
+  intakeConnection?: Redis;
   prefix?: string;
   /** The current 32-byte data key: seals everything written, keys the identity hashes. */
   key: Buffer;
@@ -57,10 +72,14 @@ export interface PipelineOptions {
   route?: RouteFn;
   /** Required for the `route` role: looks an affiliate up in the current rules. */
   affiliate?: (id: string) => AffiliateRef | undefined;
+  /** Every current affiliate (who can translate, reroute ids in the forward). */
+  affiliates?: () => readonly AffiliateRef[];
   /** Acknowledgement text; without it no acks are queued. */
   ackText?: AckTextFn;
   /** The route role's conversation step (sticky routing); without it each message stands alone. */
   conversation?: ConversationStep;
+  /** Routes a held message whose time to answer the clarifying question is up. */
+  askTimeout?: AskTimeoutFn;
   /** Required for the `deliver` role. */
   delivery?: Delivery;
   /** Sends acknowledgements (ingest role). */
@@ -124,7 +143,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const envelope = createEnvelope(keyring);
   const hasher = createIdentityHasher(keyring.entries);
   const intake = createRedisIntake({
-    connection,
+    connection: opts.intakeConnection ?? connection,
     prefix,
     key: keyring,
     dedupeTtlSeconds,
@@ -160,9 +179,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
   const sealedStores: SealedStore[] = [
-    ...STAGE_QUEUES.map((name) => new QueueJobStore(queues[name], name)),
+    ...STAGE_QUEUES.map((name) => new QueueJobStore(queues[name], name, connection)),
     intake.quarantineStore,
     intake.heldStore,
+    new ConversationSealedStore(connection, prefix),
   ];
   const workers: Worker[] = [];
 
@@ -223,11 +243,18 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       routeProcessor(ctx, {
         route: opts.route,
         affiliate: opts.affiliate,
+        ...(opts.affiliates ? { affiliates: opts.affiliates } : {}),
         deliverQueue: queues.deliver,
         outboundQueue: queues.outbound,
         ...(opts.ackText ? { ackText: opts.ackText } : {}),
+        inboundQueue: queues.inbound,
         ...(opts.conversation ? { conversation: opts.conversation } : {}),
-        retry: { deliver: retry(QUEUE.deliver), outbound: retry(QUEUE.outbound) },
+        ...(opts.askTimeout ? { askTimeout: opts.askTimeout } : {}),
+        retry: {
+          inbound: retry(QUEUE.inbound),
+          deliver: retry(QUEUE.deliver),
+          outbound: retry(QUEUE.outbound),
+        },
       }),
     );
   }

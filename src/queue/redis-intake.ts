@@ -100,6 +100,7 @@ export function createRedisIntake(opts: RedisIntakeOptions): RedisIntake {
 
   async function submit(input: InboundMessage): Promise<IntakeResult> {
     if (closed) throw new Error("intake is closed");
+    const started = Date.now();
     const parsed = InboundMessageSchema.safeParse(input);
     if (!parsed.success) {
       // Paths and codes only: zod messages can quote the offending value.
@@ -148,7 +149,11 @@ export function createRedisIntake(opts: RedisIntakeOptions): RedisIntake {
     const first = await redis.set(keys.seen(h), jobId, "EX", ttl, "NX");
     const duplicate = first === null;
     if (duplicate) opts.metrics?.duplicates.inc({ channel: message.channel });
-    else opts.metrics?.inbound.inc({ channel: message.channel });
+    else {
+      opts.metrics?.inbound.inc({ channel: message.channel });
+      opts.metrics?.contacts.inc({ channel: message.channel, step: "intake", affiliate: "" });
+      opts.metrics?.stageSeconds.observe({ step: "intake" }, (Date.now() - started) / 1000);
+    }
     log.debug({ jobId, channel: message.channel, duplicate }, "message taken in");
     return { jobId, duplicate };
   }

@@ -3,10 +3,11 @@ import type { Redis } from "ioredis";
 import { KeyUnavailableError, RateLimitError, RouterError } from "../errors.js";
 import type { Envelope } from "../crypto/envelope.js";
 import type { IdentityHasher } from "../crypto/identity-hash.js";
+import { forwardAddressing } from "../delivery/addressing.js";
 import type { ContactToDeliver, Delivery } from "../delivery/types.js";
 import { InboundMessageSchema } from "../message/inbound.js";
 import { moduleLogger } from "../logger.js";
-import type { Metrics } from "../metrics.js";
+import type { Metrics, Step } from "../metrics.js";
 import { QUEUE, contactIdFor, pipelineKeys, type QueueName } from "./keys.js";
 import {
   jobOptions,
@@ -25,7 +26,9 @@ import type {
   AckJob,
   AckTextFn,
   AffiliateRef,
+  AskTimeoutFn,
   ConversationStep,
+  HeldRelease,
   RouteFn,
   Sender,
 } from "./types.js";
@@ -66,9 +69,15 @@ function stage(
   queue: QueueName,
   step: (payload: unknown, job: SealedJob, jobId: string) => Promise<StageResult>,
 ): Processor {
+  const stepLabel = STEP_OF[queue];
   return async (job, token) => {
     const ref = `${queue}/${job.id}`;
     let payload: unknown = job.data;
+    const started = Date.now();
+    ctx.metrics?.stageWaitSeconds.observe(
+      { step: stepLabel },
+      Math.max(0, (job.processedOn ?? started) - job.timestamp) / 1000,
+    );
     try {
       const opened = openJob(ctx.envelope, queue, job.data);
       ctx.keyWaits.opened(ref);
@@ -96,9 +105,19 @@ function stage(
         log.warn({ queue, jobId: job.id, code: err.code }, "job quarantined");
       }
       throw toBullError(err, isBadInput(err));
+    } finally {
+      ctx.metrics?.stageSeconds.observe({ step: stepLabel }, (Date.now() - started) / 1000);
     }
   };
 }
+
+/** The `step` label of each queue's stage. */
+const STEP_OF: Record<QueueName, Step> = {
+  inbound: "route",
+  deliver: "deliver",
+  outbound: "ack",
+  relay: "relay",
+};
 
 /**
  * Puts the active job back as delayed for `ms`, keeping its data and attempt count (BullMQ's
@@ -125,17 +144,113 @@ const BAD_INPUT = new Set(["INVALID_PAYLOAD", "MESSAGE_TOO_LARGE", "AUTO_REPLY",
 export interface RouteStageDeps {
   route: RouteFn;
   affiliate: (id: string) => AffiliateRef | undefined;
+  /** Every current affiliate: who can translate, which ids a reroute may name. */
+  affiliates?: () => readonly AffiliateRef[];
+  /** The route worker's own queue: a held message's timeout is a delayed job on it. */
+  inboundQueue: Queue;
   deliverQueue: Queue;
   outboundQueue: Queue;
   ackText?: AckTextFn;
   /** The conversation step (sticky routing, src/conversation); without it each message stands alone. */
   conversation?: ConversationStep;
-  retry: { deliver: RetryPolicy; outbound: RetryPolicy };
+  /** A held message's time to wait for an answer is up (src/conversation). */
+  askTimeout?: AskTimeoutFn;
+  retry: { inbound: RetryPolicy; deliver: RetryPolicy; outbound: RetryPolicy };
+}
+
+/** Payload of the delayed `inbound` job that routes a held message once its time to answer is up. */
+interface AskTimeoutJob {
+  askTimeout: string;
+}
+
+function isAskTimeout(payload: unknown): payload is AskTimeoutJob {
+  return (
+    typeof payload === "object" &&
+    payload !== null &&
+    typeof (payload as Partial<AskTimeoutJob>).askTimeout === "string"
+  );
+}
+
+/** The job id of a held message's timeout (`ask-<id hash>`). */
+export function askTimeoutJobId(h: string): string {
+  return `ask-${h}`;
 }
 
 /** inbound → deliver (+ outbound ack): decides the affiliate and hands the contact on. */
 export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Processor {
+  /** Queues a contact's email and, when wanted, its acknowledgement, under its own job ids. */
+  async function handOn(
+    h: string,
+    t: number,
+    contact: ContactToDeliver,
+    ack: { language: string } | null,
+  ): Promise<boolean> {
+    // Same job ids on a retry: BullMQ ignores an add whose id still exists.
+    await deps.deliverQueue.add(
+      "deliver",
+      sealJob(ctx.envelope, QUEUE.deliver, h, t, contact),
+      jobOptions(`${QUEUE.deliver}-${h}`, deps.retry.deliver),
+    );
+    const message = contact.message;
+    if (!ack || message.channel === "web" || !deps.ackText) return false;
+    await sendToReader(h, t, "ack", {
+      channel: message.channel,
+      message: {
+        to: message.replyTo,
+        text: deps.ackText(ack.language, contact.affiliate.name),
+        idempotencyKey: `ack-${contact.contactId}`,
+        inReplyTo: message.id,
+      },
+    });
+    return true;
+  }
+
+  /** A text to the reader: `ack` (job `outbound-<h>`), or the question (`outbound-<h>-ask`). */
+  async function sendToReader(
+    h: string,
+    t: number,
+    name: "ack" | "ask",
+    job: AckJob,
+  ): Promise<void> {
+    await deps.outboundQueue.add(
+      name,
+      sealJob(ctx.envelope, QUEUE.outbound, h, t, job),
+      jobOptions(`${QUEUE.outbound}-${h}${name === "ack" ? "" : `-${name}`}`, deps.retry.outbound),
+    );
+  }
+
+  /** A held message let go: its forward and acknowledgement, as its own route job would have. */
+  async function release(r: HeldRelease): Promise<void> {
+    const target = deps.affiliate(r.affiliate);
+    if (!target) {
+      throw new RouterError("RULES_INVALID", `affiliate ${r.affiliate} is not in the rules`, {
+        retryable: true,
+      });
+    }
+    await handOn(
+      r.h,
+      r.t,
+      {
+        contactId: r.contactId,
+        message: r.message,
+        evidence: r.evidence,
+        decision: r.decision,
+        affiliate: { id: target.id, name: target.name, inbox: target.inbox },
+        conversation: r.forward,
+      },
+      { language: r.language ?? "en" },
+    );
+    ctx.metrics?.routed.inc({ affiliate: target.id });
+    // Its timeout has nothing left to do (it would find the question settled).
+    await deps.inboundQueue.remove(askTimeoutJobId(r.h)).catch(() => undefined);
+  }
+
   return stage(ctx, QUEUE.inbound, async (payload, job): Promise<StageResult> => {
+    if (isAskTimeout(payload)) {
+      const held = deps.askTimeout ? await deps.askTimeout(payload.askTimeout) : null;
+      if (held) await release(held);
+      return { step: "ask-timeout", released: held !== null };
+    }
     const parsed = InboundMessageSchema.safeParse(payload);
     if (!parsed.success)
       throw new RouterError("INVALID_PAYLOAD", "stored message no longer matches the schema");
@@ -151,7 +266,8 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       );
     }
     const contactId = contactIdFor(job.h);
-    // The conversation step: a follow-up stays with its conversation's affiliate.
+    // The conversation step: a follow-up stays with its conversation's affiliate; a reader
+    // nothing places may be asked first.
     const step = deps.conversation
       ? await deps.conversation({
           contactId,
@@ -159,8 +275,49 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
           evidence,
           decision,
           at: new Date(job.t).toISOString(),
+          h: job.h,
+          t: job.t,
+          route: deps.route,
         })
       : null;
+    if (step?.release) await release(step.release);
+    if (step?.kind === "ask") {
+      await sendToReader(job.h, job.t, "ask", {
+        channel: message.channel,
+        message: {
+          to: message.replyTo,
+          text: step.text,
+          idempotencyKey: `ask-${contactId}`,
+          inReplyTo: message.id,
+          choices: step.choices,
+        },
+      });
+      await deps.inboundQueue.add(
+        "ask-timeout",
+        sealJob(ctx.envelope, QUEUE.inbound, job.h, job.t, {
+          askTimeout: step.conversationId,
+        } satisfies AskTimeoutJob),
+        {
+          ...jobOptions(askTimeoutJobId(job.h), deps.retry.inbound),
+          delay: Math.max(0, step.timeoutAt - Date.now()),
+        },
+      );
+      return { step: "ask", ack: false };
+    }
+    if (step?.kind === "answer") {
+      if (step.prompt && message.channel !== "web") {
+        await sendToReader(job.h, job.t, "ask", {
+          channel: message.channel,
+          message: {
+            to: message.replyTo,
+            text: step.prompt,
+            idempotencyKey: `ask-${contactId}`,
+            inReplyTo: message.id,
+          },
+        });
+      }
+      return { step: "answer", released: step.release !== undefined };
+    }
     const target = step ? deps.affiliate(step.affiliate) : affiliate;
     if (!target) {
       throw new RouterError(
@@ -176,34 +333,17 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       message,
       evidence,
       decision,
-      affiliate: { id: target.id, name: target.name, inbox: target.inbox },
+      ...forwardAddressing(target, decision, deps.affiliates?.() ?? null),
       ...(step ? { conversation: step.forward } : {}),
     };
-    // Same job ids on a retry: BullMQ ignores an add whose id still exists.
-    await deps.deliverQueue.add(
-      "deliver",
-      sealJob(ctx.envelope, QUEUE.deliver, job.h, job.t, contact),
-      jobOptions(`${QUEUE.deliver}-${job.h}`, deps.retry.deliver),
+    const ack = await handOn(
+      job.h,
+      job.t,
+      contact,
+      (step?.ack ?? true) ? { language: decision.language ?? "en" } : null,
     );
-    let ack = false;
-    if (message.channel !== "web" && deps.ackText && (step?.ack ?? true)) {
-      const ackJob: AckJob = {
-        channel: message.channel,
-        message: {
-          to: message.replyTo,
-          text: deps.ackText(decision.language ?? "en", target.name),
-          idempotencyKey: `ack-${contactId}`,
-          inReplyTo: message.id,
-        },
-      };
-      await deps.outboundQueue.add(
-        "ack",
-        sealJob(ctx.envelope, QUEUE.outbound, job.h, job.t, ackJob),
-        jobOptions(`${QUEUE.outbound}-${job.h}`, deps.retry.outbound),
-      );
-      ack = true;
-    }
     ctx.metrics?.routed.inc({ affiliate: target.id });
+    ctx.metrics?.contacts.inc({ channel: message.channel, step: "route", affiliate: target.id });
     return {
       affiliate: target.id,
       step: step?.forward.followUp ? "follow-up" : decision.step,
@@ -247,6 +387,7 @@ export function deliverProcessor(ctx: StageContext, delivery: Delivery): Process
     // carries the same Message-ID, so the affiliate's mail client shows it as one email.
     await ctx.redis.set(doneKey, result.messageId, "EX", ctx.dedupeTtlSeconds);
     ctx.metrics?.delivered.inc({ affiliate: contact.affiliate.id, transport: result.transport });
+    ctx.metrics?.contacts.inc({ channel: contact.message.channel, step: "deliver", affiliate });
     ctx.metrics?.deliveryLatency.observe(
       { transport: result.transport },
       (Date.now() - job.t) / 1000,
@@ -283,6 +424,7 @@ export function ackProcessor(ctx: StageContext, sender: Sender): Processor {
     try {
       const sent = await sender.send(ack.channel, ack.message);
       ctx.metrics?.acks.inc({ channel: ack.channel, outcome: "sent" });
+      ctx.metrics?.contacts.inc({ channel: ack.channel, step: "ack", affiliate: "" });
       return { channel: ack.channel, platformMessageId: sent.platformMessageId };
     } catch (err) {
       if (err instanceof RateLimitError) {

@@ -1,4 +1,4 @@
-import type { OutboundText } from "../../adapters/types.js";
+import type { Choice, OutboundText } from "../../adapters/types.js";
 import type { ForwardContext } from "../delivery/types.js";
 import type { Channel } from "../message/channel.js";
 import type { Decision } from "../message/decision.js";
@@ -14,6 +14,9 @@ export interface AffiliateRef {
   id: string;
   name: string;
   inbox: string;
+  /** Languages and time zone from the rules: the forward is written in them. */
+  languages?: readonly string[];
+  timezone?: string | undefined;
 }
 
 /** The routing engine as the route worker calls it (the lead's `routeMessage` with the current rules). */
@@ -36,16 +39,70 @@ export interface AckJob {
   message: OutboundText;
 }
 
-/**
- * The route stage's conversation step (`stickyRoute` of src/conversation): records the routed
- * message in its conversation and says where it goes (a follow-up: the conversation's affiliate),
- * what its forward carries, and whether the reader gets an acknowledgement.
- */
-export type ConversationStep = (input: {
+/** What the route stage's conversation step is given about one routed message. */
+export interface StepInput {
   contactId: string;
   message: InboundMessage;
   evidence: Evidence;
   decision: Decision;
   /** When the message was taken in (ISO); stable across retries of the job. */
   at: string;
-}) => Promise<{ affiliate: string; forward: ForwardContext; ack: boolean }>;
+  /** The message's job hash and intake time, so a held message can be handed on later as itself. */
+  h: string;
+  t: number;
+  /** The router: re-decides a held message on the reader's answer. */
+  route: RouteFn;
+}
+
+/**
+ * A held message let go (the reader answered the clarifying question, or its time ran out): the
+ * route stage hands it on exactly as it would have at first, with the same job ids.
+ */
+export interface HeldRelease {
+  h: string;
+  t: number;
+  contactId: string;
+  message: InboundMessage;
+  evidence: Evidence;
+  decision: Decision;
+  affiliate: string;
+  forward: ForwardContext;
+  /** The reader's language for the acknowledgement. */
+  language: string | null;
+}
+
+/**
+ * What the conversation step decided for a message:
+ * - `forward`: forward it to `affiliate` (a new conversation or a follow-up), acknowledged or not;
+ * - `ask`: hold it and ask the reader where they are (`text` with `choices`), until `timeoutAt`
+ *   (ms since epoch) at the latest;
+ * - `answer`: it answered (or pressed a button of) the bot's question: never forwarded; `prompt`
+ *   is a text to send back (after "another country").
+ * `release`, when set, is a held message to hand on first.
+ */
+export type StepOutcome =
+  | {
+      kind: "forward";
+      affiliate: string;
+      forward: ForwardContext;
+      ack: boolean;
+      release?: HeldRelease;
+    }
+  | {
+      kind: "ask";
+      conversationId: string;
+      text: string;
+      choices: Choice[];
+      timeoutAt: number;
+      release?: never;
+    }
+  | { kind: "answer"; release?: HeldRelease; prompt?: string };
+
+/**
+ * The route stage's conversation step (`stickyRoute` of src/conversation): records the routed
+ * message in its conversation and says what becomes of it (see `StepOutcome`).
+ */
+export type ConversationStep = (input: StepInput) => Promise<StepOutcome>;
+
+/** A held message's time to wait for the reader's answer is up: what to hand on (null: nothing). */
+export type AskTimeoutFn = (conversationId: string) => Promise<HeldRelease | null>;

@@ -20,13 +20,26 @@ export interface ConnectOptions {
   binary?: string;
   /** Never start a server: for the admin CLI, which must talk to the running service's Redis. */
   existingOnly?: boolean;
+  /** How long to keep trying before REDIS_UNAVAILABLE (REDIS_CONNECT_TIMEOUT_MS; default 10 s). */
+  connectTimeoutMs?: number;
+  /** Longest wait for one command on the `bounded` client (REDIS_COMMAND_TIMEOUT_MS; default 1.5 s). */
+  commandTimeoutMs?: number;
 }
 
 /** A connected client, and the private server behind it when we started one. */
 export interface RedisHandle {
   url: string;
-  /** A client with `maxRetriesPerRequest: null`, as BullMQ requires. */
+  /**
+   * A client with `maxRetriesPerRequest: null`, as BullMQ requires: its commands wait for Redis
+   * to come back. For workers and their queues.
+   */
   client: Redis;
+  /**
+   * A client whose commands fail fast while Redis is away (no offline queue, one retry, a command
+   * timeout): for request paths (the web form's intake, /readyz, admin commands) that must answer
+   * instead of waiting. Never for a BullMQ Worker.
+   */
+  bounded: Redis;
   private: PrivateRedis | null;
   /** Another client on the same server (BullMQ workers and the CLI use their own). */
   duplicate(): Redis;
@@ -74,30 +87,89 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<RedisHand
       );
     }
   }
-  const client = new Redis(url, { maxRetriesPerRequest: null });
-  client.on("error", (err) =>
-    log.error({ err: { name: err.name, code: (err as { code?: unknown }).code } }, "redis error"),
-  );
+  const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  const bounded = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+  });
   try {
-    await client.ping();
-  } catch (cause) {
+    await Promise.all([
+      untilReady(client, url, connectTimeoutMs),
+      untilReady(bounded, url, connectTimeoutMs),
+    ]);
+  } catch (err) {
     client.disconnect();
+    bounded.disconnect();
     await server?.stop();
-    throw new RouterError("CONFIG_INVALID", `REDIS_URL: cannot reach Redis at ${redactUrl(url)}`, {
-      cause,
-    });
+    throw err;
+  }
+  for (const c of [client, bounded]) {
+    // While Redis is away ioredis reconnects and emits an error per try: logged, never thrown.
+    c.on("error", (err) =>
+      log.error({ err: { name: err.name, code: (err as { code?: unknown }).code } }, "redis error"),
+    );
   }
   const finalUrl = url;
   return {
     url: finalUrl,
     client,
+    bounded,
     private: server,
     duplicate: () => new Redis(finalUrl, { maxRetriesPerRequest: null }),
     async close() {
-      await client.quit().catch(() => client.disconnect());
+      await Promise.all([
+        client.quit().catch(() => client.disconnect()),
+        bounded.quit().catch(() => bounded.disconnect()),
+      ]);
       await server?.stop();
     },
   };
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 1_500;
+
+/**
+ * Connects a lazy client, letting ioredis retry until `timeoutMs` has passed (Redis may still be
+ * starting); then gives up with REDIS_UNAVAILABLE naming the last error code. The retries' errors
+ * are not logged: one clear failure, not a line per try.
+ */
+async function untilReady(client: Redis, url: string, timeoutMs: number): Promise<void> {
+  let last = "no answer";
+  const onError = (err: Error) => {
+    const code = (err as { code?: unknown }).code;
+    last = typeof code === "string" ? code : err.message;
+  };
+  client.on("error", onError);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      // connect() rejects when the first try fails; "ready" comes on whichever try succeeds.
+      new Promise<void>((resolve) => {
+        client.once("ready", () => resolve());
+        client.connect().catch(() => undefined);
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const seconds = Math.round(timeoutMs / 100) / 10;
+          reject(
+            new RouterError(
+              "REDIS_UNAVAILABLE",
+              `cannot reach Redis at ${redactUrl(url)} within ${seconds} s (${last}); ` +
+                "check REDIS_URL and that Redis is running (REDIS_CONNECT_TIMEOUT_MS sets the wait)",
+              { retryable: true },
+            ),
+          );
+        }, timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    client.off("error", onError);
+  }
 }
 
 /**

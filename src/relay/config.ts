@@ -5,6 +5,10 @@ import { envInt, parseEnv } from "../http/config.js";
 import { DEFAULT_CONCURRENCY } from "../queue/keys.js";
 import { isPublicDomain } from "./sender-auth.js";
 
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
 /** The relay's environment variables (names as in `.env.example`); RELAY_DOMAIN is delivery's. */
 export const RelayEnvSchema = z.object({
   /** Where the relay's SMTP listener binds. */
@@ -20,9 +24,28 @@ export const RelayEnvSchema = z.object({
   RELAY_TLS_CERT_FILE: z.string().trim().min(1).optional(),
   /** Replies in flight per relay worker. */
   RELAY_CONCURRENCY: envInt(1, 64).default(DEFAULT_CONCURRENCY.relay),
-  /** How long a conversation is kept after its last message (days). */
-  CONVERSATION_RETENTION_DAYS: envInt(1, 3650).default(180),
+  /** Optional: also fetch replies from this IMAP mailbox (set host, user and password). */
+  RELAY_IMAP_HOST: z.string().trim().min(1).optional(),
+  RELAY_IMAP_PORT: envInt(1, 65535).default(993),
+  /** `true`: implicit TLS (993); `false`: STARTTLS when offered (143). Default: by the port. */
+  RELAY_IMAP_SECURE: bool.optional(),
+  RELAY_IMAP_USER: z.string().min(1).optional(),
+  RELAY_IMAP_PASSWORD: z.string().min(1).optional(),
+  RELAY_IMAP_MAILBOX: z.string().min(1).default("INBOX"),
+  /** `false` accepts a self-signed certificate (test servers only). */
+  RELAY_IMAP_TLS_VERIFY: bool.default(true),
 });
+
+/** The relay mailbox, when replies are also fetched by IMAP. */
+export interface RelayImapConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+  tlsVerify: boolean;
+}
 
 /** Validated relay settings. */
 export interface RelayConfig {
@@ -34,7 +57,8 @@ export interface RelayConfig {
   senderAuth: { on: boolean; why: string };
   tls?: { key: Buffer; cert: Buffer };
   concurrency: number;
-  retentionDays: number;
+  /** null: no IMAP relay mailbox. */
+  imap: RelayImapConfig | null;
 }
 
 function readPem(name: string, path: string): Buffer {
@@ -43,6 +67,31 @@ function readPem(name: string, path: string): Buffer {
   } catch (err) {
     throw new RouterError("CONFIG_INVALID", `${name}: cannot read ${path}`, { cause: err });
   }
+}
+
+function imapOf(e: z.output<typeof RelayEnvSchema>): RelayImapConfig | null {
+  if (e.RELAY_IMAP_HOST === undefined) {
+    if (e.RELAY_IMAP_USER !== undefined || e.RELAY_IMAP_PASSWORD !== undefined)
+      throw new RouterError(
+        "CONFIG_INVALID",
+        "RELAY_IMAP_USER and RELAY_IMAP_PASSWORD need RELAY_IMAP_HOST",
+      );
+    return null;
+  }
+  if (e.RELAY_IMAP_USER === undefined || e.RELAY_IMAP_PASSWORD === undefined)
+    throw new RouterError(
+      "CONFIG_INVALID",
+      "RELAY_IMAP_HOST needs RELAY_IMAP_USER and RELAY_IMAP_PASSWORD",
+    );
+  return {
+    host: e.RELAY_IMAP_HOST,
+    port: e.RELAY_IMAP_PORT,
+    secure: e.RELAY_IMAP_SECURE ?? e.RELAY_IMAP_PORT === 993,
+    user: e.RELAY_IMAP_USER,
+    password: e.RELAY_IMAP_PASSWORD,
+    mailbox: e.RELAY_IMAP_MAILBOX,
+    tlsVerify: e.RELAY_IMAP_TLS_VERIFY,
+  };
 }
 
 /** Reads the relay's settings; `domain` is the validated RELAY_DOMAIN. Throws CONFIG_INVALID. */
@@ -77,6 +126,6 @@ export function relayConfigFromEnv(env: NodeJS.ProcessEnv, domain: string): Rela
         }
       : {}),
     concurrency: e.RELAY_CONCURRENCY,
-    retentionDays: e.CONVERSATION_RETENTION_DAYS,
+    imap: imapOf(e),
   };
 }

@@ -10,6 +10,7 @@ import type { ConversationStore } from "../conversation/store.js";
 import type { Conversation } from "../conversation/types.js";
 import { escapeHtml, messageIdFor, senderMailbox } from "../delivery/compose.js";
 import type { MimeMail } from "../delivery/mime.js";
+import { forwardAddressing, type AffiliateForForward } from "../delivery/addressing.js";
 import type { ContactToDeliver } from "../delivery/types.js";
 import { t } from "../i18n/texts.js";
 import { CHANNEL_LABEL, type Channel } from "../message/channel.js";
@@ -60,6 +61,8 @@ export interface PlanDeps {
   mail: MailSettings;
   /** Where web-form readers can write back by email (the email channel's address), if anywhere. */
   readerReplyAddress: string | null;
+  /** Told when a conversation gets its first answer: who answered, seconds since it started. */
+  onFirstAnswer?: (affiliate: string, seconds: number) => void;
   now?: () => Date;
 }
 
@@ -124,6 +127,58 @@ function toReader(
     text: part,
     ...(i === 0 ? { inReplyTo: c.reader.lastMessageId } : {}),
   }));
+}
+
+/** Every current affiliate of a directory (who can translate, which ids a reroute may name). */
+export function allAffiliates(directory: {
+  ids(): readonly string[];
+  get(id: string): AffiliateForForward | undefined;
+}): AffiliateForForward[] {
+  return directory.ids().flatMap((id) => directory.get(id) ?? []);
+}
+
+/**
+ * The forward that hands a conversation to its new affiliate (after `#reroute` or escalation):
+ * the reader's newest message with the whole stored history, and who handed it over and why.
+ * Null when the conversation has no routed message.
+ */
+export function handoverContact(
+  tokens: RelayTokens,
+  c: Conversation,
+  target: AffiliateForForward,
+  all: readonly AffiliateForForward[],
+  handover: NonNullable<ContactToDeliver["conversation"]>["handover"] & object,
+): ContactToDeliver | null {
+  const decision = c.decisions.at(-1);
+  if (!decision) return null;
+  return {
+    contactId: handoverSeed(c.id, c.generation),
+    message: c.lastReaderMessage,
+    evidence: decision.evidence,
+    decision: decision.decision,
+    ...forwardAddressing(target, decision.decision, all),
+    conversation: {
+      id: c.id,
+      ref: c.ref,
+      token: tokens.mint(c.id, c.generation),
+      followUp: true,
+      earlier: [],
+      // The whole stored history: the new affiliate starts from everything said so far.
+      history: c.history.filter((e) => e.id !== decision.contactId),
+      earlierCount: c.dropped,
+      opening: c.opening,
+      canAnswer: c.reader.replyTo !== null,
+      ...(c.reader.unreachable
+        ? {
+            unreachable: {
+              channel: c.reader.unreachable.channel,
+              code: c.reader.unreachable.code,
+            },
+          }
+        : {}),
+      handover,
+    },
+  };
 }
 
 /** Applies an accepted reply to its conversation and plans the sends that follow. */
@@ -270,6 +325,9 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
   const c = applied;
 
   if (reply.commands.length === 0) {
+    if (c.firstAnswerAt === at) {
+      deps.onFirstAnswer?.(a.affiliate.id, (now.getTime() - Date.parse(c.createdAt)) / 1000);
+    }
     const actions = toReader(deps, c, a.replyId, reply.text, a.affiliate.name, true);
     if (a.attachments.length > 0) {
       actions.push(
@@ -298,43 +356,12 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
   const rr = reply.commands.find((x) => x.kind === "reroute");
   if (rr && rr.kind === "reroute") {
     const target = deps.affiliates.get(rr.to)!;
-    const last = c.lastReaderMessage;
-    const decision = c.decisions.at(-1);
-    if (decision) {
-      const contact: ContactToDeliver = {
-        contactId: handoverSeed(c.id, c.generation),
-        message: last,
-        evidence: decision.evidence,
-        decision: decision.decision,
-        affiliate: { id: target.id, name: target.name, inbox: target.inbox },
-        conversation: {
-          id: c.id,
-          ref: c.ref,
-          token: deps.tokens.mint(c.id, c.generation),
-          followUp: true,
-          earlier: [],
-          // The whole stored history: the new affiliate starts from everything said so far.
-          history: c.history.filter((e) => e.id !== decision.contactId),
-          earlierCount: c.dropped,
-          opening: c.opening,
-          canAnswer: c.reader.replyTo !== null,
-          ...(c.reader.unreachable
-            ? {
-                unreachable: {
-                  channel: c.reader.unreachable.channel,
-                  code: c.reader.unreachable.code,
-                },
-              }
-            : {}),
-          handover: {
-            from: { id: a.affiliate.id, name: a.affiliate.name },
-            by: a.from,
-            reason: rr.reason,
-          },
-        },
-      };
-      actions.push({ kind: "forward", key: `${a.replyId}:forward`, contact });
-    }
+    const contact = handoverContact(deps.tokens, c, target, allAffiliates(deps.affiliates), {
+      from: { id: a.affiliate.id, name: a.affiliate.name },
+      by: a.from,
+      reason: rr.reason,
+    });
+    if (contact) actions.push({ kind: "forward", key: `${a.replyId}:forward`, contact });
     actions.push(
       ...toReader(
         deps,

@@ -3,7 +3,7 @@ import type { AddressObject, ParsedMail } from "mailparser";
 import { machineMailOf, parseEmail } from "../../adapters/email/normalize.js";
 import type { ConversationStore } from "../conversation/store.js";
 import type { Conversation } from "../conversation/types.js";
-import { REPLY_MARKER } from "../delivery/receipt.js";
+import { FORWARD_MARKERS } from "../delivery/receipt.js";
 import { readEmailBody } from "../evidence/email-body.js";
 import { parseReply, type ParsedReply } from "./commands.js";
 import {
@@ -36,6 +36,9 @@ export interface RelayAffiliate {
   inbox: string;
   /** Other addresses its volunteers answer from. */
   reply_from?: readonly string[];
+  /** Its languages and time zone: forwards to it are written in them. */
+  languages?: readonly string[];
+  timezone?: string | undefined;
 }
 
 /** The current affiliates (from the live routing rules). */
@@ -179,7 +182,7 @@ export async function receiveReply(
     throw new DuplicateReplyError();
 
   const text = (mail.text ?? "").replace(/\r\n?/g, "\n");
-  const body = readEmailBody(text, { cutMarkers: [REPLY_MARKER] });
+  const body = readEmailBody(text, { cutMarkers: [...FORWARD_MARKERS] });
   const reply = parseReply(body.own);
   if (reply.commands.length === 0 && reply.invalid.length === 0) {
     if (reply.text.trim() === "") throw new EmptyReplyError(conversation.ref);

@@ -4,7 +4,13 @@ import type { Envelope } from "../crypto/envelope.js";
 import type { Delivery } from "../delivery/types.js";
 import { RouterError } from "../errors.js";
 import { moduleLogger } from "../logger.js";
-import { jobOptions, safeReason, toBullError, type RetryPolicy } from "../queue/jobs.js";
+import {
+  jobOptions,
+  relayPartContext,
+  safeReason,
+  toBullError,
+  type RetryPolicy,
+} from "../queue/jobs.js";
 import { QUEUE } from "../queue/keys.js";
 import type { QuarantineStore } from "../queue/quarantine.js";
 import { RelayRefusal, TokenMalformedError, UnknownRecipientError } from "./errors.js";
@@ -39,7 +45,7 @@ interface RelayMeta {
   origin: SmtpOrigin;
 }
 
-const ctx = (h: string, part: string) => `${RELAY_QUEUE}:${h}:${part}`;
+const ctx = relayPartContext;
 
 /** Seals a reply as the SMTP listener hands it over; the job id dedupes a resend of the same bytes. */
 export function sealRelayJob(
@@ -80,27 +86,58 @@ export async function enqueueReply(
   await queue.add("reply", data, jobOptions(id, retry));
 }
 
+/**
+ * Adds an already planned change (the console's reroute) to the relay queue: the worker runs its
+ * sends as it does a reply's, each once. `m` and `r` are sealed placeholders; `p` is the plan.
+ */
+export async function enqueuePlan(
+  queue: Queue,
+  envelope: Envelope,
+  retry: RetryPolicy,
+  plan: RelayPlan,
+): Promise<string> {
+  const h = createHash("sha256").update(plan.replyId).digest("hex").slice(0, 32);
+  const id = `${RELAY_QUEUE}-${h}`;
+  const data: RelayJob = {
+    v: 1,
+    h,
+    t: Date.now(),
+    m: envelope.seal("{}", ctx(h, "meta")),
+    r: envelope.seal("", ctx(h, "raw")),
+    p: envelope.seal(JSON.stringify(plan), ctx(h, "plan")),
+  };
+  await queue.add("reply", data, jobOptions(id, retry));
+  return id;
+}
+
 export interface RelayWorkerDeps extends ReceiverDeps, PlanDeps, ExecuteDeps {
   envelope: Envelope;
   quarantine: QuarantineStore;
   delivery: Delivery;
   mail: MailSettings;
   metrics: RelayMetrics;
+  /** Told after a reply handed its conversation to another affiliate (its clock starts). */
+  onHandedOver?: (conversationId: string) => Promise<void>;
 }
+
+type StageResultLike = Record<string, string | number | boolean>;
 
 /** Keeps a refused reply with its reason, counts it, and explains it to the sender when useful. */
 export async function refuse(
   deps: Pick<RelayWorkerDeps, "quarantine" | "metrics" | "store" | "delivery" | "mail">,
   err: RelayRefusal,
-  stage: "smtp" | "worker",
+  stage: "smtp" | "imap" | "worker",
   ref: string,
   raw: unknown,
   origin: SmtpOrigin,
 ): Promise<void> {
   deps.metrics.refused.inc({ reason: err.name, stage });
-  // Mail to addresses that were never ours is counted, not kept: an MX on the internet gets
+  // Mail sent by SMTP to addresses that were never ours is counted, not kept: an MX on the internet gets
   // dictionary attacks, and the quarantine is for what an admin may need to look at.
-  const probe = err instanceof UnknownRecipientError || err instanceof TokenMalformedError;
+  // From a mailbox there was no SMTP dialogue to refuse it in: everything is kept.
+  const probe =
+    stage === "smtp" &&
+    (err instanceof UnknownRecipientError || err instanceof TokenMalformedError);
   log[probe ? "info" : "warn"]({ ref, reason: err.name, stage }, "relay refused a reply");
   if (!probe) {
     const reason = `${err.name}: ${safeReason(err).replace(/^RELAY_REFUSED: /, "")}`;
@@ -128,7 +165,7 @@ export async function refuse(
 
 /** The relay worker's processor: check and apply a reply once, then run its sends. */
 export function relayProcessor(deps: RelayWorkerDeps) {
-  return async (job: Job<RelayJob>): Promise<Record<string, string | number | boolean>> => {
+  return async (job: Job<RelayJob>): Promise<StageResultLike> => {
     const data = job.data;
     if (
       !data ||
@@ -179,7 +216,9 @@ export function relayProcessor(deps: RelayWorkerDeps) {
         );
       }
       const result = await runPlan(deps, plan);
-      return { outcome: plan.outcome, ...result };
+      if (plan.actions.some((a) => a.kind === "forward"))
+        await deps.onHandedOver?.(plan.conversationId);
+      return { outcome: plan.outcome, affiliate: plan.affiliate, ...result };
     } catch (err) {
       throw toBullError(err, false);
     }

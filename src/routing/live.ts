@@ -16,6 +16,10 @@ export class LiveRules {
   private rules: RoutingRules;
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private outcome: ReloadOutcome | null = null;
+  private reloads = 0;
+  private lastFailure: string | null = null;
+  private reloadedAt: string | null = null;
 
   /** Loads the file now; throws (RulesError) when it does not load, as start-up should. */
   constructor(
@@ -29,16 +33,43 @@ export class LiveRules {
     return this.rules;
   }
 
+  /** How many reloads ran, and what the last one did and when (null before the first). */
+  get lastReload(): { count: number; outcome: ReloadOutcome | null; at: string | null } {
+    return { count: this.reloads, outcome: this.outcome, at: this.reloadedAt };
+  }
+
+  /**
+   * For /readyz: red while the file on disk does not load (the reason names `file:line:column`),
+   * even though the previous rules still route; green again once a reload succeeds.
+   */
+  health(): { ok: boolean; detail: string } {
+    if (this.lastFailure !== null) {
+      return {
+        ok: false,
+        detail: `${this.path} does not load; previous rules in force: ${this.lastFailure}`,
+      };
+    }
+    return {
+      ok: true,
+      detail: `${this.rules.affiliates.length} affiliates, ${this.rules.rules.length} rules`,
+    };
+  }
+
   /** Reads the file again; keeps the current rules when it does not load. */
   reload(): ReloadOutcome {
     let outcome: ReloadOutcome;
     try {
       const next = loadRulesFile(this.path);
       this.rules = next;
+      this.lastFailure = null;
       outcome = { ok: true, affiliates: next.affiliates.length, rules: next.rules.length };
     } catch (err) {
-      outcome = { ok: false, error: (err as Error).message };
+      this.lastFailure = (err as Error).message;
+      outcome = { ok: false, error: this.lastFailure };
     }
+    this.outcome = outcome;
+    this.reloads += 1;
+    this.reloadedAt = new Date().toISOString();
     this.onReload(outcome);
     return outcome;
   }

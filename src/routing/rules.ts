@@ -1,5 +1,11 @@
 import { RE2JS } from "re2js";
-import type { Affiliate, RuleExample, RuleSpec, RulesFile } from "./schema.js";
+import {
+  durationMs,
+  type Affiliate,
+  type RuleExample,
+  type RuleSpec,
+  type RulesFile,
+} from "./schema.js";
 import { knownRegions } from "../evidence/countries.js";
 
 /** A rule ready to evaluate: its text pattern compiled, its regions normalised. */
@@ -48,6 +54,12 @@ export function crossCheck(file: RulesFile): RulesIssue[] {
     issues.push({
       path: ["default_affiliate"],
       message: `unknown affiliate "${file.default_affiliate}" (known: ${list})`,
+    });
+  }
+  if (file.escalation_affiliate !== undefined && !known(file.escalation_affiliate)) {
+    issues.push({
+      path: ["escalation_affiliate"],
+      message: `unknown affiliate "${file.escalation_affiliate}" (known: ${list})`,
     });
   }
   for (const [lang, ref] of Object.entries(file.primary_affiliate_by_language)) {
@@ -142,5 +154,21 @@ export function compileRules(file: RulesFile, source: string): RoutingRules {
         r.when.region === undefined ? null : new Set(r.when.region.map((x) => x.toLowerCase())),
     })),
     examples: file.examples,
+  };
+}
+
+/**
+ * When and to whom a conversation that `affiliate` leaves unanswered escalates: the affiliate's
+ * own `escalate_after`, else the file's (default 3 days; null: never), and `escalation_affiliate`
+ * (default: the default affiliate).
+ */
+export function escalationOf(
+  rules: RoutingRules,
+  affiliate: string,
+): { afterMs: number | null; to: string } {
+  const own = rules.affiliateById.get(affiliate)?.escalate_after;
+  return {
+    afterMs: durationMs(own ?? rules.file.escalate_after),
+    to: rules.file.escalation_affiliate ?? rules.default_affiliate,
   };
 }

@@ -19,12 +19,41 @@ const languageCode = z
     /^[a-z]{2}$/,
     "a language is an ISO 639-1 code: two lower-case letters such as en, de, pt",
   );
+/** A waiting time: a whole number of minutes, hours or days (`90m`, `12h`, `3d`), or `off`. */
+export const duration = z
+  .string()
+  .regex(
+    /^(?:[1-9][0-9]{0,5}[mhd]|off)$/,
+    "a duration is a whole number with m (minutes), h (hours) or d (days), e.g. 3d or 36h; or off",
+  );
+
+/** Milliseconds of a duration (`3d` → 259200000); null for `off`. */
+export function durationMs(text: string): number | null {
+  if (text === "off") return null;
+  const n = Number(text.slice(0, -1));
+  const unit = text.at(-1);
+  return n * (unit === "m" ? 60_000 : unit === "h" ? 3_600_000 : 86_400_000);
+}
+
+/** How long an affiliate may leave a conversation unanswered before a reminder, by default. */
+export const DEFAULT_ESCALATE_AFTER = "3d";
+
 const countryCode = z
   .string()
   .regex(
     /^[A-Z]{2}$/,
     "a country is an ISO 3166-1 alpha-2 code: two capital letters such as GB, DE",
   );
+
+/** True for a time zone Intl knows (IANA names and their aliases, e.g. UTC). */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const AffiliateSchema = z
   .object({
@@ -41,7 +70,19 @@ export const AffiliateSchema = z
     languages: z
       .array(languageCode)
       .min(1)
-      .describe("Languages the affiliate reads and answers in."),
+      .describe(
+        "Languages the affiliate reads and answers in; forwards are written in the first one contact-router has texts for (en, de, it, fr), else English.",
+      ),
+    timezone: z
+      .string()
+      .refine(isTimeZone, "an IANA time zone such as Europe/Berlin or America/Toronto")
+      .optional()
+      .describe("IANA time zone for the dates in forwards, e.g. Europe/Berlin (default UTC)."),
+    escalate_after: duration
+      .optional()
+      .describe(
+        "How long a conversation may wait for this affiliate's first answer before a reminder; after as long again it goes to the escalation affiliate. Overrides the file's escalate_after; off: never.",
+      ),
     base: z
       .object({
         city: z.string().max(100).optional(),
@@ -120,6 +161,16 @@ export const RulesFileSchema = z
       .default(1.5)
       .describe(
         "A same-language affiliate beyond language_radius_km is still preferred when it is no more than this many times as far as the nearest affiliate of all.",
+      ),
+    escalate_after: duration
+      .default(DEFAULT_ESCALATE_AFTER)
+      .describe(
+        "How long a conversation may wait for its affiliate's first answer before the affiliate is reminded; after as long again it is handed to escalation_affiliate. Per affiliate: escalate_after there. off: never.",
+      ),
+    escalation_affiliate: id
+      .optional()
+      .describe(
+        "Who takes over a conversation its affiliate left unanswered after a reminder (default: default_affiliate).",
       ),
     affiliates: z.array(AffiliateSchema).min(1),
     primary_affiliate_by_language: z

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { testDir } from "../support/temp-dir.js";
@@ -31,6 +31,17 @@ const telegram = (text: string, lang = "de", id = 1) =>
   });
 
 describe("contact-router CLI", () => {
+  it("prints the package.json version with --version and -V", () => {
+    const { version } = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../../package.json"), "utf8"),
+    ) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const r = run([flag]);
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim()).toBe(version);
+    }
+  });
+
   it("prints help", () => {
     const r = run(["--help"]);
     expect(r.status).toBe(0);

@@ -1,13 +1,20 @@
-import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RouterError } from "../../src/errors.js";
 import { OutboxWriter, outboxFileName, writeOutboxFile } from "../../src/delivery/outbox.js";
 
+const BUILT_OUTBOX = join(import.meta.dirname, "../../dist/src/delivery/outbox.js");
+const BUILT_JOBS = join(import.meta.dirname, "../../dist/src/queue/jobs.js");
+
 let dir = "";
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "outbox-write-"));
+  // Other users may enter it (the EACCES test writes as an unprivileged user when run as root).
+  await chmod(dir, 0o755);
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -50,7 +57,6 @@ describe("writeOutboxFile", () => {
   it("rejects when the folder cannot be created, and leaves nothing behind", async () => {
     const file = join(dir, "a-file");
     await writeOutboxFile(dir, "seed", Buffer.from("x"));
-    const { writeFile } = await import("node:fs/promises");
     await writeFile(file, "not a folder");
     await expect(writeOutboxFile(join(file, "sub"), "c1", Buffer.from("x"))).rejects.toThrow(
       /ENOTDIR|EEXIST/,
@@ -59,7 +65,6 @@ describe("writeOutboxFile", () => {
   });
 
   it("fails the writes in flight as transient when the writer thread dies, and starts a new one", async () => {
-    const { writeFile } = await import("node:fs/promises");
     const dying = join(dir, "dying-thread.mjs");
     // Dies on its first request, like a thread hitting a fatal error mid-batch.
     await writeFile(
@@ -80,7 +85,6 @@ describe("writeOutboxFile", () => {
 
   it("fails only the write that cannot be done when others share its batch", async () => {
     const file = join(dir, "a-file");
-    const { writeFile } = await import("node:fs/promises");
     await writeFile(file, "not a folder");
     const out = join(dir, "ok");
     const results = await Promise.allSettled([
@@ -93,5 +97,42 @@ describe("writeOutboxFile", () => {
       [outboxFileName("c1"), outboxFileName("c3")].sort(),
     );
     expect(await readFile(join(out, outboxFileName("c3")), "utf8")).toBe("three");
+  });
+
+  it("keeps the errno of a write the file system refuses (OUTBOX_WRITE: EACCES …), as a retry", async () => {
+    // A folder the writing user may not write to. Root writes anywhere, so as root the write runs
+    // in a child process as the unprivileged user 65534; the built module is what both run.
+    const locked = join(dir, "locked");
+    await mkdir(locked, { mode: 0o755 });
+    await chmod(locked, 0o555);
+    const script = join(dir, "write-locked.mjs");
+    await writeFile(
+      script,
+      `const { writeOutboxFile } = await import(${JSON.stringify(pathToFileURL(BUILT_OUTBOX).href)});
+       const { safeReason } = await import(${JSON.stringify(pathToFileURL(BUILT_JOBS).href)});
+       try {
+         await writeOutboxFile(process.argv[2], "c1", Buffer.from("x"));
+         console.log(JSON.stringify({ written: true }));
+       } catch (err) {
+         console.log(JSON.stringify({ name: err.name, code: err.code, retryable: err.retryable,
+           errno: err.errno, reason: safeReason(err) }));
+       }`,
+    );
+    const asRoot = process.getuid?.() === 0;
+    const r = spawnSync(process.execPath, [script, join(locked, "outbox")], {
+      encoding: "utf8",
+      timeout: 20_000,
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      name: "RouterError",
+      code: "OUTBOX_WRITE",
+      retryable: true,
+      errno: "EACCES",
+    });
+    expect(out.reason).toMatch(/^OUTBOX_WRITE: EACCES: permission denied, mkdir '/);
+    expect(await readdir(locked)).toEqual([]);
   });
 });

@@ -73,7 +73,6 @@ describe("web form to affiliate inbox", () => {
     };
     const app = buildHttpServer({
       intake,
-      health: () => Promise.resolve({ ready: true, checks: {} }),
       metricsRegistry: new Registry(),
       logger: pino({ level: "silent" }),
       config: testHttpConfig(),

@@ -48,6 +48,7 @@ const REVIEWED: Record<string, string> = {
   "/(?:in|after)\\s+(\\d{1,5})\\s*(?:s\\b|sec|second)/i":
     "SMTP server reply, not user text; \\s and \\d are disjoint, so each start is tried once",
   "/@([^\\s>]+)/": "config value, one quantified class",
+  "/^smtps?$/": "config value (an SMTP_URL scheme), anchored, no unbounded quantifier",
 };
 
 function regexLiterals(file: string): string[] {

@@ -276,7 +276,7 @@ describe("findSelfReport", () => {
     expect(findSelfReport("I live in 🇩🇪 and read your paper", { lang: "en" })).toBeNull();
   });
 
-  it("stays bounded on hostile repetition", () => {
+  it("reads hostile repetition (its work is counted in self-report-work.test.ts)", () => {
     for (const text of [
       "I live in ".repeat(10_000),
       "я живу в ".repeat(10_000) + "Москве",
@@ -284,10 +284,7 @@ describe("findSelfReport", () => {
       "mieszkam w Krakowie ".repeat(5_000),
       "Berlin Paris London ".repeat(3_000),
     ]) {
-      const started = performance.now();
-      findSelfReport(text);
-      // A generous bound on a loaded two-core machine: the point is "not quadratic".
-      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(() => findSelfReport(text)).not.toThrow();
     }
   });
 

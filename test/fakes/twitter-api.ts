@@ -35,6 +35,8 @@ interface Tweet {
 export interface FakeTwitterOptions {
   /** Largest page the server hands out, whatever max_results asks (forces pagination). */
   pageSize?: number;
+  /** How many of the newest DM events are still listed (X: those of the last 30 days). */
+  dmHistoryLimit?: number;
 }
 
 /** A request the fake saw, for asserting query parameters. */
@@ -59,6 +61,8 @@ export class FakeTwitterApi {
   private readonly sockets = new Set<Socket>();
   private rateLimitSends = 0;
   private readonly rateLimitReads = new Map<"dm_events" | "mentions", number>();
+  /** Per timeline: reads still answered before the next one gets a 429. */
+  private readonly readsBeforeLimit = new Map<"dm_events" | "mentions", number>();
   private rateLimitSeconds = 1;
   /** Users who do not accept DMs from the bot: sends to them are refused with 403. */
   readonly closedDms = new Set<string>();
@@ -160,6 +164,16 @@ export class FakeTwitterApi {
     this.rateLimitSeconds = seconds;
   }
 
+  /** Answers `ok` more reads of a timeline, then one 429 (a rate limit hit in the middle of a page-down). */
+  rateLimitAfterReads(
+    ok: number,
+    seconds = 1,
+    timeline: "dm_events" | "mentions" = "dm_events",
+  ): void {
+    this.readsBeforeLimit.set(timeline, ok);
+    this.rateLimitSeconds = seconds;
+  }
+
   private rateHeaders(remaining: number): Record<string, string> {
     return {
       "x-rate-limit-limit": "15",
@@ -219,10 +233,21 @@ export class FakeTwitterApi {
         this.rateLimitReads.set(timeline, limited - 1);
         return this.problem(res, 429, "Too Many Requests");
       }
+      const before = this.readsBeforeLimit.get(timeline);
+      if (before !== undefined) {
+        if (before === 0) {
+          this.readsBeforeLimit.delete(timeline);
+          return this.problem(res, 429, "Too Many Requests");
+        }
+        this.readsBeforeLimit.set(timeline, before - 1);
+      }
       if (path === "/2/dm_events") {
         const types = q.get("event_types")?.split(",");
         const events = this.dmEvents.filter((e) => !types || types.includes(e.event_type));
-        return this.page(res, events, q, "sender_id", false);
+        const limit = this.options.dmHistoryLimit;
+        const listed =
+          limit === undefined ? events : events.slice(Math.max(0, events.length - limit));
+        return this.page(res, listed, q, "sender_id", false);
       }
       const userId = path.split("/")[3];
       if (userId !== this.bot.id) return this.problem(res, 403, "Forbidden");

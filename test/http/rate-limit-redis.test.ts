@@ -29,7 +29,6 @@ describe("form rate limit shared through Redis", () => {
     const intake = new RecordingIntake();
     const app = buildHttpServer({
       intake,
-      health: () => Promise.resolve({ ready: true, checks: {} }),
       metricsRegistry: new Registry(),
       logger: pino({ level: "silent" }),
       config: testHttpConfig({ formRateLimit: { max: 3, windowMs: 60_000 } }),

@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import type { HttpConfig } from "../../src/http/config.js";
-import { buildHttpServer, type HealthReport } from "../../src/http/server.js";
+import { buildHttpServer } from "../../src/http/server.js";
 import { RecordingIntake } from "../support/recording-intake.js";
 
 /** HTTP settings for tests: a generous rate limit unless a test narrows it. */
@@ -17,18 +17,13 @@ export function testHttpConfig(over: Partial<HttpConfig> = {}): HttpConfig {
 }
 
 /** A server over an in-memory intake, with a log sink the test can inspect. */
-export function testServer(
-  over: Partial<HttpConfig> = {},
-  health: () => Promise<HealthReport> = () =>
-    Promise.resolve({ ready: true, checks: { redis: { ok: true } } }),
-) {
+export function testServer(over: Partial<HttpConfig> = {}) {
   const intake = new RecordingIntake();
   const logLines: string[] = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => void logLines.push(line) });
   const registry = new Registry();
   const app = buildHttpServer({
     intake,
-    health,
     metricsRegistry: registry,
     logger,
     config: testHttpConfig(over),

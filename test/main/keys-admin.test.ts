@@ -19,6 +19,14 @@ import {
 } from "../queue/helpers.js";
 import { RecordingDelivery, affiliate, fakeRoute } from "../queue/fixtures.js";
 import { testDir } from "../support/temp-dir.js";
+import { newConversation } from "../../src/conversation/history.js";
+import { ConversationSealedStore } from "../../src/conversation/sealed.js";
+import { RESEAL } from "../../src/conversation/scripts.js";
+import { createEnvelope } from "../../src/crypto/envelope.js";
+import { createKeyring } from "../../src/crypto/keyring.js";
+import { relayPartContext } from "../../src/queue/jobs.js";
+import { sealRelayJob, type RelayJob } from "../../src/relay/worker.js";
+import { readerInput, testKeyring, testStore } from "../conversation/fixtures.js";
 
 /**
  * The admin side of issue 10's finding 1: `keys status|rotate|migrate`, `quarantine requeue`,
@@ -188,6 +196,104 @@ describe("contact-router keys / quarantine requeue / held", () => {
     expect(await run("held", "release", held!.ref)).toBe("released 1 held message");
     start({ key: b, roles: ["route", "deliver"] });
     await waitFor("both delivered", () => delivery.sent.length === 2);
+  });
+
+  it("keys rotate re-seals conversations and relay jobs (with their plan); they open with the new key alone", async () => {
+    const p = start({ key: a });
+    const storeA = testStore(redis, prefix, testKeyring(a));
+    const input = readerInput(1);
+    const { conversation } = await storeA.create(input.contactId, "telegram:1000", (id, ref) =>
+      newConversation(id, ref, input, {
+        channel: "telegram",
+        country: "AT",
+        language: "de",
+        words: "Hallo",
+      }),
+    );
+    const envA = createEnvelope(a);
+    const origin = { ip: "127.0.0.1", helo: "mx.example.org", mailFrom: "de@leftcom.org" };
+    const reply = Buffer.from("From: de@leftcom.org\r\n\r\nHallo!\r\n");
+    const waiting = sealRelayJob(envA, reply, "token-one", origin);
+    const planned = sealRelayJob(envA, reply, "token-two", origin);
+    const plan = { outcome: "answer", actions: [] };
+    await p.queues.relay.add("reply", waiting.data, { jobId: waiting.id });
+    await p.queues.relay.add(
+      "reply",
+      {
+        ...planned.data,
+        p: envA.seal(JSON.stringify(plan), relayPartContext(planned.data.h, "plan")),
+      },
+      { jobId: planned.id },
+    );
+
+    useKeys(b, [a]);
+    const before = JSON.parse(await run("keys", "status", "--json")) as {
+      sealed: { store: string; total: number; byKid: Record<string, number> }[];
+    };
+    const of = (x: typeof before, store: string) => x.sealed.find((s) => s.store === store);
+    expect(of(before, "conversations")).toMatchObject({ total: 1, byKid: { [keyId(a)]: 1 } });
+    expect(of(before, "queue relay")).toMatchObject({ total: 2, byKid: { [keyId(a)]: 2 } });
+
+    const rotated = JSON.parse(await run("keys", "rotate", "--json")) as {
+      summary: { store: string; resealed: number }[];
+      unreadable: unknown[];
+      leftOld: unknown[];
+    };
+    expect(rotated.summary.find((s) => s.store === "conversations")?.resealed).toBe(1);
+    expect(rotated.summary.find((s) => s.store === "queue relay")?.resealed).toBe(2);
+    expect(rotated.unreadable).toEqual([]);
+    expect(rotated.leftOld).toEqual([]);
+
+    // Key A is gone: the conversation and every part of both relay jobs open with B alone.
+    const storeB = testStore(redis, prefix, testKeyring(b));
+    expect((await storeB.get(conversation.id))?.ref).toBe(conversation.ref);
+    const envB = createEnvelope(b);
+    const job = await p.queues.relay.getJob(planned.id);
+    const data = job!.data as RelayJob;
+    expect(envB.open(data.r, relayPartContext(data.h, "raw")).equals(reply)).toBe(true);
+    expect(JSON.parse(envB.openText(data.m, relayPartContext(data.h, "meta")))).toMatchObject({
+      token: "token-two",
+    });
+    expect(JSON.parse(envB.openText(data.p!, relayPartContext(data.h, "plan")))).toEqual(plan);
+    const other = (await p.queues.relay.getJob(waiting.id))!.data as RelayJob;
+    expect(other.p).toBeUndefined();
+    expect(envB.keyIdOf(other.r)).toBe(keyId(b));
+    // A second rotation has nothing left to do.
+    const again = JSON.parse(await run("keys", "rotate", "--json")) as typeof rotated;
+    expect(again.summary.reduce((n, s) => n + s.resealed, 0)).toBe(0);
+  });
+
+  it("re-sealing a conversation never overwrites a record the service changed after it was read", async () => {
+    const storeA = testStore(redis, prefix, testKeyring(a));
+    const input = readerInput(2);
+    const { conversation } = await storeA.create(input.contactId, "telegram:2000", (id, ref) =>
+      newConversation(id, ref, input, {
+        channel: "telegram",
+        country: "AT",
+        language: "de",
+        words: "Hallo",
+      }),
+    );
+    const store = new ConversationSealedStore(redis, prefix);
+    const envB = createEnvelope(createKeyring(b, [a]));
+    // The service writes between the walk's read and its swap: simulated by changing `s` first.
+    const key = `${prefix}:conv:${conversation.id}`;
+    const sealed = (await redis.hget(key, "s"))!;
+    await storeA.update(conversation.id, (c) => {
+      c.lastMessageAt = new Date().toISOString();
+    });
+    expect(await redis.hget(key, "s")).not.toBe(sealed);
+    const report = await store.reseal(envB);
+    // It read the newest value (still under A) and re-sealed it; nothing was lost.
+    expect(report).toMatchObject({ total: 1, resealed: 1, unreadable: [] });
+    expect(envB.keyIdOf((await redis.hget(key, "s"))!)).toBe(keyId(b));
+    expect((await testStore(redis, prefix, testKeyring(b)).get(conversation.id))?.id).toBe(
+      conversation.id,
+    );
+    // The swap itself is a compare-and-set: a value read before a change is not written.
+    const now = (await redis.hget(key, "s"))!;
+    expect(await redis.eval(RESEAL, 1, key, sealed, "stale")).toBe(0);
+    expect(await redis.hget(key, "s")).toBe(now);
   });
 
   it("keys rotate reports what it could not open and leaves it as it was", async () => {

@@ -30,6 +30,7 @@ describe("contact-router app (web form → queue → SMTP)", () => {
       QUEUE_PREFIX: prefix,
       VAR_DIR: testDir("cr-app-"),
       PORT: "0",
+      INTERNAL_PORT: "0",
       HOST: "127.0.0.1",
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       SMTP_REQUIRE_TLS: "false",
@@ -89,7 +90,16 @@ describe("contact-router app (web form → queue → SMTP)", () => {
     sink = new SmtpSink();
     await sink.listen(port);
     await waitFor("all delivered", () => sink!.received.length >= n, 25_000);
-    await new Promise((r) => setTimeout(r, 500));
+    // Wait until no deliver job is left: a second send of any contact would have arrived by then.
+    await waitFor("the deliver queue drained", async () => {
+      const c = await app!.pipeline.queues.deliver.getJobCounts(
+        "wait",
+        "active",
+        "delayed",
+        "prioritized",
+      );
+      return Object.values(c).every((v) => v === 0);
+    });
     expect(sink.received).toHaveLength(n);
     expect(new Set(sink.received.map((r) => r.mail.messageId)).size).toBe(n);
     expect(sink.received.every((r) => r.to[0] === "de@leftcom.org")).toBe(true);
@@ -107,17 +117,29 @@ describe("contact-router app (web form → queue → SMTP)", () => {
     await waitFor("first email", () => sink!.received.length === 1);
     expect(sink.received[0]!.to).toEqual(["it@leftcom.org"]);
 
-    await writeFile(
-      rulesFile,
-      original.replace("inbox: it@leftcom.org", "inbox: italia@leftcom.org"),
+    // Each edit is followed by the reload it triggers (the watch settles after 250 ms): wait for
+    // the reload count to move and check what that reload did, rather than sleep and hope.
+    const live = app.rules!;
+    const reloadAfter = async (edit: () => Promise<void>) => {
+      const before = live.lastReload.count;
+      await edit();
+      await waitFor("the rules reload", () => live.lastReload.count > before);
+      return live.lastReload.outcome;
+    };
+    const good = await reloadAfter(() =>
+      writeFile(rulesFile, original.replace("inbox: it@leftcom.org", "inbox: italia@leftcom.org")),
     );
-    await new Promise((r) => setTimeout(r, 1500)); // the watch settles after 250 ms
+    expect(good).toMatchObject({ ok: true });
+    expect(live.current.affiliateById.get("pcint")?.inbox).toBe("italia@leftcom.org");
     expect((await post(italian(2))).status).toBe(200);
     await waitFor("second email", () => sink!.received.length === 2);
     expect(sink.received[1]!.to).toEqual(["italia@leftcom.org"]);
 
-    await writeFile(rulesFile, "affiliates: [\n");
-    await new Promise((r) => setTimeout(r, 1500));
+    const broken = await reloadAfter(() => writeFile(rulesFile, "affiliates: [\n"));
+    expect(broken).toMatchObject({ ok: false });
+    expect(broken?.ok === false && broken.error).toMatch(/routing-rules\.yaml/);
+    // The previous rules stay in force.
+    expect(live.current.affiliateById.get("pcint")?.inbox).toBe("italia@leftcom.org");
     expect((await post(italian(3))).status).toBe(200);
     await waitFor("third email", () => sink!.received.length === 3);
     expect(sink.received[2]!.to).toEqual(["italia@leftcom.org"]);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
@@ -23,6 +23,7 @@ describe("contact-router dlq / quarantine", () => {
   let prefix: string;
   let pipeline: Pipeline;
   let delivery: RecordingDelivery;
+  let varDir = "";
   const saved = { ...process.env };
 
   beforeEach(() => {
@@ -33,7 +34,7 @@ describe("contact-router dlq / quarantine", () => {
       REDIS_URL,
       QUEUE_PREFIX: prefix,
       DATA_KEY: key.toString("base64"),
-      VAR_DIR: mkdtempSync(join(tmpdir(), "cr-cli-")),
+      VAR_DIR: (varDir = mkdtempSync(join(tmpdir(), "cr-cli-"))),
     });
     delivery = new RecordingDelivery();
     pipeline = createPipeline({
@@ -48,11 +49,15 @@ describe("contact-router dlq / quarantine", () => {
     });
   });
   afterEach(async () => {
-    await pipeline.close();
-    await cleanup(redis, prefix);
-    redis.disconnect();
-    process.env = { ...saved };
-    vi.restoreAllMocks();
+    try {
+      await pipeline.close();
+      await cleanup(redis, prefix);
+    } finally {
+      redis.disconnect();
+      process.env = { ...saved };
+      vi.restoreAllMocks();
+      rmSync(varDir, { recursive: true, force: true });
+    }
   });
 
   async function run(...args: string[]): Promise<string> {

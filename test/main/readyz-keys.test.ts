@@ -44,12 +44,13 @@ describe("/readyz and a missing data key", () => {
       QUEUE_PREFIX: prefix,
       VAR_DIR: testDir("cr-readyz-"),
       PORT: "0",
+      INTERNAL_PORT: "0",
       HOST: "127.0.0.1",
       DATA_KEY: b.toString("base64"),
     };
     app = await startApp({ env, adapters: false });
     const ready = async () => {
-      const res = await fetch(`${app!.address}/readyz`);
+      const res = await fetch(`${app!.internalAddress}/readyz`);
       return { status: res.status, body: (await res.json()) as HealthReport };
     };
     const red = await waitFor("503 for all three", async () => {

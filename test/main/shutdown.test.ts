@@ -14,6 +14,7 @@ describe("npm start process", () => {
         QUEUE_PREFIX: prefix,
         VAR_DIR: testDir("cr-start-"),
         PORT: "0",
+        INTERNAL_PORT: "0",
         HOST: "127.0.0.1",
         RELAY_SMTP_PORT: "0",
       },
@@ -39,7 +40,11 @@ describe("npm start process", () => {
       });
       const form = await fetch(`${address}/contact`);
       expect(form.status).toBe(200);
-      expect((await fetch(`${address}/readyz`)).status).toBe(200);
+      // Readiness is on the internal listener, not the public form port.
+      const internal = /"url":"(http:\/\/[^"]+)","msg":"internal listener/.exec(out)?.[1];
+      expect(internal).toBeDefined();
+      expect((await fetch(`${internal}/readyz`)).status).toBe(200);
+      expect((await fetch(`${address}/readyz`)).status).toBe(404);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
       expect(out).toContain('"msg":"stopped"');

@@ -61,11 +61,20 @@ describe("pipeline (real Redis)", () => {
 
   it("delivers a message to the routed affiliate, once, even when it arrives twice", async () => {
     const p = start();
-    await p.intake.submit(sampleMessage(1));
-    await p.intake.submit(sampleMessage(1));
+    const first = await p.intake.submit(sampleMessage(1));
+    const again = await p.intake.submit(sampleMessage(1));
     await waitFor("delivery", () => delivery.sent.length >= 1);
-    await p.intake.submit(sampleMessage(1));
-    await new Promise((r) => setTimeout(r, 300));
+    const late = await p.intake.submit(sampleMessage(1));
+    expect([first.duplicate, again.duplicate, late.duplicate]).toEqual([false, true, true]);
+    // Wait until no job is left anywhere: a duplicate that slipped through would be delivered
+    // (or still be pending) by then, so the count below sees it.
+    await waitFor("every queue drained", async () => {
+      for (const q of [p.queues.inbound, p.queues.deliver]) {
+        const c = await q.getJobCounts("wait", "active", "delayed", "prioritized");
+        if (Object.values(c).some((n) => n > 0)) return false;
+      }
+      return true;
+    });
     expect(delivery.sent).toHaveLength(1);
     expect(delivery.sent[0]!.affiliate.id).toBe("gik");
     expect(delivery.sent[0]!.message.text).toBe(SECRET_TEXT);
@@ -169,8 +178,9 @@ describe("pipeline (real Redis)", () => {
 
   it("runs as separate roles sharing one Redis", async () => {
     const ingest = start({ roles: ["ingest"] });
+    // An ingest-only process runs no worker, so the job waits for a route process.
+    expect(ingest.workers).toHaveLength(0);
     await ingest.intake.submit(sampleMessage(1));
-    await new Promise((r) => setTimeout(r, 200));
     expect(await ingest.queues.inbound.getJobCounts("wait")).toEqual({ wait: 1 });
     start({ roles: ["route"], delivery: undefined });
     await waitFor(

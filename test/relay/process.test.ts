@@ -98,6 +98,7 @@ describe("the built app as a process", () => {
         QUEUE_PREFIX: prefix,
         VAR_DIR: varDir,
         PORT: "0",
+        INTERNAL_PORT: "0",
         HOST: "127.0.0.1",
         ...(relayPort === 2525 ? {} : { RELAY_SMTP_PORT: String(relayPort) }),
       });
@@ -194,6 +195,7 @@ describe("the built app as a process", () => {
           QUEUE_PREFIX: prefix,
           VAR_DIR: varDir,
           PORT: "0",
+          INTERNAL_PORT: "0",
           HOST: "127.0.0.1",
           RELAY_SMTP_PORT: String(relayPort),
           TELEGRAM_BOT_TOKEN: api.token,

@@ -95,35 +95,51 @@ export interface RelayRig {
   waitMailWhere(address: string, pick: (m: ParsedMail) => boolean): Promise<ParsedMail>;
   /** Posts the web form. */
   postForm(fields: Record<string, string>, acceptLanguage?: string): Promise<Response>;
+  /** Stops the app and starts it again on the same Redis prefix and data (a process restart). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts the app with every email going to an in-process SMTP sink and the relay on a free port. */
-export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
+export interface RelayRigOptions {
+  /** The conversation timers' clock (clarifying question, escalation). */
+  now?: () => Date;
+}
+
+/**
+ * Starts the app with every email going to an in-process SMTP sink and the relay on a free port;
+ * `env` adds settings (a function of the sink's port, for channels that send by SMTP too).
+ */
+export async function relayRig(
+  env: NodeJS.ProcessEnv | ((sinkPort: number) => NodeJS.ProcessEnv) = {},
+  options: RelayRigOptions = {},
+): Promise<RelayRig> {
   const sink = new SmtpSink();
   const port = await sink.listen();
+  const extra = typeof env === "function" ? env(port) : env;
   const prefix = testPrefix();
   // Made here, not with testDir(): a rig may live for a whole describe block.
   const varDir = mkdtempSync(join(tmpdir(), "cr-relay-"));
+  const start = (fullEnv: NodeJS.ProcessEnv) =>
+    startApp({ env: fullEnv, ...(options.now ? { now: options.now } : {}) });
   let app: RunningApp;
+  const fullEnv: NodeJS.ProcessEnv = {
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    VAR_DIR: varDir,
+    PORT: "0",
+    INTERNAL_PORT: "0",
+    HOST: "127.0.0.1",
+    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    SMTP_REQUIRE_TLS: "false",
+    MAIL_FROM: "contact-router <router@example.net>",
+    RELAY_SMTP_PORT: "0",
+    RELAY_DOMAIN: "relay.example.net",
+    FORM_RATE_LIMIT_MAX: "1000",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+    ...extra,
+  };
   try {
-    app = await startApp({
-      env: {
-        REDIS_URL,
-        QUEUE_PREFIX: prefix,
-        VAR_DIR: varDir,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        SMTP_URL: `smtp://127.0.0.1:${port}`,
-        SMTP_REQUIRE_TLS: "false",
-        MAIL_FROM: "contact-router <router@example.net>",
-        RELAY_SMTP_PORT: "0",
-        RELAY_DOMAIN: "relay.example.net",
-        FORM_RATE_LIMIT_MAX: "1000",
-        LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
-        ...env,
-      },
-    });
+    app = await start(fullEnv);
   } catch (err) {
     await sink.close();
     rmSync(varDir, { recursive: true, force: true });
@@ -131,7 +147,7 @@ export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
   }
   const relayPort = await waitFor("relay listening", () => app.conversations.relay?.port);
   const mailsTo = (address: string) => sink.received.filter((r) => r.to.includes(address));
-  return {
+  const rig: RelayRig = {
     app,
     sink,
     prefix,
@@ -148,7 +164,7 @@ export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
       return got.mail;
     },
     postForm(fields, acceptLanguage = "en") {
-      return fetch(`${app.address}/contact`, {
+      return fetch(`${rig.app.address}/contact`, {
         method: "POST",
         headers: {
           "content-type": "application/x-www-form-urlencoded",
@@ -157,8 +173,14 @@ export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
         body: new URLSearchParams(fields).toString(),
       });
     },
+    async restart() {
+      await rig.app.stop();
+      rig.app = await start(fullEnv);
+      const started = rig.app;
+      rig.relayPort = await waitFor("relay listening", () => started.conversations.relay?.port);
+    },
     async stop() {
-      await app.stop();
+      await rig.app.stop();
       await sink.close();
       const r = testRedis();
       await cleanup(r, prefix);
@@ -166,4 +188,5 @@ export async function relayRig(env: NodeJS.ProcessEnv = {}): Promise<RelayRig> {
       rmSync(varDir, { recursive: true, force: true });
     },
   };
+  return rig;
 }

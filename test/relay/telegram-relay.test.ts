@@ -93,13 +93,13 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
     expect(second.inReplyTo).toBe(first.messageId);
     expect(second.references).toEqual(first.messageId);
     expect(refOf(second)).toBe(refOf(first));
-    expect(second.text).toContain("the reader wrote again");
-    expect(second.text).toContain("Earlier in this conversation (oldest first):");
-    const earlier = second.text!.slice(second.text!.indexOf("Earlier in this conversation"));
+    expect(second.text).toContain("die Person hat wieder geschrieben");
+    expect(second.text).toContain("Bisher in diesem Gespräch (älteste zuerst):");
+    const earlier = second.text!.slice(second.text!.indexOf("Bisher in diesem Gespräch"));
     expect(earlier.indexOf("eine Frage zu eurer Zeitung")).toBeLessThan(
       earlier.indexOf("Gern, was möchtest du wissen?"),
     );
-    expect(second.text).toContain("follow-up in conversation");
+    expect(second.text).toContain(`im Gespräch ${refOf(first)} wieder geschrieben`);
     expect(replyAddressOf(second)).toBe(replyAddressOf(first));
     // Once its route job is done, any acknowledgement would be queued: there is none.
     await routed(followUp);
@@ -149,7 +149,7 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
     expect(sentTo(clara)).toHaveLength(1);
     // The note shows in the next forward's history.
     const { forward: next } = await contact(clara, "Und gibt es Treffen in Linz?");
-    expect(next.text).toContain("Note (gik)");
+    expect(next.text).toContain("Notiz (gik)");
     expect(next.text).toContain("Peter fragen.");
   });
 
@@ -170,12 +170,13 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
     });
     const handover = await rig.waitMailWhere("uk@leftcom.org", (m) => refOf(m) === ref);
     expect(handover.subject).toBe(forward.subject);
+    // cwo reads English: the handover is in English, in London time.
     expect(handover.text).toContain(`Conversation ${ref}: handed over to you`);
     expect(handover.text).toContain(
       `by ${GIK} (gik), de@leftcom.org: Sie möchte mit der CWO in London schreiben.`,
     );
     expect(handover.text).toContain("Innsbruck");
-    expect(handover.text).toContain("Rerouted from gik to cwo");
+    expect(handover.text).toContain("Handed over from gik to cwo");
     const newAddress = replyAddressOf(handover);
     expect(newAddress).not.toBe(oldAddress);
     await waitFor("reroute notice", () => sentTo(dora).length === 2);
@@ -244,7 +245,7 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
     await next.acked();
     expect(refOf(next.forward)).not.toBe(ref);
     expect(next.forward.subject).not.toMatch(/^Re:/);
-    expect(next.forward.text).toContain("a new contact");
+    expect(next.forward.text).toContain("ein neuer Kontakt");
     // A reply to the closed conversation is refused.
     await sendReply(rig.relayPort, {
       from: "de@leftcom.org",

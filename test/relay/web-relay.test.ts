@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { REPLY_MARKER } from "../../src/delivery/receipt.js";
 import { waitFor } from "../queue/helpers.js";
 import { refOf, relayRig, replyAddressOf, sendReply, type RelayRig } from "./support.js";
 
@@ -22,9 +21,18 @@ describe("relay: web-form reader, answer by email (running app, real SMTP)", () 
     const ref = refOf(forward);
     const relay = replyAddressOf(forward);
     expect(relay).toMatch(/^relay\+[a-z2-7]{53}@relay\.example\.net$/);
-    expect(forward.text).toContain(REPLY_MARKER);
-    expect(forward.text).toContain(`Conversation ${ref}: a new contact`);
-    expect(forward.text).toContain("#reroute <id> [why]");
+    // pcint reads Italian, in Rome time: the forward is written so.
+    const text = forward.text ?? "";
+    expect(text.split("\n")[0]).toBe("## Rispondi sopra questa riga ##");
+    expect(text).toContain(`Conversazione ${ref}: un nuovo contatto`);
+    expect(text).toMatch(new RegExp(`^ {2}Riferimento: +${ref}$`, "m"));
+    expect(text).toContain(`La vostra risposta va a ${relay}, che la inoltra.`);
+    expect(text).toMatch(
+      /^ {2}#reroute <id> \[motivo\] +affidare la conversazione a un altro gruppo: cwo, gik, /m,
+    );
+    expect(text).toMatch(/^ {2}Inviato: +\d{1,2} \w+ 20\d\d alle ore \d\d:\d\d (CET|CEST)$/m);
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+    expect(text).toContain("Perché questo contatto è arrivato a voi");
     expect(forward.headers.get("x-contact-router-ref")).toBe(ref);
 
     await sendReply(rig.relayPort, {
@@ -54,7 +62,7 @@ describe("relay: web-form reader, answer by email (running app, real SMTP)", () 
     await rig.postForm({ country: "IT", message: "Ciao, solo un saluto dalla Sicilia." });
     const forward = await rig.waitMail("it@leftcom.org");
     expect(forward.text).toContain(
-      "No answer is possible: the reader used the web form without leaving an email address.",
+      "Non è possibile rispondere: la persona ha usato il modulo web senza lasciare un indirizzo email.",
     );
     expect(forward.text).not.toContain("contact the reader on Web form");
     await sendReply(rig.relayPort, {

@@ -86,6 +86,20 @@ describe("rules file loading", () => {
     ]);
   });
 
+  it("takes an affiliate's IANA time zone and names a wrong one", () => {
+    const ok = parseRules(
+      minimal.replace("languages: [en]", "languages: [en]\n    timezone: Europe/Berlin"),
+      "r.yaml",
+    );
+    expect(ok.affiliates[0]?.timezone).toBe("Europe/Berlin");
+    const yaml = minimal.replace("languages: [en]", "languages: [en]\n    timezone: Berlin");
+    expect(problems(yaml)).toEqual([
+      expect.stringMatching(
+        /^8:15 affiliates\[0\]\.timezone: an IANA time zone such as Europe\/Berlin/,
+      ),
+    ]);
+  });
+
   it("reports a dangling affiliate reference at the reference", () => {
     const yaml = `${minimal}rules:\n  - id: r1\n    affiliate: nobody\n    when: { language: [en] }\n`;
     expect(problems(yaml)).toEqual([

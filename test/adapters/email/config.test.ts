@@ -50,4 +50,47 @@ describe("email config", () => {
     const err = configError({ ...BASE, EMAIL_IMAP_PORT: "x" });
     expect(err.message).not.toContain("secret");
   });
+
+  it("accepts SMTP_URL, the same variable the affiliate delivery reads", () => {
+    const { SMTP_HOST: _, ...noHost } = BASE;
+    const plain = loadEmailConfig({
+      ...noHost,
+      SMTP_URL: "smtp://bot%40example.org:p%3Ass@mx.example.org:2525",
+    });
+    expect(plain?.smtp).toEqual({
+      host: "mx.example.org",
+      port: 2525,
+      secure: false,
+      user: "bot@example.org",
+      password: "p:ss",
+      tlsVerify: true,
+    });
+    const tls = loadEmailConfig({ ...noHost, SMTP_URL: "smtps://mx.example.org" });
+    expect(tls?.smtp).toMatchObject({ host: "mx.example.org", port: 465, secure: true });
+    expect(tls?.smtp.user).toBeUndefined();
+  });
+
+  it("lets explicit SMTP_* variables win over what SMTP_URL implies", () => {
+    const c = loadEmailConfig({
+      ...BASE,
+      SMTP_URL: "smtp://old:pw@old.example.org:25",
+      SMTP_PORT: "587",
+      SMTP_USER: "new",
+      SMTP_PASS: "newpw",
+    });
+    expect(c?.smtp).toMatchObject({
+      host: "smtp.example.org",
+      port: 587,
+      user: "new",
+      password: "newpw",
+    });
+  });
+
+  it("names SMTP_URL when it is not an smtp URL, without echoing its password", () => {
+    const { SMTP_HOST: _, ...noHost } = BASE;
+    const err = configError({ ...noHost, SMTP_URL: "http://u:hunter2@mx.example.org" });
+    expect(err.message).toMatch(/SMTP_URL/);
+    expect(err.message).not.toContain("hunter2");
+    expect(configError(noHost).message).toMatch(/SMTP_URL or SMTP_HOST/);
+  });
 });

@@ -26,12 +26,30 @@ beforeAll(async () => {
   await api.start();
 });
 afterAll(async () => {
-  await queue.close();
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  await api.stop();
+  try {
+    await killLeftovers();
+    await queue.close();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    await redis.quit();
+    await api.stop();
+  }
 });
+
+/** Adapter processes this file started; any still running at the end is killed by pid. */
+const children = new Set<ChildProcess>();
+
+async function killLeftovers(): Promise<void> {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      const gone = new Promise((r) => child.once("exit", r));
+      process.kill(child.pid, "SIGKILL");
+      await gone;
+    }
+  }
+  children.clear();
+}
 
 function spawnAdapter(): Promise<ChildProcess> {
   const child = fork(CHILD, [], {
@@ -45,6 +63,7 @@ function spawnAdapter(): Promise<ChildProcess> {
     },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
+  children.add(child);
   return new Promise((resolve, reject) => {
     child.once("message", () => resolve(child));
     child.once("exit", (code) => reject(new Error(`adapter process exited early (${code})`)));
@@ -98,34 +117,51 @@ describe("Telegram adapter outage (SIGKILL, real Redis intake and cursor)", () =
     ).toBe(true);
     const readers = [ANNA, JOAO, LEILA];
     const sent: string[] = [];
-    const first = await spawnAdapter();
     // Messages arrive all along: before the kill, while nothing runs, and after the restart,
-    // until MORE_AFTER_RESTART more have arrived once the second process is up.
-    const restart: { at: number | null } = { at: null };
+    // until MORE_AFTER_RESTART more have arrived once the second process is up. `stop` ends the
+    // injection when the test fails early, so nothing keeps running after it.
+    const restart: { at: number | null; stop: boolean } = { at: null, stop: false };
     const injector = (async () => {
-      for (let i = 0; restart.at === null || sent.length < restart.at + MORE_AFTER_RESTART; i++) {
+      for (
+        let i = 0;
+        !restart.stop && (restart.at === null || sent.length < restart.at + MORE_AFTER_RESTART);
+        i++
+      ) {
         sent.push(injectPrivate(api, readers[i % 3]!, `outage message ${i}`));
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
+    let atKill: number;
+    let arrivedWhileDown: number;
+    try {
+      const first = await spawnAdapter();
+      await until(
+        `${BEFORE_KILL} messages enqueued`,
+        async () => (await jobIds()).length >= BEFORE_KILL,
+      );
+      first.kill("SIGKILL");
+      await exited(first, 5_000);
+      atKill = (await jobIds()).length;
+      // Messages keep arriving while nothing runs: wait for some, not for a fixed time.
+      const sentAtKill = sent.length;
+      await until("messages arriving while down", () =>
+        Promise.resolve(sent.length >= sentAtKill + 5),
+      );
+      arrivedWhileDown = sent.length - atKill;
+      const second = await spawnAdapter();
+      restart.at = sent.length;
+      await injector;
+      const total = sent.length;
+      await until("every message enqueued", async () => (await jobIds()).length >= total);
 
-    await until(
-      `${BEFORE_KILL} messages enqueued`,
-      async () => (await jobIds()).length >= BEFORE_KILL,
-    );
-    first.kill("SIGKILL");
-    await exited(first, 5_000);
-    const atKill = (await jobIds()).length;
-    await new Promise((r) => setTimeout(r, 200)); // messages keep arriving while nothing runs
-    const arrivedWhileDown = sent.length - atKill;
-    const second = await spawnAdapter();
-    restart.at = sent.length;
-    await injector;
+      second.kill("SIGTERM");
+      expect(await exited(second, 10_000)).toBe(0);
+    } finally {
+      restart.stop = true;
+      await injector;
+      await killLeftovers();
+    }
     const total = sent.length;
-    await until("every message enqueued", async () => (await jobIds()).length >= total);
-
-    second.kill("SIGTERM");
-    expect(await exited(second, 10_000)).toBe(0);
 
     const ids = await jobIds();
     const expected = sent.map((id) => inboundJobId(KEY_HEX, id));

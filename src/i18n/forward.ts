@@ -1,0 +1,380 @@
+/*
+ * Texts of the forward: the email a volunteer of an affiliate reads. Written in the affiliate's
+ * language (the first of its `languages` that has a catalogue here, else English), plain words
+ * for people who do not know how the router works. `{name}` placeholders are filled by `ft`.
+ */
+
+const en = {
+  marker: "## Reply above this line to answer the reader ##",
+  "heading.new": "Conversation {ref}: a new contact",
+  "heading.followUp": "Conversation {ref}: the reader wrote again",
+  "heading.handover": "Conversation {ref}: handed over to you",
+  "heading.plain": "A new contact",
+  "reply.howTo":
+    "How to answer: reply to this email. Write above the quoted text. Only your own words are sent to the reader, on {channel}, with a short greeting in their language; the quote, your signature and attachments are not passed on.",
+  "reply.address": "Your reply goes to {address}, which passes it on.",
+  "reply.unreachable":
+    "The reader cannot be reached on {channel} at the moment (the platform refused delivery: {code}). An answer will be tried again, but may not arrive.",
+  "reply.direct": "How to answer: reply to this email. It goes straight to the reader's address.",
+  "noAnswer.webNoAddress":
+    "No answer is possible: the reader used the web form without leaving an email address.",
+  "noAnswer.noRelay":
+    "No answer is possible by email: the reader wrote on {channel}, and this router passes no answers on.",
+  "noAnswer.commandsStillWork": "You can still reply with one of the commands below.",
+  "commands.title":
+    "Commands: write one on its own line at the top of a reply. A reply with a command is not sent to the reader.",
+  "command.note": "#note <text>",
+  "command.note.help": "an internal note for the conversation, never sent to the reader",
+  "command.reroute": "#reroute <id> [why]",
+  "command.reroute.help": "hand the conversation to another affiliate",
+  "command.close": "#close",
+  "command.close.help": "end the conversation; the reader's next message starts a new one",
+  "label.reference": "Reference",
+  "label.channel": "Channel",
+  "label.from": "From",
+  "label.sent": "Sent",
+  "label.subject": "Subject",
+  "label.attachments": "Attachments",
+  "attachments.notForwarded": "not forwarded",
+  "label.senderChecks": "Sender checks",
+  "message.start": "----- Message -----",
+  "message.end": "----- End of message -----",
+  "history.title": "Earlier in this conversation (oldest first)",
+  "history.titleAll": "The conversation so far (oldest first)",
+  "history.hidden": "Earlier entries not shown: {n}",
+  "who.reader": "Reader",
+  "who.answer": "Answer ({affiliate})",
+  "who.note": "Note ({affiliate})",
+  "who.event": "Event",
+  "event.reroute": "Handed over from {from} to {to}",
+  "event.unreachable": "The reader could not be reached ({detail})",
+  "why.title": "Why this contact came to you",
+  "label.affiliate": "Affiliate",
+  "label.decidedBy": "Decided by",
+  "label.handedOver": "Handed over",
+  "label.country": "Country",
+  "label.language": "Language",
+  "label.translation": "Translation",
+  "step.rule": "rule “{rule}” of routing-rules.yaml",
+  "step.nearest": "the nearest affiliate, {km} away",
+  "step.nearestNoDistance": "the nearest affiliate",
+  "step.language": "the main affiliate for the reader's language (where they are is not known)",
+  "step.default": "the default affiliate (neither where the reader is nor their language is known)",
+  "followUp.stays": "the reader wrote again in conversation {ref}, so it stays with you",
+  "followUp.wouldHave": "(routed afresh it would have gone to {affiliate})",
+  "handover.by": "by {from}, {by}",
+  "source.answer": "the reader's own answer",
+  "source.self_report": "what the reader says in the message",
+  "source.signature": "the signature of the email",
+  "source.profile": "the location in the reader's profile",
+  "source.phone": "the phone number",
+  "source.email_tld": "the country domain of the email address",
+  "source.language_tag": "the region of the app's language setting",
+  "source.unknown": "unknown source",
+  "place.from": "{place}, from {source}",
+  "languageSource.text": "recognised from the text",
+  "languageSource.platform_tag": "the app's language setting",
+  unknown: "unknown",
+  "translation.no": "not needed",
+  "translation.speakers":
+    "needed: you do not list {language}. In the network {language} is read by: {who}.",
+  "translation.network":
+    "needed: you do not list {language}, and no affiliate does. The network has {language} speakers who can help: ask your contact-router admins.",
+  "translation.none":
+    "needed: you do not list {language}, and nobody in the network is listed for it. A machine translation may help.",
+  "tech.title": "Technical details (for the curious)",
+  "tech.detector": "Language recognition: program {detector}, {pct} sure",
+  "tech.languageTag": "Language setting of the app: {detail}",
+  "tech.place": "Place found: {detail}",
+  "tech.confidence": "How sure the router was of this routing: {pct}",
+  "tech.runnerUp": "Second choice: {affiliate}{distance}, because: {why}",
+  "tech.reasons": "The router's own notes (in English):",
+} as const;
+
+export type ForwardKey = keyof typeof en;
+type Catalogue = Record<ForwardKey, string>;
+
+const de: Catalogue = {
+  marker: "## Antwort oberhalb dieser Zeile schreiben ##",
+  "heading.new": "Gespräch {ref}: ein neuer Kontakt",
+  "heading.followUp": "Gespräch {ref}: die Person hat wieder geschrieben",
+  "heading.handover": "Gespräch {ref}: an euch übergeben",
+  "heading.plain": "Ein neuer Kontakt",
+  "reply.howTo":
+    "So antwortet ihr: Antwortet einfach auf diese E-Mail und schreibt über dem zitierten Text. Nur eure eigenen Worte gehen an die Person, auf {channel}, mit einer kurzen Einleitung in ihrer Sprache; Zitat, Signatur und Anhänge werden nicht weitergegeben.",
+  "reply.address": "Eure Antwort geht an {address}, von dort wird sie weitergeleitet.",
+  "reply.unreachable":
+    "Die Person ist auf {channel} gerade nicht erreichbar (die Plattform hat die Zustellung abgelehnt: {code}). Eine Antwort wird erneut versucht, kommt aber vielleicht nicht an.",
+  "reply.direct":
+    "So antwortet ihr: Antwortet auf diese E-Mail; sie geht direkt an die Adresse der Person.",
+  "noAnswer.webNoAddress":
+    "Eine Antwort ist nicht möglich: Die Person hat das Webformular benutzt und keine E-Mail-Adresse angegeben.",
+  "noAnswer.noRelay":
+    "Eine Antwort per E-Mail ist nicht möglich: Die Person hat über {channel} geschrieben, und dieser Router leitet keine Antworten weiter.",
+  "noAnswer.commandsStillWork": "Die Befehle unten könnt ihr trotzdem benutzen.",
+  "commands.title":
+    "Befehle: jeweils in einer eigenen Zeile ganz oben in der Antwort. Eine Antwort mit Befehl geht nicht an die Person.",
+  "command.note": "#note <Text>",
+  "command.note.help": "eine interne Notiz zum Gespräch, wird nie an die Person geschickt",
+  "command.reroute": "#reroute <id> [Grund]",
+  "command.reroute.help": "das Gespräch einer anderen Gruppe übergeben",
+  "command.close": "#close",
+  "command.close.help": "das Gespräch beenden; die nächste Nachricht der Person beginnt ein neues",
+  "label.reference": "Referenz",
+  "label.channel": "Kanal",
+  "label.from": "Von",
+  "label.sent": "Gesendet",
+  "label.subject": "Betreff",
+  "label.attachments": "Anhänge",
+  "attachments.notForwarded": "nicht weitergeleitet",
+  "label.senderChecks": "Absenderprüfung",
+  "message.start": "----- Nachricht -----",
+  "message.end": "----- Ende der Nachricht -----",
+  "history.title": "Bisher in diesem Gespräch (älteste zuerst)",
+  "history.titleAll": "Das ganze bisherige Gespräch (älteste zuerst)",
+  "history.hidden": "Nicht gezeigte ältere Einträge: {n}",
+  "who.reader": "Person",
+  "who.answer": "Antwort ({affiliate})",
+  "who.note": "Notiz ({affiliate})",
+  "who.event": "Ereignis",
+  "event.reroute": "Von {from} an {to} übergeben",
+  "event.unreachable": "Die Person war nicht erreichbar ({detail})",
+  "why.title": "Warum dieser Kontakt zu euch kam",
+  "label.affiliate": "Gruppe",
+  "label.decidedBy": "Entschieden durch",
+  "label.handedOver": "Übergeben",
+  "label.country": "Land",
+  "label.language": "Sprache",
+  "label.translation": "Übersetzung",
+  "step.rule": "Regel „{rule}“ in routing-rules.yaml",
+  "step.nearest": "die nächstgelegene Gruppe, {km} entfernt",
+  "step.nearestNoDistance": "die nächstgelegene Gruppe",
+  "step.language": "die Hauptgruppe für die Sprache der Person (wo sie ist, ist unbekannt)",
+  "step.default": "die Standardgruppe (weder Ort noch Sprache der Person sind bekannt)",
+  "followUp.stays": "die Person hat im Gespräch {ref} wieder geschrieben, es bleibt also bei euch",
+  "followUp.wouldHave": "(neu verteilt wäre es an {affiliate} gegangen)",
+  "handover.by": "von {from}, {by}",
+  "source.answer": "der eigenen Antwort der Person",
+  "source.self_report": "der Angabe der Person in der Nachricht",
+  "source.signature": "der Signatur der E-Mail",
+  "source.profile": "dem Ort im Profil der Person",
+  "source.phone": "der Telefonnummer",
+  "source.email_tld": "der Länderendung der E-Mail-Adresse",
+  "source.language_tag": "der Region der Spracheinstellung der App",
+  "source.unknown": "unbekannter Quelle",
+  "place.from": "{place}, laut {source}",
+  "languageSource.text": "am Text erkannt",
+  "languageSource.platform_tag": "laut Spracheinstellung der App",
+  unknown: "unbekannt",
+  "translation.no": "nicht nötig",
+  "translation.speakers": "nötig: ihr führt {language} nicht. Im Netzwerk liest {language}: {who}.",
+  "translation.network":
+    "nötig: ihr führt {language} nicht, und keine Gruppe tut es. Im Netzwerk gibt es Leute, die {language} sprechen und helfen können: fragt eure contact-router-Admins.",
+  "translation.none":
+    "nötig: ihr führt {language} nicht, und im Netzwerk ist niemand dafür eingetragen. Eine maschinelle Übersetzung kann helfen.",
+  "tech.title": "Technische Einzelheiten (für Neugierige)",
+  "tech.detector": "Spracherkennung: Programm {detector}, zu {pct} sicher",
+  "tech.languageTag": "Spracheinstellung der App: {detail}",
+  "tech.place": "Gefundene Ortsangabe: {detail}",
+  "tech.confidence": "Wie sicher sich der Router bei dieser Zuordnung war: {pct}",
+  "tech.runnerUp": "Zweite Wahl: {affiliate}{distance}, weil: {why}",
+  "tech.reasons": "Die Notizen des Routers (auf Englisch):",
+};
+
+const it: Catalogue = {
+  marker: "## Rispondi sopra questa riga ##",
+  "heading.new": "Conversazione {ref}: un nuovo contatto",
+  "heading.followUp": "Conversazione {ref}: la persona ha scritto di nuovo",
+  "heading.handover": "Conversazione {ref}: affidata a voi",
+  "heading.plain": "Un nuovo contatto",
+  "reply.howTo":
+    "Come rispondere: rispondete a questa email, scrivendo sopra il testo citato. Alla persona arrivano solo le vostre parole, su {channel}, con una breve introduzione nella sua lingua; la citazione, la firma e gli allegati non vengono inoltrati.",
+  "reply.address": "La vostra risposta va a {address}, che la inoltra.",
+  "reply.unreachable":
+    "Al momento la persona non è raggiungibile su {channel} (la piattaforma ha rifiutato la consegna: {code}). La risposta verrà ritentata, ma potrebbe non arrivare.",
+  "reply.direct":
+    "Come rispondere: rispondete a questa email; va direttamente all'indirizzo della persona.",
+  "noAnswer.webNoAddress":
+    "Non è possibile rispondere: la persona ha usato il modulo web senza lasciare un indirizzo email.",
+  "noAnswer.noRelay":
+    "Non è possibile rispondere per email: la persona ha scritto su {channel} e questo router non inoltra risposte.",
+  "noAnswer.commandsStillWork": "Potete comunque usare i comandi qui sotto.",
+  "commands.title":
+    "Comandi: ciascuno su una riga a sé, in cima alla risposta. Una risposta con un comando non viene inviata alla persona.",
+  "command.note": "#note <testo>",
+  "command.note.help": "una nota interna alla conversazione, mai inviata alla persona",
+  "command.reroute": "#reroute <id> [motivo]",
+  "command.reroute.help": "affidare la conversazione a un altro gruppo",
+  "command.close": "#close",
+  "command.close.help":
+    "chiudere la conversazione; il prossimo messaggio della persona ne apre una nuova",
+  "label.reference": "Riferimento",
+  "label.channel": "Canale",
+  "label.from": "Da",
+  "label.sent": "Inviato",
+  "label.subject": "Oggetto",
+  "label.attachments": "Allegati",
+  "attachments.notForwarded": "non inoltrati",
+  "label.senderChecks": "Verifiche del mittente",
+  "message.start": "----- Messaggio -----",
+  "message.end": "----- Fine del messaggio -----",
+  "history.title": "In precedenza in questa conversazione (dal più vecchio)",
+  "history.titleAll": "La conversazione finora (dal più vecchio)",
+  "history.hidden": "Voci precedenti non mostrate: {n}",
+  "who.reader": "Persona",
+  "who.answer": "Risposta ({affiliate})",
+  "who.note": "Nota ({affiliate})",
+  "who.event": "Evento",
+  "event.reroute": "Passata da {from} a {to}",
+  "event.unreachable": "La persona non era raggiungibile ({detail})",
+  "why.title": "Perché questo contatto è arrivato a voi",
+  "label.affiliate": "Gruppo",
+  "label.decidedBy": "Deciso da",
+  "label.handedOver": "Affidata",
+  "label.country": "Paese",
+  "label.language": "Lingua",
+  "label.translation": "Traduzione",
+  "step.rule": "la regola «{rule}» di routing-rules.yaml",
+  "step.nearest": "il gruppo più vicino, a {km}",
+  "step.nearestNoDistance": "il gruppo più vicino",
+  "step.language": "il gruppo principale per la lingua della persona (non si sa dove si trovi)",
+  "step.default": "il gruppo predefinito (non si conoscono né il luogo né la lingua della persona)",
+  "followUp.stays":
+    "la persona ha scritto di nuovo nella conversazione {ref}, che quindi resta a voi",
+  "followUp.wouldHave": "(instradato da capo sarebbe andato a {affiliate})",
+  "handover.by": "da {from}, {by}",
+  "source.answer": "la risposta della persona stessa",
+  "source.self_report": "quanto la persona dice nel messaggio",
+  "source.signature": "la firma dell'email",
+  "source.profile": "il luogo indicato nel profilo",
+  "source.phone": "il numero di telefono",
+  "source.email_tld": "il dominio nazionale dell'indirizzo email",
+  "source.language_tag": "la regione dell'impostazione della lingua dell'app",
+  "source.unknown": "fonte sconosciuta",
+  "place.from": "{place}, secondo {source}",
+  "languageSource.text": "riconosciuta dal testo",
+  "languageSource.platform_tag": "secondo l'impostazione della lingua dell'app",
+  unknown: "sconosciuto",
+  "translation.no": "non serve",
+  "translation.speakers": "serve: non indicate la lingua {language}. Nella rete la legge: {who}.",
+  "translation.network":
+    "serve: non indicate la lingua {language}, e nessun gruppo la indica. Nella rete ci sono persone che la parlano e possono aiutare: chiedete agli admin di contact-router.",
+  "translation.none":
+    "serve: non indicate la lingua {language}, e nella rete nessuno è indicato per questa lingua. Una traduzione automatica può aiutare.",
+  "tech.title": "Dettagli tecnici (per chi è curioso)",
+  "tech.detector": "Riconoscimento della lingua: programma {detector}, sicuro al {pct}",
+  "tech.languageTag": "Impostazione della lingua dell'app: {detail}",
+  "tech.place": "Indicazione di luogo trovata: {detail}",
+  "tech.confidence": "Quanto il router era sicuro di questo instradamento: {pct}",
+  "tech.runnerUp": "Seconda scelta: {affiliate}{distance}, perché: {why}",
+  "tech.reasons": "Le note del router (in inglese):",
+};
+
+const fr: Catalogue = {
+  marker: "## Répondez au-dessus de cette ligne ##",
+  "heading.new": "Conversation {ref} : un nouveau contact",
+  "heading.followUp": "Conversation {ref} : la personne a écrit de nouveau",
+  "heading.handover": "Conversation {ref} : vous a été confiée",
+  "heading.plain": "Un nouveau contact",
+  "reply.howTo":
+    "Pour répondre : répondez à cet e-mail, en écrivant au-dessus du texte cité. Seuls vos propres mots sont transmis à la personne, sur {channel}, avec une courte introduction dans sa langue ; la citation, votre signature et les pièces jointes ne sont pas transmises.",
+  "reply.address": "Votre réponse va à {address}, qui la transmet.",
+  "reply.unreachable":
+    "La personne n'est pas joignable sur {channel} pour le moment (la plateforme a refusé la remise : {code}). Une réponse sera réessayée, mais risque de ne pas arriver.",
+  "reply.direct":
+    "Pour répondre : répondez à cet e-mail ; il va directement à l'adresse de la personne.",
+  "noAnswer.webNoAddress":
+    "Aucune réponse n'est possible : la personne a utilisé le formulaire web sans laisser d'adresse e-mail.",
+  "noAnswer.noRelay":
+    "Aucune réponse par e-mail n'est possible : la personne a écrit sur {channel}, et ce routeur ne transmet pas de réponses.",
+  "noAnswer.commandsStillWork": "Vous pouvez tout de même utiliser les commandes ci-dessous.",
+  "commands.title":
+    "Commandes : chacune sur sa propre ligne, en haut de la réponse. Une réponse avec une commande n'est pas envoyée à la personne.",
+  "command.note": "#note <texte>",
+  "command.note.help": "une note interne à la conversation, jamais envoyée à la personne",
+  "command.reroute": "#reroute <id> [raison]",
+  "command.reroute.help": "confier la conversation à un autre groupe",
+  "command.close": "#close",
+  "command.close.help":
+    "terminer la conversation ; le prochain message de la personne en ouvre une nouvelle",
+  "label.reference": "Référence",
+  "label.channel": "Canal",
+  "label.from": "De",
+  "label.sent": "Envoyé",
+  "label.subject": "Objet",
+  "label.attachments": "Pièces jointes",
+  "attachments.notForwarded": "non transmises",
+  "label.senderChecks": "Vérifications de l'expéditeur",
+  "message.start": "----- Message -----",
+  "message.end": "----- Fin du message -----",
+  "history.title": "Plus tôt dans cette conversation (du plus ancien au plus récent)",
+  "history.titleAll": "La conversation jusqu'ici (du plus ancien au plus récent)",
+  "history.hidden": "Entrées plus anciennes non affichées : {n}",
+  "who.reader": "Personne",
+  "who.answer": "Réponse ({affiliate})",
+  "who.note": "Note ({affiliate})",
+  "who.event": "Événement",
+  "event.reroute": "Confiée par {from} à {to}",
+  "event.unreachable": "La personne n'a pas pu être jointe ({detail})",
+  "why.title": "Pourquoi ce contact vous est parvenu",
+  "label.affiliate": "Groupe",
+  "label.decidedBy": "Décidé par",
+  "label.handedOver": "Confiée",
+  "label.country": "Pays",
+  "label.language": "Langue",
+  "label.translation": "Traduction",
+  "step.rule": "la règle « {rule} » de routing-rules.yaml",
+  "step.nearest": "le groupe le plus proche, à {km}",
+  "step.nearestNoDistance": "le groupe le plus proche",
+  "step.language": "le groupe principal pour la langue de la personne (on ne sait pas où elle est)",
+  "step.default": "le groupe par défaut (on ne connaît ni le lieu ni la langue de la personne)",
+  "followUp.stays":
+    "la personne a écrit de nouveau dans la conversation {ref}, elle reste donc chez vous",
+  "followUp.wouldHave": "(acheminée de nouveau, elle serait allée à {affiliate})",
+  "handover.by": "par {from}, {by}",
+  "source.answer": "la réponse de la personne elle-même",
+  "source.self_report": "ce que la personne dit dans son message",
+  "source.signature": "la signature de l'e-mail",
+  "source.profile": "le lieu indiqué dans son profil",
+  "source.phone": "le numéro de téléphone",
+  "source.email_tld": "le domaine national de l'adresse e-mail",
+  "source.language_tag": "la région du réglage de langue de l'application",
+  "source.unknown": "source inconnue",
+  "place.from": "{place}, d'après {source}",
+  "languageSource.text": "reconnue dans le texte",
+  "languageSource.platform_tag": "d'après le réglage de langue de l'application",
+  unknown: "inconnu",
+  "translation.no": "pas nécessaire",
+  "translation.speakers":
+    "nécessaire : vous n'indiquez pas la langue ({language}). Dans le réseau, elle est lue par : {who}.",
+  "translation.network":
+    "nécessaire : vous n'indiquez pas la langue ({language}), aucun groupe non plus. Le réseau compte des personnes qui la parlent et peuvent aider : demandez aux admins de contact-router.",
+  "translation.none":
+    "nécessaire : vous n'indiquez pas la langue ({language}), et personne dans le réseau n'est indiqué pour elle. Une traduction automatique peut aider.",
+  "tech.title": "Détails techniques (pour les curieux)",
+  "tech.detector": "Reconnaissance de la langue : programme {detector}, sûr à {pct}",
+  "tech.languageTag": "Réglage de langue de l'application : {detail}",
+  "tech.place": "Indication de lieu trouvée : {detail}",
+  "tech.confidence": "Degré de certitude du routeur pour cet acheminement : {pct}",
+  "tech.runnerUp": "Deuxième choix : {affiliate}{distance}, parce que : {why}",
+  "tech.reasons": "Les notes du routeur (en anglais) :",
+};
+
+/** The languages a forward can be written in. */
+export const FORWARD_CATALOGUES: Record<string, Catalogue> = { en, de, it, fr };
+
+/** Every language's marker line: the relay cuts a reply at whichever it finds. */
+export const FORWARD_MARKERS: readonly string[] = Object.values(FORWARD_CATALOGUES).map(
+  (c) => c.marker,
+);
+
+/** The forward's language for an affiliate: the first of its languages with a catalogue, else English. */
+export function forwardLanguage(languages: readonly string[] | undefined): string {
+  return languages?.find((l) => l in FORWARD_CATALOGUES) ?? "en";
+}
+
+/** The text for `key` in `lang`, with `{name}` placeholders filled. */
+export function ft(lang: string, key: ForwardKey, vars: Record<string, string> = {}): string {
+  const text = (FORWARD_CATALOGUES[lang] ?? en)[key];
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}

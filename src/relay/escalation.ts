@@ -1,0 +1,245 @@
+import { DelayedError, type Job, type Queue } from "bullmq";
+import { describeWait } from "../conversation/ask.js";
+import { answeredSince, escalate, hasEntry, push, waitingSince } from "../conversation/history.js";
+import type { Conversation } from "../conversation/types.js";
+import { moduleLogger } from "../logger.js";
+import { CHANNEL_LABEL } from "../message/channel.js";
+import { jobOptions, type RetryPolicy } from "../queue/jobs.js";
+import { escalationOf, type RoutingRules } from "../routing/rules.js";
+import { runPlan, type ExecuteDeps } from "./execute.js";
+import { noticeMail } from "./notices.js";
+import {
+  handoverContact,
+  allAffiliates,
+  storeMail,
+  type RelayAction,
+  type RelayPlan,
+} from "./plan.js";
+import type { AffiliateDirectory } from "./receiver.js";
+
+/**
+ * Escalation (CONVERSATIONS.md): a conversation its affiliate has not answered within
+ * `escalate_after` gets one reminder to the affiliate; still unanswered after as long again, it
+ * is handed, with its history, to the escalation affiliate. The timers are delayed jobs on the
+ * `escalation` queue (durable in Redis; a test promotes them), run by the ingest role next to the
+ * relay; each checks the conversation when it runs, against the rules of that moment and the
+ * injected clock, and sends through the relay's exactly-once send ledger.
+ */
+
+const log = moduleLogger("escalation");
+
+/** The timers' queue, and its jobs' name. */
+export const ESCALATION_QUEUE = "escalation";
+export const ESCALATION_JOB = "escalate";
+
+/** An escalation timer: no personal data, only the conversation's id and the step. */
+export interface EscalationJob {
+  v: 1;
+  conversationId: string;
+  /** The token generation (the affiliate's turn) the timer belongs to. */
+  generation: number;
+  step: "remind" | "handover";
+}
+
+/** The timer's job id: one per conversation, turn and step. */
+export function escalationJobId(conversationId: string, generation: number, step: string): string {
+  return `escalate-${conversationId}-${generation}-${step}`;
+}
+
+const RETRY: RetryPolicy = { attempts: 25, baseDelayMs: 5_000, maxDelayMs: 3600_000 };
+
+export interface EscalationDeps extends ExecuteDeps {
+  rules: () => RoutingRules;
+  affiliates: AffiliateDirectory;
+  queue: Queue;
+  now: () => Date;
+}
+
+/** When the step is due: the turn's start plus one period (reminder) or two (hand-over). */
+function dueAt(c: Conversation, afterMs: number, step: EscalationJob["step"]): number {
+  return Date.parse(waitingSince(c)) + afterMs * (step === "remind" ? 1 : 2);
+}
+
+/**
+ * Starts the clock for the conversation's current affiliate: its reminder timer. Nothing for a
+ * conversation already escalated (the escalation affiliate is not escalated further), for a
+ * reader who cannot be answered (web form without an address), nor when `escalate_after` is off.
+ */
+export async function scheduleEscalation(
+  deps: Pick<EscalationDeps, "rules" | "queue" | "now">,
+  c: Conversation,
+  step: EscalationJob["step"] = "remind",
+): Promise<void> {
+  if (c.status === "closed" || c.status === "escalated" || c.status === "asking") return;
+  if (c.reader.replyTo === null) return;
+  const { afterMs } = escalationOf(deps.rules(), c.affiliate);
+  if (afterMs === null) return;
+  const delay = Math.max(0, dueAt(c, afterMs, step) - deps.now().getTime());
+  const data: EscalationJob = {
+    v: 1,
+    conversationId: c.id,
+    generation: c.generation,
+    step,
+  };
+  await deps.queue.add(ESCALATION_JOB, data, {
+    ...jobOptions(escalationJobId(c.id, c.generation, step), RETRY),
+    delay,
+  });
+}
+
+function isEscalationJob(d: unknown): d is EscalationJob {
+  const j = d as Partial<EscalationJob> | null;
+  return (
+    !!j &&
+    j.v === 1 &&
+    typeof j.conversationId === "string" &&
+    typeof j.generation === "number" &&
+    (j.step === "remind" || j.step === "handover")
+  );
+}
+
+/** Runs one escalation timer; returns what it did (codes only). */
+export async function runEscalation(
+  deps: EscalationDeps,
+  job: Job,
+  token: string | undefined,
+): Promise<Record<string, string | number | boolean>> {
+  if (!isEscalationJob(job.data)) return { escalation: "invalid" };
+  const { conversationId: id, generation, step } = job.data;
+  const c = await deps.store.get(id);
+  if (!c) return { escalation: "gone" };
+  const mine = hasEntry(c, `escalate:${generation}`);
+  if (!mine) {
+    if (c.generation !== generation || c.status === "closed") return { escalation: "stale" };
+    if (answeredSince(c)) return { escalation: "answered" };
+  }
+  const { afterMs, to } = escalationOf(
+    deps.rules(),
+    mine ? (c.tokens[generation]?.affiliate ?? c.affiliate) : c.affiliate,
+  );
+  if (afterMs === null) return { escalation: "off" };
+  const now = deps.now();
+  const due = dueAt(c, afterMs, step);
+  if (!mine && now.getTime() < due) {
+    // Not yet (the rules lengthened the wait since the timer was set): wait until it is due.
+    if (token === undefined) return { escalation: "early" };
+    await job.moveToDelayed(Date.now() + (due - now.getTime()), token);
+    throw new DelayedError();
+  }
+  const at = now.toISOString();
+  const affiliate = deps.affiliates.get(c.affiliate);
+  if (step === "remind") {
+    if (!affiliate) return { escalation: "no-affiliate" };
+    const updated = await deps.store.update(id, (conv) => {
+      if (hasEntry(conv, `remind:${generation}`)) return false;
+      push(conv, {
+        kind: "event",
+        id: `remind:${generation}`,
+        at,
+        event: "remind",
+        affiliate: conv.affiliate,
+        detail: `no answer within ${describeWait(afterMs)}: reminded ${conv.affiliate}`,
+      });
+      return true;
+    });
+    if (!updated) return { escalation: "gone" };
+    const target = deps.affiliates.get(to);
+    const last = updated.history.findLast((e) => e.kind === "reader");
+    const paragraphs = [
+      `The reader wrote on ${CHANNEL_LABEL[updated.reader.channel]}${last ? ` on ${last.at.slice(0, 10)}` : ""} and has had no answer for ${describeWait(afterMs)}.${last && "text" in last ? " Their newest message:" : ""}`,
+      ...(last && "text" in last ? [quote(last.text)] : []),
+      "Reply to this email to answer the reader: what you write above the quoted text is passed on. If another group should take it, reply with #reroute <affiliate id>; to end it, #close.",
+      to === updated.affiliate || !target
+        ? "This is the only reminder."
+        : `If it is still unanswered ${describeWait(afterMs)} from now, it will be handed over to ${target.name} (${target.id}).`,
+    ];
+    const plan = escalationPlan(updated, "remind", affiliate.inbox, [
+      {
+        kind: "affiliate-mail",
+        key: "remind",
+        mail: storeMail(
+          noticeMail(deps.mail, {
+            to: affiliate.inbox,
+            conversation: updated,
+            headline: `Reminder: conversation ${updated.ref} is waiting for your answer.`,
+            paragraphs,
+            key: `notice:escalation:${id}:${generation}:remind`,
+            replyToken: deps.tokens.mint(updated.id, updated.generation),
+            date: now,
+          }),
+        ),
+      },
+    ]);
+    await runPlan(deps, plan);
+    if (to !== updated.affiliate && target) await scheduleEscalation(deps, updated, "handover");
+    log.info({ conversation: id, affiliate: updated.affiliate }, "escalation: reminder sent");
+    return { escalation: "reminded" };
+  }
+
+  // Hand-over.
+  const from = mine ? deps.affiliates.get(c.tokens[generation]?.affiliate ?? "") : affiliate;
+  const target = deps.affiliates.get(to);
+  if (!from || !target || to === from.id) return { escalation: "no-one-else" };
+  const reason = `no answer from ${from.name} (${from.id}) within ${describeWait(2 * afterMs)}, nor after a reminder`;
+  const updated = await deps.store.update(id, (conv) => {
+    if (hasEntry(conv, `escalate:${generation}`)) return false;
+    if (conv.generation !== generation || conv.status === "closed" || answeredSince(conv))
+      return false;
+    escalate(conv, { id: `escalate:${generation}`, at, to, reason });
+    return true;
+  });
+  if (!updated || !hasEntry(updated, `escalate:${generation}`)) return { escalation: "stale" };
+  const actions: RelayAction[] = [];
+  const contact = handoverContact(deps.tokens, updated, target, allAffiliates(deps.affiliates), {
+    from: { id: from.id, name: from.name },
+    by: "contact-router (escalation)",
+    reason,
+  });
+  if (contact) actions.push({ kind: "forward", key: "handover", contact });
+  actions.push({
+    kind: "affiliate-mail",
+    key: "handed-over",
+    mail: storeMail(
+      noticeMail(deps.mail, {
+        to: from.inbox,
+        conversation: updated,
+        headline: `Conversation ${updated.ref} was handed over to ${target.name} (${target.id}).`,
+        paragraphs: [
+          `It had no answer for ${describeWait(2 * afterMs)}, and the reminder went unanswered, so ${target.name} received it with its whole history. Your reply address for it no longer works.`,
+        ],
+        key: `notice:escalation:${id}:${generation}:handover`,
+        date: now,
+      }),
+    ),
+  });
+  await runPlan(deps, escalationPlan(updated, `handover`, from.inbox, actions, generation));
+  log.info({ conversation: id, from: from.id, to: target.id }, "escalation: handed over");
+  return { escalation: "handed-over", to: target.id };
+}
+
+function escalationPlan(
+  c: Conversation,
+  step: string,
+  notify: string,
+  actions: RelayAction[],
+  generation = c.generation,
+): RelayPlan {
+  return {
+    conversationId: c.id,
+    replyId: `escalation:${generation}:${step}`,
+    outcome: step,
+    affiliate: c.affiliate,
+    notify,
+    inReplyTo: null,
+    actions,
+  };
+}
+
+/** The reader's words, quoted, at most 1,000 characters. */
+function quote(text: string): string {
+  const cut = text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
+  return cut
+    .split("\n")
+    .map((l) => `> ${l}`)
+    .join("\n");
+}
