@@ -238,6 +238,16 @@ describe("admin console access", () => {
     const [last] = await deps.services.audit.list({ limit: 1 });
     expect(last).toMatchObject({ actor: "alice", action: "quarantine.discard" });
     expect(last!.object).toMatch(/^ref:[0-9a-f]{8}\.[0-9a-f]{32}$/);
+
+    // The page after the redirect says what was done in its own words, never in the link's.
+    const after = await app.inject({ url: discard.headers.location!, headers: { cookie } });
+    expect(after.body).toContain("Discarded quarantine entry twitter:dm:123.");
+    const crafted = await app.inject({
+      url: "/admin/queues?done=Your%20session%20expired%2C%20call%20555-0100",
+      headers: { cookie },
+    });
+    expect(crafted.statusCode).toBe(200);
+    expect(crafted.body).not.toContain("call 555-0100");
   });
 
   it("ends a session after the idle time", async () => {

@@ -30,7 +30,7 @@ export function registerQueuePages(app: FastifyInstance, ctx: PageContext): void
       queues: await counts(),
       dead: await queues.deadLetters.list(LIST_LIMIT),
       quarantine: await queues.quarantine.list(LIST_LIMIT),
-      result: result ?? (q.done ? { ok: true, text: q.done } : null),
+      result: result ?? doneNotice(q.done, q.id),
       csrf: req.adminSession?.csrf ?? "",
     });
   }
@@ -46,26 +46,20 @@ export function registerQueuePages(app: FastifyInstance, ctx: PageContext): void
     const body = (req.body ?? {}) as Record<string, string | undefined>;
     const id = body.id ?? "";
     const action = body.action ?? "";
-    let text: string;
     try {
       switch (action) {
         case "dlq.retry":
           if (!(await queues.deadLetters.retry(id))) throw notFound("dead letter", id);
-          text = `Retrying ${id}.`;
           break;
         case "dlq.discard":
           if (!(await queues.deadLetters.discard(id))) throw notFound("dead letter", id);
-          text = `Discarded dead letter ${id}.`;
           break;
         case "quarantine.requeue": {
-          const done = await queues.requeueQuarantined(id);
-          if (!done) throw notFound("quarantine entry", id);
-          text = `Requeued ${done.ref} on ${done.queue} as ${done.jobId}.`;
+          if (!(await queues.requeueQuarantined(id))) throw notFound("quarantine entry", id);
           break;
         }
         case "quarantine.discard":
           if (!(await queues.quarantine.discard(id))) throw notFound("quarantine entry", id);
-          text = `Discarded quarantine entry ${id}.`;
           break;
         default:
           throw new RouterError("INVALID_PAYLOAD", `unknown action "${action}"`);
@@ -87,8 +81,27 @@ export function registerQueuePages(app: FastifyInstance, ctx: PageContext): void
         object: `ref:${ctx.deps.hash("audit-ref", id)}`,
       });
     }
-    return reply.redirect(`/admin/queues?done=${encodeURIComponent(text)}`, 303);
+    // The page after the redirect says what was done from a fixed sentence per action, so a link
+    // crafted by someone else cannot make the console show text of their choosing.
+    const next = new URLSearchParams({ done: action, id });
+    return reply.redirect(`/admin/queues?${next.toString()}`, 303);
   });
+}
+
+const DONE: Readonly<Record<string, (id: string) => string>> = {
+  "dlq.retry": (id) => `Retrying dead letter ${id}.`,
+  "dlq.discard": (id) => `Discarded dead letter ${id}.`,
+  "quarantine.requeue": (id) => `Requeued quarantine entry ${id}.`,
+  "quarantine.discard": (id) => `Discarded quarantine entry ${id}.`,
+};
+
+/** The notice after an action, from its fixed sentence; nothing for an unknown action. */
+function doneNotice(
+  action: string | undefined,
+  id: string | undefined,
+): { ok: boolean; text: string } | null {
+  const sentence = action !== undefined && Object.hasOwn(DONE, action) ? DONE[action] : undefined;
+  return sentence ? { ok: true, text: sentence((id ?? "").slice(0, 200)) } : null;
 }
 
 function notFound(what: string, id: string): RouterError {
