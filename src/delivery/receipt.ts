@@ -75,6 +75,8 @@ export class ForwardLocale {
   private readonly dates: Intl.DateTimeFormat;
   private readonly regions: Intl.DisplayNames;
   private readonly languages: Intl.DisplayNames;
+  private readonly numbers = new Map<number, Intl.NumberFormat>();
+  private percents: Intl.NumberFormat | undefined;
 
   constructor(languages: readonly string[] | undefined, timeZone: string | undefined) {
     this.lang = forwardLanguage(languages);
@@ -108,14 +110,20 @@ export class ForwardLocale {
   }
 
   number(n: number, fractionDigits = 0): string {
-    return new Intl.NumberFormat(this.lang, {
-      maximumFractionDigits: fractionDigits,
-      minimumFractionDigits: fractionDigits,
-    }).format(n);
+    let format = this.numbers.get(fractionDigits);
+    if (!format) {
+      format = new Intl.NumberFormat(this.lang, {
+        maximumFractionDigits: fractionDigits,
+        minimumFractionDigits: fractionDigits,
+      });
+      this.numbers.set(fractionDigits, format);
+    }
+    return format.format(n);
   }
 
   percent(x: number): string {
-    return new Intl.NumberFormat(this.lang, { style: "percent" }).format(x);
+    this.percents ??= new Intl.NumberFormat(this.lang, { style: "percent" });
+    return this.percents.format(x);
   }
 
   km(km: number): string {
@@ -135,6 +143,27 @@ export class ForwardLocale {
   language(code: string): string {
     return name(this.languages, code);
   }
+}
+
+/**
+ * One ForwardLocale per language and time zone, kept: building its `Intl` formatters costs more
+ * than composing the rest of a forward, and the affiliates are few. Bounded all the same.
+ */
+const locales = new Map<string, ForwardLocale>();
+const LOCALES_MAX = 64;
+
+export function forwardLocale(
+  languages: readonly string[] | undefined,
+  timeZone: string | undefined,
+): ForwardLocale {
+  const key = `${(languages ?? []).join(",")}|${timeZone ?? ""}`;
+  let locale = locales.get(key);
+  if (!locale) {
+    if (locales.size >= LOCALES_MAX) locales.clear();
+    locale = new ForwardLocale(languages, timeZone);
+    locales.set(key, locale);
+  }
+  return locale;
 }
 
 function name(names: Intl.DisplayNames, code: string): string {
@@ -297,7 +326,7 @@ export function buildReceipt(
   direct = false,
 ): Receipt {
   const { message: m, decision: d } = c;
-  const l = new ForwardLocale(c.affiliate.languages, c.affiliate.timezone);
+  const l = forwardLocale(c.affiliate.languages, c.affiliate.timezone);
   const conv = c.conversation;
   const relayed = conv !== undefined && relayAddress !== null;
   const from = [m.sender.displayName, m.sender.handle].filter(Boolean).join(" · ");
