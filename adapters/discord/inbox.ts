@@ -1,5 +1,5 @@
 import { DiscordAPIError, Routes, SnowflakeUtil, type REST } from "discord.js";
-import pRetry from "p-retry";
+import { persist } from "./persist.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { InvalidPayloadError, isRetryable } from "../../src/errors.js";
@@ -257,30 +257,13 @@ export class DiscordInbox {
     this.cursors.set(channelId, id);
   }
 
-  /** Retries a store or intake call with exponential backoff until it works or the adapter stops. */
+  /** Retries until it works or the adapter stops (see ./persist.ts). */
   private persist<T>(
     what: string,
     fn: () => Promise<T>,
-    retryable: (e: unknown) => boolean = () => true,
+    retryable?: (e: unknown) => boolean,
   ): Promise<T> {
-    return pRetry(fn, {
-      retries: Number.POSITIVE_INFINITY,
-      minTimeout: this.o.retryMinMs,
-      maxTimeout: this.o.retryMaxMs,
-      randomize: true,
-      signal: this.o.signal,
-      unref: true,
-      shouldRetry: ({ error }) =>
-        retryable(error) &&
-        !(error instanceof DiscordAPIError && error.status >= 400 && error.status < 500),
-      onFailedAttempt: ({ error, attemptNumber }) => {
-        if (this.o.signal.aborted) return;
-        this.o.log.warn(
-          { what, attempt: attemptNumber, code: errorCode(error) },
-          "discord: retrying",
-        );
-      },
-    });
+    return persist(this.o, "discord: retrying", what, fn, retryable);
   }
 }
 
