@@ -2,22 +2,11 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import type { Redis } from "ioredis";
 import { RouterError } from "../errors.js";
+import { withServiceRedis } from "./queue-admin.js";
 
-/** Opens the running service's Redis (never starts one), runs `fn`, closes. */
-async function withRedis<T>(fn: (redis: Redis, prefix: string) => Promise<T>): Promise<T> {
-  const { loadConfig } = await import("../config.js");
-  const { connectRedis } = await import("../redis/connect.js");
-  const config = loadConfig(process.env);
-  const redis = await connectRedis({
-    ...(config.redisUrl ? { url: config.redisUrl } : {}),
-    dataDir: `${config.varDir}/redis`,
-    existingOnly: true,
-  });
-  try {
-    return await fn(redis.client, config.prefix);
-  } finally {
-    await redis.close();
-  }
+/** Opens the running service's Redis with its bounded waits (./queue-admin.ts), runs `fn`. */
+function withRedis<T>(fn: (redis: Redis, prefix: string) => Promise<T>): Promise<T> {
+  return withServiceRedis((redis, config) => fn(redis, config.prefix));
 }
 
 /** The first line of stdin (the password), without its line ending. */

@@ -14,13 +14,16 @@ export interface AdminContext {
   config: AppConfig;
 }
 
-/** Opens the running service's queues (no workers) with its keyring, runs `fn`, closes. */
-export async function withQueues<T>(
-  fn: (p: Pipeline, ctx: AdminContext) => Promise<T>,
+/**
+ * Opens the running service's Redis for a one-shot command (never starts one), with the
+ * service's bounded waits: an unreachable Redis fails once with REDIS_UNAVAILABLE, and a command
+ * with Redis gone mid-way fails once instead of waiting. Runs `fn` on the bounded client, closes.
+ */
+export async function withServiceRedis<T>(
+  fn: (redis: Redis, config: AppConfig) => Promise<T>,
 ): Promise<T> {
-  // Loaded here so other commands (route, rules) do not pay for BullMQ and Redis at start-up.
+  // Loaded here so other commands (route, rules) do not pay for Redis at start-up.
   const { loadConfig } = await import("../config.js");
-  const { createPipeline } = await import("../queue/pipeline.js");
   const { connectRedis } = await import("../redis/connect.js");
   const config = loadConfig(process.env);
   const redis = await connectRedis({
@@ -30,25 +33,38 @@ export async function withQueues<T>(
     connectTimeoutMs: config.redisConnectTimeoutMs,
     commandTimeoutMs: config.redisCommandTimeoutMs,
   });
-  // The bounded client: with Redis gone mid-command the command fails once, it does not wait.
-  const pipeline = createPipeline({
-    connection: redis.bounded,
-    prefix: config.prefix,
-    key: config.dataKey.key,
-    oldKeys: config.oldDataKeys,
-    roles: [],
-  });
   try {
-    return await fn(pipeline, {
-      redis: redis.bounded,
-      prefix: config.prefix,
-      keySource: config.dataKey.source,
-      config,
-    });
+    return await fn(redis.bounded, config);
   } finally {
-    await pipeline.close();
     await redis.close();
   }
+}
+
+/** Opens the running service's queues (no workers) with its keyring, runs `fn`, closes. */
+export async function withQueues<T>(
+  fn: (p: Pipeline, ctx: AdminContext) => Promise<T>,
+): Promise<T> {
+  return withServiceRedis(async (redis, config) => {
+    // Loaded here so other commands (route, rules) do not pay for BullMQ at start-up.
+    const { createPipeline } = await import("../queue/pipeline.js");
+    const pipeline = createPipeline({
+      connection: redis,
+      prefix: config.prefix,
+      key: config.dataKey.key,
+      oldKeys: config.oldDataKeys,
+      roles: [],
+    });
+    try {
+      return await fn(pipeline, {
+        redis,
+        prefix: config.prefix,
+        keySource: config.dataKey.source,
+        config,
+      });
+    } finally {
+      await pipeline.close();
+    }
+  });
 }
 
 export function print(rows: object[], json: boolean, empty: string): void {

@@ -137,6 +137,8 @@ describe("Redis unreachable", () => {
       ["quarantine", "list"],
       ["held", "list"],
       ["keys", "status"],
+      ["admin", "list"],
+      ["audit", "list"],
     ];
     for (const args of commands) {
       const { code, stdout, stderr } = await run(args, env);
