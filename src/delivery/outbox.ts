@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readdir } from "node:fs/promises";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -11,6 +12,21 @@ import { projectRoot } from "../paths.js";
  */
 export function outboxFileName(contactId: string): string {
   return `${createHash("sha256").update(contactId, "utf8").digest("hex").slice(0, 32)}.eml`;
+}
+
+/**
+ * The outbox's email files (`.eml`) and the temporary files a crash may have left (`.tmp`), by
+ * name; none when the folder does not exist yet. Erasure and retention both sweep these.
+ */
+export async function listOutboxFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  return names.filter((name) => name.endsWith(".eml") || name.endsWith(".tmp"));
 }
 
 /** A request to the writer thread: `data` goes durably to `dir/name`. */

@@ -1,4 +1,4 @@
-import { readFile, readdir, unlink } from "node:fs/promises";
+import { readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -10,7 +10,7 @@ import type { Envelope } from "../crypto/envelope.js";
 import { createIdentityHasher } from "../crypto/identity-hash.js";
 import type { Keyring } from "../crypto/keyring.js";
 import { KeyUnavailableError } from "../errors.js";
-import { outboxFileName } from "../delivery/outbox.js";
+import { listOutboxFiles, outboxFileName } from "../delivery/outbox.js";
 import type { ContactToDeliver } from "../delivery/types.js";
 import type { InboundMessage } from "../message/inbound.js";
 import type { HeldEntry, HeldStore } from "../queue/held.js";
@@ -580,16 +580,9 @@ function relayTokensIn(text: string): string[] {
 
 /** Deletes outbox emails of the reader: by the contact's file name, or by what the email says. */
 async function eraseOutbox(dir: string, found: Found, patterns: RegExp[]): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
-    throw err;
-  }
+  const candidates = await listOutboxFiles(dir);
   const byName = new Set([...found.hashes].map((h) => outboxFileName(`c${h}`)));
   let n = 0;
-  const candidates = names.filter((name) => name.endsWith(".eml") || name.endsWith(".tmp"));
   // A few files at a time: reading overlaps decoding.
   let next = 0;
   const worker = async () => {

@@ -1,10 +1,11 @@
-import { readdir, stat, unlink } from "node:fs/promises";
+import { stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { Counter, type Registry } from "prom-client";
 import type { AuditLog } from "../audit/log.js";
 import type { ConversationStore } from "../conversation/store.js";
+import { listOutboxFiles } from "../delivery/outbox.js";
 import { moduleLogger } from "../logger.js";
 import type { HeldStore } from "../queue/held.js";
 import { QUARANTINED } from "../queue/jobs.js";
@@ -149,16 +150,8 @@ async function purgeHeld(deps: RetentionDeps, cutoff: number): Promise<number> {
 
 /** Deletes outbox emails written before `cutoff` (and temporary files a crash left). */
 async function purgeOutbox(dir: string, cutoff: number): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
-    throw err;
-  }
   let n = 0;
-  for (const name of names) {
-    if (!name.endsWith(".eml") && !name.endsWith(".tmp")) continue;
+  for (const name of await listOutboxFiles(dir)) {
     const path = join(dir, name);
     try {
       const s = await stat(path);
