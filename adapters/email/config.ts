@@ -37,17 +37,20 @@ export const EmailEnvSchema = z.object({
   EMAIL_REPLY_SUBJECT: z.string().min(1).max(200).default("Re: your message"),
 });
 
+/** An IMAP mailbox to watch: the channel's inbox, or the relay's (src/relay/config.ts). */
+export interface ImapMailboxConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+  tlsVerify: boolean;
+}
+
 /** Validated email channel configuration. */
 export interface EmailConfig {
-  imap: {
-    host: string;
-    port: number;
-    secure: boolean;
-    user: string;
-    password: string;
-    mailbox: string;
-    tlsVerify: boolean;
-  };
+  imap: ImapMailboxConfig;
   smtp: {
     host: string;
     port: number;

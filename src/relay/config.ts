@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import type { ImapMailboxConfig } from "../../adapters/email/config.js";
 import { RouterError } from "../errors.js";
 import { envInt, parseEnv } from "../http/config.js";
 import { DEFAULT_CONCURRENCY } from "../queue/keys.js";
@@ -36,16 +37,8 @@ export const RelayEnvSchema = z.object({
   RELAY_IMAP_TLS_VERIFY: bool.default(true),
 });
 
-/** The relay mailbox, when replies are also fetched by IMAP. */
-export interface RelayImapConfig {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  password: string;
-  mailbox: string;
-  tlsVerify: boolean;
-}
+/** The relay mailbox, when replies are also fetched by IMAP (the email channel's settings). */
+export type RelayImapConfig = ImapMailboxConfig;
 
 /** Validated relay settings. */
 export interface RelayConfig {
