@@ -1,4 +1,5 @@
 import { DelayedError, type Job, type Queue } from "bullmq";
+import type { Choice } from "../../adapters/types.js";
 import type { Redis } from "ioredis";
 import { KeyUnavailableError, RateLimitError, RouterError } from "../errors.js";
 import type { Envelope } from "../crypto/envelope.js";
@@ -281,17 +282,20 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
         })
       : null;
     if (step?.release) await release(step.release);
-    if (step?.kind === "ask") {
-      await sendToReader(job.h, job.t, "ask", {
+    // The question, or the prompt after "another country": one send per contact (same key).
+    const askReader = (text: string, choices?: Choice[]) =>
+      sendToReader(job.h, job.t, "ask", {
         channel: message.channel,
         message: {
           to: message.replyTo,
-          text: step.text,
+          text,
           idempotencyKey: `ask-${contactId}`,
           inReplyTo: message.id,
-          choices: step.choices,
+          ...(choices ? { choices } : {}),
         },
       });
+    if (step?.kind === "ask") {
+      await askReader(step.text, step.choices);
       await deps.inboundQueue.add(
         "ask-timeout",
         sealJob(ctx.envelope, QUEUE.inbound, job.h, job.t, {
@@ -305,17 +309,7 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       return { step: "ask", ack: false };
     }
     if (step?.kind === "answer") {
-      if (step.prompt && message.channel !== "web") {
-        await sendToReader(job.h, job.t, "ask", {
-          channel: message.channel,
-          message: {
-            to: message.replyTo,
-            text: step.prompt,
-            idempotencyKey: `ask-${contactId}`,
-            inReplyTo: message.id,
-          },
-        });
-      }
+      if (step.prompt && message.channel !== "web") await askReader(step.prompt);
       return { step: "answer", released: step.release !== undefined };
     }
     const target = step ? deps.affiliate(step.affiliate) : affiliate;
