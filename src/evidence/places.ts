@@ -141,17 +141,13 @@ export function matchPlaceAt(
   const minWords = opts.minWords ?? 1;
   const first = tokens[i]!;
   if (opts.capitalStart && !looksLikeName(text.slice(first.start, first.end))) return null;
-  const inflect =
-    opts.lang === undefined || opts.lang === null
-      ? (word: string) => CYRILLIC_RE.test(word)
-      : () => INFLECTING.has(opts.lang ?? "");
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
   const firstInfo = keyInfo(first.key);
   if (
     !firstInfo.place &&
     !firstInfo.prefix &&
     firstInfo.country === undefined &&
-    !(inflect(first.key) && looksLikeName(text.slice(first.start, first.end)))
+    !(inflects(opts.lang, first.key) && looksLikeName(text.slice(first.start, first.end)))
   ) {
     return minWords > 1 ? null : codeAt(text, first, i);
   }
@@ -164,7 +160,7 @@ export function matchPlaceAt(
     let found: PlaceSpan | null = null;
     for (const p of partials) {
       const forms: Partial[] = [{ key: word, inflected: p.inflected }];
-      if (inflect(word) && looksLikeName(text.slice(token.start, token.end))) {
+      if (inflects(opts.lang, word) && looksLikeName(text.slice(token.start, token.end))) {
         for (const f of inflectedForms(p.key, word, opts.lang ?? "ru")) {
           forms.push({ key: f, inflected: true });
         }
@@ -186,6 +182,11 @@ export function matchPlaceAt(
   }
   if (best || minWords > 1) return best;
   return codeAt(text, tokens[i]!, i);
+}
+
+/** Whether a word may be an inflected place name: by the text's language, else by its script. */
+function inflects(lang: string | null | undefined, word: string): boolean {
+  return lang === undefined || lang === null ? CYRILLIC_RE.test(word) : INFLECTING.has(lang);
 }
 
 function hasAnyPrefix(prefix: string): boolean {
@@ -312,8 +313,9 @@ export function findPlaceSpans(
   capitalStart = false,
 ): PlaceSpan[] {
   const spans: PlaceSpan[] = [];
+  const opts = { lang, capitalStart };
   for (let i = 0; i < tokens.length;) {
-    const m = matchPlaceAt(text, tokens, i, { lang, capitalStart });
+    const m = matchPlaceAt(text, tokens, i, opts);
     if (m) {
       spans.push(m);
       i = m.end;
