@@ -7,7 +7,8 @@
  *   npm run build && node dist/bench/routing-quality.js                  # the tuning half
  *   npm run build && node dist/bench/routing-quality.js --half holdout   # the held-back half
  *   npm run build && node dist/bench/routing-quality.js --half fresh     # the independent fresh set
- *   options: --half tune|holdout|both|fresh, --misses (list every miss), --markdown (tables for docs)
+ *   npm run build && node dist/bench/routing-quality.js --half tune3 --misses  # the third tuning set
+ *   options: --half tune|holdout|both|fresh|tune3, --misses (list every miss), --markdown (tables for docs)
  *
  * Tune on the tuning half only; run the held-back half to report.
  */
@@ -48,13 +49,22 @@ interface Tally {
 }
 
 const HALVES = ["tune", "holdout"] as const;
-/** A file of the set: the two halves, or the independent fresh set (test/quality/README.md). */
-type Half = (typeof HALVES)[number] | "fresh";
+/**
+ * A file of the set: the two halves, the independent fresh set, or the third tuning set tune3
+ * (test/quality/README.md).
+ */
+type Half = (typeof HALVES)[number] | "fresh" | "tune3";
 
 function parseArgs(argv: readonly string[]) {
   const half = argv.includes("--half") ? argv[argv.indexOf("--half") + 1] : "tune";
-  if (half !== "tune" && half !== "holdout" && half !== "both" && half !== "fresh") {
-    throw new Error(`--half must be tune, holdout, both or fresh (got ${String(half)})`);
+  if (
+    half !== "tune" &&
+    half !== "holdout" &&
+    half !== "both" &&
+    half !== "fresh" &&
+    half !== "tune3"
+  ) {
+    throw new Error(`--half must be tune, holdout, both, fresh or tune3 (got ${String(half)})`);
   }
   return {
     halves: half === "both" ? [...HALVES] : ([half] satisfies Half[]),
