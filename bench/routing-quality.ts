@@ -8,7 +8,8 @@
  *   npm run build && node dist/bench/routing-quality.js --half holdout   # the held-back half
  *   npm run build && node dist/bench/routing-quality.js --half fresh     # the independent fresh set
  *   npm run build && node dist/bench/routing-quality.js --half fresh2    # the second fresh set
- *   options: --half tune|holdout|both|fresh|fresh2, --misses (list every miss), --markdown (tables for docs)
+ *   npm run build && node dist/bench/routing-quality.js --half tune3 --misses  # the third tuning set
+ *   options: --half tune|holdout|both|fresh|tune3|fresh2, --misses (list every miss; never on holdout or fresh2 while tuning), --markdown (tables for docs)
  *
  * Tune on the tuning half only; run the held-back half to report.
  */
@@ -49,8 +50,11 @@ interface Tally {
 }
 
 const HALVES = ["tune", "holdout"] as const;
-/** A file of the set: the two halves, or one of the independent fresh sets (test/quality/README.md). */
-type Half = (typeof HALVES)[number] | "fresh" | "fresh2";
+/**
+ * A file of the set: the two halves, the fresh set and the third tuning set tune3 (tuning data
+ * since session 13), or the held-back second fresh set fresh2 (test/quality/README.md).
+ */
+type Half = (typeof HALVES)[number] | "fresh" | "tune3" | "fresh2";
 
 function parseArgs(argv: readonly string[]) {
   const half = argv.includes("--half") ? argv[argv.indexOf("--half") + 1] : "tune";
@@ -59,9 +63,12 @@ function parseArgs(argv: readonly string[]) {
     half !== "holdout" &&
     half !== "both" &&
     half !== "fresh" &&
+    half !== "tune3" &&
     half !== "fresh2"
   ) {
-    throw new Error(`--half must be tune, holdout, both, fresh or fresh2 (got ${String(half)})`);
+    throw new Error(
+      `--half must be tune, holdout, both, fresh, tune3 or fresh2 (got ${String(half)})`,
+    );
   }
   return {
     halves: half === "both" ? [...HALVES] : ([half] satisfies Half[]),
