@@ -153,7 +153,7 @@ export function matchPlaceAt(
     !firstInfo.place &&
     !firstInfo.prefix &&
     firstInfo.country === undefined &&
-    !(inflects(opts.lang, first.key) && looksLikeName(text.slice(first.start, first.end)))
+    !(inflect(first.key) && looksLikeName(text.slice(first.start, first.end)))
   ) {
     return minWords > 1 ? null : codeAt(text, first, i);
   }
