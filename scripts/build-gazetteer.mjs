@@ -246,8 +246,8 @@ function addCities(b, rows) {
 function addDivisions(b, require, cities, index) {
   const dataDir = join(dirname(require.resolve("iso3166-2-db")), "..", "data");
   const data = JSON.parse(readFileSync(join(dataDir, "iso3166-2.json")));
-  // More languages of the same divisions (Portuguese, and other spellings in the rest), keyed
-  // by the division's GeoNames and OpenStreetMap ids.
+  // More names of the same divisions in our languages (Portuguese, and other spellings of the
+  // rest), keyed by the division's GeoNames and OpenStreetMap ids.
   const byGeonames = JSON.parse(readFileSync(join(dataDir, "names_geonames.json")));
   const byOsm = JSON.parse(readFileSync(join(dataDir, "names_osm.json")));
   const biggest = new Map();
@@ -259,6 +259,11 @@ function addDivisions(b, require, cities, index) {
   }
   /** country → ISO 3166-2 suffix or GeoNames admin1 code → GeoNames admin1 code */
   const codes = new Map();
+  /** The names of a name file's row in our eleven languages. */
+  const ours = (row) =>
+    Object.entries(row ?? {})
+      .filter(([lang]) => OUR_LANGUAGES.has(lang))
+      .map(([, n]) => n);
   /** "CC.admin1" → the division's place index */
   const divisionIndex = new Map();
   let count = 0;
@@ -284,8 +289,8 @@ function addDivisions(b, require, cities, index) {
       const names = new Set([
         r.name,
         ...Object.values(r.names ?? {}),
-        ...Object.values(byGeonames[r.reference?.geonames] ?? {}),
-        ...Object.values(byOsm[r.reference?.openstreetmap] ?? {}),
+        ...ours(byGeonames[r.reference?.geonames]),
+        ...ours(byOsm[r.reference?.openstreetmap]),
       ]);
       for (const n of names) if (n && plausibleAlternate(n)) b.addKey(n, i, people.get(k), false);
       map.set(r.admin, r.admin);

@@ -18,7 +18,7 @@ import {
   type GeoPlace,
   type PlaceRef,
 } from "./gazetteer.js";
-import { maxEnding, nominativeTails, placeStems } from "./inflection.js";
+import { mayCarryEnding, maxEnding, nominativeTails, placeStems } from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
 import { foldToken, looksLikeName, tokenize, type Token } from "./text-fold.js";
 
@@ -140,20 +140,14 @@ export function matchPlaceAt(
   const minWords = opts.minWords ?? 1;
   const first = tokens[i]!;
   if (opts.capitalStart && !looksLikeName(text.slice(first.start, first.end))) return null;
-  // The language whose endings a word may carry: the text's, or without one, the script's
-  // (Cyrillic: Russian; Arabic script: Persian).
-  const inflectAs =
-    opts.lang === undefined || opts.lang === null
-      ? (word: string) => (CYRILLIC_RE.test(word) ? "ru" : ARABIC_RE.test(word) ? "fa" : null)
-      : () => (INFLECTING.has(opts.lang ?? "") ? opts.lang! : null);
-  const inflect = (word: string) => inflectAs(word) !== null;
+  const lang = opts.lang ?? null;
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
   const firstInfo = keyInfo(first.key);
   if (
     !firstInfo.place &&
     !firstInfo.prefix &&
     firstInfo.country === undefined &&
-    !(inflect(first.key) && looksLikeName(text.slice(first.start, first.end)))
+    !mayStartInflected(text, first, lang)
   ) {
     return minWords > 1 ? null : codeAt(text, first, i);
   }
@@ -166,8 +160,9 @@ export function matchPlaceAt(
     let found: PlaceSpan | null = null;
     for (const p of partials) {
       const forms: Partial[] = [{ key: word, inflected: p.inflected }];
-      if (inflect(word) && looksLikeName(text.slice(token.start, token.end))) {
-        for (const f of inflectedForms(p.key, word, inflectAs(word)!)) {
+      const as = inflectionOf(word, lang);
+      if (as !== null && looksLikeName(text.slice(token.start, token.end))) {
+        for (const f of inflectedForms(p.key, word, as)) {
           forms.push({ key: f, inflected: true });
         }
       }
@@ -200,6 +195,34 @@ function curatedCode(text: string, token: Token): boolean {
   if (token.end - token.start > 4) return false;
   const raw = text.slice(token.start, token.end);
   return raw === raw.toUpperCase() && raw !== raw.toLowerCase() && placesByCode(raw).length > 0;
+}
+
+/**
+ * The language whose endings a word may carry: the text's, or without one, the script's
+ * (Cyrillic: Russian; Arabic script: Persian); null when it carries none a name could take.
+ */
+function inflectionOf(word: string, lang: string | null): string | null {
+  const as =
+    lang === null
+      ? CYRILLIC_RE.test(word)
+        ? "ru"
+        : ARABIC_RE.test(word)
+          ? "fa"
+          : null
+      : INFLECTING.has(lang)
+        ? lang
+        : null;
+  return as !== null && mayCarryEnding(word, as) ? as : null;
+}
+
+/** True when the token may be an inflected form of the first word of some name. */
+function mayStartInflected(text: string, token: Token, lang: string | null): boolean {
+  const as = inflectionOf(token.key, lang);
+  return (
+    as !== null &&
+    looksLikeName(text.slice(token.start, token.end)) &&
+    inflectedForms("", token.key, as).length > 0
+  );
 }
 
 function hasAnyPrefix(prefix: string): boolean {
@@ -246,7 +269,21 @@ function keyInfo(key: string): KeyInfo {
  * "живу" → no "живец"). The nearest first: the shortest ending, then the stem found first (a
  * consonant alternation before a plain ending).
  */
-function inflectedForms(prefixKey: string, word: string, lang: string): string[] {
+function inflectedForms(prefixKey: string, word: string, lang: string): readonly string[] {
+  // Texts repeat their words: one answer per word, language and name so far.
+  const memoKey = `${lang}\u0000${prefixKey}\u0000${word}`;
+  let forms = formsMemo.get(memoKey);
+  if (forms === undefined) {
+    if (formsMemo.size >= KEY_INFOS_SIZE) formsMemo.clear();
+    forms = computeInflectedForms(prefixKey, word, lang);
+    formsMemo.set(memoKey, forms);
+  }
+  return forms;
+}
+
+const formsMemo = new Map<string, readonly string[]>();
+
+function computeInflectedForms(prefixKey: string, word: string, lang: string): string[] {
   if (maxEnding(lang) === 0) {
     // German, Swedish, Persian: the name is the word less its ending, exactly
     // ("Niederlanden" → "niederlande", "Stockholms" → "stockholm", "شیرازم" → "شیراز").
@@ -264,9 +301,8 @@ function inflectedForms(prefixKey: string, word: string, lang: string): string[]
       const w = stem + tail;
       if (w === word || (stem.length < 3 && tail.length !== 1)) continue;
       if (found.some((f) => f.w === w)) continue;
-      const key = prefixKey ? `${prefixKey} ${w}` : w;
-      if (!prefixKey && !mayStartName(w) && !startsCountryName(w)) continue;
-      if (countryByKey(key) !== undefined || hasKey(key) || hasAnyPrefix(`${key} `)) {
+      const info = keyInfo(prefixKey ? `${prefixKey} ${w}` : w);
+      if (info.country !== undefined || info.place || info.prefix) {
         found.push({ w, rank: tail.length * 100 + s });
       }
     }
