@@ -232,7 +232,10 @@ function addCities(b, rows) {
   for (const c of cities) {
     const i = index.get(c);
     if (b.places[i].parent >= 0) continue;
-    for (const n of [c.name, c.ascii]) b.addKey(n, i, c.pop * OWN_NAME_WEIGHT, false);
+    // A capital's own name weighs twice: "Islamabad" is Pakistan's capital, not the old name
+    // of Chattogram, a city of more people.
+    const own = c.pop * OWN_NAME_WEIGHT * (c.fcode === "PPLC" ? 2 : 1);
+    for (const n of [c.name, c.ascii]) b.addKey(n, i, own, false);
     for (const n of c.alternates) if (plausibleAlternate(n)) b.addKey(n, i, c.pop, true);
     // "Newcastle" for Newcastle upon Tyne, "Santiago" for Santiago de Compostela: as an
     // alternate name, weighing the population (the own name of another place weighs five times).
