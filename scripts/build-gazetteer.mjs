@@ -308,7 +308,7 @@ function addDivisions(b, require, cities, index) {
 }
 
 /** Nicknames, abbreviations, city parts and division names of scripts/place-names.yaml. */
-function addNames(b, require, root, cities, index, admin1Codes, divisionIndex) {
+function addNames(b, require, root, cities, index, admin1Codes, divisionIndex, countryAliases) {
   const { parse } = require("yaml");
   const file = join(root, "scripts", "place-names.yaml");
   const entries = parse(readFileSync(file, "utf8"));
@@ -316,6 +316,13 @@ function addNames(b, require, root, cities, index, admin1Codes, divisionIndex) {
   /** Names whose entry says they usually mean this place: [key, place index]. */
   const usual = [];
   for (const e of entries) {
+    if (e.place === undefined && e.division === undefined) {
+      // Other names of a country: read with the country names (readCountries).
+      const list = countryAliases.get(e.country) ?? [];
+      list.push(...(e.names ?? []).map(String), ...(e.codes ?? []).map(String));
+      countryAliases.set(e.country, list);
+      continue;
+    }
     if (e.division !== undefined) {
       // A first-level division by its ISO 3166-2 code (after the dash) or GeoNames admin1 code.
       const admin = admin1Codes.get(e.country)?.get(String(e.division)) ?? String(e.division);
@@ -367,7 +374,7 @@ function addNames(b, require, root, cities, index, admin1Codes, divisionIndex) {
 }
 
 /** Every-language names of every country, folded; codes and all-capital short forms kept apart. */
-function readCountries(require, cities) {
+function readCountries(require, cities, aliases) {
   const i18n = require("i18n-iso-countries");
   const langsDir = join(dirname(require.resolve("i18n-iso-countries")), "langs");
   for (const lang of i18n.getSupportedLanguages()) {
@@ -402,7 +409,12 @@ function readCountries(require, cities) {
         shortForms.add(n);
       }
     }
+    for (const n of aliases.get(cc) ?? []) {
+      names.add(n);
+      shortForms.add(n);
+    }
     const keys = new Set();
+    const dotted = new Set();
     for (const n of names) {
       const letters = n.replace(/[^\p{L}]/gu, "");
       // "USA", "U.S.", "UAE": only as capitals, or the English word "us" would mean the USA.
@@ -410,7 +422,13 @@ function readCountries(require, cities) {
       const cased = letters !== letters.toLowerCase();
       if (cased && letters.length <= 4 && letters === letters.toUpperCase()) {
         // Other languages' abbreviations ("SAD", "DU") read as noise in ours.
-        if (letters.length >= 2 && shortForms.has(n)) codes.add(letters);
+        if (letters.length >= 2 && shortForms.has(n)) {
+          codes.add(letters);
+          // Written with stops, our languages' abbreviations are words apart ("EE.UU."): matched
+          // as their words when each has two letters or more ("U.S." would be "u s").
+          const key = foldKey(n);
+          if (/^\S{2,}( \S{2,})+$/u.test(key)) dotted.add(n.trim());
+        }
         continue;
       }
       const key = foldKey(n);
@@ -434,8 +452,14 @@ function readCountries(require, cities) {
       languages: [...languages],
       keys: [...keys],
       codes: [...codes],
+      dotted: [...dotted],
     });
   }
+  // A name place-names.yaml gives a country is that country's alone: the translation files
+  // have slips ("Wybrzeże Kości Słoniowej" is also listed for Cameroon).
+  const claimed = new Map();
+  for (const [cc, list] of aliases) for (const n of list) claimed.set(foldKey(n), cc);
+  for (const row of out) row.keys = row.keys.filter((k) => (claimed.get(k) ?? row.cc) === row.cc);
   return out;
 }
 
@@ -609,8 +633,18 @@ async function main() {
     count: divisions,
     divisionIndex,
   } = addDivisions(b, require, cities, index);
-  const named = addNames(b, require, root, cities, index, admin1Codes, divisionIndex);
-  const countries = readCountries(require, cities);
+  const countryAliases = new Map();
+  const named = addNames(
+    b,
+    require,
+    root,
+    cities,
+    index,
+    admin1Codes,
+    divisionIndex,
+    countryAliases,
+  );
+  const countries = readCountries(require, cities, countryAliases);
   mkdirSync(join(root, "generated"), { recursive: true });
   const bin = encode(b, {});
   writeFileSync(outBin, bin);

@@ -149,7 +149,7 @@ export function matchPlaceAt(
     firstInfo.country === undefined &&
     !mayStartInflected(text, first, lang)
   ) {
-    return minWords > 1 ? null : codeAt(text, first, i);
+    return minWords > 1 ? null : (dottedCodeAt(text, tokens, i) ?? codeAt(text, first, i));
   }
   let best: PlaceSpan | null = null;
   let partials: Partial[] = [{ key: "", inflected: false }];
@@ -187,7 +187,30 @@ export function matchPlaceAt(
     return codeAt(text, first, i);
   }
   if (best || minWords > 1) return best;
-  return codeAt(text, tokens[i]!, i);
+  return dottedCodeAt(text, tokens, i) ?? codeAt(text, tokens[i]!, i);
+}
+
+/**
+ * The country abbreviations people write letter by letter with stops. Not every code: "P.S.",
+ * "I.E.", "E.G.", "A.M." are no countries.
+ */
+const DOTTED_CODES = new Set(["US", "USA", "UK", "UAE"]);
+
+/** A country written letter by letter with stops: "U.S.", "U.K.", "U.S.A.". */
+function dottedCodeAt(text: string, tokens: readonly Token[], i: number): PlaceSpan | null {
+  let letters = "";
+  let j = i;
+  while (j < tokens.length && j - i < 4) {
+    const t = tokens[j]!;
+    const c = text.slice(t.start, t.end);
+    if (c.length !== 1 || c === c.toLowerCase() || text.charAt(t.end) !== ".") break;
+    if (j > i && tokens[j - 1]!.end + 1 !== t.start) break;
+    letters += c;
+    j++;
+  }
+  if (!DOTTED_CODES.has(letters)) return null;
+  const cc = countryByCode(letters);
+  return cc ? new Span(i, j, "country", cc, false, true, null) : null;
 }
 
 /** True when the token is written in capitals and is one of place-names.yaml's codes. */

@@ -816,6 +816,103 @@ describe("gazetteer coverage: cities across the world", () => {
   });
 });
 
+/** Countries under the everyday names and short forms of the eleven languages. */
+const COUNTRIES: [string, string][] = [
+  ["EEUU", "US"],
+  ["EE.UU.", "US"],
+  ["EUA", "US"],
+  ["États-Unis", "US"],
+  ["Stati Uniti", "US"],
+  ["Stany Zjednoczone", "US"],
+  ["США", "US"],
+  ["آمریکا", "US"],
+  ["امریکا", "US"],
+  ["Amerika", "US"],
+  ["the States", "US"],
+  ["the US", "US"],
+  ["U.S.A.", "US"],
+  ["انگلیس", "GB"],
+  ["بریتانیا", "GB"],
+  ["England", "GB"],
+  ["Inghilterra", "GB"],
+  ["Angleterre", "GB"],
+  ["Great Britain", "GB"],
+  ["Britain", "GB"],
+  ["Wielka Brytania", "GB"],
+  ["Великобритания", "GB"],
+  ["Англия", "GB"],
+  ["آلمان", "DE"],
+  ["فرانسه", "FR"],
+  ["ایتالیا", "IT"],
+  ["کانادا", "CA"],
+  ["استرالیا", "AU"],
+  ["هلند", "NL"],
+  ["سوئد", "SE"],
+  ["لهستان", "PL"],
+  ["روسیه", "RU"],
+  ["اسپانیا", "ES"],
+  ["برزیل", "BR"],
+  ["افغانستان", "AF"],
+  ["عراق", "IQ"],
+  ["ترکیه", "TR"],
+  ["Holland", "NL"],
+  ["Holanda", "NL"],
+  ["Olanda", "NL"],
+  ["Nederland", "NL"],
+  ["Aotearoa", "NZ"],
+  ["Éire", "IE"],
+  ["BRD", "DE"],
+  ["РФ", "RU"],
+  ["Persia", "IR"],
+  ["Sverige", "SE"],
+  ["Schweden", "SE"],
+  ["Szwecja", "SE"],
+  ["Svizzera", "CH"],
+  ["Suisse", "CH"],
+  ["Schweiz", "CH"],
+  ["RDC", "CD"],
+  ["DRC", "CD"],
+  ["KSA", "SA"],
+  ["Straya", "AU"],
+  ["Türkiye", "TR"],
+  ["Turchia", "TR"],
+  ["Congo-Kinshasa", "CD"],
+  ["Côte d'Ivoire", "CI"],
+  ["Ivory Coast", "CI"],
+  ["Costa d'Avorio", "CI"],
+  ["Wybrzeże Kości Słoniowej", "CI"],
+  ["República Dominicana", "DO"],
+  ["Emiratos", "AE"],
+  ["EAU", "AE"],
+  ["Corea del Sur", "KR"],
+  ["South Korea", "KR"],
+  ["Korea", "KR"],
+  ["Países Bajos", "NL"],
+  ["Reino Unido", "GB"],
+  ["Regno Unito", "GB"],
+  ["Royaume-Uni", "GB"],
+  ["Vereinigtes Königreich", "GB"],
+  ["Verenigd Koninkrijk", "GB"],
+  ["Storbritannien", "GB"],
+  ["Förenta staterna", "US"],
+  ["Verenigde Staten", "US"],
+  ["Vereinigte Staaten", "US"],
+  ["U.S.", "US"],
+  ["U.K.", "GB"],
+];
+
+describe("gazetteer coverage: countries", () => {
+  it.each(COUNTRIES)("%s → %s", (text, country) => {
+    expect(parseLocationText(text)?.country).toBe(country);
+  });
+
+  it("reads only country abbreviations written with stops, not P.S. or I.E.", () => {
+    expect(parseLocationText("We moved to the U.S. in May")?.country).toBe("US");
+    expect(parseLocationText("P.S.")).toBeNull();
+    expect(parseLocationText("I.E.")).toBeNull();
+  });
+});
+
 /** ROUTING.md's order: a disambiguator next to the name, then the reader's other evidence, then size. */
 const AMBIGUOUS: [string, { countries?: string[]; language?: string }, string][] = [
   ["Santiago", { countries: ["CL"] }, "CL"],
