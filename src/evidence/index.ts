@@ -6,11 +6,13 @@ import type {
   LocationSource,
 } from "../message/evidence.js";
 import { readForDetection, type DetectionText } from "./clean-text.js";
+import { countryName } from "../routing/names.js";
 import { countryReference } from "./countries.js";
 import { countryFromEmailAddress } from "./email-domain.js";
 import { detectLanguage } from "./language.js";
 import { countryFromLanguageTag, parseLanguageTag } from "./language-tag.js";
-import { countryFromPhone } from "./phone.js";
+import { CUE_LANGUAGES, cueLookup } from "./location-cues.js";
+import { countryFromPhone, phoneInText } from "./phone.js";
 import { parseLocationText, type Place, type ResolveHints } from "./places.js";
 import { findCityIn, findSelfReport } from "./self-report.js";
 import { placeFromSignature } from "./signature.js";
@@ -114,8 +116,13 @@ function locationEvidence(
   const byPhone = countryFromPhone(ev.phone);
   const byEmail = countryFromEmailAddress(ev.emailAddress, genericTlds);
   const byTag = countryFromLanguageTag(ev.languageTag);
+  // A number the reader wrote in the message ("call me on +61 …"), unless it is someone else's.
+  const cues = cueLookup(lang ? (lang === "en" ? ["en"] : [lang, "en"]) : CUE_LANGUAGES);
+  const written = phoneInText(read.text, (w) => cues(w).includes("third"));
   const hints: ResolveHints = {
-    countries: [byPhone, byEmail, byTag].filter((c): c is string => c !== null),
+    countries: [byPhone, written?.country ?? null, byEmail, byTag].filter(
+      (c): c is string => c !== null,
+    ),
     language: lang,
   };
   const name = msg.sender.displayName ?? null;
@@ -135,7 +142,12 @@ function locationEvidence(
   }
   const self = findSelfReport(read.text, { lang, hints, name });
   if (self) return fromPlace(self, "self_report", `${quote(self.matched)}: ${self.explanation}`);
-  const signed = placeFromSignature(read.signature, { lang, hints, name });
+  const signed = placeFromSignature(read.signature, {
+    lang,
+    hints,
+    name,
+    mailbox: ev.emailAddress ?? null,
+  });
   if (signed) {
     const what = SIGNATURE_KIND[signed.kind];
     // An address or number stays out of the reasons: they name the place only.
@@ -150,6 +162,10 @@ function locationEvidence(
   }
   // The remaining sources reveal personal data (number, address): details name only the country.
   if (byPhone) return fromCountry(byPhone, "phone", "shared phone number's country code");
+  if (written) {
+    const where = `${written.callingCode}: ${countryName(written.country)}`;
+    return fromCountry(written.country, "phone", `a phone number in the message, ${where}`);
+  }
   if (byEmail) return fromCountry(byEmail, "email_tld", "sender's email domain");
   if (byTag)
     return fromCountry(

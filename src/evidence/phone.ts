@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { parsePhoneNumberFromString as Parse } from "libphonenumber-js";
+import { tokenize } from "./text-fold.js";
 
 // Loaded on first use: most messages carry no phone number, and the metadata costs ~60 ms of
 // every cold start of `contact-router route`.
@@ -39,3 +40,96 @@ export function countryFromPhone(phone: string | undefined): string | null {
     return null; // the parser reports bad input by returning undefined; this is only a safety net
   }
 }
+
+/** A phone number the reader wrote in the message, by its country only (no digits kept). */
+export interface TextPhone {
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+  /** The country calling code as written, "+61". */
+  readonly callingCode: string;
+}
+
+/**
+ * An international number: "+" or "00", then digits with the usual separators. No nested
+ * quantifiers: one linear pass over the text.
+ */
+const TEXT_PHONE_RE = /(?:\+|\b00)\d[\d \u00a0().\-/]{6,20}\d/gu;
+/** A digit group right before: an IBAN or a longer number ("DE89 3704 0044 …"), not a phone. */
+const DIGITS_BEFORE_RE = /\p{N}[ .\-/]?$|\p{L}$/u;
+/** How many words before a number may say whose it is ("my brother's number is …"). */
+const OWNER_WORDS = 6;
+/** At most this many numbers are tried in one text. */
+const MAX_TEXT_PHONES = 5;
+
+/**
+ * "Your" in the eleven languages (folded): "your office on +44 …" is the network's
+ * number, not the reader's.
+ */
+const SECOND_PERSON: ReadonlySet<string> = new Set(
+  "your yours vostro vostra vostri vostre tuo tua euer eure eurem euren ihre ihrem ihren dein deine deinem votre vos ton ta tes er ert din ditt dina vuestro vuestra vuestros vuestras vosso vossa vossos vossas jouw uw wasz wasza wasze waszym waszej ваш ваша ваше ваши твой твоя شما".split(
+    " ",
+  ),
+);
+
+/**
+ * The country of the first international phone number in the reader's own words ("Please call
+ * me on +61 412 555 019", "Mi número es +34 612 345 678", "Bel me: 0031 6 12345678"), as
+ * ROUTING.md's location source 5 (a phone number the reader shared). A number written without
+ * its country code ("0176 12345678") says nothing: its country would be a guess. A number whose
+ * owner the words before it name as someone else ("my brother's number", "your office on") is
+ * skipped. `isOther` says whether a folded word names someone else; the text must be the
+ * reader's own words (quotes, forwards and the signature already removed).
+ */
+export function phoneInText(
+  text: string,
+  isOther: (word: string) => boolean = () => false,
+): TextPhone | null {
+  if (typeof text !== "string" || (!text.includes("+") && !text.includes("00"))) return null;
+  let tried = 0;
+  for (const m of text.matchAll(TEXT_PHONE_RE)) {
+    if (++tried > MAX_TEXT_PHONES) break;
+    const before = text.slice(Math.max(0, m.index - 3), m.index);
+    if (DIGITS_BEFORE_RE.test(before)) continue;
+    const phone = parseInternational(m[0]);
+    if (!phone) continue;
+    if (ownedBySomeoneElse(text, m.index, isOther)) continue;
+    return phone;
+  }
+  return null;
+}
+
+function parseInternational(written: string): TextPhone | null {
+  const compact = written.replace(/[\s().\-/]/gu, "");
+  const international = compact.startsWith("00") ? `+${compact.slice(2)}` : compact;
+  if (!international.startsWith("+") || international.length > MAX_PHONE) return null;
+  try {
+    const parsed = parsePhone(international);
+    if (parsed === undefined || !parsed.isValid() || !parsed.country) return null;
+    return { country: parsed.country, callingCode: `+${parsed.countryCallingCode}` };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when, among the few words before the number in its sentence, someone else ("my
+ * brother", "your office", "er", "ваш") is named nearer than the writer ("me", "mi", "mein").
+ */
+function ownedBySomeoneElse(text: string, at: number, isOther: (word: string) => boolean): boolean {
+  const head = text.slice(Math.max(0, at - 120), at);
+  const cut = Math.max(...[".", "!", "?", ";", "\n"].map((c) => head.lastIndexOf(c)));
+  const words = tokenize(head.slice(cut + 1)).slice(-OWNER_WORDS);
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i]!.key;
+    if (FIRST_PERSON.has(w)) return false;
+    if (SECOND_PERSON.has(w) || isOther(w)) return true;
+  }
+  return false;
+}
+
+/** "Me", "my" in the eleven languages (folded): the number nearest them is the writer's. */
+const FIRST_PERSON: ReadonlySet<string> = new Set(
+  "me my mine i im mi mio mia mich mir mein meine meinem meinen ich moi mon ma mes je j mig min mitt mina jag mí mis meu minha eu mij mijn ik mnie mi mój moja moje mój mój мне меня мой моя моё мои я من".split(
+    " ",
+  ),
+);

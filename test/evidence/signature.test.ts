@@ -38,6 +38,44 @@ describe("placeFromSignature", () => {
   });
 });
 
+describe("postal addresses and names in the sign-off", () => {
+  it.each([
+    // the street names a place of its own; the postcode line names the city
+    ["Un abrazo,\nCarmen Vidal\nCalle de Zaragoza 14, 2º\n46001 Valencia", "ES", "Valencia"],
+    ["Cordiali saluti,\nGiulia Neri\nVia Bologna 8\n10152 Torino", "IT", "Turin"],
+    ["Mit Grüßen\nKarl Weber\nFrankfurter Straße 21\n04105 Leipzig", "DE", "Leipzig"],
+    ["Pozdrawiam,\nAnna Nowak\nul. Krakowska 7/3\n50-425 Wrocław", "PL", "Wrocław"],
+    ["Abraços,\nRui Lopes\nAvenida de Lisboa 33\n4000-123 Porto", "PT", "Porto"],
+    ["Hälsningar,\nEva\nUppsalavägen 4\n802 67 Gävle", "SE", "Gävle"],
+    ["Groeten,\nPieter\nUtrechtseweg 10\n2012 AB Haarlem", "NL", "Haarlem"],
+    ["Amitiés,\nClaire\n7 rue de Bordeaux 31000 Toulouse", "FR", "Toulouse"],
+    ["Cheers,\nNadia\n40 London Road\nCambridge CB1 2AB", "GB", "Cambridge"],
+    ["С уважением,\nОльга\nул. Московская, д. 5\n620014 Екатеринбург", "RU", "Yekaterinburg"],
+  ])("%j → %s %s", (signature, country, city) => {
+    expect(placeFromSignature(signature)).toMatchObject({ country, city, kind: "address" });
+  });
+
+  it("settles a city's name by a postcode shape that few countries use", () => {
+    // Porto in Portugal, not a Porto of Brazil; London, Ontario by its Canadian postcode
+    expect(placeFromSignature("Rui\n4150-001 Porto")).toMatchObject({ country: "PT" });
+    expect(placeFromSignature("Tom\nN6A 3K7 London")).toMatchObject({ country: "CA" });
+    expect(placeFromSignature("Sara\nCH-1201 Genève")).toMatchObject({ country: "CH" });
+  });
+
+  it("reads the line under a closing, and the mailbox's words, as the writer's name", () => {
+    // "Luc", "Florence", "Lincoln" are names here, not places
+    expect(placeFromSignature("Bien à vous,\nLuc")).toBeNull();
+    expect(placeFromSignature("Kind regards,\nFlorence")).toBeNull();
+    expect(
+      placeFromSignature("Grazie\nLincoln", { mailbox: "lincoln.obi@example.org" }),
+    ).toBeNull();
+    // … but a place after the name on that line still counts
+    expect(placeFromSignature("Cheers,\nFlorence, Leeds")).toMatchObject({ city: "Leeds" });
+    // a street alone is no city
+    expect(placeFromSignature("Ana\nAvenida de Salamanca 12")).toBeNull();
+  });
+});
+
 function email(text: string, from = "thabo@example.org"): InboundMessage {
   return {
     id: "email:1",
