@@ -20,6 +20,7 @@ import {
 } from "./gazetteer.js";
 import { mayCarryEnding, maxEnding, nominativeTails, placeStems } from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
+import { stopwordsOf } from "./stopwords.js";
 import { foldToken, looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city or first-level division when one was named. */
@@ -30,7 +31,7 @@ export interface Place {
   city: string | null;
   /** A first-level division named without a city ("Ontario", "Bayern"), else null. */
   division: string | null;
-  /** The city, else the division's largest city, else the country's capital, else its centroid. */
+  /** The city, else the country's capital, else its centroid (a division alone gives the country's). */
   point: { lat: number; lon: number } | null;
   pointKind: "city" | "division" | "capital" | "centroid" | null;
   /** The words that were recognised, as written (shown to admins; never more of the message). */
@@ -103,9 +104,12 @@ export interface ResolveHints {
   readonly language?: string | null;
 }
 
-/** Words so common that, in lower case, they are not read as a place of the same name. */
+/**
+ * Words so common that, in lower case, they are not read as a place of the same name (the
+ * harbour, a beach, a valley: "je bosse sur le port" is no Le Port).
+ */
 const COMMON_WORDS = new Set(
-  "she her his him they them you your our the and for with from this that here there home everywhere nowhere anywhere earth world internet online love life mobile reading bath nice split police bar van man moon sun star north south east west city town village country centre center capital paz pace peace paix frieden campo mitte rio".split(
+  "she her his him they them you your our the and for with from this that here there home everywhere nowhere anywhere earth world internet online love life mobile reading bath nice split police bar van man moon sun star north south east west city town village country centre center capital paz pace peace paix frieden campo mitte rio port porto puerto havre centro bay playa praia market university pueblo island isla valley fiume lago".split(
     " ",
   ),
 );
@@ -347,10 +351,35 @@ function exactMatch(
   const cc = info.country;
   if (cc === undefined && !info.place) return null;
   if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) return null;
-  if (cc === undefined) return new Span(i, i + n, "place", null, inflected, false, key);
+  if (cc === undefined) {
+    if (n > 1 && proseNotName(text, tokens, i, n, key, opts.lang)) return null;
+    return new Span(i, i + n, "place", null, inflected, false, key);
+  }
   // A name of both a country and a place ("Salvador", "Georgia") is weighed in resolveSpan.
   if (cc && info.place) return new Span(i, i + n, "place", cc, inflected, false, key);
   return new Span(i, i + n, cc ? "country" : "none", cc, inflected, false, null);
+}
+
+/** A place this small, named in lower case after a function word, is more likely prose. */
+const PROSE_MAX_PEOPLE = 50_000;
+
+/**
+ * True when words in lower case that start with a function word of the text's language name
+ * only small places: "je bosse sur le port" is the harbour, not Le Port (Réunion); "la
+ * rochelle", "los angeles" are still the cities.
+ */
+function proseNotName(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  n: number,
+  key: string,
+  lang: string | null | undefined,
+): boolean {
+  if (!lang || !stopwordsOf(lang).has(tokens[i]!.key)) return false;
+  const written = text.slice(tokens[i]!.start, tokens[i + n - 1]!.end);
+  if (written !== written.toLowerCase()) return false;
+  return refsByKey(key).every((r) => geoPlace(r.place).population < PROSE_MAX_PEOPLE);
 }
 
 function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {
@@ -433,13 +462,17 @@ function countryCandidate(cc: string): Candidate {
 
 function fromGeoPlace(p: GeoPlace, matched: string): Place {
   if (p.featureCode === COUNTRY_CODE) return placeFromCountry(p.country, matched);
-  const division = p.featureCode === "ADM1";
+  if (p.featureCode === "ADM1") {
+    // ROUTING.md: the point is the city when one was recognised, else the country's reference
+    // point. A division alone ("ik woon in Noord-Brabant") names the country, not a city.
+    return { ...placeFromCountry(p.country, matched), division: p.name };
+  }
   return {
     country: p.country,
-    city: division ? null : p.name,
-    division: division ? p.name : null,
+    city: p.name,
+    division: null,
     point: { lat: p.lat, lon: p.lon },
-    pointKind: division ? "division" : "city",
+    pointKind: "city",
     matched,
   };
 }
