@@ -364,9 +364,9 @@ function exactMatch(
 const PROSE_MAX_PEOPLE = 50_000;
 
 /**
- * True when words in lower case that start with a function word of the text's language name
- * only small places: "je bosse sur le port" is the harbour, not Le Port (Réunion); "la
- * rochelle", "los angeles" are still the cities.
+ * True when words in lower case that start with a function word of the text's language are
+ * all function words ("à la") or name only small places: "je bosse sur le port" is the
+ * harbour, not Le Port (Réunion); "la rochelle", "los angeles" are still the cities.
  */
 function proseNotName(
   text: string,
@@ -376,9 +376,13 @@ function proseNotName(
   key: string,
   lang: string | null | undefined,
 ): boolean {
-  if (!lang || !stopwordsOf(lang).has(tokens[i]!.key)) return false;
+  if (!lang) return false;
+  const stop = stopwordsOf(lang);
+  if (!stop.has(tokens[i]!.key)) return false;
   const written = text.slice(tokens[i]!.start, tokens[i + n - 1]!.end);
   if (written !== written.toLowerCase()) return false;
+  // Function words only ("à la", "de la") are prose whatever they might name.
+  if (tokens.slice(i, i + n).every((t) => stop.has(t.key))) return true;
   return refsByKey(key).every((r) => geoPlace(r.place).population < PROSE_MAX_PEOPLE);
 }
 

@@ -913,6 +913,57 @@ describe("gazetteer coverage: countries", () => {
   });
 });
 
+describe("gazetteer coverage: divisions and demonyms in the readers' own languages", () => {
+  it.each([
+    ["Noord-Brabant", "NL"],
+    ["Zuid-Holland", "NL"],
+    ["Vlaanderen", "BE"],
+    ["Wallonie", "BE"],
+    ["خوزستان", "IR"],
+    ["گیلان", "IR"],
+    ["Västra Götaland", "SE"],
+    ["Mazowsze", "PL"],
+    ["Catalunya", "ES"],
+  ])("division %s → %s, at the country's point", (text, country) => {
+    const place = parseLocationText(text);
+    expect(place).toMatchObject({ country, city: null, pointKind: "capital" });
+    expect(place?.division).not.toBeNull();
+  });
+
+  it.each([
+    ["Domstadt", "DE", "Köln"],
+    ["Glaswegian", "GB", "Glasgow"],
+    ["Scouser", "GB", "Liverpool"],
+    ["Porteño", "AR", "Buenos Aires"],
+    ["Carioca", "BR", "Rio de Janeiro"],
+    ["Toulousain", "FR", "Toulouse"],
+  ])("%s → %s %s", (text, country, city) => {
+    expect(parseLocationText(text)).toMatchObject({ country, city });
+  });
+});
+
+describe("words that are no place", () => {
+  const places = (text: string, lang: string) => {
+    const tokens = tokenize(text, 64);
+    return findPlaceSpans(text, tokens, lang)
+      .map((s) => resolveSpan(text, tokens, s, { language: lang })?.place)
+      .filter((p) => p?.city)
+      .map((p) => p!.city);
+  };
+
+  it("reads a lowercase function-word phrase naming only a small place as prose", () => {
+    expect(places("je bosse sur le port depuis dix ans", "fr")).not.toContain("Le Port");
+    expect(places("j'habite à la rochelle depuis dix ans", "fr")).toContain("La Rochelle");
+    expect(places("I live in the bronx", "en")).toContain("The Bronx");
+    expect(places("je vis à la rochelle", "fr")).not.toContain("Arrah");
+  });
+
+  it("reads generic nouns in lower case as the words they are", () => {
+    expect(places("fomos à praia no domingo", "pt")).not.toContain("Praia");
+    expect(places("Moro na Praia, em Cabo Verde", "pt")).toContain("Praia");
+  });
+});
+
 /** ROUTING.md's order: a disambiguator next to the name, then the reader's other evidence, then size. */
 const AMBIGUOUS: [string, { countries?: string[]; language?: string }, string][] = [
   ["Santiago", { countries: ["CL"] }, "CL"],
