@@ -1,5 +1,5 @@
 import { countryLanguages, flagCountries } from "./countries.js";
-import { geoPlace, type GeoPlace } from "./gazetteer.js";
+import { geoPlace, hasKey, refsByKey, type GeoPlace } from "./gazetteer.js";
 import { CUE_LANGUAGES, cueLookup, wordsFor, type Cue } from "./location-cues.js";
 import {
   divisionsOf,
@@ -70,6 +70,9 @@ const W = {
   hereLater: 0.3,
   smallAbroad: -0.2,
   signOff: 0.5,
+  native: 0.45,
+  ask: 0.25,
+  intro: 0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -111,6 +114,8 @@ interface Scored {
   readonly origin: boolean;
   /** Only "I'm from X" spoke for it: an origin as often as a residence. */
   readonly fromOnly: boolean;
+  /** "Born and raised in X", "X born and still here": where they are unless another place is. */
+  readonly native: boolean;
 }
 
 /** The text's words and the place names among them that may be meant as places. */
@@ -134,6 +139,7 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   const nameWords = new Set(opts.name ? tokenize(opts.name, 8).map((t) => t.key) : []);
   // A writer who capitalises names starts none with a small letter: those words are skipped.
   const spans = findPlaceSpans(text, tokens, lang, capitalises)
+    .map((s) => articleForm(tokens, s) ?? s)
     .filter(
       (s) =>
         s.kind !== "none" &&
@@ -144,6 +150,56 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
     )
     .slice(0, MAX_CANDIDATES);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
+}
+
+/** Articles that are part of a place's own name in its language: Le Plateau, El Raval, Il Vomero. */
+const NAME_ARTICLES = [
+  "le",
+  "la",
+  "les",
+  "l",
+  "el",
+  "il",
+  "lo",
+  "o",
+  "a",
+  "de",
+  "het",
+  "der",
+  "die",
+  "das",
+];
+
+/**
+ * "living in the Plateau": English puts "the" where the name's own language has its article
+ * (Le Plateau, a part of Montreal; El Raval; Den Haag). When the name with such an article is
+ * known, that place is meant rather than one of the bare name (Plateau State, Nigeria).
+ */
+function articleForm(tokens: readonly Token[], span: PlaceSpan): PlaceSpan | null {
+  if (span.kind === "country" || span.start === 0 || tokens[span.start - 1]!.key !== "the") {
+    return null;
+  }
+  const name = tokens
+    .slice(span.start, span.end)
+    .map((t) => t.key)
+    .join(" ");
+  for (const article of NAME_ARTICLES) {
+    const key = `${article} ${name}`;
+    if (!hasKey(key)) continue;
+    const refs = refsByKey(key);
+    if (refs.length === 0) continue;
+    return {
+      start: span.start,
+      end: span.end,
+      kind: "place",
+      country: null,
+      refs,
+      inflected: span.inflected,
+      code: span.code,
+      article,
+    } as PlaceSpan;
+  }
+  return null;
 }
 
 /**
@@ -216,6 +272,10 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
     if (!mayScore(ctx, span)) continue;
     const resolved = resolveSpan(text, tokens, span, hints);
     if (!resolved) continue;
+    if ("article" in span) {
+      const name = text.slice(tokens[span.start]!.start, tokens[span.end - 1]!.end);
+      resolved.place.settledBy = `"the ${name}" read as "${String(span.article)} ${name}"`;
+    }
     owner.fill(owner[span.start]!, span.end, resolved.end);
     consumed = resolved.end;
     const s = score(ctx, span, resolved.end, scored, lang, resolved.place);
@@ -225,8 +285,10 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
   let best: Scored | null = null;
   // "Sou de Guimarães, mas vivo em Genebra": where they live beats where they are from.
   const lives = scored.some((s) => s.score >= THRESHOLD && !s.fromOnly && !s.origin);
+  // "Born and raised in Leeds … now in Spain": a place said to be current beats the native one.
+  const now = scored.some((s) => s.score >= THRESHOLD && !s.fromOnly && !s.origin && !s.native);
   for (const s of scored) {
-    if (s.score < THRESHOLD || (lives && s.fromOnly)) continue;
+    if (s.score < THRESHOLD || (lives && s.fromOnly) || (now && s.native)) continue;
     if (!best || s.score > best.score) best = s;
   }
   if (!best) return null;
@@ -437,6 +499,10 @@ function score(
   let thirdAt = -1;
   let negAt = -1;
   let contrast = false;
+  let askAt = -1;
+  let still = false;
+  let bornRaised = false;
+  let native = false;
   // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
   if (isFrom && opensMessage(ctx, p, end)) {
     add(p, W.greetFrom, `"${word(p)}" opening the message`);
@@ -480,7 +546,13 @@ function score(
         positive = current = true;
       }
     }
-    if (has(c, "origin") && d <= 6) origin = true;
+    if (has(c, "origin") && d <= 6) {
+      origin = true;
+      // "born and raised", "nato e cresciuto", "geboren und aufgewachsen", "родился и вырос"
+      if (k >= 2 && AND.has(tokens[k - 1]!.key) && has(cues(k - 2), "origin")) bornRaised = true;
+    }
+    if (has(c, "still") && d <= 8) still = true;
+    if (has(c, "ask") && d <= ASK_REACH) askAt = k;
     if (has(c, "be") && isFrom && d <= 3) {
       add(k, W.fromSelf, `"${word(k)} … ${word(p)}"`);
       positive = true;
@@ -492,7 +564,10 @@ function score(
     if (has(c, "topic") && k >= p - 2 && k < p) topic = true;
     if (has(c, "first") && firstAt < 0 && d <= 10) firstAt = k;
     // "wij zijn" (we are), not "zijn" (his): a word right after "I"/"we" is their verb.
-    const verb = has(c, "be") && k > 0 && has(cues(k - 1), "first");
+    // "zijn er lezers …" (are there readers), not "zijn" (his): a verb before "there".
+    const verb =
+      has(c, "be") &&
+      ((k > 0 && has(cues(k - 1), "first")) || (k + 1 < s && has(cues(k + 1), "ask")));
     if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb) {
       thirdAt = k;
     }
@@ -509,9 +584,17 @@ function score(
     const d = k - end + 1;
     const c = cues(k);
     if (c.length === 0) continue;
-    // "Berlin here", "Mumbai resident here": "here" right after a name is that name's.
-    if (has(c, "here") && d <= 2) {
+    // "Berlin here", "Mumbai resident here": "here" right after a name is that name's, and
+    // so is "still here" ("Sheffield born and still here").
+    if (has(c, "here") && (d <= 2 || (k > end && has(cues(k - 1), "still")))) {
       add(k, W.hereAfter);
+      positive = current = true;
+      continue;
+    }
+    if (has(c, "still")) still = true;
+    // "Leeds lass, …", "Cork lad here", "Manchester checking in": who the writer is, from where.
+    if (has(c, "intro") && d === 1 && introduces(ctx, s)) {
+      add(k, W.intro, `"${word(end - 1)} ${word(k)}"`);
       positive = current = true;
       continue;
     }
@@ -525,7 +608,12 @@ function score(
       add(k, W.now);
       current = true;
     }
-    if (has(c, "origin") && d <= 3) origin = true;
+    if (has(c, "origin") && d <= 3) {
+      origin = true;
+      if (k + 2 < tokens.length && AND.has(tokens[k + 1]!.key) && has(cues(k + 2), "origin")) {
+        bornRaised = true;
+      }
+    }
     if (has(c, "write") && isFrom && d <= 4) {
       add(k, W.writeFrom, `"${word(p)} … ${word(k)}"`);
       positive = current = true;
@@ -550,6 +638,22 @@ function score(
     out.push({ words: `"${word(end - 1)}-based"`, delta: W.based, at: end - 1 });
     positive = current = true;
   }
+  // "Born and raised in Leeds", "Sheffield born and still here": an origin that is also where
+  // they are, unless the words after it say they moved or are now elsewhere.
+  if (origin && !current && (bornRaised || still) && !movedAway(ctx, end)) {
+    out.push({
+      words: bornRaised ? "born and raised there (no move said)" : "born there and still there",
+      delta: W.native,
+      at: s,
+    });
+    positive = current = native = true;
+  }
+  // "Any readers in Philly?", "¿Hay alguien en Valencia?": asking for people where they are.
+  // A country asked about ("any councils in Iran?") is rather a topic.
+  if (askAt >= 0 && isLoc && span.kind !== "country" && endsInQuestion(ctx, end)) {
+    add(askAt, W.ask, `"${word(askAt)} … ${word(p)} …?"`);
+    positive = true;
+  }
   if (!positive) return null;
   // "moved to Copenhagen", "nach Kopenhagen gezogen": the motion's goal is where they are.
   if (has(prep, "to") && out.some((x) => x.delta === W.moved)) add(p, W.loc);
@@ -557,9 +661,12 @@ function score(
   // "Cari compagni, vivo a …": someone addressed before a comma is not the one who lives there.
   const addressed =
     thirdAt >= 0 && thirdAt < s && /[,:]/u.test(text.slice(tokens[thirdAt]!.end, tokens[s]!.start));
+  // "any comrades in Porto Alegre?": the people asked for are not someone else's place.
+  const asked = askAt >= 0 && thirdAt > askAt && out.some((x) => x.delta === W.ask);
   if (
     thirdAt >= 0 &&
     !addressed &&
+    !asked &&
     (firstAt < 0 || Math.abs(s - thirdAt) < Math.abs(s - firstAt))
   ) {
     add(thirdAt, W.third, `"${word(thirdAt)}" (someone else)`);
@@ -583,7 +690,78 @@ function score(
   }
   const total = out.reduce((sum, x) => sum + x.delta, 0);
   const fromOnly = !live && !current && out.some((x) => x.delta === W.fromSelf);
-  return { score: total, contributions: out, origin: origin && !current, fromOnly };
+  return { score: total, contributions: out, origin: origin && !current, fromOnly, native };
+}
+
+/** "And" in the eleven languages (folded), joining "born and raised". */
+const AND: ReadonlySet<string> = new Set([
+  "and",
+  "e",
+  "ed",
+  "und",
+  "et",
+  "och",
+  "y",
+  "en",
+  "i",
+  "и",
+  "و",
+]);
+
+/** How far after a native place a move may be said ("…, but moved to Leeds in 2010"). */
+const MOVE_REACH = 12;
+
+/**
+ * True when the words after a place say the writer left it: a move within the next words
+ * (even in the next sentence), or "now" in the same sentence ("… but I now live abroad").
+ */
+function movedAway(ctx: Context, end: number): boolean {
+  const { tokens, cues, sentence } = ctx;
+  for (let k = end; k < tokens.length && k < end + MOVE_REACH; k++) {
+    const c = cues(k);
+    if (has(c, "moved")) return true;
+    if (has(c, "now") && sentence[k] === sentence[end - 1]) return true;
+  }
+  return false;
+}
+
+/** How far before the place an asking word may stand ("Y a-t-il des lecteurs à Lyon ?"). */
+const ASK_REACH = 8;
+
+/** How many words a question's sentence may run on after the place. */
+const QUESTION_REACH = 12;
+
+/** True when the place's sentence ends in a question mark ("… in Bristol?", "… à Lyon ?"). */
+function endsInQuestion(ctx: Context, end: number): boolean {
+  const { text, tokens, sentence } = ctx;
+  const sent = sentence[end - 1]!;
+  let last = end - 1;
+  while (last + 1 < tokens.length && sentence[last + 1] === sent) {
+    if (++last >= end - 1 + QUESTION_REACH) return false;
+  }
+  const gap = text.slice(tokens[last]!.end, tokens[last + 1]?.start ?? text.length);
+  return /^[^.!;\n]*[?؟]/u.test(gap);
+}
+
+/** How many words may open a message before "Leeds lass" ("Hi all, Leeds lass here"). */
+const INTRO_OPENING = 3;
+
+/**
+ * True when the place at `s` opens the message after greetings only ("Hey! Brum lad, …"), or
+ * follows the writer's "I'm a" ("I'm a Leeds lass"): then the word after it introduces them.
+ */
+function introduces(ctx: Context, s: number): boolean {
+  const { cues } = ctx;
+  let first = false;
+  for (let j = Math.max(0, s - INTRO_OPENING); j < s; j++) {
+    const c = cues(j);
+    if (has(c, "third")) return false;
+    if (has(c, "first")) first = true;
+  }
+  if (first) return true;
+  if (s > INTRO_OPENING) return false;
+  for (let j = 0; j < s; j++) if (cues(j).some((x) => x !== "greet")) return false;
+  return true;
 }
 
 /** Words for "outside" in the eleven languages (folded). */
