@@ -245,13 +245,15 @@ function inflectedForms(prefixKey: string, word: string, lang: string): string[]
   for (const stem of placeStems(word, lang)) {
     const q = prefixKey ? `${prefixKey} ${stem}` : stem;
     const skip = prefixKey ? prefixKey.length + 1 : 0;
-    // Countries first, then the word closest in length ("России" → "россия", not "россошь").
+    // Countries first, then a name that is the stem itself ("w Lublinie" → "lublin", not
+    // "lubliniec"), then the word closest in length ("России" → "россия", not "россошь").
     const keys = [...countryKeysWithPrefix(q, 8), ...keysWithPrefix(q, 16)];
     keys.forEach((key, n) => {
       const w = key.slice(skip).split(" ", 1)[0]!;
       const tail = w.length - stem.length;
       if (w !== word && tail <= maxEnding(lang) && !found.some((f) => f.w === w)) {
-        found.push({ w, rank: Math.abs(w.length - word.length) * 100 + n });
+        const bare = tail === 0 ? 0 : 10_000;
+        found.push({ w, rank: bare + Math.abs(w.length - word.length) * 100 + n });
       }
     });
   }

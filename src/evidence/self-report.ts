@@ -73,6 +73,7 @@ const W = {
   native: 0.45,
   ask: 0.25,
   intro: 0.5,
+  dateline: 0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -263,10 +264,12 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
   const verbFinal = lang !== null && VERB_FINAL.has(lang);
-  const ctx: Context = { text, tokens, cues, sentence, owner, capitalises, verbFinal };
+  const genitive = lang !== null && GENITIVE.has(lang);
+  const ctx: Context = { text, tokens, cues, sentence, owner, capitalises, verbFinal, genitive };
   const scored: Scored[] = [];
   let consumed = 0;
-  for (const span of spans) {
+  for (let n = 0; n < spans.length; n++) {
+    const span = spans[n]!;
     // A name that only settled the previous one ("Portland, Maine") is not a candidate.
     if (span.start < consumed) continue;
     if (!mayScore(ctx, span)) continue;
@@ -278,7 +281,12 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
     }
     owner.fill(owner[span.start]!, span.end, resolved.end);
     consumed = resolved.end;
-    const s = score(ctx, span, resolved.end, scored, lang, resolved.place);
+    // "Newcastle NSW", "Portland, Maine": settled by a division (not a country) written after it.
+    const next = spans[n + 1];
+    const byDivision =
+      resolved.end > span.end &&
+      !(next !== undefined && next.start < resolved.end && next.kind !== "place");
+    const s = score(ctx, span, resolved.end, scored, lang, resolved.place, byDivision);
     if (s) scored.push({ ...s, place: resolved.place, start: span.start, end: resolved.end });
   }
   hereLater(ctx, scored);
@@ -442,6 +450,32 @@ interface Context {
   readonly capitalises: boolean;
   /** The text's language puts the verb last (Persian). */
   readonly verbFinal: boolean;
+  /** The text's language marks "of" on the name itself (case or ezafe): ru, pl, fa. */
+  readonly genitive: boolean;
+}
+
+/** Languages where a noun governs the name after it without "of": центре Москвы, مدارس کرمان. */
+const GENITIVE: ReadonlySet<string> = new Set(["ru", "pl", "fa"]);
+/** How many words a locative may stand before the name through such a phrase. */
+const CHAIN_REACH = 5;
+
+/**
+ * The locative preposition that governs the name through a short noun phrase in a language
+ * that marks the genitive on the name ("в центре Москвы", "w centrum Krakowa", Persian ezafe
+ * "در یکی از مدارس کرمان": in one of the schools of Kerman), or -1. Only words without a role
+ * (nouns), "of" words and articles may stand between, in the same clause.
+ */
+function genitiveChain(ctx: Context, s: number): number {
+  const { text, tokens, cues, sentence, owner } = ctx;
+  for (let j = s - 1; j >= 0 && j >= s - CHAIN_REACH && sentence[j] === sentence[s]; j--) {
+    if (owner[j]! >= 0 || /[,;:،]/u.test(text.slice(tokens[j]!.end, tokens[j + 1]!.start))) {
+      return -1;
+    }
+    const c = cues(j);
+    if (has(c, "loc")) return j < s - 1 ? j : -1;
+    if (c.length > 0 && !c.every((x) => x === "from" || x === "article")) return -1;
+  }
+  return -1;
 }
 
 /** True when token k is a preposition leading (past articles) to another candidate. */
@@ -461,6 +495,7 @@ function score(
   earlier: readonly Scored[],
   lang: string | null,
   place: Place,
+  byDivision = false,
 ): Omit<Scored, "place" | "start" | "end"> | null {
   const { text, tokens, cues, sentence, owner, capitalises } = ctx;
   const s = span.start;
@@ -477,7 +512,9 @@ function score(
   const prep = p >= 0 && sentence[p] === sent ? cues(p) : [];
   // "in provincia di Brescia", "near to", "в пригороде": the area's "of" is a locative.
   const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues(p - 1), "area");
-  const isLoc = has(prep, "loc") || area;
+  // "в центре Москвы", "w centrum Krakowa", "در یکی از مدارس کرمان": in a place's part.
+  const chain = prep.length === 0 && ctx.genitive ? genitiveChain(ctx, s) : -1;
+  const isLoc = has(prep, "loc") || area || chain >= 0;
   const isFrom = has(prep, "from") && !isLoc;
   // "delivery outside the UK": outside a country is not in it (outside a city is near it).
   const outside = p >= 0 && sentence[p] === sent && OUTSIDE.has(tokens[p]!.key);
@@ -486,6 +523,7 @@ function score(
     return null;
   }
   if (area) add(p, W.loc, `"${word(p - 1)} ${word(p)}"`);
+  else if (chain >= 0) add(chain, W.loc, `"${word(chain)} … ${word(s)}"`);
   else if (isLoc) add(p, W.loc);
   else if (isFrom) add(p, W.from);
   else if (has(prep, "about")) add(p, W.about);
@@ -629,6 +667,12 @@ function score(
     if (has(c, "topic") && d <= 1) topic = true;
     if (has(c, "first") && firstAt < 0 && d <= 3) firstAt = k;
   }
+  // "G'day. Newcastle NSW, not the Geordie one": a message that opens with a place and what
+  // settles it, like a letter's dateline, says where it was written.
+  if (byDivision && opensWith(ctx, s, end)) {
+    out.push({ words: "opening the message, with what settles it", delta: W.dateline, at: s });
+    positive = current = true;
+  }
   if (signsOff(ctx, s, end)) {
     out.push({ words: "signed off with it", delta: W.signOff, at: s });
     positive = current = true;
@@ -743,6 +787,41 @@ function endsInQuestion(ctx: Context, end: number): boolean {
   return /^[^.!;\n]*[?؟]/u.test(gap);
 }
 
+/**
+ * True when the place at `s` opens the message (after at most a short greeting: "G'day.",
+ * "Hi all!"), its phrase ends at `end` with punctuation or the end of the text, and no topic
+ * word follows.
+ */
+function opensWith(ctx: Context, s: number, end: number): boolean {
+  const { text, tokens, cues } = ctx;
+  if (!opensAt(ctx, s)) return false;
+  if (end < tokens.length) {
+    const gap = text.slice(tokens[end - 1]!.end, tokens[end]!.start);
+    if (!/[.,!?;:—–(]/u.test(gap)) return false;
+  }
+  // "Paris, Texas. What a film that was.": a topic just after makes it a mention.
+  for (let k = end; k < tokens.length && k < end + OPENING_TOPIC; k++) {
+    if (has(cues(k), "topic")) return false;
+  }
+  return true;
+}
+
+/** How many words after an opening place are searched for a topic word. */
+const OPENING_TOPIC = 5;
+
+/** True when only a short greeting ("G'day.", "Hi all!") comes before token `s`. */
+function opensAt(ctx: Context, s: number): boolean {
+  const { cues, sentence } = ctx;
+  if (s > INTRO_OPENING) return false;
+  // In the place's own sentence, only greeting words may come first ("Hi Leeds here" is not).
+  const own = s > 0 && sentence[s - 1] === sentence[s];
+  for (let j = 0; j < s; j++) {
+    const c = cues(j);
+    if (own ? !has(c, "greet") : c.some((x) => x !== "greet")) return false;
+  }
+  return true;
+}
+
 /** How many words may open a message before "Leeds lass" ("Hi all, Leeds lass here"). */
 const INTRO_OPENING = 3;
 
@@ -839,6 +918,7 @@ function mayScore(ctx: Context, span: PlaceSpan): boolean {
     if ((k >= s && k < span.end) || sentence[k] !== sent) continue;
     if (cues(k).some((c) => POSITIVE.has(c))) return true;
   }
+  if (opensAt(ctx, s)) return true;
   const last = Math.min(span.end + DISAMBIGUATOR_REACH - 1, tokens.length);
   for (let e = span.end; e <= last; e++) {
     if (BASED_RE.test(text.slice(tokens[e - 1]!.end, tokens[e - 1]!.end + 12))) return true;

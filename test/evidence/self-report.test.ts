@@ -423,3 +423,42 @@ describe("native places, questions for people, introductions, names with an arti
     expect(findSelfReport("I live in Plateau State.", { lang: "en" })?.country).toBe("NG");
   });
 });
+
+describe("datelines, genitive phrases and inflected names", () => {
+  it("reads a message that opens with a place and its division as its dateline", () => {
+    expect(
+      findSelfReport("Evening. Perth WA, not the Scottish one. Love the paper.", { lang: "en" }),
+    ).toMatchObject({ country: "AU", city: "Perth" });
+    expect(findSelfReport("London, Ontario. Long-time reader.", { lang: "en" })?.country).toBe(
+      "CA",
+    );
+    // a topic right after, a country rather than a division, or not at the opening: a mention
+    expect(findSelfReport("Paris, Texas. What a film that was.", { lang: "en" })).toBeNull();
+    expect(findSelfReport("Gaza, Palestine: the siege goes on.", { lang: "en" })).toBeNull();
+    expect(
+      findSelfReport("We watched a lot about it. Portland, Maine was in the news.", { lang: "en" }),
+    ).toBeNull();
+  });
+
+  it.each([
+    ["ru", "Я живу в центре Екатеринбурга.", "RU", "Yekaterinburg"],
+    ["pl", "Pracuję w centrum Wrocławia.", "PL", "Wrocław"],
+    ["fa", "من در شهر شیراز زندگی می‌کنم.", "IR", "Shiraz"],
+    ["fa", "پرستار هستم در یکی از بیمارستان‌های تبریز.", "IR", "Tabriz"],
+  ])("%s: a locative through a genitive phrase: %s", (lang, text, country, city) => {
+    expect(findSelfReport(text, { lang })).toMatchObject({ country, city });
+  });
+
+  it.each([
+    ["ru", "Я читал об истории Самары."],
+    ["pl", "Czytałem o historii Krakowa."],
+    ["fa", "در مورد اعتصاب کارگران تبریز چه فکر می‌کنید؟"],
+  ])("%s: a genitive that is no locative: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+
+  it("prefers the name that is the stem itself for an inflected Polish or Russian word", () => {
+    expect(findSelfReport("Mieszkam w Lublinie.", { lang: "pl" })?.city).toBe("Lublin");
+    expect(findSelfReport("Я живу в Казани.", { lang: "ru" })?.city).toBe("Kazan");
+  });
+});
