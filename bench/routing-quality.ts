@@ -7,7 +7,9 @@
  *   npm run build && node dist/bench/routing-quality.js                  # the tuning half
  *   npm run build && node dist/bench/routing-quality.js --half holdout   # the held-back half
  *   npm run build && node dist/bench/routing-quality.js --half fresh     # the independent fresh set
- *   options: --half tune|holdout|both|fresh, --misses (list every miss), --markdown (tables for docs)
+ *   npm run build && node dist/bench/routing-quality.js --half fresh2    # the second fresh set
+ *   npm run build && node dist/bench/routing-quality.js --half tune3 --misses  # the third tuning set
+ *   options: --half tune|holdout|both|fresh|tune3|fresh2, --misses (list every miss; never on holdout or fresh2 while tuning), --markdown (tables for docs)
  *
  * Tune on the tuning half only; run the held-back half to report.
  */
@@ -48,13 +50,25 @@ interface Tally {
 }
 
 const HALVES = ["tune", "holdout"] as const;
-/** A file of the set: the two halves, or the independent fresh set (test/quality/README.md). */
-type Half = (typeof HALVES)[number] | "fresh";
+/**
+ * A file of the set: the two halves, the fresh set and the third tuning set tune3 (tuning data
+ * since session 13), or the held-back second fresh set fresh2 (test/quality/README.md).
+ */
+type Half = (typeof HALVES)[number] | "fresh" | "tune3" | "fresh2";
 
 function parseArgs(argv: readonly string[]) {
   const half = argv.includes("--half") ? argv[argv.indexOf("--half") + 1] : "tune";
-  if (half !== "tune" && half !== "holdout" && half !== "both" && half !== "fresh") {
-    throw new Error(`--half must be tune, holdout, both or fresh (got ${String(half)})`);
+  if (
+    half !== "tune" &&
+    half !== "holdout" &&
+    half !== "both" &&
+    half !== "fresh" &&
+    half !== "tune3" &&
+    half !== "fresh2"
+  ) {
+    throw new Error(
+      `--half must be tune, holdout, both, fresh, tune3 or fresh2 (got ${String(half)})`,
+    );
   }
   return {
     halves: half === "both" ? [...HALVES] : ([half] satisfies Half[]),

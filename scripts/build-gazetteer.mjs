@@ -246,9 +246,12 @@ function addCities(b, rows) {
 
 /** First-level divisions: a place each (at its most populous city), keys in every language given. */
 function addDivisions(b, require, cities, index) {
-  const data = JSON.parse(
-    readFileSync(join(dirname(require.resolve("iso3166-2-db")), "..", "data", "iso3166-2.json")),
-  );
+  const dataDir = join(dirname(require.resolve("iso3166-2-db")), "..", "data");
+  const data = JSON.parse(readFileSync(join(dataDir, "iso3166-2.json")));
+  // More languages of the same divisions (Portuguese, and other spellings in the rest), keyed
+  // by the division's GeoNames and OpenStreetMap ids.
+  const byGeonames = JSON.parse(readFileSync(join(dataDir, "names_geonames.json")));
+  const byOsm = JSON.parse(readFileSync(join(dataDir, "names_osm.json")));
   const biggest = new Map();
   const people = new Map();
   for (const c of cities) {
@@ -258,6 +261,8 @@ function addDivisions(b, require, cities, index) {
   }
   /** country → ISO 3166-2 suffix or GeoNames admin1 code → GeoNames admin1 code */
   const codes = new Map();
+  /** "CC.admin1" → the division's place index */
+  const divisionIndex = new Map();
   let count = 0;
   for (const [cc, country] of Object.entries(data)) {
     const map = new Map();
@@ -278,25 +283,45 @@ function addDivisions(b, require, cities, index) {
         parent: index.get(seat),
       });
       count++;
-      const names = new Set([r.name, ...Object.values(r.names ?? {})]);
+      const names = new Set([
+        r.name,
+        ...Object.values(r.names ?? {}),
+        ...Object.values(byGeonames[r.reference?.geonames] ?? {}),
+        ...Object.values(byOsm[r.reference?.openstreetmap] ?? {}),
+      ]);
       for (const n of names) if (n && plausibleAlternate(n)) b.addKey(n, i, people.get(k), false);
       map.set(r.admin, r.admin);
+      divisionIndex.set(`${cc}.${r.admin}`, i);
       if (r.iso && /^[A-Z]{2,3}$/.test(r.iso)) {
         map.set(r.iso, r.admin);
         b.addCode(`${cc}-${r.iso}`, i);
       }
     }
   }
-  return { codes, count };
+  return { codes, count, divisionIndex };
 }
 
-/** Nicknames, abbreviations and city parts of scripts/place-names.yaml. */
-function addNames(b, require, root, cities, index, admin1Codes) {
+/** Nicknames, abbreviations, city parts and division names of scripts/place-names.yaml. */
+function addNames(b, require, root, cities, index, admin1Codes, divisionIndex) {
   const { parse } = require("yaml");
   const file = join(root, "scripts", "place-names.yaml");
   const entries = parse(readFileSync(file, "utf8"));
   const missing = [];
+  /** Names whose entry says they usually mean this place: [key, place index]. */
+  const usual = [];
   for (const e of entries) {
+    if (e.division !== undefined) {
+      // A first-level division by its ISO 3166-2 code (after the dash) or GeoNames admin1 code.
+      const admin = admin1Codes.get(e.country)?.get(String(e.division)) ?? String(e.division);
+      const i = divisionIndex.get(`${e.country}.${admin}`);
+      if (i === undefined) {
+        missing.push(`division ${e.division} (${e.country})`);
+        continue;
+      }
+      for (const n of e.names ?? []) b.addKey(String(n), i, b.places[i].pop, false);
+      for (const c of e.codes ?? []) b.addCode(String(c), i);
+      continue;
+    }
     const want = foldKey(e.place);
     const region = e.region ? (admin1Codes.get(e.country)?.get(e.region) ?? e.region) : null;
     const city = cities.find(
@@ -312,11 +337,25 @@ function addNames(b, require, root, cities, index, admin1Codes) {
     let i = index.get(city);
     if (b.places[i].parent >= 0) i = b.places[i].parent;
     const weight = e.part ? b.places[i].pop / 10 : b.places[i].pop * OWN_NAME_WEIGHT;
-    for (const n of e.names ?? []) b.addKey(String(n), i, weight, true);
+    for (const n of e.names ?? []) {
+      b.addKey(String(n), i, weight, true);
+      if (e.usual) usual.push([foldKey(String(n)), i]);
+    }
+    if (e.usual) usual.push([foldKey(city.name), i]);
     for (const c of e.codes ?? []) b.addCode(String(c), i);
   }
   if (missing.length > 0) {
     throw new Error(`${file}: not in the gazetteer by its GeoNames name: ${missing.join(", ")}`);
+  }
+  // "Newcastle" without more is Newcastle upon Tyne to most who write it, though GeoNames
+  // counts more people in Newcastle, KwaZulu-Natal: such a name weighs a little more than
+  // the heaviest other place of the name, so only size loses to it; a disambiguator or the
+  // reader's other evidence still settles it the other way.
+  for (const [key, place] of usual) {
+    const list = b.refs.get(key) ?? [];
+    const own = list.find((r) => r.place === place);
+    const top = Math.max(0, ...list.filter((r) => r.place !== place).map((r) => r.weight));
+    if (own && own.weight <= top) own.weight = Math.ceil(top * 1.25);
   }
   return entries.length;
 }
@@ -559,8 +598,12 @@ async function main() {
   const b = new Builder();
   const rows = await readGeoNames(source);
   const { cities, index, districts } = addCities(b, rows);
-  const { codes: admin1Codes, count: divisions } = addDivisions(b, require, cities, index);
-  const named = addNames(b, require, root, cities, index, admin1Codes);
+  const {
+    codes: admin1Codes,
+    count: divisions,
+    divisionIndex,
+  } = addDivisions(b, require, cities, index);
+  const named = addNames(b, require, root, cities, index, admin1Codes, divisionIndex);
   const countries = readCountries(require, cities);
   mkdirSync(join(root, "generated"), { recursive: true });
   const bin = encode(b, {});

@@ -109,7 +109,7 @@ export function placeStems(word: string, lang: string): string[] {
     // Consonants change before the locative ending: Niemcy → w Niemczech, Włochy → we
     // Włoszech, Frankfurt → we Frankfurcie, Kanada → w Kanadzie, Gdańsk → w Gdańsku.
     for (const [ending, base] of POLISH_ALTERNATIONS) {
-      if (word.length - ending.length >= 3 && word.endsWith(ending)) {
+      if (word.length - ending.length + base.length >= 3 && word.endsWith(ending)) {
         out.push(word.slice(0, -ending.length) + base);
       }
     }
@@ -119,27 +119,75 @@ export function placeStems(word: string, lang: string): string[] {
         if (!out.includes(s)) out.push(s);
       }
     }
+    // Wiedeń → w Wiedniu, Sopot-like names keep theirs: the e that drops before an ending.
+    for (const s of [...out]) {
+      const f = fleetingE(s);
+      if (f && !out.includes(f)) out.push(f);
+    }
     return out;
   }
-  if (lang === "de") {
-    // German names take only -s (genitive) and -n/-en (dative plural): den Niederlanden.
-    return ["en", "n", "es", "s"]
+  const exact = EXACT_ENDINGS[lang];
+  if (exact) {
+    return exact
       .filter((e) => word.length - e.length >= 3 && word.endsWith(e))
       .map((e) => word.slice(0, -e.length));
   }
   const stem = stemmerFor(lang);
   if (!stem) return [];
   const s = stem(word);
-  return s.length >= 3 && s !== word ? [s] : [];
+  if (s === word || s.length < 2) return [];
+  // A vowel that drops before an ending: Орёл → в Орле ("орл" → "орел").
+  const out = [s];
+  const fleeting = fleetingE(s);
+  if (fleeting) out.push(fleeting);
+  return out;
 }
 
-/** How many letters an inflected name's word may have beyond the stem: German none. */
+/**
+ * Endings stripped whole where names inflect little: German -s (genitive) and -n/-en (dative
+ * plural: den Niederlanden); Swedish genitive -s (Stockholms förorter); Persian enclitics
+ * written onto the name (شیرازم "I am in Shiraz", اصفهانی "of Isfahan", تهرانیم "we are in
+ * Tehran").
+ */
+const EXACT_ENDINGS: Readonly<Record<string, readonly string[]>> = {
+  de: ["en", "n", "es", "s"],
+  sv: ["s"],
+  fa: ["یم", "ام", "ای", "م", "ی"],
+};
+
+/** How many letters an inflected name's word may have beyond the stem: none where exact. */
 export function maxEnding(lang: string): number {
-  return lang === "de" ? 0 : 3;
+  return EXACT_ENDINGS[lang] ? 0 : 3;
+}
+
+/**
+ * Endings a place name's own word may have after the stem of an inflected form (folded):
+ * what a nominative adds to the stem that the case endings replace (Москв-а, Казан-ь,
+ * Нижн-ий, Набережн-ые; Katowic-e, Gdyni-a, Niemc-y). Letters beyond these belong to another
+ * name ("Lublin-iec" is not Lublin; "Жив-ец" is not "живу").
+ */
+const NOMINATIVE: Readonly<Record<string, readonly string[]>> = {
+  ru: ["", ..."а я ь о е й и ы ий ый ой ая яя ое ее ые ие ия ья".split(" ")],
+  pl: ["", ..."a o e y i ia ja ie".split(" ")],
+};
+
+/** The nominative endings of a language that inflects its names, shortest first ("" first). */
+export function nominativeTails(lang: string): readonly string[] {
+  return NOMINATIVE[lang] ?? NOMINATIVE.ru!;
+}
+
+/** The stem with a fleeting e put back before its last consonant ("wiedn" → "wieden"), or null. */
+export function fleetingE(stem: string): string | null {
+  const m = /^(.{2,}[^aeiouyаеёиоуыэюя])([^aeiouyаеёиоуыэюяйьъ])$/u.exec(stem);
+  if (!m) return null;
+  return `${m[1]}${/[а-я]/u.test(stem) ? "е" : "e"}${m[2]}`;
 }
 
 /** Locative endings with the consonant they replace, before the plain endings are tried. */
 const POLISH_ALTERNATIONS: readonly (readonly [string, string])[] = [
+  // Kolonia → w Kolonii, Rosja → w Rosji: the nominative -ia/-ja whole.
+  ["ii", "ia"],
+  ["ji", "ja"],
   ["czech", "c"],
   ["szech", "ch"],
   ["dzie", "d"],

@@ -1,7 +1,6 @@
 import {
   countryByCode,
   countryByKey,
-  countryKeysWithPrefix,
   countryLanguages,
   countryPeople,
   countryReference,
@@ -13,14 +12,13 @@ import {
   geoPlace,
   hasKey,
   hasKeyPrefix,
-  keysWithPrefix,
   mayStartName,
   placesByCode,
   refsByKey,
   type GeoPlace,
   type PlaceRef,
 } from "./gazetteer.js";
-import { maxEnding, placeStems } from "./inflection.js";
+import { maxEnding, nominativeTails, placeStems } from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
 import { foldToken, looksLikeName, tokenize, type Token } from "./text-fold.js";
 
@@ -113,8 +111,9 @@ const COMMON_WORDS = new Set(
 );
 
 /** Languages whose place names take case endings the matcher must see through (de: den Niederlanden). */
-const INFLECTING = new Set(["ru", "pl", "de"]);
+const INFLECTING = new Set(["ru", "pl", "de", "sv", "fa"]);
 const CYRILLIC_RE = /\p{Script=Cyrillic}/u;
+const ARABIC_RE = /\p{Script=Arabic}/u;
 
 /** At most this many spellings (inflection variants) are followed per length. */
 const MAX_PARTIALS = 24;
@@ -141,10 +140,13 @@ export function matchPlaceAt(
   const minWords = opts.minWords ?? 1;
   const first = tokens[i]!;
   if (opts.capitalStart && !looksLikeName(text.slice(first.start, first.end))) return null;
-  const inflect =
+  // The language whose endings a word may carry: the text's, or without one, the script's
+  // (Cyrillic: Russian; Arabic script: Persian).
+  const inflectAs =
     opts.lang === undefined || opts.lang === null
-      ? (word: string) => CYRILLIC_RE.test(word)
-      : () => INFLECTING.has(opts.lang ?? "");
+      ? (word: string) => (CYRILLIC_RE.test(word) ? "ru" : ARABIC_RE.test(word) ? "fa" : null)
+      : () => (INFLECTING.has(opts.lang ?? "") ? opts.lang! : null);
+  const inflect = (word: string) => inflectAs(word) !== null;
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
   const firstInfo = keyInfo(first.key);
   if (
@@ -165,7 +167,7 @@ export function matchPlaceAt(
     for (const p of partials) {
       const forms: Partial[] = [{ key: word, inflected: p.inflected }];
       if (inflect(word) && looksLikeName(text.slice(token.start, token.end))) {
-        for (const f of inflectedForms(p.key, word, opts.lang ?? "ru")) {
+        for (const f of inflectedForms(p.key, word, inflectAs(word)!)) {
           forms.push({ key: f, inflected: true });
         }
       }
@@ -184,8 +186,20 @@ export function matchPlaceAt(
     if (found) best = found;
     partials = next;
   }
+  // A curated short form written as such ("POA", "GDL") means its city, not a small place of
+  // that spelling (Poá); a longer name starting with it ("LA PAZ") still wins.
+  if (best && best.end === i + 1 && best.kind === "place" && curatedCode(text, first)) {
+    return codeAt(text, first, i);
+  }
   if (best || minWords > 1) return best;
   return codeAt(text, tokens[i]!, i);
+}
+
+/** True when the token is written in capitals and is one of place-names.yaml's codes. */
+function curatedCode(text: string, token: Token): boolean {
+  if (token.end - token.start > 4) return false;
+  const raw = text.slice(token.start, token.end);
+  return raw === raw.toUpperCase() && raw !== raw.toLowerCase() && placesByCode(raw).length > 0;
 }
 
 function hasAnyPrefix(prefix: string): boolean {
@@ -227,12 +241,15 @@ function keyInfo(key: string): KeyInfo {
 
 /**
  * Words of known names that `word` may be an inflected form of, given the words before it
- * ("москве" → "москва"; "nowym" after nothing → "nowy"): names starting with the word's stem
- * whose word differs only in its last few letters.
+ * ("москве" → "москва"; "nowym" after nothing → "nowy"): the word's stem with a nominative
+ * ending, when some name is or starts with it ("lublinie" → "lublin", never "lubliniec";
+ * "живу" → no "живец"). The nearest first: the shortest ending, then the stem found first (a
+ * consonant alternation before a plain ending).
  */
 function inflectedForms(prefixKey: string, word: string, lang: string): string[] {
   if (maxEnding(lang) === 0) {
-    // German: the name is the word less its ending, exactly ("Niederlanden" → "niederlande").
+    // German, Swedish, Persian: the name is the word less its ending, exactly
+    // ("Niederlanden" → "niederlande", "Stockholms" → "stockholm", "شیرازم" → "شیراز").
     return placeStems(word, lang).filter((stem) => {
       const key = prefixKey ? `${prefixKey} ${stem}` : stem;
       return (
@@ -242,21 +259,18 @@ function inflectedForms(prefixKey: string, word: string, lang: string): string[]
     });
   }
   const found: { w: string; rank: number }[] = [];
-  for (const stem of placeStems(word, lang)) {
-    const q = prefixKey ? `${prefixKey} ${stem}` : stem;
-    const skip = prefixKey ? prefixKey.length + 1 : 0;
-    // Countries first, then a name that is the stem itself ("w Lublinie" → "lublin", not
-    // "lubliniec"), then the word closest in length ("России" → "россия", not "россошь").
-    const keys = [...countryKeysWithPrefix(q, 8), ...keysWithPrefix(q, 16)];
-    keys.forEach((key, n) => {
-      const w = key.slice(skip).split(" ", 1)[0]!;
-      const tail = w.length - stem.length;
-      if (w !== word && tail <= maxEnding(lang) && !found.some((f) => f.w === w)) {
-        const bare = tail === 0 ? 0 : 10_000;
-        found.push({ w, rank: bare + Math.abs(w.length - word.length) * 100 + n });
+  placeStems(word, lang).forEach((stem, s) => {
+    for (const tail of nominativeTails(lang)) {
+      const w = stem + tail;
+      if (w === word || (stem.length < 3 && tail.length !== 1)) continue;
+      if (found.some((f) => f.w === w)) continue;
+      const key = prefixKey ? `${prefixKey} ${w}` : w;
+      if (!prefixKey && !mayStartName(w) && !startsCountryName(w)) continue;
+      if (countryByKey(key) !== undefined || hasKey(key) || hasAnyPrefix(`${key} `)) {
+        found.push({ w, rank: tail.length * 100 + s });
       }
-    });
-  }
+    }
+  });
   return found.sort((a, b) => a.rank - b.rank).map((f) => f.w);
 }
 
@@ -382,6 +396,8 @@ interface Disambiguator {
   readonly end: number;
   readonly words: string;
   readonly test: (p: GeoPlace) => boolean;
+  /** A city after the name ("Scarborough, Toronto"): settles only when it narrows the name. */
+  readonly city?: boolean;
 }
 
 const FLAG_GAP_RE =
@@ -445,6 +461,20 @@ function disambiguatorAfter(
       };
     }
   }
+  if (m?.kind === "place" && m.refs.length > 0) {
+    // A city after a part of it or a place beside it: "Scarborough, Toronto", "Palermo, CABA",
+    // "Richmond, Vancouver" (the same province). Its heaviest meaning only.
+    const city = geoPlace(m.refs[0]!.place);
+    return {
+      end: m.end,
+      words: words(m.end),
+      city: true,
+      test: (p) =>
+        p.index === city.index ||
+        p.parent === city.index ||
+        (p.country === city.country && p.admin1 === city.admin1 && p.featureCode !== "ADM1"),
+    };
+  }
   if (DIVISION_CODE_RE.test(raw)) {
     return { end: end + 1, words: raw, test: (p) => inDivisionCode(p, raw) };
   }
@@ -493,12 +523,17 @@ function narrow(
 }
 
 /**
- * How much the other evidence may override size: a place in the reader's phone, email or
- * language-tag country wins unless the other is more than fifty times as large (Perth,
- * Scotland for a .uk address; but not Paris, Texas for a +1 phone), and a place where the
+ * How much weaker signals may override size: a country or a place of it named elsewhere in
+ * the text wins unless the other is more than fifty times as large, and a place where the
  * text's language is spoken unless ten times smaller.
  */
 const EVIDENCE_SHARE = 0.02;
+/**
+ * The reader's own phone, email or language-tag country settles a name against any namesake
+ * of the gazetteer (ROUTING.md: evidence before population): Paris, Texas for a +1 phone,
+ * Santiago de Compostela for a .es address. Only a place a thousand times lighter loses.
+ */
+const READER_SHARE = 0.001;
 /** A division the writer names ("London … the one in Ontario") settles even a much smaller place. */
 const DIVISION_SHARE = 0.001;
 const LANGUAGE_SHARE = 0.1;
@@ -535,7 +570,7 @@ export function resolveSpan(
   const dis = cands.length > 0 ? disambiguatorAfter(text, tokens, span.end) : null;
   if (dis) {
     const kept = cands.filter((c) => dis.test(c.place));
-    if (kept.length > 0) {
+    if (kept.length > 0 && !(dis.city && kept.length === cands.length)) {
       if (kept.length < cands.length) settledBy = `"${dis.words}" after it`;
       cands = kept;
       end = dis.end;
@@ -555,7 +590,7 @@ export function resolveSpan(
       ]);
     }
     for (const cc of hints.countries ?? []) {
-      steps.push([`the reader's other evidence (${cc})`, (p) => p.country === cc, EVIDENCE_SHARE]);
+      steps.push([`the reader's other evidence (${cc})`, (p) => p.country === cc, READER_SHARE]);
     }
     for (const cc of hints.named ?? []) {
       steps.push([`${cc} named in the text`, (p) => p.country === cc, EVIDENCE_SHARE]);

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type * as Yaml from "yaml";
 import type { Document, LineCounter } from "yaml";
 import { RouterError } from "../errors.js";
@@ -132,11 +131,14 @@ export function loadRulesFile(path: string = DEFAULT_RULES_PATH): RoutingRules {
  * folder only means no cache.
  */
 function cachePath(text: string): string | null {
+  // Run from sources (tests): no compiled schema to stamp, no cache. The compiled schema is
+  // found from the project folder, not from this module, which may be inside dist/bundle/.
+  if (!import.meta.url.endsWith(".js")) return null;
   let schemaStamp: number;
   try {
-    schemaStamp = statSync(fileURLToPath(new URL("./schema.js", import.meta.url))).mtimeMs;
+    schemaStamp = statSync(join(projectRoot(), "dist", "src", "routing", "schema.js")).mtimeMs;
   } catch {
-    return null; // run from sources (tests): no compiled schema to stamp, no cache
+    return null;
   }
   const hash = createHash("sha256")
     .update(`${CACHE_FORMAT}\0${schemaStamp}\0${text}`)

@@ -123,8 +123,9 @@ describe("gazetteer", () => {
       country: "GB",
       settledBy: "the reader's other evidence (GB)",
     });
-    // Paris, Texas is too small to beat Paris on a +1 phone number alone.
-    expect(parseLocationText("Paris", { countries: ["US"] })?.country).toBe("FR");
+    // The reader's evidence comes before size (ROUTING.md): Paris, Texas for a +1 phone.
+    expect(parseLocationText("Paris", { countries: ["US"] })?.country).toBe("US");
+    expect(parseLocationText("Paris", { language: "en" })?.country).toBe("FR");
     expect(parseLocationText("San José")?.country).toBe("US");
     expect(parseLocationText("San José", { language: "es" })?.country).toBe("CR");
   });

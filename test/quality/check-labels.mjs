@@ -13,12 +13,17 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+// `tune3` is a third tuning set (README, "The tune3 set"), checked like the others and not split.
 // `fresh` is a third, independent held-back set written after the engine's first tuning passes
 // by someone who never worked on the engine (see README, "The fresh set"); it is not split.
+// `fresh2` is a second such set, written later by another person who never saw the engine's
+// results on it (see README, "The second fresh set").
 const FILES = {
   tune: "messages.tune.jsonl",
   holdout: "messages.holdout.jsonl",
   fresh: "messages.fresh.jsonl",
+  tune3: "messages.tune3.jsonl",
+  fresh2: "messages.fresh2.jsonl",
 };
 
 /** ROUTING.md, "Affiliates": base points and spoken languages, in the table's order (ties go to the first). */
@@ -389,10 +394,10 @@ function main() {
   const ids = new Map();
   let errors = 0;
   const fragile = [];
-  const by = (dim) => ({ tune: {}, holdout: {}, fresh: {}, dim });
+  const by = (dim) => ({ tune: {}, holdout: {}, fresh: {}, tune3: {}, fresh2: {}, dim });
   const counts = { category: by("category"), lang: by("lang"), channel: by("channel") };
-  const cell = { tune: {}, holdout: {}, fresh: {} };
-  const total = { tune: 0, holdout: 0, fresh: 0 };
+  const cell = { tune: {}, holdout: {}, fresh: {}, tune3: {}, fresh2: {} };
+  const total = { tune: 0, holdout: 0, fresh: 0, tune3: 0, fresh2: 0 };
   for (const [half, file] of Object.entries(FILES)) {
     let text;
     try {
@@ -444,7 +449,7 @@ function main() {
     table("by channel", CHANNELS, counts.channel);
   }
   console.log(
-    `\n${total.tune} tune + ${total.holdout} holdout = ${total.tune + total.holdout} messages, and ${total.fresh} fresh; ${errors} problem(s)`,
+    `\n${total.tune} tune + ${total.holdout} holdout = ${total.tune + total.holdout} messages, ${total.fresh} fresh, ${total.tune3} tune3 and ${total.fresh2} fresh2; ${errors} problem(s)`,
   );
   process.exitCode = errors > 0 ? 1 : 0;
 }
