@@ -538,6 +538,7 @@ function score(
   let negAt = -1;
   let contrast = false;
   let askAt = -1;
+  let nowOnly = false;
   let still = false;
   let bornRaised = false;
   let native = false;
@@ -552,12 +553,18 @@ function score(
     const c = cues(k);
     if (c.length === 0) continue;
     // In a verb-final language the verb before a place ends an earlier clause.
-    if (has(c, "live") && !live && !(ctx.verbFinal && d > VERB_FINAL_BEFORE)) {
+    if (
+      has(c, "live") &&
+      !live &&
+      !(ctx.verbFinal && d > VERB_FINAL_BEFORE) &&
+      !verbOfPlaceBefore(ctx, k, self)
+    ) {
       // "lavoro come operaio in una fabbrica … in provincia di Brescia": same clause, farther.
       add(k, d <= 7 ? W.live : W.liveFar);
       live = positive = true;
     }
-    if (has(c, "write") && isFrom && d <= 3) {
+    // "writing from", "Writing to you from": the addressee may come between.
+    if (has(c, "write") && isFrom && d <= 4) {
       add(k, W.writeFrom, `"${word(k)} … ${word(p)}"`);
       positive = current = true;
     }
@@ -575,7 +582,7 @@ function score(
     }
     if (has(c, "now") && d <= 6 && !current) {
       add(k, W.now);
-      current = true;
+      current = nowOnly = true;
     }
     if (has(c, "moved") && d <= 6) {
       if (isFrom) origin = true;
@@ -600,6 +607,10 @@ function score(
       positive = current = true;
     }
     if (has(c, "topic") && k >= p - 2 && k < p) topic = true;
+    // "leyendo sobre las jornadas de mayo de 1937 en Barcelona": inside what is read about.
+    if (has(c, "about") && k < p && d <= ABOUT_REACH && !live && aboutGoverns(ctx, k, s)) {
+      topic = true;
+    }
     if (has(c, "first") && firstAt < 0 && d <= 10) firstAt = k;
     // "wij zijn" (we are), not "zijn" (his): a word right after "I"/"we" is their verb.
     // "zijn er lezers …" (are there readers), not "zijn" (his): a verb before "there".
@@ -612,6 +623,7 @@ function score(
     if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
     if (has(c, "contrast")) contrast = true;
   }
+  let ownClause = false;
   for (let k = end; k < tokens.length && k < end + AFTER && sentence[k] === sent; k++) {
     if (owner[k]! >= 0 && owner[k] !== self) break;
     // A new preposition starts another phrase ("Dakar à la base …"): its words are not ours.
@@ -636,15 +648,27 @@ function score(
       positive = current = true;
       continue;
     }
+    // "In Wien wohne ich seit …, komme aber aus Bayern": a verb right after the name (verb
+    // second) is that name's, whatever place comes later.
+    const v2 =
+      d === 1 &&
+      has(c, "live") &&
+      !/[,.;:!?]/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start));
     // "Lyon, now in Leeds": a word followed by another place's preposition belongs to it.
-    if (verbLeadsOn(ctx, k, self)) break;
+    if (v2) ownClause = true;
+    if (!ownClause && verbLeadsOn(ctx, k, self)) break;
+    // "Leicester resident, 34, care worker": a message opening with who and where they are.
+    if (v2 && !live && introduces(ctx, s)) {
+      add(k, W.intro, `"${word(end - 1)} ${word(k)}" opening the message`);
+      positive = current = true;
+    }
     if (has(c, "live") && !live && d <= 4) {
       add(k, W.live);
       live = positive = true;
     }
     if (has(c, "now") && d <= 4 && !current) {
       add(k, W.now);
-      current = true;
+      current = nowOnly = true;
     }
     if (has(c, "origin") && d <= 3) {
       origin = true;
@@ -699,6 +723,9 @@ function score(
     positive = true;
   }
   if (!positive) return null;
+  // "les grèves de 1936 à Lille", "in Newcastle in 1926": a dated event, unless the writer
+  // says they live or are there now.
+  if (!live && !current && datedEvent(ctx, p, end)) topic = true;
   // "moved to Copenhagen", "nach Kopenhagen gezogen": the motion's goal is where they are.
   if (has(prep, "to") && out.some((x) => x.delta === W.moved)) add(p, W.loc);
   if (firstAt >= 0) add(firstAt, W.first);
@@ -733,7 +760,10 @@ function score(
     });
   }
   const total = out.reduce((sum, x) => sum + x.delta, 0);
-  const fromOnly = !live && !current && out.some((x) => x.delta === W.fromSelf);
+  // "… seit drei Jahren, komme aber aus Bayern": a "now" nearby does not make "I'm from" current.
+  // (Every other cue that makes a place current weighs at least "here"'s 0.5, or is "native".)
+  const nowOnlyCurrent = nowOnly && !out.some((x) => x.delta >= W.here || x.delta === W.native);
+  const fromOnly = !live && (!current || nowOnlyCurrent) && out.some((x) => x.delta === W.fromSelf);
   return { score: total, contributions: out, origin: origin && !current, fromOnly, native };
 }
 
@@ -767,6 +797,52 @@ function movedAway(ctx: Context, end: number): boolean {
     if (has(c, "now") && sentence[k] === sentence[end - 1]) return true;
   }
   return false;
+}
+
+/** A year as written in a date: 1000–2099. */
+const YEAR_RE = /^(?:1\d|20)\d\d$/u;
+
+/**
+ * True when a year stands just before the place's preposition ("de 1936 à Lille") or just after
+ * the place ("in Newcastle in 1926", "em Lisboa em 1974"): the place of a dated event.
+ */
+function datedEvent(ctx: Context, p: number, end: number): boolean {
+  const { tokens, sentence } = ctx;
+  const year = (k: number) =>
+    k >= 0 &&
+    k < tokens.length &&
+    sentence[k] === sentence[end - 1] &&
+    YEAR_RE.test(tokens[k]!.key);
+  return year(p - 1) || year(p - 2) || year(end) || year(end + 1);
+}
+
+/** How far before the place "about" may govern it ("sobre a Revolução dos Cravos em Lisboa"). */
+const ABOUT_REACH = 10;
+
+/**
+ * True when "about" at `k` governs the phrase that holds the place at `s`: no comma, clause
+ * break or first-person verb between ("I read about the strike, I live in Leeds" is two).
+ */
+function aboutGoverns(ctx: Context, k: number, s: number): boolean {
+  const { text, tokens, cues } = ctx;
+  for (let j = k + 1; j < s; j++) {
+    if (/[,;:]/u.test(text.slice(tokens[j - 1]!.end, tokens[j]!.start))) return false;
+    const c = cues(j);
+    if (has(c, "live") || has(c, "first") || has(c, "contrast") || has(c, "be")) return false;
+  }
+  return !/[,;:]/u.test(text.slice(tokens[s - 1]!.end, tokens[s]!.start));
+}
+
+/**
+ * True when the verb at `k` stands right after another place, with nothing between ("In Wien
+ * wohne ich …, komme aber aus Bayern"): verb second, that place's verb, not a later one's.
+ */
+function verbOfPlaceBefore(ctx: Context, k: number, self: number): boolean {
+  const { text, tokens, owner } = ctx;
+  if (k === 0) return false;
+  const before = owner[k - 1]!;
+  if (before < 0 || before === self) return false;
+  return !/[,.;:!?]/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start));
 }
 
 /** How far before the place an asking word may stand ("Y a-t-il des lecteurs à Lyon ?"). */

@@ -462,3 +462,48 @@ describe("datelines, genitive phrases and inflected names", () => {
     expect(findSelfReport("Я живу в Казани.", { lang: "ru" })?.city).toBe("Kazan");
   });
 });
+
+describe("what is read about, verb-second clauses, openings", () => {
+  it.each([
+    ["pt", "Ando a ler sobre a greve geral de 1918 no Porto. Têm textos?"],
+    ["es", "Estoy leyendo sobre la comuna de 1871 en París, ¿tienen algo?"],
+    ["en", "I'm reading about the 1926 general strike in Newcastle."],
+    ["it", "Sto leggendo sul biennio rosso a Torino, avete materiale?"],
+    ["fr", "Je lis sur les grèves de 1936 à Lille."],
+  ])("%s: a place inside what is read about is a mention: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+
+  it("keeps a dated place when the writer lives or is there now", () => {
+    expect(findSelfReport("Seit 2019 wohne ich in Kassel.", { lang: "de" })?.city).toBe("Kassel");
+    expect(findSelfReport("I moved to Cardiff in 2016.", { lang: "en" })?.city).toBe("Cardiff");
+    expect(findSelfReport("Vivo a Padova dal 2012.", { lang: "it" })?.city).toBe("Padova");
+  });
+
+  it("keeps a place in its own clause after an 'about' clause", () => {
+    expect(findSelfReport("I read about the strike, I live in Leeds.", { lang: "en" })?.city).toBe(
+      "Leeds",
+    );
+  });
+
+  it("gives a verb right after a place (verb second) to that place, not a later one", () => {
+    expect(
+      findSelfReport("In Graz arbeite ich seit Mai, komme aber aus Kärnten.", { lang: "de" })?.city,
+    ).toBe("Graz");
+    expect(
+      findSelfReport("I Uppsala bor jag sedan 2020, men jag kommer från Luleå.", { lang: "sv" })
+        ?.city,
+    ).toBe("Uppsala");
+  });
+
+  it("reads an opening '<place> resident' and 'writing to you from'", () => {
+    expect(
+      findSelfReport("Coventry resident, 41, warehouse picker. Where do I start?", { lang: "en" })
+        ?.city,
+    ).toBe("Coventry");
+    expect(
+      findSelfReport("Hello all, writing to you from Derby about the bus strike.", { lang: "en" })
+        ?.city,
+    ).toBe("Derby");
+  });
+});
