@@ -246,7 +246,24 @@ function keyInfo(key: string): KeyInfo {
  * "живу" → no "живец"). The nearest first: the shortest ending, then the stem found first (a
  * consonant alternation before a plain ending).
  */
-function inflectedForms(prefixKey: string, word: string, lang: string): string[] {
+function inflectedForms(prefixKey: string, word: string, lang: string): readonly string[] {
+  const memoKey = `${lang}\u0000${prefixKey}\u0000${word}`;
+  let forms = inflections.get(memoKey);
+  if (forms === undefined) {
+    if (inflections.size >= KEY_INFOS_SIZE) inflections.clear();
+    forms = findInflectedForms(prefixKey, word, lang);
+    inflections.set(memoKey, forms);
+  }
+  return forms;
+}
+
+/**
+ * {@link inflectedForms}, remembered like {@link keyInfo}: in German and Swedish every noun is
+ * capitalised and asked about, and the same nouns come back message after message.
+ */
+const inflections = new Map<string, readonly string[]>();
+
+function findInflectedForms(prefixKey: string, word: string, lang: string): string[] {
   if (maxEnding(lang) === 0) {
     // German, Swedish, Persian: the name is the word less its ending, exactly
     // ("Niederlanden" → "niederlande", "Stockholms" → "stockholm", "شیرازم" → "شیراز").
