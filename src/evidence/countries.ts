@@ -26,6 +26,8 @@ interface CountryRow {
   readonly keys: readonly string[];
   /** ISO codes and all-capital short forms ("USA", "UK", "США"), matched only as written. */
   readonly codes: readonly string[];
+  /** Short forms written with stops ("EE.UU.", "U.S."): matched as their folded words. */
+  readonly dotted?: readonly string[];
 }
 
 /**
@@ -110,6 +112,10 @@ function load(): Index {
   for (const row of rows) {
     for (const code of row.codes) if (!byCode.has(code)) byCode.set(code, row.cc);
     for (const key of row.keys) if (!byKey.has(key)) byKey.set(key, row.cc);
+    for (const name of row.dotted ?? []) {
+      const key = foldKey(name);
+      if (!byKey.has(key)) byKey.set(key, row.cc);
+    }
   }
   const prefixes = new Set<string>();
   const firstWords = new Set<string>();
