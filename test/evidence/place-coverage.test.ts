@@ -942,6 +942,25 @@ describe("gazetteer coverage: divisions and demonyms in the readers' own languag
   });
 });
 
+describe("names whose article is fused into the word before", () => {
+  it.each([
+    ["J'habite au Mans", "Le Mans"],
+    ["J'habite au Havre", "Le Havre"],
+    ["J'habite au Cap depuis deux ans", "Cape Town"],
+    ["Vivo all'Aquila", "L'Aquila"],
+    ["Sono dell'Aquila", "L'Aquila"],
+    ["Vivo nell'Aia", "The Hague"],
+    ["Vivo alla Spezia", "La Spezia"],
+    ["Vivo al Cairo", "Cairo"],
+  ])("%s → %s", (text, city) => {
+    const tokens = tokenize(text, 64);
+    const got = findPlaceSpans(text, tokens, null).map(
+      (s) => resolveSpan(text, tokens, s, {})?.place.city,
+    );
+    expect(got).toContain(city);
+  });
+});
+
 describe("words that are no place", () => {
   const places = (text: string, lang: string) => {
     const tokens = tokenize(text, 64);
