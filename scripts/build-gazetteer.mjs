@@ -44,6 +44,8 @@ const LANGUAGE_639_3 = {
   ita: "it",
   deu: "de",
   gsw: "de",
+  // world-countries gives Austria only "bar" (Austro-Bavarian); Austrians write German.
+  bar: "de",
   ltz: "de",
   fra: "fr",
   swe: "sv",

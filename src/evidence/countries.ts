@@ -118,15 +118,16 @@ function load(): Index {
     }
   }
   const prefixes = new Set<string>();
+  const firstWords = new Set<string>();
   for (const key of byKey.keys()) {
     let at = key.indexOf(" ");
+    firstWords.add(at < 0 ? key : key.slice(0, at));
     while (at > 0) {
       prefixes.add(key.slice(0, at + 1));
       at = key.indexOf(" ", at + 1);
     }
   }
   let sorted: string[] | null = null;
-  const firstWords = new Set([...byKey.keys()].map((k) => k.split(" ", 1)[0]!));
   const byCc = new Map(rows.map((r) => [r.cc, r]));
   index = {
     byKey,

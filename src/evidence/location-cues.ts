@@ -53,7 +53,13 @@ export type Cue =
   /** Am, come (I'm from, ich komme aus, soy de). */
   | "be"
   /** The area around a place (in the province of, near, in der Nähe von, в пригороде). */
-  | "area";
+  | "area"
+  /** Still (born there and still there): still, ancora, immer noch, toujours, todavía, nadal. */
+  | "still"
+  /** Asking for people somewhere: any, anyone, qualcuno, jemand, alguien, hay, кто-нибудь. */
+  | "ask"
+  /** Who the writer is, right after their place: "Leeds lass", "Cork lad", "Manchester checking in". */
+  | "intro";
 
 type Lexicon = Partial<Record<Cue, string>>;
 
@@ -82,6 +88,9 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "branch group section chapter collective cell local union circle committee club reading",
     be: "am m come comes coming are re",
     area: "province region outskirts suburbs suburb area county district outside",
+    still: "still",
+    ask: "any anyone anybody",
+    intro: "lad lass lads lasses bloke guy gal girl boy checking reporting",
   },
   it: {
     // Articulated prepositions, every form: a/in + il lo la l' i gli le.
@@ -109,6 +118,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "sezione gruppo collettivo circolo cellula comitato sede nucleo",
     be: "sono vengo veniamo siamo",
     area: "provincia periferia zona regione vicino dintorni hinterland",
+    still: "ancora tuttora",
+    ask: "qualcuno qualcuna ci",
   },
   de: {
     loc: "in im bei beim nahe an am",
@@ -134,6 +145,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "gruppe ortsgruppe sektion zelle kollektiv kreis lesekreis komitee verein",
     be: "bin komme kommen sind",
     area: "nähe umgebung raum region landkreis kreis vorort",
+    still: "noch weiterhin",
+    ask: "jemand irgendwer gibt",
   },
   fr: {
     loc: "à a au aux en dans près chez sur",
@@ -158,6 +171,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "section groupe collectif cercle cellule comité",
     be: "suis viens venons sommes",
     area: "près banlieue région environs proximité province",
+    still: "toujours encore",
+    ask: "quelqu y",
   },
   sv: {
     loc: "i på vid nära utanför",
@@ -181,6 +196,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "grupp sektion avdelning cell kollektiv cirkel studiecirkel kommitté",
     be: "är kommer",
     area: "närheten utanför länet regionen",
+    still: "kvar fortfarande",
+    ask: "någon några finns",
   },
   es: {
     loc: "en cerca junto",
@@ -205,6 +222,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "sección grupo colectivo círculo célula comité núcleo",
     be: "soy vengo venimos somos",
     area: "provincia afueras cerca región zona alrededores",
+    still: "sigo sigue seguimos todavía aún",
+    ask: "alguien algún alguna hay",
   },
   pt: {
     // em + o/a/os/as, um/uma, este/esse/aquele: the contractions of Portuguese grammar.
@@ -231,6 +250,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "seção secção grupo coletivo núcleo célula comitê comité círculo",
     be: "sou venho somos",
     area: "perto arredores região periferia província interior",
+    still: "ainda continuo continuamos",
+    ask: "alguém algum alguma há",
   },
   nl: {
     loc: "in te ter ten bij nabij vlakbij rond",
@@ -255,6 +276,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "afdeling groep sectie collectief kring cel comité",
     be: "kom komen ben zijn",
     area: "buurt omgeving regio provincie",
+    still: "nog steeds",
+    ask: "iemand er",
   },
   pl: {
     loc: "w we na pod przy koło niedaleko obok u",
@@ -279,6 +302,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "sekcj* grup* kolektyw* komórk* komitet*",
     be: "jestem jesteśmy",
     area: "okolic* pobliżu województwie powiecie",
+    still: "nadal wciąż ciągle",
+    ask: "ktoś ktokolwiek jacyś jakieś",
   },
   ru: {
     loc: "в во на у под около возле рядом",
@@ -303,6 +328,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "секция группа кружок ячейка коллектив комитет",
     be: "я мы",
     area: "области пригороде окрестностях районе",
+    still: "сих прежнему",
+    ask: "кто есть",
   },
   fa: {
     loc: "در تو توی داخل نزدیک",
@@ -326,6 +353,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     group: "شعبه گروه حلقه کمیته هسته",
     be: "هستم هستیم",
     area: "حومه استان نزدیکی اطراف",
+    still: "هنوز",
+    ask: "کسی",
   },
 };
 

@@ -461,8 +461,9 @@ export function findPlaceSpans(
   capitalStart = false,
 ): PlaceSpan[] {
   const spans: PlaceSpan[] = [];
+  const opts = { lang, capitalStart };
   for (let i = 0; i < tokens.length;) {
-    const m = matchPlaceAt(text, tokens, i, { lang, capitalStart });
+    const m = matchPlaceAt(text, tokens, i, opts);
     if (m) {
       spans.push(m);
       i = m.end;

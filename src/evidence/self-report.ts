@@ -1,5 +1,5 @@
 import { countryLanguages, flagCountries } from "./countries.js";
-import { geoPlace, type GeoPlace } from "./gazetteer.js";
+import { geoPlace, hasKey, refsByKey, type GeoPlace } from "./gazetteer.js";
 import { CUE_LANGUAGES, cueLookup, wordsFor, type Cue } from "./location-cues.js";
 import {
   divisionsOf,
@@ -70,6 +70,10 @@ const W = {
   hereLater: 0.3,
   smallAbroad: -0.2,
   signOff: 0.5,
+  native: 0.45,
+  ask: 0.25,
+  intro: 0.5,
+  dateline: 0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -111,6 +115,8 @@ interface Scored {
   readonly origin: boolean;
   /** Only "I'm from X" spoke for it: an origin as often as a residence. */
   readonly fromOnly: boolean;
+  /** "Born and raised in X", "X born and still here": where they are unless another place is. */
+  readonly native: boolean;
 }
 
 /** The text's words and the place names among them that may be meant as places. */
@@ -134,6 +140,7 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   const nameWords = new Set(opts.name ? tokenize(opts.name, 8).map((t) => t.key) : []);
   // A writer who capitalises names starts none with a small letter: those words are skipped.
   const spans = findPlaceSpans(text, tokens, lang, capitalises)
+    .map((s) => articleForm(tokens, s) ?? s)
     .filter(
       (s) =>
         s.kind !== "none" &&
@@ -144,6 +151,56 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
     )
     .slice(0, MAX_CANDIDATES);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
+}
+
+/** Articles that are part of a place's own name in its language: Le Plateau, El Raval, Il Vomero. */
+const NAME_ARTICLES = [
+  "le",
+  "la",
+  "les",
+  "l",
+  "el",
+  "il",
+  "lo",
+  "o",
+  "a",
+  "de",
+  "het",
+  "der",
+  "die",
+  "das",
+];
+
+/**
+ * "living in the Plateau": English puts "the" where the name's own language has its article
+ * (Le Plateau, a part of Montreal; El Raval; Den Haag). When the name with such an article is
+ * known, that place is meant rather than one of the bare name (Plateau State, Nigeria).
+ */
+function articleForm(tokens: readonly Token[], span: PlaceSpan): PlaceSpan | null {
+  if (span.kind === "country" || span.start === 0 || tokens[span.start - 1]!.key !== "the") {
+    return null;
+  }
+  const name = tokens
+    .slice(span.start, span.end)
+    .map((t) => t.key)
+    .join(" ");
+  for (const article of NAME_ARTICLES) {
+    const key = `${article} ${name}`;
+    if (!hasKey(key)) continue;
+    const refs = refsByKey(key);
+    if (refs.length === 0) continue;
+    return {
+      start: span.start,
+      end: span.end,
+      kind: "place",
+      country: null,
+      refs,
+      inflected: span.inflected,
+      code: span.code,
+      article,
+    } as PlaceSpan;
+  }
+  return null;
 }
 
 /**
@@ -207,26 +264,39 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
   const verbFinal = lang !== null && VERB_FINAL.has(lang);
-  const ctx: Context = { text, tokens, cues, sentence, owner, capitalises, verbFinal };
+  const genitive = lang !== null && GENITIVE.has(lang);
+  const ctx: Context = { text, tokens, cues, sentence, owner, capitalises, verbFinal, genitive };
   const scored: Scored[] = [];
   let consumed = 0;
-  for (const span of spans) {
+  for (let n = 0; n < spans.length; n++) {
+    const span = spans[n]!;
     // A name that only settled the previous one ("Portland, Maine") is not a candidate.
     if (span.start < consumed) continue;
     if (!mayScore(ctx, span)) continue;
     const resolved = resolveSpan(text, tokens, span, hints);
     if (!resolved) continue;
+    if ("article" in span) {
+      const name = text.slice(tokens[span.start]!.start, tokens[span.end - 1]!.end);
+      resolved.place.settledBy = `"the ${name}" read as "${String(span.article)} ${name}"`;
+    }
     owner.fill(owner[span.start]!, span.end, resolved.end);
     consumed = resolved.end;
-    const s = score(ctx, span, resolved.end, scored, lang, resolved.place);
+    // "Newcastle NSW", "Portland, Maine": settled by a division (not a country) written after it.
+    const next = spans[n + 1];
+    const byDivision =
+      resolved.end > span.end &&
+      !(next !== undefined && next.start < resolved.end && next.kind !== "place");
+    const s = score(ctx, span, resolved.end, scored, lang, resolved.place, byDivision);
     if (s) scored.push({ ...s, place: resolved.place, start: span.start, end: resolved.end });
   }
   hereLater(ctx, scored);
   let best: Scored | null = null;
   // "Sou de Guimarães, mas vivo em Genebra": where they live beats where they are from.
   const lives = scored.some((s) => s.score >= THRESHOLD && !s.fromOnly && !s.origin);
+  // "Born and raised in Leeds … now in Spain": a place said to be current beats the native one.
+  const now = scored.some((s) => s.score >= THRESHOLD && !s.fromOnly && !s.origin && !s.native);
   for (const s of scored) {
-    if (s.score < THRESHOLD || (lives && s.fromOnly)) continue;
+    if (s.score < THRESHOLD || (lives && s.fromOnly) || (now && s.native)) continue;
     if (!best || s.score > best.score) best = s;
   }
   if (!best) return null;
@@ -380,6 +450,32 @@ interface Context {
   readonly capitalises: boolean;
   /** The text's language puts the verb last (Persian). */
   readonly verbFinal: boolean;
+  /** The text's language marks "of" on the name itself (case or ezafe): ru, pl, fa. */
+  readonly genitive: boolean;
+}
+
+/** Languages where a noun governs the name after it without "of": центре Москвы, مدارس کرمان. */
+const GENITIVE: ReadonlySet<string> = new Set(["ru", "pl", "fa"]);
+/** How many words a locative may stand before the name through such a phrase. */
+const CHAIN_REACH = 5;
+
+/**
+ * The locative preposition that governs the name through a short noun phrase in a language
+ * that marks the genitive on the name ("в центре Москвы", "w centrum Krakowa", Persian ezafe
+ * "در یکی از مدارس کرمان": in one of the schools of Kerman), or -1. Only words without a role
+ * (nouns), "of" words and articles may stand between, in the same clause.
+ */
+function genitiveChain(ctx: Context, s: number): number {
+  const { text, tokens, cues, sentence, owner } = ctx;
+  for (let j = s - 1; j >= 0 && j >= s - CHAIN_REACH && sentence[j] === sentence[s]; j--) {
+    if (owner[j]! >= 0 || /[,;:،]/u.test(text.slice(tokens[j]!.end, tokens[j + 1]!.start))) {
+      return -1;
+    }
+    const c = cues(j);
+    if (has(c, "loc")) return j < s - 1 ? j : -1;
+    if (c.length > 0 && !c.every((x) => x === "from" || x === "article")) return -1;
+  }
+  return -1;
 }
 
 /** True when token k is a preposition leading (past articles) to another candidate. */
@@ -399,6 +495,7 @@ function score(
   earlier: readonly Scored[],
   lang: string | null,
   place: Place,
+  byDivision = false,
 ): Omit<Scored, "place" | "start" | "end"> | null {
   const { text, tokens, cues, sentence, owner, capitalises } = ctx;
   const s = span.start;
@@ -415,7 +512,9 @@ function score(
   const prep = p >= 0 && sentence[p] === sent ? cues(p) : [];
   // "in provincia di Brescia", "near to", "в пригороде": the area's "of" is a locative.
   const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues(p - 1), "area");
-  const isLoc = has(prep, "loc") || area;
+  // "в центре Москвы", "w centrum Krakowa", "در یکی از مدارس کرمان": in a place's part.
+  const chain = prep.length === 0 && ctx.genitive ? genitiveChain(ctx, s) : -1;
+  const isLoc = has(prep, "loc") || area || chain >= 0;
   const isFrom = has(prep, "from") && !isLoc;
   // "delivery outside the UK": outside a country is not in it (outside a city is near it).
   const outside = p >= 0 && sentence[p] === sent && OUTSIDE.has(tokens[p]!.key);
@@ -424,6 +523,7 @@ function score(
     return null;
   }
   if (area) add(p, W.loc, `"${word(p - 1)} ${word(p)}"`);
+  else if (chain >= 0) add(chain, W.loc, `"${word(chain)} … ${word(s)}"`);
   else if (isLoc) add(p, W.loc);
   else if (isFrom) add(p, W.from);
   else if (has(prep, "about")) add(p, W.about);
@@ -437,6 +537,11 @@ function score(
   let thirdAt = -1;
   let negAt = -1;
   let contrast = false;
+  let askAt = -1;
+  let nowOnly = false;
+  let still = false;
+  let bornRaised = false;
+  let native = false;
   // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
   if (isFrom && opensMessage(ctx, p, end)) {
     add(p, W.greetFrom, `"${word(p)}" opening the message`);
@@ -448,12 +553,18 @@ function score(
     const c = cues(k);
     if (c.length === 0) continue;
     // In a verb-final language the verb before a place ends an earlier clause.
-    if (has(c, "live") && !live && !(ctx.verbFinal && d > VERB_FINAL_BEFORE)) {
+    if (
+      has(c, "live") &&
+      !live &&
+      !(ctx.verbFinal && d > VERB_FINAL_BEFORE) &&
+      !verbOfPlaceBefore(ctx, k, self)
+    ) {
       // "lavoro come operaio in una fabbrica … in provincia di Brescia": same clause, farther.
       add(k, d <= 7 ? W.live : W.liveFar);
       live = positive = true;
     }
-    if (has(c, "write") && isFrom && d <= 3) {
+    // "writing from", "Writing to you from": the addressee may come between.
+    if (has(c, "write") && isFrom && d <= 4) {
       add(k, W.writeFrom, `"${word(k)} … ${word(p)}"`);
       positive = current = true;
     }
@@ -471,7 +582,7 @@ function score(
     }
     if (has(c, "now") && d <= 6 && !current) {
       add(k, W.now);
-      current = true;
+      current = nowOnly = true;
     }
     if (has(c, "moved") && d <= 6) {
       if (isFrom) origin = true;
@@ -480,7 +591,13 @@ function score(
         positive = current = true;
       }
     }
-    if (has(c, "origin") && d <= 6) origin = true;
+    if (has(c, "origin") && d <= 6) {
+      origin = true;
+      // "born and raised", "nato e cresciuto", "geboren und aufgewachsen", "родился и вырос"
+      if (k >= 2 && AND.has(tokens[k - 1]!.key) && has(cues(k - 2), "origin")) bornRaised = true;
+    }
+    if (has(c, "still") && d <= 8) still = true;
+    if (has(c, "ask") && d <= ASK_REACH) askAt = k;
     if (has(c, "be") && isFrom && d <= 3) {
       add(k, W.fromSelf, `"${word(k)} … ${word(p)}"`);
       positive = true;
@@ -490,15 +607,23 @@ function score(
       positive = current = true;
     }
     if (has(c, "topic") && k >= p - 2 && k < p) topic = true;
+    // "leyendo sobre las jornadas de mayo de 1937 en Barcelona": inside what is read about.
+    if (has(c, "about") && k < p && d <= ABOUT_REACH && !live && aboutGoverns(ctx, k, s)) {
+      topic = true;
+    }
     if (has(c, "first") && firstAt < 0 && d <= 10) firstAt = k;
     // "wij zijn" (we are), not "zijn" (his): a word right after "I"/"we" is their verb.
-    const verb = has(c, "be") && k > 0 && has(cues(k - 1), "first");
+    // "zijn er lezers …" (are there readers), not "zijn" (his): a verb before "there".
+    const verb =
+      has(c, "be") &&
+      ((k > 0 && has(cues(k - 1), "first")) || (k + 1 < s && has(cues(k + 1), "ask")));
     if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb) {
       thirdAt = k;
     }
     if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
     if (has(c, "contrast")) contrast = true;
   }
+  let ownClause = false;
   for (let k = end; k < tokens.length && k < end + AFTER && sentence[k] === sent; k++) {
     if (owner[k]! >= 0 && owner[k] !== self) break;
     // A new preposition starts another phrase ("Dakar à la base …"): its words are not ours.
@@ -509,23 +634,48 @@ function score(
     const d = k - end + 1;
     const c = cues(k);
     if (c.length === 0) continue;
-    // "Berlin here", "Mumbai resident here": "here" right after a name is that name's.
-    if (has(c, "here") && d <= 2) {
+    // "Berlin here", "Mumbai resident here": "here" right after a name is that name's, and
+    // so is "still here" ("Sheffield born and still here").
+    if (has(c, "here") && (d <= 2 || (k > end && has(cues(k - 1), "still")))) {
       add(k, W.hereAfter);
       positive = current = true;
       continue;
     }
+    if (has(c, "still")) still = true;
+    // "Leeds lass, …", "Cork lad here", "Manchester checking in": who the writer is, from where.
+    if (has(c, "intro") && d === 1 && introduces(ctx, s)) {
+      add(k, W.intro, `"${word(end - 1)} ${word(k)}"`);
+      positive = current = true;
+      continue;
+    }
+    // "In Wien wohne ich seit …, komme aber aus Bayern": a verb right after the name (verb
+    // second) is that name's, whatever place comes later.
+    const v2 =
+      d === 1 &&
+      has(c, "live") &&
+      !/[,.;:!?]/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start));
     // "Lyon, now in Leeds": a word followed by another place's preposition belongs to it.
-    if (verbLeadsOn(ctx, k, self)) break;
+    if (v2) ownClause = true;
+    if (!ownClause && verbLeadsOn(ctx, k, self)) break;
+    // "Leicester resident, 34, care worker": a message opening with who and where they are.
+    if (v2 && !live && introduces(ctx, s)) {
+      add(k, W.intro, `"${word(end - 1)} ${word(k)}" opening the message`);
+      positive = current = true;
+    }
     if (has(c, "live") && !live && d <= 4) {
       add(k, W.live);
       live = positive = true;
     }
     if (has(c, "now") && d <= 4 && !current) {
       add(k, W.now);
-      current = true;
+      current = nowOnly = true;
     }
-    if (has(c, "origin") && d <= 3) origin = true;
+    if (has(c, "origin") && d <= 3) {
+      origin = true;
+      if (k + 2 < tokens.length && AND.has(tokens[k + 1]!.key) && has(cues(k + 2), "origin")) {
+        bornRaised = true;
+      }
+    }
     if (has(c, "write") && isFrom && d <= 4) {
       add(k, W.writeFrom, `"${word(p)} … ${word(k)}"`);
       positive = current = true;
@@ -541,6 +691,12 @@ function score(
     if (has(c, "topic") && d <= 1) topic = true;
     if (has(c, "first") && firstAt < 0 && d <= 3) firstAt = k;
   }
+  // "G'day. Newcastle NSW, not the Geordie one": a message that opens with a place and what
+  // settles it, like a letter's dateline, says where it was written.
+  if (byDivision && opensWith(ctx, s, end)) {
+    out.push({ words: "opening the message, with what settles it", delta: W.dateline, at: s });
+    positive = current = true;
+  }
   if (signsOff(ctx, s, end)) {
     out.push({ words: "signed off with it", delta: W.signOff, at: s });
     positive = current = true;
@@ -550,16 +706,38 @@ function score(
     out.push({ words: `"${word(end - 1)}-based"`, delta: W.based, at: end - 1 });
     positive = current = true;
   }
+  // "Born and raised in Leeds", "Sheffield born and still here": an origin that is also where
+  // they are, unless the words after it say they moved or are now elsewhere.
+  if (origin && !current && (bornRaised || still) && !movedAway(ctx, end)) {
+    out.push({
+      words: bornRaised ? "born and raised there (no move said)" : "born there and still there",
+      delta: W.native,
+      at: s,
+    });
+    positive = current = native = true;
+  }
+  // "Any readers in Philly?", "¿Hay alguien en Valencia?": asking for people where they are.
+  // A country asked about ("any councils in Iran?") is rather a topic.
+  if (askAt >= 0 && isLoc && span.kind !== "country" && endsInQuestion(ctx, end)) {
+    add(askAt, W.ask, `"${word(askAt)} … ${word(p)} …?"`);
+    positive = true;
+  }
   if (!positive) return null;
+  // "les grèves de 1936 à Lille", "in Newcastle in 1926": a dated event, unless the writer
+  // says they live or are there now.
+  if (!live && !current && datedEvent(ctx, p, end)) topic = true;
   // "moved to Copenhagen", "nach Kopenhagen gezogen": the motion's goal is where they are.
   if (has(prep, "to") && out.some((x) => x.delta === W.moved)) add(p, W.loc);
   if (firstAt >= 0) add(firstAt, W.first);
   // "Cari compagni, vivo a …": someone addressed before a comma is not the one who lives there.
   const addressed =
     thirdAt >= 0 && thirdAt < s && /[,:]/u.test(text.slice(tokens[thirdAt]!.end, tokens[s]!.start));
+  // "any comrades in Porto Alegre?": the people asked for are not someone else's place.
+  const asked = askAt >= 0 && thirdAt > askAt && out.some((x) => x.delta === W.ask);
   if (
     thirdAt >= 0 &&
     !addressed &&
+    !asked &&
     (firstAt < 0 || Math.abs(s - thirdAt) < Math.abs(s - firstAt))
   ) {
     add(thirdAt, W.third, `"${word(thirdAt)}" (someone else)`);
@@ -582,8 +760,163 @@ function score(
     });
   }
   const total = out.reduce((sum, x) => sum + x.delta, 0);
-  const fromOnly = !live && !current && out.some((x) => x.delta === W.fromSelf);
-  return { score: total, contributions: out, origin: origin && !current, fromOnly };
+  // "… seit drei Jahren, komme aber aus Bayern": a "now" nearby does not make "I'm from" current.
+  // (Every other cue that makes a place current weighs at least "here"'s 0.5, or is "native".)
+  const nowOnlyCurrent = nowOnly && !out.some((x) => x.delta >= W.here || x.delta === W.native);
+  const fromOnly = !live && (!current || nowOnlyCurrent) && out.some((x) => x.delta === W.fromSelf);
+  return { score: total, contributions: out, origin: origin && !current, fromOnly, native };
+}
+
+/** "And" in the eleven languages (folded), joining "born and raised". */
+const AND: ReadonlySet<string> = new Set([
+  "and",
+  "e",
+  "ed",
+  "und",
+  "et",
+  "och",
+  "y",
+  "en",
+  "i",
+  "и",
+  "و",
+]);
+
+/** How far after a native place a move may be said ("…, but moved to Leeds in 2010"). */
+const MOVE_REACH = 12;
+
+/**
+ * True when the words after a place say the writer left it: a move within the next words
+ * (even in the next sentence), or "now" in the same sentence ("… but I now live abroad").
+ */
+function movedAway(ctx: Context, end: number): boolean {
+  const { tokens, cues, sentence } = ctx;
+  for (let k = end; k < tokens.length && k < end + MOVE_REACH; k++) {
+    const c = cues(k);
+    if (has(c, "moved")) return true;
+    if (has(c, "now") && sentence[k] === sentence[end - 1]) return true;
+  }
+  return false;
+}
+
+/** A year as written in a date: 1000–2099. */
+const YEAR_RE = /^(?:1\d|20)\d\d$/u;
+
+/**
+ * True when a year stands just before the place's preposition ("de 1936 à Lille") or just after
+ * the place ("in Newcastle in 1926", "em Lisboa em 1974"): the place of a dated event.
+ */
+function datedEvent(ctx: Context, p: number, end: number): boolean {
+  const { tokens, sentence } = ctx;
+  const year = (k: number) =>
+    k >= 0 &&
+    k < tokens.length &&
+    sentence[k] === sentence[end - 1] &&
+    YEAR_RE.test(tokens[k]!.key);
+  return year(p - 1) || year(p - 2) || year(end) || year(end + 1);
+}
+
+/** How far before the place "about" may govern it ("sobre a Revolução dos Cravos em Lisboa"). */
+const ABOUT_REACH = 10;
+
+/**
+ * True when "about" at `k` governs the phrase that holds the place at `s`: no comma, clause
+ * break or first-person verb between ("I read about the strike, I live in Leeds" is two).
+ */
+function aboutGoverns(ctx: Context, k: number, s: number): boolean {
+  const { text, tokens, cues } = ctx;
+  for (let j = k + 1; j < s; j++) {
+    if (/[,;:]/u.test(text.slice(tokens[j - 1]!.end, tokens[j]!.start))) return false;
+    const c = cues(j);
+    if (has(c, "live") || has(c, "first") || has(c, "contrast") || has(c, "be")) return false;
+  }
+  return !/[,;:]/u.test(text.slice(tokens[s - 1]!.end, tokens[s]!.start));
+}
+
+/**
+ * True when the verb at `k` stands right after another place, with nothing between ("In Wien
+ * wohne ich …, komme aber aus Bayern"): verb second, that place's verb, not a later one's.
+ */
+function verbOfPlaceBefore(ctx: Context, k: number, self: number): boolean {
+  const { text, tokens, owner } = ctx;
+  if (k === 0) return false;
+  const before = owner[k - 1]!;
+  if (before < 0 || before === self) return false;
+  return !/[,.;:!?]/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start));
+}
+
+/** How far before the place an asking word may stand ("Y a-t-il des lecteurs à Lyon ?"). */
+const ASK_REACH = 8;
+
+/** How many words a question's sentence may run on after the place. */
+const QUESTION_REACH = 12;
+
+/** True when the place's sentence ends in a question mark ("… in Bristol?", "… à Lyon ?"). */
+function endsInQuestion(ctx: Context, end: number): boolean {
+  const { text, tokens, sentence } = ctx;
+  const sent = sentence[end - 1]!;
+  let last = end - 1;
+  while (last + 1 < tokens.length && sentence[last + 1] === sent) {
+    if (++last >= end - 1 + QUESTION_REACH) return false;
+  }
+  const gap = text.slice(tokens[last]!.end, tokens[last + 1]?.start ?? text.length);
+  return /^[^.!;\n]*[?؟]/u.test(gap);
+}
+
+/**
+ * True when the place at `s` opens the message (after at most a short greeting: "G'day.",
+ * "Hi all!"), its phrase ends at `end` with punctuation or the end of the text, and no topic
+ * word follows.
+ */
+function opensWith(ctx: Context, s: number, end: number): boolean {
+  const { text, tokens, cues } = ctx;
+  if (!opensAt(ctx, s)) return false;
+  if (end < tokens.length) {
+    const gap = text.slice(tokens[end - 1]!.end, tokens[end]!.start);
+    if (!/[.,!?;:—–(]/u.test(gap)) return false;
+  }
+  // "Paris, Texas. What a film that was.": a topic just after makes it a mention.
+  for (let k = end; k < tokens.length && k < end + OPENING_TOPIC; k++) {
+    if (has(cues(k), "topic")) return false;
+  }
+  return true;
+}
+
+/** How many words after an opening place are searched for a topic word. */
+const OPENING_TOPIC = 5;
+
+/** True when only a short greeting ("G'day.", "Hi all!") comes before token `s`. */
+function opensAt(ctx: Context, s: number): boolean {
+  const { cues, sentence } = ctx;
+  if (s > INTRO_OPENING) return false;
+  // In the place's own sentence, only greeting words may come first ("Hi Leeds here" is not).
+  const own = s > 0 && sentence[s - 1] === sentence[s];
+  for (let j = 0; j < s; j++) {
+    const c = cues(j);
+    if (own ? !has(c, "greet") : c.some((x) => x !== "greet")) return false;
+  }
+  return true;
+}
+
+/** How many words may open a message before "Leeds lass" ("Hi all, Leeds lass here"). */
+const INTRO_OPENING = 3;
+
+/**
+ * True when the place at `s` opens the message after greetings only ("Hey! Brum lad, …"), or
+ * follows the writer's "I'm a" ("I'm a Leeds lass"): then the word after it introduces them.
+ */
+function introduces(ctx: Context, s: number): boolean {
+  const { cues } = ctx;
+  let first = false;
+  for (let j = Math.max(0, s - INTRO_OPENING); j < s; j++) {
+    const c = cues(j);
+    if (has(c, "third")) return false;
+    if (has(c, "first")) first = true;
+  }
+  if (first) return true;
+  if (s > INTRO_OPENING) return false;
+  for (let j = 0; j < s; j++) if (cues(j).some((x) => x !== "greet")) return false;
+  return true;
 }
 
 /** Words for "outside" in the eleven languages (folded). */
@@ -661,6 +994,7 @@ function mayScore(ctx: Context, span: PlaceSpan): boolean {
     if ((k >= s && k < span.end) || sentence[k] !== sent) continue;
     if (cues(k).some((c) => POSITIVE.has(c))) return true;
   }
+  if (opensAt(ctx, s)) return true;
   const last = Math.min(span.end + DISAMBIGUATOR_REACH - 1, tokens.length);
   for (let e = span.end; e <= last; e++) {
     if (BASED_RE.test(text.slice(tokens[e - 1]!.end, tokens[e - 1]!.end + 12))) return true;

@@ -332,3 +332,178 @@ describe("findSelfReport", () => {
     );
   });
 });
+
+describe("native places, questions for people, introductions, names with an article", () => {
+  /** [lang, text, country, city]: born there and still there, unless a move is said. */
+  const NATIVE: [string, string, string, string][] = [
+    ["en", "Born and raised in Leeds, never left. Thoughts on the ballot?", "GB", "Leeds"],
+    ["en", "Sheffield born and still here after forty years on the buses.", "GB", "Sheffield"],
+    ["it", "Nata e cresciuta a Lecce, e ancora qui. Vorrei la rivista.", "IT", "Lecce"],
+    ["de", "Geboren und aufgewachsen in Dortmund, wohne immer noch hier.", "DE", "Dortmund"],
+    ["fr", "Né et grandi à Marseille, j'y suis toujours.", "FR", "Marseille"],
+    ["es", "Nacida y criada en Rosario, y sigo aquí.", "AR", "Rosario"],
+    ["pt", "Nascido e criado em Recife, um leitor antigo.", "BR", "Recife"],
+    ["sv", "Född och uppvuxen i Malmö, bor kvar.", "SE", "Malmö"],
+    ["nl", "Geboren en getogen in Rotterdam, en nog steeds daar.", "NL", "Rotterdam"],
+    ["pl", "Urodzona i wychowana w Gdańsku, dalej czytam wasze teksty.", "PL", "Gdańsk"],
+    ["ru", "Родился и вырос в Самаре, читаю вас давно.", "RU", "Samara"],
+  ];
+  it.each(NATIVE)("%s: %s", (lang, text, country, city) => {
+    expect(findSelfReport(text, { lang })).toMatchObject({ country, city });
+  });
+
+  it("lets a move, or a place said to be current, beat the native place", () => {
+    expect(
+      findSelfReport("Born and bred in Glasgow but moved to Toronto in 2015.", { lang: "en" })
+        ?.city,
+    ).toBe("Toronto");
+    expect(
+      findSelfReport("Born and raised in Tehran. Now I live in Hamburg.", { lang: "en" })?.city,
+    ).toBe("Hamburg");
+    // a move without a place: the native place is only an origin, and nothing else is said
+    expect(
+      findSelfReport("Nato e cresciuto a Bari, poi mi sono trasferito.", { lang: "it" }),
+    ).toBeNull();
+    // born there alone is an origin
+    expect(findSelfReport("I was born in Leeds.", { lang: "en" })).toBeNull();
+  });
+
+  /** Asking for people in a city: weaker than "I live in", but a self-report. */
+  const ASKS: [string, string, string, string][] = [
+    ["en", "any readers in Bristol? I'd like to start a reading group", "GB", "Bristol"],
+    ["en", "Any comrades in Porto Alegre? Would love to meet up.", "BR", "Porto Alegre"],
+    ["it", "Ci sono compagni a Bologna? Vorrei conoscervi.", "IT", "Bologna"],
+    ["de", "Gibt es Leser in Graz? Ich würde gern mitmachen.", "AT", "Graz"],
+    ["fr", "Y a-t-il des lecteurs à Lyon ? J'aimerais vous rencontrer.", "FR", "Lyon"],
+    ["es", "¿Hay alguien en Zaragoza? Me gustaría participar.", "ES", "Zaragoza"],
+    ["pt", "Alguém em Curitiba? Quero participar.", "BR", "Curitiba"],
+    ["sv", "Finns det några läsare i Umeå? Jag vill gärna träffas.", "SE", "Umeå"],
+    ["nl", "Zijn er lezers in Utrecht? Ik wil graag meedoen.", "NL", "Utrecht"],
+    ["ru", "Есть ли читатели в Казани? Хотел бы встретиться.", "RU", "Kazan"],
+  ];
+  it.each(ASKS)("%s: %s", (lang, text, country, city) => {
+    const place = findSelfReport(text, { lang });
+    expect(place).toMatchObject({ country, city });
+    expect(place?.score).toBeLessThan(0.8);
+  });
+
+  it.each([
+    ["en", "Are there any workers' councils in Iran today?"],
+    ["en", "Any news from Paris about the strike?"],
+    ["en", "Do you have any articles about Berlin?"],
+    ["de", "Gibt es Leser in Graz. Das habe ich gelesen"],
+    ["es", "Hay muchos lectores en Valencia."],
+  ])("%s: a question about a place, not for people there: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+
+  it("reads a leading '<place> lad', 'lass', 'checking in' as the writer's place", () => {
+    expect(
+      findSelfReport("Leeds lass, been reading your stuff a while.", { lang: "en" })?.city,
+    ).toBe("Leeds");
+    expect(findSelfReport("hey all, Cork lad, looking for a group", { lang: "en" })?.city).toBe(
+      "Cork",
+    );
+    expect(findSelfReport("Manchester checking in! Great piece.", { lang: "en" })?.city).toBe(
+      "Manchester",
+    );
+    expect(findSelfReport("I'm a Bristol girl at heart.", { lang: "en" })?.city).toBe("Bristol");
+    // someone else's town, or a lad in the middle of a sentence
+    expect(findSelfReport("My brother is a Hull lad.", { lang: "en" })).toBeNull();
+    expect(findSelfReport("We watched the film about a Liverpool lad.", { lang: "en" })).toBeNull();
+  });
+
+  it("reads 'the X' as the name's own article form when one is known (Le Plateau)", () => {
+    const plateau = findSelfReport("I'm a student at McGill, living in the Plateau.", {
+      lang: "en",
+    });
+    expect(plateau).toMatchObject({ country: "CA" });
+    expect(plateau?.settledBy).toBe('"the Plateau" read as "le Plateau"');
+    // without the article, the name is read as before
+    expect(findSelfReport("I live in Plateau State.", { lang: "en" })?.country).toBe("NG");
+  });
+});
+
+describe("datelines, genitive phrases and inflected names", () => {
+  it("reads a message that opens with a place and its division as its dateline", () => {
+    expect(
+      findSelfReport("Evening. Perth WA, not the Scottish one. Love the paper.", { lang: "en" }),
+    ).toMatchObject({ country: "AU", city: "Perth" });
+    expect(findSelfReport("London, Ontario. Long-time reader.", { lang: "en" })?.country).toBe(
+      "CA",
+    );
+    // a topic right after, a country rather than a division, or not at the opening: a mention
+    expect(findSelfReport("Paris, Texas. What a film that was.", { lang: "en" })).toBeNull();
+    expect(findSelfReport("Gaza, Palestine: the siege goes on.", { lang: "en" })).toBeNull();
+    expect(
+      findSelfReport("We watched a lot about it. Portland, Maine was in the news.", { lang: "en" }),
+    ).toBeNull();
+  });
+
+  it.each([
+    ["ru", "Я живу в центре Екатеринбурга.", "RU", "Yekaterinburg"],
+    ["pl", "Pracuję w centrum Wrocławia.", "PL", "Wrocław"],
+    ["fa", "من در شهر شیراز زندگی می‌کنم.", "IR", "Shiraz"],
+    ["fa", "پرستار هستم در یکی از بیمارستان‌های تبریز.", "IR", "Tabriz"],
+  ])("%s: a locative through a genitive phrase: %s", (lang, text, country, city) => {
+    expect(findSelfReport(text, { lang })).toMatchObject({ country, city });
+  });
+
+  it.each([
+    ["ru", "Я читал об истории Самары."],
+    ["pl", "Czytałem o historii Krakowa."],
+    ["fa", "در مورد اعتصاب کارگران تبریز چه فکر می‌کنید؟"],
+  ])("%s: a genitive that is no locative: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+
+  it("prefers the name that is the stem itself for an inflected Polish or Russian word", () => {
+    expect(findSelfReport("Mieszkam w Lublinie.", { lang: "pl" })?.city).toBe("Lublin");
+    expect(findSelfReport("Я живу в Казани.", { lang: "ru" })?.city).toBe("Kazan");
+  });
+});
+
+describe("what is read about, verb-second clauses, openings", () => {
+  it.each([
+    ["pt", "Ando a ler sobre a greve geral de 1918 no Porto. Têm textos?"],
+    ["es", "Estoy leyendo sobre la comuna de 1871 en París, ¿tienen algo?"],
+    ["en", "I'm reading about the 1926 general strike in Newcastle."],
+    ["it", "Sto leggendo sul biennio rosso a Torino, avete materiale?"],
+    ["fr", "Je lis sur les grèves de 1936 à Lille."],
+  ])("%s: a place inside what is read about is a mention: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+
+  it("keeps a dated place when the writer lives or is there now", () => {
+    expect(findSelfReport("Seit 2019 wohne ich in Kassel.", { lang: "de" })?.city).toBe("Kassel");
+    expect(findSelfReport("I moved to Cardiff in 2016.", { lang: "en" })?.city).toBe("Cardiff");
+    expect(findSelfReport("Vivo a Padova dal 2012.", { lang: "it" })?.city).toBe("Padova");
+  });
+
+  it("keeps a place in its own clause after an 'about' clause", () => {
+    expect(findSelfReport("I read about the strike, I live in Leeds.", { lang: "en" })?.city).toBe(
+      "Leeds",
+    );
+  });
+
+  it("gives a verb right after a place (verb second) to that place, not a later one", () => {
+    expect(
+      findSelfReport("In Graz arbeite ich seit Mai, komme aber aus Kärnten.", { lang: "de" })?.city,
+    ).toBe("Graz");
+    expect(
+      findSelfReport("I Uppsala bor jag sedan 2020, men jag kommer från Luleå.", { lang: "sv" })
+        ?.city,
+    ).toBe("Uppsala");
+  });
+
+  it("reads an opening '<place> resident' and 'writing to you from'", () => {
+    expect(
+      findSelfReport("Coventry resident, 41, warehouse picker. Where do I start?", { lang: "en" })
+        ?.city,
+    ).toBe("Coventry");
+    expect(
+      findSelfReport("Hello all, writing to you from Derby about the bus strike.", { lang: "en" })
+        ?.city,
+    ).toBe("Derby");
+  });
+});
