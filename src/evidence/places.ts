@@ -334,7 +334,8 @@ function keyInfo(key: string): KeyInfo {
  * Words of known names that `word` may be an inflected form of, given the words before it
  * ("москве" → "москва"; "nowym" after nothing → "nowy"): the word's stem with a nominative
  * ending, when some name is or starts with it ("lublinie" → "lublin", never "lubliniec";
- * "живу" → no "живец"). The nearest first: the shortest ending, then the stem found first (a
+ * "живу" → no "живец"). The nearest first: a country's name, then (Russian) the ending
+ * nearest in length to the one the stem lost, then the shorter, then the stem found first (a
  * consonant alternation before a plain ending).
  */
 function inflectedForms(prefixKey: string, word: string, lang: string): readonly string[] {
@@ -371,7 +372,13 @@ function computeInflectedForms(prefixKey: string, word: string, lang: string): s
       if (found.some((f) => f.w === w)) continue;
       const info = keyInfo(prefixKey ? `${prefixKey} ${w}` : w);
       if (info.country !== undefined || info.place || info.prefix) {
-        found.push({ w, rank: tail.length * 100 + s });
+        // A country's name first. Snowball (Russian) takes the whole case ending off: then the
+        // nominative ending nearest it in length ("Англии" → "англия", not "англ"; "Казани" →
+        // "казань"; "Берлине" → "берлин"). Polish stems come one per possible ending, the
+        // likeliest first: then the shortest ending ("Toruniu" → "torun", not "torunio").
+        const country = info.country ? 0 : 10_000;
+        const off = lang === "pl" ? 0 : Math.abs(tail.length - (word.length - stem.length));
+        found.push({ w, rank: country + off * 1000 + tail.length * 10 + s });
       }
     }
   });

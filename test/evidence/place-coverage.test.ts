@@ -961,6 +961,38 @@ describe("names whose article is fused into the word before", () => {
   });
 });
 
+/** Cities and countries abroad in the Polish locative and the Russian prepositional. */
+const ABROAD_PL =
+  "Monachium:DE Hamburgu:DE Frankfurcie:DE Toronto:CA Dublinie:IE Oslo:NO Amsterdamie:NL Rotterdamie:NL Brukseli:BE Barcelonie:ES Madrycie:ES Lizbonie:PT Pradze:CZ Edynburgu:GB Liverpoolu:GB Leeds:GB Londynie:GB Niemczech:DE Włoszech:IT Francji:FR Kanadzie:CA Australii:AU USA:US Anglii:GB Szkocji:GB Holandii:NL Szwecji:SE Hiszpanii:ES Portugalii:PT Brazylii:BR Argentynie:AR Meksyku:MX Iranie:IR Irlandii:IE Norwegii:NO Danii:DK Belgii:BE Austrii:AT Szwajcarii:CH Rosji:RU Ukrainie:UA Czechach:CZ Kijowie:UA Berlinie:DE Dreźnie:DE Lipsku:DE Kolonii:DE Wiedniu:AT Zurychu:CH Genewie:CH Paryżu:FR Lyonie:FR Marsylii:FR Mediolanie:IT Neapolu:IT Turynie:IT Sztokholmie:SE Göteborgu:SE Kopenhadze:DK Helsinkach:FI Wilnie:LT Mińsku:BY";
+const ABROAD_RU =
+  "Берлине:DE Гамбурге:DE Франкфурте:DE Кёльне:DE Цюрихе:CH Женеве:CH Милане:IT Риме:IT Неаполе:IT Барселоне:ES Мадриде:ES Лиссабоне:PT Лионе:FR Марселе:FR Брюсселе:BE Амстердаме:NL Гааге:NL Стокгольме:SE Гётеборге:SE Хельсинки:FI Кракове:PL Праге:CZ Будапеште:HU Манчестере:GB Эдинбурге:GB Чикаго:US Монреале:CA Ванкувере:CA Сиднее:AU Мельбурне:AU Стамбуле:TR Тбилиси:GE Баку:AZ Алма-Ате:KZ Бишкеке:KG Германии:DE Италии:IT Франции:FR Канаде:CA Австралии:AU США:US Англии:GB Шотландии:GB Нидерландах:NL Швеции:SE Польше:PL Испании:ES Португалии:PT Бразилии:BR Аргентине:AR Мексике:MX Иране:IR Афганистане:AF Турции:TR Израиле:IL Грузии:GE Казахстане:KZ Финляндии:FI Норвегии:NO Дании:DK Бельгии:BE Австрии:AT Швейцарии:CH Чехии:CZ Сербии:RS Эстонии:EE Латвии:LV Литве:LT Белоруссии:BY Молдове:MD Армении:AM Азербайджане:AZ Узбекистане:UZ Киргизии:KG Таджикистане:TJ Харькове:UA Днепре:UA Одессе:UA Львове:UA";
+
+describe("inflected names of places abroad", () => {
+  const rows = (list: string, lang: string, sentence: (w: string) => string) =>
+    list.split(" ").map((x) => {
+      const [w, cc] = x.split(":") as [string, string];
+      return [lang, sentence(w), cc] as [string, string, string];
+    });
+  it.each<[string, string, string]>([
+    ...rows(ABROAD_PL, "pl", (w) => `Mieszkam w ${w} od roku.`),
+    ...rows(ABROAD_RU, "ru", (w) => `Я живу в ${w} уже год.`),
+    ["pl", "Mieszkam w Stanach Zjednoczonych.", "US"],
+    ["pl", "Mieszkam w Wielkiej Brytanii.", "GB"],
+    ["pl", "Mieszkam w Nowej Zelandii.", "NZ"],
+    ["ru", "Живу в Великобритании.", "GB"],
+    ["ru", "Живу в Новой Зеландии.", "NZ"],
+    ["ru", "Живу в Южной Африке.", "ZA"],
+    ["de", "Ich wohne in der Schweiz.", "CH"],
+    ["de", "Ich wohne in den USA.", "US"],
+  ])("%s: %s → %s", (lang, text, country) => {
+    const tokens = tokenize(text, 64);
+    const got = findPlaceSpans(text, tokens, lang).map(
+      (s) => resolveSpan(text, tokens, s, { language: lang })?.place.country,
+    );
+    expect(got).toContain(country);
+  });
+});
+
 describe("words that are no place", () => {
   const places = (text: string, lang: string) => {
     const tokens = tokenize(text, 64);
