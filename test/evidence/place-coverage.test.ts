@@ -1282,6 +1282,46 @@ describe("gazetteer coverage: exonyms in the eleven languages", () => {
   });
 });
 
+/** Short forms written in chats and profiles (codes in capitals only). */
+const SHORT_FORMS: [string, string, string][] = [
+  ["Ffm", "DE", "Frankfurt am Main"],
+  ["Ddorf", "DE", "Düsseldorf"],
+  ["HH", "DE", "Hamburg"],
+  ["MUC", "DE", "Munich"],
+  ["Zgz", "ES", "Zaragoza"],
+  ["Donosti", "ES", "Donostia / San Sebastián"],
+  ["VLC", "ES", "Valencia"],
+  ["Ldn", "GB", "London"],
+  ["Mcr", "GB", "Manchester"],
+  ["Sheff", "GB", "Sheffield"],
+  ["Brizzle", "GB", "Bristol"],
+  ["Cph", "DK", "Copenhagen"],
+  ["Krk", "PL", "Kraków"],
+  ["Mdz", "AR", "Mendoza"],
+  ["Conce", "CL", "Concepción"],
+  ["CWB", "BR", "Curitiba"],
+  ["CPT", "ZA", "Cape Town"],
+  ["BKK", "TH", "Bangkok"],
+  ["Chch", "NZ", "Christchurch"],
+  ["Bmore", "US", "Baltimore"],
+  ["STL", "US", "St. Louis"],
+  ["PGH", "US", "Pittsburgh"],
+  ["ABQ", "US", "Albuquerque"],
+  ["YYZ", "CA", "Toronto"],
+  ["MTL", "CA", "Montréal"],
+];
+
+describe("gazetteer coverage: short forms", () => {
+  it.each(SHORT_FORMS)("%s → %s %s", (text, country, city) => {
+    expect(parseLocationText(text)).toMatchObject({ country, city });
+  });
+
+  it("reads codes only in capitals", () => {
+    expect(parseLocationText("stl")).toBeNull();
+    expect(parseLocationText("hh")).toBeNull();
+  });
+});
+
 /** ROUTING.md's order: a disambiguator next to the name, then the reader's other evidence, then size. */
 const AMBIGUOUS: [string, { countries?: string[]; language?: string }, string][] = [
   ["Santiago", { countries: ["CL"] }, "CL"],
