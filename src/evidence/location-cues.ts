@@ -59,7 +59,9 @@ export type Cue =
   /** Asking for people somewhere: any, anyone, qualcuno, jemand, alguien, hay, кто-нибудь. */
   | "ask"
   /** Who the writer is, right after their place: "Leeds lass", "Cork lad", "Manchester checking in". */
-  | "intro";
+  | "intro"
+  /** A length of time after a place: "Melbourne for the last 12 years", "da sei anni". */
+  | "duration";
 
 type Lexicon = Partial<Record<Cue, string>>;
 
@@ -74,7 +76,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "i me my myself we us our ours ourselves im",
     third:
       "he she they his her their them him brother sister mother mum mom father dad parents friend friends comrades cousin family wife husband son daughter uncle aunt grandmother grandfather grandma grandpa colleague colleagues someone somebody people",
-    live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching",
+    live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching grafting",
     write: "writing write writes wrote messaging",
     greet: "hello hi hey greetings regards cheers love best wishes salutations howdy solidarity",
     here: "here locally",
@@ -90,6 +92,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "province region outskirts suburbs suburb area county district outside",
     still: "still",
     ask: "any anyone anybody",
+    duration: "years months",
     intro: "lad lass lads lasses bloke guy gal girl boy checking reporting",
   },
   it: {
@@ -110,7 +113,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     now: "ora adesso attualmente ormai oggi",
     origin: "originario originaria nato nata cresciuto cresciuta origine natale",
     moved:
-      "trasferito trasferita trasferiti trasferirmi emigrato emigrata spostato arrivato arrivata",
+      "trasferito trasferita trasferiti trasferirmi trapiantato trapiantata trapiantati trapiantate emigrato emigrata spostato arrivato arrivata",
     topic:
       "guerra sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte",
     neg: "non mai",
@@ -120,6 +123,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "provincia periferia zona regione vicino dintorni hinterland",
     still: "ancora tuttora",
     ask: "qualcuno qualcuna ci",
+    duration: "anni mesi",
   },
   de: {
     loc: "in im bei beim nahe an am",
@@ -131,7 +135,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "ich mich mir mein meine meinem meinen meiner wir uns unser unsere unserem unseren unserer bin",
     third:
       "er sein seine ihre bruder schwester mutter mama vater papa eltern freund freundin freunde genossen genossinnen cousin cousine familie sohn tochter kollege kollegin kollegen onkel tante oma opa",
-    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte",
+    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte schaffe jobbe",
     write: "schreiben schreibe",
     greet: "hallo grüße gruß grüßen servus moin solidarische",
     here: "hier",
@@ -147,6 +151,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "nähe umgebung raum region landkreis kreis vorort",
     still: "noch weiterhin",
     ask: "jemand irgendwer gibt",
+    duration: "jahren jahre monaten",
   },
   fr: {
     loc: "à a au aux en dans près chez sur",
@@ -157,7 +162,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "je j me m moi mon ma mes nous notre nos",
     third:
       "il elle ils elles lui leur leurs son sa ses frère soeur mère père parents ami amie amis camarades cousin cousine famille femme mari fils fille collègue oncle tante",
-    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne",
+    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bossons bosser taffe",
     write: "écrire écris écrivons",
     greet: "bonjour salut salutations bonsoir coucou amitiés bises cordialement fraternellement",
     here: "ici icitte",
@@ -173,6 +178,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "près banlieue région environs proximité province",
     still: "toujours encore",
     ask: "quelqu y",
+    duration: "ans années mois",
   },
   sv: {
     loc: "i på vid nära utanför",
@@ -198,6 +204,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "närheten utanför länet regionen",
     still: "kvar fortfarande",
     ask: "någon några finns",
+    duration: "år månader",
   },
   es: {
     loc: "en cerca junto",
@@ -208,7 +215,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "yo me mí mi mis nosotros nosotras nos nuestro nuestra nuestros nuestras soy estoy",
     third:
       "él ella ellos ellas su sus hermano hermana madre mamá padre papá padres amigo amiga amigos compañeros primo prima familia esposa esposo marido hijo hija colega tío tía abuelo abuela",
-    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño",
+    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño curro curra curramos currando currar",
     write: "escribir escribo escribimos escribiendo",
     greet: "hola saludos saludo buenas abrazos abrazo",
     here: "aquí acá",
@@ -224,6 +231,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "provincia afueras cerca región zona alrededores",
     still: "sigo sigue seguimos todavía aún",
     ask: "alguien algún alguna hay",
+    duration: "años meses",
   },
   pt: {
     // em + o/a/os/as, um/uma, este/esse/aquele: the contractions of Portuguese grammar.
@@ -236,7 +244,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "eu me mim meu minha meus minhas nós nos nosso nossa nossos nossas sou estou",
     third:
       "ele ela eles elas seu sua dele dela irmão irmã mãe pai pais amigo amiga amigos camaradas companheiros primo prima família esposa marido filho filha colega tio tia avô avó",
-    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono",
+    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono trampo trampando",
     write: "escrever escrevo escrevemos escrevendo",
     greet: "olá oi saudações abraços abraço beijos",
     here: "aqui cá",
@@ -252,6 +260,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "perto arredores região periferia província interior",
     still: "ainda continuo continuamos",
     ask: "alguém algum alguma há",
+    duration: "anos meses",
   },
   nl: {
     loc: "in te ter ten bij nabij vlakbij rond",
@@ -278,6 +287,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "buurt omgeving regio provincie",
     still: "nog steeds",
     ask: "iemand er",
+    duration: "jaar jaren maanden",
   },
   pl: {
     loc: "w we na pod przy koło niedaleko obok u",
@@ -304,6 +314,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "okolic* pobliżu województwie powiecie",
     still: "nadal wciąż ciągle",
     ask: "ktoś ktokolwiek jacyś jakieś",
+    duration: "lat lata miesięcy",
   },
   ru: {
     loc: "в во на у под около возле рядом",
@@ -330,6 +341,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "области пригороде окрестностях районе",
     still: "сих прежнему",
     ask: "кто есть",
+    duration: "лет года месяцев",
   },
   fa: {
     loc: "در تو توی داخل نزدیک",
@@ -355,6 +367,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "حومه استان نزدیکی اطراف",
     still: "هنوز",
     ask: "کسی",
+    duration: "سال ماه",
   },
 };
 
@@ -498,6 +511,25 @@ export function wordsFor(cue: Cue): ReadonlySet<string> {
       ),
     );
     exactWords.set(cue, set);
+  }
+  return set;
+}
+
+const rawWords = new Map<Cue, ReadonlySet<string>>();
+
+/**
+ * Every word written for a role, in any language, in lower case but not folded: "här", not
+ * "har" (Swedish "has"), for a check where folding would confuse two words.
+ */
+export function rawWordsFor(cue: Cue): ReadonlySet<string> {
+  let set = rawWords.get(cue);
+  if (!set) {
+    set = new Set(
+      CUE_LANGUAGES.flatMap((lang) =>
+        (LEXICONS[lang]?.[cue] ?? "").split(" ").filter((w) => w && !w.endsWith("*")),
+      ),
+    );
+    rawWords.set(cue, set);
   }
   return set;
 }

@@ -1,6 +1,6 @@
 import { countryLanguages, flagCountries } from "./countries.js";
 import { geoPlace, hasKey, refsByKey, type GeoPlace } from "./gazetteer.js";
-import { CUE_LANGUAGES, cueLookup, wordsFor, type Cue } from "./location-cues.js";
+import { CUE_LANGUAGES, cueLookup, rawWordsFor, wordsFor, type Cue } from "./location-cues.js";
 import {
   divisionsOf,
   findPlaceSpans,
@@ -74,6 +74,7 @@ const W = {
   ask: 0.25,
   intro: 0.5,
   dateline: 0.5,
+  hashtag: 0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -149,8 +150,27 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
         !(capitalises && isLowerCaseWord(text, tokens, s)) &&
         !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
     )
+    .filter((s, n, all) => !headOfGenitive(text, tokens, cues, s, all[n + 1]))
     .slice(0, MAX_CANDIDATES);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
+}
+
+/**
+ * "sur le port de Marseille", "nel porto di Genova": a name written in lower case right before
+ * "of" and another place is the common noun that place qualifies (Le Port, Réunion, is not
+ * meant); the place after "of" is the candidate.
+ */
+function headOfGenitive(
+  text: string,
+  tokens: readonly Token[],
+  cues: CueAt,
+  span: PlaceSpan,
+  next: PlaceSpan | undefined,
+): boolean {
+  if (!next || span.code || next.start !== span.end + 1) return false;
+  const t = tokens[span.start]!;
+  if (looksLikeName(text.slice(t.start, t.end))) return false;
+  return has(cues(span.end), "from");
 }
 
 /** Articles that are part of a place's own name in its language: Le Plateau, El Raval, Il Vomero. */
@@ -340,8 +360,12 @@ function isLowerCaseWord(text: string, tokens: readonly Token[], span: PlaceSpan
 function hereLater(ctx: Context, scored: Scored[]): void {
   const { tokens, cues, sentence, owner } = ctx;
   const here = wordsFor("here");
+  const rawHere = rawWordsFor("here");
   for (let k = 0; k < tokens.length; k++) {
     if (!here.has(tokens[k]!.key) || !has(cues(k), "here")) continue;
+    // As written: Swedish "har" (has) folds like "här" (here).
+    const raw = ctx.text.slice(tokens[k]!.start, tokens[k]!.end).toLowerCase();
+    if (!rawHere.has(raw) && /^[a-z]+$/u.test(raw) && !rawHere.has(tokens[k]!.key)) continue;
     const sent = sentence[k]!;
     let first = false;
     let placed = false;
@@ -349,7 +373,8 @@ function hereLater(ctx: Context, scored: Scored[]): void {
       if (j < 0 || j >= tokens.length || sentence[j] !== sent) continue;
       // "Berlin here", "here in Leeds": this "here" has its own place.
       if (owner[j]! >= 0 && j >= k - 1 && j <= k + 3) placed = true;
-      if (has(cues(j), "first")) first = true;
+      // "I've been here two years", "Is there anyone … down here?"
+      if (has(cues(j), "first") || has(cues(j), "ask")) first = true;
     }
     if (!first || placed) continue;
     let target: Scored | null = null;
@@ -670,6 +695,11 @@ function score(
       add(k, W.now);
       current = nowOnly = true;
     }
+    // "Melbourne for the last 12 years": how long they have been there.
+    if (has(c, "duration") && !current && !YEAR_RE.test(tokens[k - 1]?.key ?? "")) {
+      add(k, W.now, `"${word(end - 1)} … ${word(k)}"`);
+      positive = current = nowOnly = true;
+    }
     if (has(c, "origin") && d <= 3) {
       origin = true;
       if (k + 2 < tokens.length && AND.has(tokens[k + 1]!.key) && has(cues(k + 2), "origin")) {
@@ -695,6 +725,11 @@ function score(
   // settles it, like a letter's dateline, says where it was written.
   if (byDivision && opensWith(ctx, s, end)) {
     out.push({ words: "opening the message, with what settles it", delta: W.dateline, at: s });
+    positive = current = true;
+  }
+  // "bringing flasks ☕ #Glasgow", "presidio sotto Deliveroo #Napoli ✊": a closing place tag.
+  if (span.kind !== "country" && taggedAtEnd(ctx, s, end)) {
+    out.push({ words: `tagged "#${word(s)}" at the end`, delta: W.hashtag, at: s });
     positive = current = true;
   }
   if (signsOff(ctx, s, end)) {
@@ -814,6 +849,24 @@ function datedEvent(ctx: Context, p: number, end: number): boolean {
     sentence[k] === sentence[end - 1] &&
     YEAR_RE.test(tokens[k]!.key);
   return year(p - 1) || year(p - 2) || year(end) || year(end + 1);
+}
+
+/** How many words before a closing hashtag are searched for a topic ("… the bombing #Gaza"). */
+const HASHTAG_TOPIC = 12;
+
+/**
+ * True when the place is a hashtag ("#Glasgow") that closes the message: only other hashtags,
+ * emoji and punctuation follow, and no topic word stands in the words before it (a hashtag
+ * after "stop the bombing" is solidarity, not a location).
+ */
+function taggedAtEnd(ctx: Context, s: number, end: number): boolean {
+  const { text, tokens, cues } = ctx;
+  const at = tokens[s]!.start;
+  if (at === 0 || text.charCodeAt(at - 1) !== 0x23) return false;
+  const rest = text.slice(tokens[end - 1]!.end).replace(/#[\p{L}\p{N}_]+/gu, "");
+  if (/\p{L}/u.test(rest)) return false;
+  for (let k = Math.max(0, s - HASHTAG_TOPIC); k < s; k++) if (has(cues(k), "topic")) return false;
+  return true;
 }
 
 /** How far before the place "about" may govern it ("sobre a Revolução dos Cravos em Lisboa"). */
@@ -994,7 +1047,7 @@ function mayScore(ctx: Context, span: PlaceSpan): boolean {
     if ((k >= s && k < span.end) || sentence[k] !== sent) continue;
     if (cues(k).some((c) => POSITIVE.has(c))) return true;
   }
-  if (opensAt(ctx, s)) return true;
+  if (opensAt(ctx, s) || taggedAtEnd(ctx, s, span.end)) return true;
   const last = Math.min(span.end + DISAMBIGUATOR_REACH - 1, tokens.length);
   for (let e = span.end; e <= last; e++) {
     if (BASED_RE.test(text.slice(tokens[e - 1]!.end, tokens[e - 1]!.end + 12))) return true;
