@@ -940,13 +940,16 @@ const OPENING_TOPIC = 5;
 
 /** True when only a short greeting ("G'day.", "Hi all!") comes before token `s`. */
 function opensAt(ctx: Context, s: number): boolean {
-  const { cues, sentence } = ctx;
+  const { text, tokens, cues, sentence } = ctx;
   if (s > INTRO_OPENING) return false;
-  // In the place's own sentence, only greeting words may come first ("Hi Leeds here" is not).
+  // In the place's own sentence, only greeting words may come first, or words the place
+  // stands apart from ("Hey all, Cork lad"); "Great piece on Glasgow …" is a sentence.
   const own = s > 0 && sentence[s - 1] === sentence[s];
+  const apart = s > 0 && /[,—–:]/u.test(text.slice(tokens[s - 1]!.end, tokens[s]!.start));
   for (let j = 0; j < s; j++) {
     const c = cues(j);
-    if (own ? !has(c, "greet") : c.some((x) => x !== "greet")) return false;
+    if (c.some((x) => x !== "greet")) return false;
+    if (own && !apart && !has(c, "greet")) return false;
   }
   return true;
 }
@@ -966,10 +969,7 @@ function introduces(ctx: Context, s: number): boolean {
     if (has(c, "third")) return false;
     if (has(c, "first")) first = true;
   }
-  if (first) return true;
-  if (s > INTRO_OPENING) return false;
-  for (let j = 0; j < s; j++) if (cues(j).some((x) => x !== "greet")) return false;
-  return true;
+  return first || opensAt(ctx, s);
 }
 
 /** Words for "outside" in the eleven languages (folded). */
