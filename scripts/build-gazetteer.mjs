@@ -234,7 +234,10 @@ function addCities(b, rows) {
   for (const c of cities) {
     const i = index.get(c);
     if (b.places[i].parent >= 0) continue;
-    for (const n of [c.name, c.ascii]) b.addKey(n, i, c.pop * OWN_NAME_WEIGHT, false);
+    // A capital's own name weighs twice: "Islamabad" is Pakistan's capital, not the old name
+    // of Chattogram, a city of more people.
+    const own = c.pop * OWN_NAME_WEIGHT * (c.fcode === "PPLC" ? 2 : 1);
+    for (const n of [c.name, c.ascii]) b.addKey(n, i, own, false);
     for (const n of c.alternates) if (plausibleAlternate(n)) b.addKey(n, i, c.pop, true);
     // "Newcastle" for Newcastle upon Tyne, "Santiago" for Santiago de Compostela: as an
     // alternate name, weighing the population (the own name of another place weighs five times).
@@ -248,8 +251,8 @@ function addCities(b, rows) {
 function addDivisions(b, require, cities, index) {
   const dataDir = join(dirname(require.resolve("iso3166-2-db")), "..", "data");
   const data = JSON.parse(readFileSync(join(dataDir, "iso3166-2.json")));
-  // More languages of the same divisions (Portuguese, and other spellings in the rest), keyed
-  // by the division's GeoNames and OpenStreetMap ids.
+  // More names of the same divisions in our languages (Portuguese, and other spellings of the
+  // rest), keyed by the division's GeoNames and OpenStreetMap ids.
   const byGeonames = JSON.parse(readFileSync(join(dataDir, "names_geonames.json")));
   const byOsm = JSON.parse(readFileSync(join(dataDir, "names_osm.json")));
   const biggest = new Map();
@@ -261,6 +264,11 @@ function addDivisions(b, require, cities, index) {
   }
   /** country → ISO 3166-2 suffix or GeoNames admin1 code → GeoNames admin1 code */
   const codes = new Map();
+  /** The names of a name file's row in our eleven languages. */
+  const ours = (row) =>
+    Object.entries(row ?? {})
+      .filter(([lang]) => OUR_LANGUAGES.has(lang))
+      .map(([, n]) => n);
   /** "CC.admin1" → the division's place index */
   const divisionIndex = new Map();
   let count = 0;
@@ -286,8 +294,8 @@ function addDivisions(b, require, cities, index) {
       const names = new Set([
         r.name,
         ...Object.values(r.names ?? {}),
-        ...Object.values(byGeonames[r.reference?.geonames] ?? {}),
-        ...Object.values(byOsm[r.reference?.openstreetmap] ?? {}),
+        ...ours(byGeonames[r.reference?.geonames]),
+        ...ours(byOsm[r.reference?.openstreetmap]),
       ]);
       for (const n of names) if (n && plausibleAlternate(n)) b.addKey(n, i, people.get(k), false);
       map.set(r.admin, r.admin);
@@ -302,7 +310,7 @@ function addDivisions(b, require, cities, index) {
 }
 
 /** Nicknames, abbreviations, city parts and division names of scripts/place-names.yaml. */
-function addNames(b, require, root, cities, index, admin1Codes, divisionIndex) {
+function addNames(b, require, root, cities, index, admin1Codes, divisionIndex, countryAliases) {
   const { parse } = require("yaml");
   const file = join(root, "scripts", "place-names.yaml");
   const entries = parse(readFileSync(file, "utf8"));
@@ -310,6 +318,13 @@ function addNames(b, require, root, cities, index, admin1Codes, divisionIndex) {
   /** Names whose entry says they usually mean this place: [key, place index]. */
   const usual = [];
   for (const e of entries) {
+    if (e.place === undefined && e.division === undefined) {
+      // Other names of a country: read with the country names (readCountries).
+      const list = countryAliases.get(e.country) ?? [];
+      list.push(...(e.names ?? []).map(String), ...(e.codes ?? []).map(String));
+      countryAliases.set(e.country, list);
+      continue;
+    }
     if (e.division !== undefined) {
       // A first-level division by its ISO 3166-2 code (after the dash) or GeoNames admin1 code.
       const admin = admin1Codes.get(e.country)?.get(String(e.division)) ?? String(e.division);
@@ -361,7 +376,7 @@ function addNames(b, require, root, cities, index, admin1Codes, divisionIndex) {
 }
 
 /** Every-language names of every country, folded; codes and all-capital short forms kept apart. */
-function readCountries(require, cities) {
+function readCountries(require, cities, aliases) {
   const i18n = require("i18n-iso-countries");
   const langsDir = join(dirname(require.resolve("i18n-iso-countries")), "langs");
   for (const lang of i18n.getSupportedLanguages()) {
@@ -396,7 +411,12 @@ function readCountries(require, cities) {
         shortForms.add(n);
       }
     }
+    for (const n of aliases.get(cc) ?? []) {
+      names.add(n);
+      shortForms.add(n);
+    }
     const keys = new Set();
+    const dotted = new Set();
     for (const n of names) {
       const letters = n.replace(/[^\p{L}]/gu, "");
       // "USA", "U.S.", "UAE": only as capitals, or the English word "us" would mean the USA.
@@ -404,7 +424,13 @@ function readCountries(require, cities) {
       const cased = letters !== letters.toLowerCase();
       if (cased && letters.length <= 4 && letters === letters.toUpperCase()) {
         // Other languages' abbreviations ("SAD", "DU") read as noise in ours.
-        if (letters.length >= 2 && shortForms.has(n)) codes.add(letters);
+        if (letters.length >= 2 && shortForms.has(n)) {
+          codes.add(letters);
+          // Written with stops, our languages' abbreviations are words apart ("EE.UU."): matched
+          // as their words when each has two letters or more ("U.S." would be "u s").
+          const key = foldKey(n);
+          if (/^\S{2,}( \S{2,})+$/u.test(key)) dotted.add(n.trim());
+        }
         continue;
       }
       const key = foldKey(n);
@@ -428,8 +454,14 @@ function readCountries(require, cities) {
       languages: [...languages],
       keys: [...keys],
       codes: [...codes],
+      dotted: [...dotted],
     });
   }
+  // A name place-names.yaml gives a country is that country's alone: the translation files
+  // have slips ("Wybrzeże Kości Słoniowej" is also listed for Cameroon).
+  const claimed = new Map();
+  for (const [cc, list] of aliases) for (const n of list) claimed.set(foldKey(n), cc);
+  for (const row of out) row.keys = row.keys.filter((k) => (claimed.get(k) ?? row.cc) === row.cc);
   return out;
 }
 
@@ -603,8 +635,18 @@ async function main() {
     count: divisions,
     divisionIndex,
   } = addDivisions(b, require, cities, index);
-  const named = addNames(b, require, root, cities, index, admin1Codes, divisionIndex);
-  const countries = readCountries(require, cities);
+  const countryAliases = new Map();
+  const named = addNames(
+    b,
+    require,
+    root,
+    cities,
+    index,
+    admin1Codes,
+    divisionIndex,
+    countryAliases,
+  );
+  const countries = readCountries(require, cities, countryAliases);
   mkdirSync(join(root, "generated"), { recursive: true });
   const bin = encode(b, {});
   writeFileSync(outBin, bin);

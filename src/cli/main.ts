@@ -27,26 +27,35 @@ const GROUPS: Readonly<Record<string, () => Promise<(p: Command) => void>>> = {
   retention: async () => (await import("./privacy-admin.js")).registerPrivacyCommands,
 };
 
-const named = process.argv[2];
-const loaders =
-  named !== undefined && Object.hasOwn(GROUPS, named)
-    ? [GROUPS[named]!]
-    : [
-        GROUPS.start!,
-        GROUPS.route!,
-        GROUPS.rules!,
-        GROUPS.dlq!,
-        GROUPS.keys!,
-        GROUPS.admin!,
-        GROUPS.forget!,
-      ];
-for (const load of loaders) (await load())(program);
+/** Registers the command groups this run needs, then parses the command line and runs it. */
+async function main(): Promise<void> {
+  const named = process.argv[2];
+  const loaders =
+    named !== undefined && Object.hasOwn(GROUPS, named)
+      ? [GROUPS[named]!]
+      : [
+          GROUPS.start!,
+          GROUPS.route!,
+          GROUPS.rules!,
+          GROUPS.dlq!,
+          GROUPS.keys!,
+          GROUPS.admin!,
+          GROUPS.forget!,
+        ];
+  for (const load of loaders) (await load())(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
-  // The code first, so an admin can tell a missing key (KEY_UNAVAILABLE) from bad input.
-  console.error(err instanceof RouterError ? `${err.code}: ${err.message}` : err);
-  process.exit(err instanceof RouterError ? 2 : 1);
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    // The code first, so an admin can tell a missing key (KEY_UNAVAILABLE) from bad input.
+    console.error(err instanceof RouterError ? `${err.code}: ${err.message}` : err);
+    process.exit(err instanceof RouterError ? 2 : 1);
+  }
 }
+
+/**
+ * The run, settled when the command is done (bin/contact-router.js waits for it). Not a
+ * top-level await: the bundled `route` (scripts/bundle-route.mjs) is a CommonJS script.
+ */
+export const finished: Promise<void> = main();

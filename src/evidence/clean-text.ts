@@ -68,11 +68,17 @@ export function cleanForDetection(input: { subject?: string; text: string }): st
 /** {@link cleanForDetection} and the signature block, from one reading of the body. */
 export function readForDetection(input: { subject?: string; text: string }): DetectionText {
   const body = readEmailBody(typeof input.text === "string" ? input.text : "");
-  const out = new Tokens();
   const subject = typeof input.subject === "string" ? readSubject(input.subject) : null;
+  // The body's words are collected once: they are the whole text unless the subject leads.
   const bodyWords = new Tokens();
-  bodyWords.push(body.own);
-  if (subject !== null && (!subject.echoed || bodyWords.empty)) out.push(subject.text);
+  if (subject === null || subject.echoed) {
+    bodyWords.push(body.own);
+    if (subject === null || !bodyWords.empty) {
+      return { text: bodyWords.finish(), signature: body.signature };
+    }
+  }
+  const out = new Tokens();
+  out.push(subject.text);
   out.push(body.own);
   return { text: out.finish(), signature: body.signature };
 }

@@ -26,6 +26,8 @@ interface CountryRow {
   readonly keys: readonly string[];
   /** ISO codes and all-capital short forms ("USA", "UK", "США"), matched only as written. */
   readonly codes: readonly string[];
+  /** Short forms written with stops ("EE.UU.", "U.S."): matched as their folded words. */
+  readonly dotted?: readonly string[];
 }
 
 /**
@@ -110,17 +112,22 @@ function load(): Index {
   for (const row of rows) {
     for (const code of row.codes) if (!byCode.has(code)) byCode.set(code, row.cc);
     for (const key of row.keys) if (!byKey.has(key)) byKey.set(key, row.cc);
+    for (const name of row.dotted ?? []) {
+      const key = foldKey(name);
+      if (!byKey.has(key)) byKey.set(key, row.cc);
+    }
   }
   const prefixes = new Set<string>();
+  const firstWords = new Set<string>();
   for (const key of byKey.keys()) {
     let at = key.indexOf(" ");
+    firstWords.add(at < 0 ? key : key.slice(0, at));
     while (at > 0) {
       prefixes.add(key.slice(0, at + 1));
       at = key.indexOf(" ", at + 1);
     }
   }
   let sorted: string[] | null = null;
-  const firstWords = new Set([...byKey.keys()].map((k) => k.split(" ", 1)[0]!));
   const byCc = new Map(rows.map((r) => [r.cc, r]));
   index = {
     byKey,

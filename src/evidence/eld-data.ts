@@ -38,6 +38,12 @@ interface Store {
   offsets: Uint32Array;
   text: string;
   decoded: (Map<string, Record<string, number>> | undefined)[];
+  /**
+   * One scores object per distinct "lang:score,…" list: 49,553 n-grams share 12,588 lists,
+   * and each object costs about half a kilobyte (its language indexes are array slots up to
+   * 59), so sharing them keeps some 20 MB out of a long-running router. eld only reads them.
+   */
+  interned: Map<string, Record<string, number>>;
 }
 
 /** Where `npm run build` writes the database. */
@@ -67,7 +73,7 @@ function open(): Store {
   for (let i = 0; i <= BUCKETS; i++) offsets[i] = buf.readUInt32LE(start + i * 4);
   const text = buf.toString("utf16le", start + offsetBytes);
   const decoded = new Array<Map<string, Record<string, number>> | undefined>(BUCKETS);
-  return { header, offsets, text, decoded };
+  return { header, offsets, text, decoded, interned: new Map() };
 }
 
 function decode(store: Store, b: number): Map<string, Record<string, number>> {
@@ -78,10 +84,15 @@ function decode(store: Store, b: number): Map<string, Record<string, number>> {
   for (const entry of chunk.split("\u0000")) {
     if (entry === "") continue;
     const sep = entry.indexOf("\u0001");
-    const scores: Record<string, number> = {};
-    for (const pair of entry.slice(sep + 1).split(",")) {
-      const colon = pair.indexOf(":");
-      scores[pair.slice(0, colon)] = Number(pair.slice(colon + 1));
+    const list = entry.slice(sep + 1);
+    let scores = store.interned.get(list);
+    if (!scores) {
+      scores = {};
+      for (const pair of list.split(",")) {
+        const colon = pair.indexOf(":");
+        scores[pair.slice(0, colon)] = Number(pair.slice(colon + 1));
+      }
+      store.interned.set(list, scores);
     }
     map.set(entry.slice(0, sep), scores);
   }

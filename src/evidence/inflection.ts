@@ -155,6 +155,12 @@ const EXACT_ENDINGS: Readonly<Record<string, readonly string[]>> = {
   fa: ["یم", "ام", "ای", "م", "ی"],
 };
 
+/** False when a word cannot be an inflected name: where endings are stripped whole, it has none of them. */
+export function mayCarryEnding(word: string, lang: string): boolean {
+  const exact = EXACT_ENDINGS[lang];
+  return !exact || exact.some((e) => word.length - e.length >= 3 && word.endsWith(e));
+}
+
 /** How many letters an inflected name's word may have beyond the stem: none where exact. */
 export function maxEnding(lang: string): number {
   return EXACT_ENDINGS[lang] ? 0 : 3;

@@ -1,4 +1,5 @@
 import { lazyNgramData, MATERIALISE_AFTER, type NgramData } from "./eld-data.js";
+import { createEld as createEldFactory } from "./eld-factory.js";
 
 /** What eld's detector returns (see eld's LanguageResult.js). */
 interface EldResult {
@@ -15,9 +16,10 @@ interface Eld {
  * of eld's own module (which builds the whole database at import). createEld is eld's own
  * factory, loaded by file from the package (its exports name only the prebuilt entries).
  */
-const { createEld } = (await import(
-  new URL("../languageDetector.js", import.meta.resolve("eld/extrasmall")).href
-)) as { createEld: () => { instance: Eld; loadData: (data: NgramData) => string } };
+const createEld = createEldFactory as () => {
+  instance: Eld;
+  loadData: (data: NgramData) => string;
+};
 
 let detector: Eld | null = null;
 let detections = 0;

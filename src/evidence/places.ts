@@ -18,8 +18,9 @@ import {
   type GeoPlace,
   type PlaceRef,
 } from "./gazetteer.js";
-import { maxEnding, nominativeTails, placeStems } from "./inflection.js";
+import { mayCarryEnding, maxEnding, nominativeTails, placeStems } from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
+import { stopwordsOf } from "./stopwords.js";
 import { foldToken, looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city or first-level division when one was named. */
@@ -30,7 +31,7 @@ export interface Place {
   city: string | null;
   /** A first-level division named without a city ("Ontario", "Bayern"), else null. */
   division: string | null;
-  /** The city, else the division's largest city, else the country's capital, else its centroid. */
+  /** The city, else the country's capital, else its centroid (a division alone gives the country's). */
   point: { lat: number; lon: number } | null;
   pointKind: "city" | "division" | "capital" | "centroid" | null;
   /** The words that were recognised, as written (shown to admins; never more of the message). */
@@ -103,9 +104,12 @@ export interface ResolveHints {
   readonly language?: string | null;
 }
 
-/** Words so common that, in lower case, they are not read as a place of the same name. */
+/**
+ * Words so common that, in lower case, they are not read as a place of the same name (the
+ * harbour, a beach, a valley: "je bosse sur le port" is no Le Port).
+ */
 const COMMON_WORDS = new Set(
-  "she her his him they them you your our the and for with from this that here there home everywhere nowhere anywhere earth world internet online love life mobile reading bath nice split police bar van man moon sun star north south east west city town village country centre center capital paz pace peace paix frieden campo mitte rio".split(
+  "she her his him they them you your our the and for with from this that here there home everywhere nowhere anywhere earth world internet online love life mobile reading bath nice split police bar van man moon sun star north south east west city town village country centre center capital paz pace peace paix frieden campo mitte rio port porto puerto havre centro bay playa praia market university pueblo island isla valley fiume lago".split(
     " ",
   ),
 );
@@ -140,22 +144,16 @@ export function matchPlaceAt(
   const minWords = opts.minWords ?? 1;
   const first = tokens[i]!;
   if (opts.capitalStart && !looksLikeName(text.slice(first.start, first.end))) return null;
-  // The language whose endings a word may carry: the text's, or without one, the script's
-  // (Cyrillic: Russian; Arabic script: Persian).
-  const inflectAs =
-    opts.lang === undefined || opts.lang === null
-      ? (word: string) => (CYRILLIC_RE.test(word) ? "ru" : ARABIC_RE.test(word) ? "fa" : null)
-      : () => (INFLECTING.has(opts.lang ?? "") ? opts.lang! : null);
-  const inflect = (word: string) => inflectAs(word) !== null;
+  const lang = opts.lang ?? null;
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
   const firstInfo = keyInfo(first.key);
   if (
     !firstInfo.place &&
     !firstInfo.prefix &&
     firstInfo.country === undefined &&
-    !(inflect(first.key) && looksLikeName(text.slice(first.start, first.end)))
+    !mayStartInflected(text, first, lang)
   ) {
-    return minWords > 1 ? null : codeAt(text, first, i);
+    return minWords > 1 ? null : (dottedCodeAt(text, tokens, i) ?? codeAt(text, first, i));
   }
   let best: PlaceSpan | null = null;
   let partials: Partial[] = [{ key: "", inflected: false }];
@@ -166,8 +164,9 @@ export function matchPlaceAt(
     let found: PlaceSpan | null = null;
     for (const p of partials) {
       const forms: Partial[] = [{ key: word, inflected: p.inflected }];
-      if (inflect(word) && looksLikeName(text.slice(token.start, token.end))) {
-        for (const f of inflectedForms(p.key, word, inflectAs(word)!)) {
+      const as = inflectionOf(word, lang);
+      if (as !== null && looksLikeName(text.slice(token.start, token.end))) {
+        for (const f of inflectedForms(p.key, word, as)) {
           forms.push({ key: f, inflected: true });
         }
       }
@@ -192,7 +191,30 @@ export function matchPlaceAt(
     return codeAt(text, first, i);
   }
   if (best || minWords > 1) return best;
-  return codeAt(text, tokens[i]!, i);
+  return dottedCodeAt(text, tokens, i) ?? codeAt(text, tokens[i]!, i);
+}
+
+/**
+ * The country abbreviations people write letter by letter with stops. Not every code: "P.S.",
+ * "I.E.", "E.G.", "A.M." are no countries.
+ */
+const DOTTED_CODES = new Set(["US", "USA", "UK", "UAE"]);
+
+/** A country written letter by letter with stops: "U.S.", "U.K.", "U.S.A.". */
+function dottedCodeAt(text: string, tokens: readonly Token[], i: number): PlaceSpan | null {
+  let letters = "";
+  let j = i;
+  while (j < tokens.length && j - i < 4) {
+    const t = tokens[j]!;
+    const c = text.slice(t.start, t.end);
+    if (c.length !== 1 || c === c.toLowerCase() || text.charAt(t.end) !== ".") break;
+    if (j > i && tokens[j - 1]!.end + 1 !== t.start) break;
+    letters += c;
+    j++;
+  }
+  if (!DOTTED_CODES.has(letters)) return null;
+  const cc = countryByCode(letters);
+  return cc ? new Span(i, j, "country", cc, false, true, null) : null;
 }
 
 /** True when the token is written in capitals and is one of place-names.yaml's codes. */
@@ -200,6 +222,34 @@ function curatedCode(text: string, token: Token): boolean {
   if (token.end - token.start > 4) return false;
   const raw = text.slice(token.start, token.end);
   return raw === raw.toUpperCase() && raw !== raw.toLowerCase() && placesByCode(raw).length > 0;
+}
+
+/**
+ * The language whose endings a word may carry: the text's, or without one, the script's
+ * (Cyrillic: Russian; Arabic script: Persian); null when it carries none a name could take.
+ */
+function inflectionOf(word: string, lang: string | null): string | null {
+  const as =
+    lang === null
+      ? CYRILLIC_RE.test(word)
+        ? "ru"
+        : ARABIC_RE.test(word)
+          ? "fa"
+          : null
+      : INFLECTING.has(lang)
+        ? lang
+        : null;
+  return as !== null && mayCarryEnding(word, as) ? as : null;
+}
+
+/** True when the token may be an inflected form of the first word of some name. */
+function mayStartInflected(text: string, token: Token, lang: string | null): boolean {
+  const as = inflectionOf(token.key, lang);
+  return (
+    as !== null &&
+    looksLikeName(text.slice(token.start, token.end)) &&
+    inflectedForms("", token.key, as).length > 0
+  );
 }
 
 function hasAnyPrefix(prefix: string): boolean {
@@ -246,7 +296,21 @@ function keyInfo(key: string): KeyInfo {
  * "живу" → no "живец"). The nearest first: the shortest ending, then the stem found first (a
  * consonant alternation before a plain ending).
  */
-function inflectedForms(prefixKey: string, word: string, lang: string): string[] {
+function inflectedForms(prefixKey: string, word: string, lang: string): readonly string[] {
+  // Texts repeat their words: one answer per word, language and name so far.
+  const memoKey = `${lang}\u0000${prefixKey}\u0000${word}`;
+  let forms = formsMemo.get(memoKey);
+  if (forms === undefined) {
+    if (formsMemo.size >= KEY_INFOS_SIZE) formsMemo.clear();
+    forms = computeInflectedForms(prefixKey, word, lang);
+    formsMemo.set(memoKey, forms);
+  }
+  return forms;
+}
+
+const formsMemo = new Map<string, readonly string[]>();
+
+function computeInflectedForms(prefixKey: string, word: string, lang: string): string[] {
   if (maxEnding(lang) === 0) {
     // German, Swedish, Persian: the name is the word less its ending, exactly
     // ("Niederlanden" → "niederlande", "Stockholms" → "stockholm", "شیرازم" → "شیراز").
@@ -264,9 +328,8 @@ function inflectedForms(prefixKey: string, word: string, lang: string): string[]
       const w = stem + tail;
       if (w === word || (stem.length < 3 && tail.length !== 1)) continue;
       if (found.some((f) => f.w === w)) continue;
-      const key = prefixKey ? `${prefixKey} ${w}` : w;
-      if (!prefixKey && !mayStartName(w) && !startsCountryName(w)) continue;
-      if (countryByKey(key) !== undefined || hasKey(key) || hasAnyPrefix(`${key} `)) {
+      const info = keyInfo(prefixKey ? `${prefixKey} ${w}` : w);
+      if (info.country !== undefined || info.place || info.prefix) {
         found.push({ w, rank: tail.length * 100 + s });
       }
     }
@@ -288,10 +351,39 @@ function exactMatch(
   const cc = info.country;
   if (cc === undefined && !info.place) return null;
   if (n === 1 && !oneWordOk(text, tokens[i]!, key, opts)) return null;
-  if (cc === undefined) return new Span(i, i + n, "place", null, inflected, false, key);
+  if (cc === undefined) {
+    if (n > 1 && proseNotName(text, tokens, i, n, key, opts.lang)) return null;
+    return new Span(i, i + n, "place", null, inflected, false, key);
+  }
   // A name of both a country and a place ("Salvador", "Georgia") is weighed in resolveSpan.
   if (cc && info.place) return new Span(i, i + n, "place", cc, inflected, false, key);
   return new Span(i, i + n, cc ? "country" : "none", cc, inflected, false, null);
+}
+
+/** A place this small, named in lower case after a function word, is more likely prose. */
+const PROSE_MAX_PEOPLE = 50_000;
+
+/**
+ * True when words in lower case that start with a function word of the text's language are
+ * all function words ("à la") or name only small places: "je bosse sur le port" is the
+ * harbour, not Le Port (Réunion); "la rochelle", "los angeles" are still the cities.
+ */
+function proseNotName(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  n: number,
+  key: string,
+  lang: string | null | undefined,
+): boolean {
+  if (!lang) return false;
+  const stop = stopwordsOf(lang);
+  if (!stop.has(tokens[i]!.key)) return false;
+  const written = text.slice(tokens[i]!.start, tokens[i + n - 1]!.end);
+  if (written !== written.toLowerCase()) return false;
+  // Function words only ("à la", "de la") are prose whatever they might name.
+  if (tokens.slice(i, i + n).every((t) => stop.has(t.key))) return true;
+  return refsByKey(key).every((r) => geoPlace(r.place).population < PROSE_MAX_PEOPLE);
 }
 
 function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {
@@ -328,8 +420,9 @@ export function findPlaceSpans(
   capitalStart = false,
 ): PlaceSpan[] {
   const spans: PlaceSpan[] = [];
+  const opts = { lang, capitalStart };
   for (let i = 0; i < tokens.length;) {
-    const m = matchPlaceAt(text, tokens, i, { lang, capitalStart });
+    const m = matchPlaceAt(text, tokens, i, opts);
     if (m) {
       spans.push(m);
       i = m.end;
@@ -374,13 +467,17 @@ function countryCandidate(cc: string): Candidate {
 
 function fromGeoPlace(p: GeoPlace, matched: string): Place {
   if (p.featureCode === COUNTRY_CODE) return placeFromCountry(p.country, matched);
-  const division = p.featureCode === "ADM1";
+  if (p.featureCode === "ADM1") {
+    // ROUTING.md: the point is the city when one was recognised, else the country's reference
+    // point. A division alone ("ik woon in Noord-Brabant") names the country, not a city.
+    return { ...placeFromCountry(p.country, matched), division: p.name };
+  }
   return {
     country: p.country,
-    city: division ? null : p.name,
-    division: division ? p.name : null,
+    city: p.name,
+    division: null,
     point: { lat: p.lat, lon: p.lon },
-    pointKind: division ? "division" : "city",
+    pointKind: "city",
     matched,
   };
 }

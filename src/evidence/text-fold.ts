@@ -77,11 +77,15 @@ const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;
  */
 export function tokenize(text: string, maxTokens = Number.POSITIVE_INFINITY): Token[] {
   const out: Token[] = [];
-  for (const m of text.matchAll(WORD_RE)) {
+  // exec on the shared global expression rather than matchAll, which copies it and goes
+  // through the iterator protocol on every call (same matches; the last index is reset).
+  WORD_RE.lastIndex = 0;
+  for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
     if (out.length >= maxTokens) break;
     const key = foldToken(m[0]);
     if (key) out.push({ key, start: m.index, end: m.index + m[0].length });
   }
+  WORD_RE.lastIndex = 0;
   return out;
 }
 
@@ -94,6 +98,9 @@ export function foldKey(name: string): string {
 
 /** True when the word starts with a capital letter, or its script has no case (Arabic, Persian). */
 export function looksLikeName(word: string): boolean {
+  const code = word.charCodeAt(0);
+  // ASCII: only a small letter is not a name's start (digits and signs have no case).
+  if (code < 0x80) return !(code >= 0x61 && code <= 0x7a);
   const first = word.charAt(0);
   return first.toLowerCase() === first.toUpperCase() || first !== first.toLowerCase();
 }

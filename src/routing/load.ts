@@ -133,7 +133,7 @@ export function loadRulesFile(path: string = DEFAULT_RULES_PATH): RoutingRules {
 function cachePath(text: string): string | null {
   // Run from sources (tests): no compiled schema to stamp, no cache. The compiled schema is
   // found from the project folder, not from this module, which may be inside dist/bundle/.
-  if (!import.meta.url.endsWith(".js")) return null;
+  if (import.meta.url.endsWith(".ts")) return null;
   let schemaStamp: number;
   try {
     schemaStamp = statSync(join(projectRoot(), "dist", "src", "routing", "schema.js")).mtimeMs;

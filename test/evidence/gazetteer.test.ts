@@ -89,9 +89,9 @@ describe("gazetteer", () => {
     ["New South Wales", "AU", "New South Wales"],
     ["Colombie-Britannique", "CA", "British Columbia"],
     ["Нижегородская область", "RU", "Nizhny Novgorod Oblast"],
-  ])("division %s → %s %s, at its largest city", (text, country, division) => {
+  ])("division %s → %s %s, at the country's capital (ROUTING.md)", (text, country, division) => {
     const place = parseLocationText(text);
-    expect(place).toMatchObject({ country, division, city: null, pointKind: "division" });
+    expect(place).toMatchObject({ country, division, city: null, pointKind: "capital" });
     expect(place?.point).not.toBeNull();
   });
 
