@@ -61,7 +61,9 @@ export type Cue =
   /** Who the writer is, right after their place: "Leeds lass", "Cork lad", "Manchester checking in". */
   | "intro"
   /** A length of time after a place: "Melbourne for the last 12 years", "da sei anni". */
-  | "duration";
+  | "duration"
+  /** People asked for: readers, members, Leser, lecteurs, lectores, читатели. */
+  | "people";
 
 type Lexicon = Partial<Record<Cue, string>>;
 
@@ -94,6 +96,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "still",
     ask: "any anyone anybody",
     duration: "years months",
+    people: "readers reader members folks folk sympathisers supporters subscribers people",
     intro: "lad lass lads lasses bloke guy gal girl boy checking reporting",
   },
   it: {
@@ -125,6 +128,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "ancora tuttora",
     ask: "qualcuno qualcuna ci",
     duration: "anni mesi",
+    people: "lettori lettrici iscritti simpatizzanti persone gente",
   },
   de: {
     loc: "in im bei beim nahe an am",
@@ -153,6 +157,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "noch weiterhin",
     ask: "jemand irgendwer gibt",
     duration: "jahren jahre monaten",
+    people: "leser leserinnen mitglieder leute",
   },
   fr: {
     loc: "à a au aux en dans près chez sur",
@@ -180,6 +185,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "toujours encore",
     ask: "quelqu y",
     duration: "ans années mois",
+    people: "lecteurs lectrices membres gens",
   },
   sv: {
     loc: "i på vid nära utanför",
@@ -206,6 +212,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "kvar fortfarande",
     ask: "någon några finns",
     duration: "år månader",
+    people: "läsare medlemmar folk",
   },
   es: {
     loc: "en cerca junto",
@@ -233,6 +240,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "sigo sigue seguimos todavía aún",
     ask: "alguien algún alguna hay",
     duration: "años meses",
+    people: "lectores lectoras miembros gente",
   },
   pt: {
     // em + o/a/os/as, um/uma, este/esse/aquele: the contractions of Portuguese grammar.
@@ -262,6 +270,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "ainda continuo continuamos",
     ask: "alguém algum alguma há",
     duration: "anos meses",
+    people: "leitores leitoras membros gente pessoal",
   },
   nl: {
     loc: "in te ter ten bij nabij vlakbij rond",
@@ -289,6 +298,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "nog steeds",
     ask: "iemand er",
     duration: "jaar jaren maanden",
+    people: "lezers leden mensen",
   },
   pl: {
     loc: "w we na pod przy koło niedaleko obok u",
@@ -316,6 +326,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "nadal wciąż ciągle",
     ask: "ktoś ktokolwiek jacyś jakieś",
     duration: "lat lata miesięcy",
+    people: "czytelnicy czytelników członkowie ludzie",
   },
   ru: {
     loc: "в во на у под около возле рядом",
@@ -343,6 +354,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "сих прежнему",
     ask: "кто есть",
     duration: "лет года месяцев",
+    people: "читатели читателей члены люди",
   },
   fa: {
     loc: "در تو توی داخل نزدیک",
@@ -369,6 +381,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "هنوز",
     ask: "کسی",
     duration: "سال ماه",
+    people: "خوانندگان خواننده اعضا",
   },
 };
 

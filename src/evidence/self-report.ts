@@ -743,7 +743,15 @@ function score(
   }
   // "Born and raised in Leeds", "Sheffield born and still here": an origin that is also where
   // they are, unless the words after it say they moved or are now elsewhere.
-  if (origin && !current && (bornRaised || still) && !movedAway(ctx, end)) {
+  // Someone else's birthplace ("My mum, born and raised in Cork") is not the writer's place.
+  if (
+    origin &&
+    !current &&
+    (bornRaised || still) &&
+    thirdAt < 0 &&
+    !thirdAfter(ctx, end) &&
+    !movedAway(ctx, end)
+  ) {
     out.push({
       words: bornRaised ? "born and raised there (no move said)" : "born there and still there",
       delta: W.native,
@@ -753,7 +761,13 @@ function score(
   }
   // "Any readers in Philly?", "¿Hay alguien en Valencia?": asking for people where they are.
   // A country asked about ("any councils in Iran?") is rather a topic.
-  if (askAt >= 0 && isLoc && span.kind !== "country" && endsInQuestion(ctx, end)) {
+  if (
+    askAt >= 0 &&
+    isLoc &&
+    span.kind !== "country" &&
+    asksForPeople(ctx, askAt, p) &&
+    endsInQuestion(ctx, end)
+  ) {
     add(askAt, W.ask, `"${word(askAt)} … ${word(p)} …?"`);
     positive = true;
   }
@@ -765,8 +779,12 @@ function score(
   if (has(prep, "to") && out.some((x) => x.delta === W.moved)) add(p, W.loc);
   if (firstAt >= 0) add(firstAt, W.first);
   // "Cari compagni, vivo a …": someone addressed before a comma is not the one who lives there.
+  // ("My mum, born in Cork, …" is no one addressed: "my" makes her the subject.)
   const addressed =
-    thirdAt >= 0 && thirdAt < s && /[,:]/u.test(text.slice(tokens[thirdAt]!.end, tokens[s]!.start));
+    thirdAt >= 0 &&
+    thirdAt < s &&
+    /[,:]/u.test(text.slice(tokens[thirdAt]!.end, tokens[s]!.start)) &&
+    !(thirdAt > 0 && has(cues(thirdAt - 1), "first"));
   // "any comrades in Porto Alegre?": the people asked for are not someone else's place.
   const asked = askAt >= 0 && thirdAt > askAt && out.some((x) => x.delta === W.ask);
   if (
@@ -865,6 +883,9 @@ function taggedAtEnd(ctx: Context, s: number, end: number): boolean {
   if (at === 0 || text.charCodeAt(at - 1) !== 0x23) return false;
   const rest = text.slice(tokens[end - 1]!.end).replace(/#[\p{L}\p{N}_]+/gu, "");
   if (/\p{L}/u.test(rest)) return false;
+  // "#Liverpool #Rotterdam": two places tagged are a list, not where the writer is.
+  for (let k = end; k < tokens.length; k++) if (ctx.owner[k]! >= 0) return false;
+  if (s > 0 && ctx.owner[s - 1]! >= 0) return false;
   for (let k = Math.max(0, s - HASHTAG_TOPIC); k < s; k++) if (has(cues(k), "topic")) return false;
   return true;
 }
@@ -901,6 +922,38 @@ function verbOfPlaceBefore(ctx: Context, k: number, self: number): boolean {
 /** How far before the place an asking word may stand ("Y a-t-il des lecteurs à Lyon ?"). */
 const ASK_REACH = 8;
 
+/**
+ * Asking words that are people themselves (anyone, qualcuno, jemand, quelqu'un, alguien,
+ * alguém, någon, iemand, ktoś, кто, کسی), folded; the others ("any", "hay", "gibt es", "есть")
+ * ask for people only with a word for people after them ("any readers", "hay compañeros").
+ */
+const ASK_PEOPLE: ReadonlySet<string> = new Set(
+  "anyone anybody qualcuno qualcuna jemand irgendwer quelqu alguien alguem nagon iemand ktos ktokolwiek кто کسی".split(
+    " ",
+  ),
+);
+
+/** True when the question asks for people ("any readers in …", "¿hay alguien en …"). */
+function asksForPeople(ctx: Context, askAt: number, p: number): boolean {
+  const { tokens, cues } = ctx;
+  if (ASK_PEOPLE.has(tokens[askAt]!.key)) return true;
+  for (let j = askAt + 1; j < p; j++) {
+    if (ASK_PEOPLE.has(tokens[j]!.key)) return true;
+    const c = cues(j);
+    if (has(c, "third") || has(c, "people")) return true;
+  }
+  return false;
+}
+
+/** True when someone else is named right after the place ("born and raised in Glasgow, my dad"). */
+function thirdAfter(ctx: Context, end: number): boolean {
+  const { tokens, cues, sentence } = ctx;
+  for (let k = end; k < tokens.length && k < end + 3 && sentence[k] === sentence[end - 1]; k++) {
+    if (has(cues(k), "third")) return true;
+  }
+  return false;
+}
+
 /** How many words a question's sentence may run on after the place. */
 const QUESTION_REACH = 12;
 
@@ -930,7 +983,7 @@ function opensWith(ctx: Context, s: number, end: number): boolean {
   }
   // "Paris, Texas. What a film that was.": a topic just after makes it a mention.
   for (let k = end; k < tokens.length && k < end + OPENING_TOPIC; k++) {
-    if (has(cues(k), "topic")) return false;
+    if (has(cues(k), "topic") || YEAR_RE.test(tokens[k]!.key)) return false;
   }
   return true;
 }

@@ -561,3 +561,27 @@ describe("hashtags, durations, head nouns and colloquial verbs", () => {
     ).toBeNull();
   });
 });
+
+describe("the new readings do not take mentions for residence", () => {
+  it.each([
+    ["en", "Any thoughts on what happened in Minneapolis last week?"],
+    ["en", "Do you have any contacts in Lagos? My cousin wants the paper."],
+    ["it", "Qualcuno ha notizie dello sciopero a Genova?"],
+    ["de", "Gibt es Texte über die Streiks in Hamburg?"],
+    ["es", "¿Hay algo escrito sobre la huelga en Vigo?"],
+    ["pt", "Alguém tem textos sobre a greve em Setúbal?"],
+    ["ru", "Есть ли статьи о забастовке в Самаре?"],
+    ["pl", "Czy ktoś ma teksty o strajku w Gdańsku?"],
+    ["sv", "Finns det något om strejken i Kiruna?"],
+    ["nl", "Is er iets geschreven over de staking in Gent?"],
+    ["en", "He was born and raised in Glasgow, my dad."],
+    ["en", "My mum, born and raised in Cork, still talks about it."],
+    ["it", "Mio padre, nato e cresciuto a Bari, ne parla ancora."],
+    ["en", "Chicago, Illinois. The Haymarket affair of 1886 is what I want to read about."],
+    ["en", "Solidarity with the dockers! #Liverpool #Rotterdam"],
+    ["ru", "Я читал о жизни в центре Москвы."],
+    ["fa", "کتابی درباره تاریخ شهر تبریز خواندم."],
+  ])("%s: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+});
