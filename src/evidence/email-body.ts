@@ -54,7 +54,7 @@ export function readEmailBody(text: string, opts: ReadEmailBodyOptions = {}): Em
   // Lines end in CRLF, CR or LF. CRLF made LF first, a plain split on LF is the same split and
   // several times cheaper than a regular expression; only a lone CR left needs one.
   const clean = withoutControls(input).replaceAll("\r\n", "\n");
-  const lines = clean.includes("\r") ? clean.split(/\r|\n/u) : clean.split("\n");
+  const lines = clean.includes("\r") ? clean.split(/\r\n|\r|\n/u) : clean.split("\n");
   const cut = firstMarkerLine(lines, opts.cutMarkers ?? []);
   const scan = new Scan(lines.slice(0, cut));
   scan.run();
