@@ -84,7 +84,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "hello hi hey greetings regards cheers love best wishes salutations howdy solidarity thanks",
     here: "here locally",
     now: "now currently presently nowadays since",
-    origin: "originally born raised grew grow native hometown hail hailing roots childhood",
+    origin: "originally born raised bred grew grow native hometown hail hailing roots childhood",
     moved: "moved move moving relocated relocating emigrated immigrated arrived",
     topic:
       "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics",
@@ -173,7 +173,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     greet: "bonjour salut salutations bonsoir coucou amitiés bises cordialement fraternellement",
     here: "ici icitte",
     now: "maintenant actuellement désormais aujourd",
-    origin: "originaire origine né née grandi grandie natal natale",
+    origin: "originaire origine né née grandi grandie élevé élevée natal natale",
     moved: "déménagé déménagée installé installée émigré émigrée immigré arrivé arrivée",
     topic:
       "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes",
@@ -286,7 +286,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     greet: "hallo hoi groeten groetjes groet hartelijke doei",
     here: "hier",
     now: "nu momenteel tegenwoordig inmiddels sinds",
-    origin: "oorspronkelijk geboren opgegroeid afkomstig",
+    origin: "oorspronkelijk geboren getogen opgegroeid afkomstig",
     moved: "verhuisd verhuizen verhuis geëmigreerd getrokken",
     topic:
       "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd",

@@ -70,7 +70,7 @@ const W = {
   hereLater: 0.3,
   smallAbroad: -0.2,
   signOff: 0.5,
-  native: 0.45,
+  native: 0.5,
   ask: 0.25,
   intro: 0.5,
   dateline: 0.5,
@@ -645,7 +645,8 @@ function score(
     if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb) {
       thirdAt = k;
     }
-    if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
+    // As written: French "né" (born) folds like "ne" (not).
+    if (has(c, "neg") && negAt < 0 && d <= 6 && writtenAs(ctx, k, "neg")) negAt = k;
     if (has(c, "contrast")) contrast = true;
   }
   let ownClause = false;
@@ -890,6 +891,16 @@ function taggedAtEnd(ctx: Context, s: number, end: number): boolean {
   return true;
 }
 
+/**
+ * True when the word at `k` is written as one of the role's words, not only folded like one:
+ * "né" (born) is not "ne" (not), "har" (has) is not "här" (here).
+ */
+function writtenAs(ctx: Context, k: number, cue: Cue): boolean {
+  const t = ctx.tokens[k]!;
+  const raw = ctx.text.slice(t.start, t.end).toLowerCase();
+  return raw === t.key || rawWordsFor(cue).has(raw);
+}
+
 /** How far before the place "about" may govern it ("sobre a Revolução dos Cravos em Lisboa"). */
 const ABOUT_REACH = 10;
 
@@ -1074,6 +1085,7 @@ const OPENING_TAIL = 2;
 
 /** Roles that can make a candidate positive (see {@link score}); without one nearby it cannot. */
 const POSITIVE: ReadonlySet<Cue> = new Set([
+  "origin",
   "loc",
   "from",
   "live",

@@ -585,3 +585,15 @@ describe("the new readings do not take mentions for residence", () => {
     expect(findSelfReport(text, { lang })).toBeNull();
   });
 });
+
+describe("native places without a preposition, and words that fold alike", () => {
+  it("reads '<place> born and bred' and French 'né' (born, not the negation 'ne')", () => {
+    expect(findSelfReport("Hull born and bred, never left.", { lang: "en" })?.city).toBe("Kingston upon Hull");
+    expect(findSelfReport("Né et élevé à Nantes, j'y vis toujours.", { lang: "fr" })?.city).toBe(
+      "Nantes",
+    );
+    expect(findSelfReport("Geboren en getogen in Zwolle.", { lang: "nl" })?.city).toBe("Zwolle");
+    // the French negation still counts
+    expect(findSelfReport("Je ne vis pas à Nantes.", { lang: "fr" })).toBeNull();
+  });
+});
