@@ -588,7 +588,9 @@ describe("the new readings do not take mentions for residence", () => {
 
 describe("native places without a preposition, and words that fold alike", () => {
   it("reads '<place> born and bred' and French 'né' (born, not the negation 'ne')", () => {
-    expect(findSelfReport("Hull born and bred, never left.", { lang: "en" })?.city).toBe("Kingston upon Hull");
+    expect(findSelfReport("Hull born and bred, never left.", { lang: "en" })?.city).toBe(
+      "Kingston upon Hull",
+    );
     expect(findSelfReport("Né et élevé à Nantes, j'y vis toujours.", { lang: "fr" })?.city).toBe(
       "Nantes",
     );
