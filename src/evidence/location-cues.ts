@@ -63,7 +63,9 @@ export type Cue =
   /** A length of time after a place: "Melbourne for the last 12 years", "da sei anni". */
   | "duration"
   /** People asked for: readers, members, Leser, lecteurs, lectores, читатели. */
-  | "people";
+  | "people"
+  /** Far from the writer: across (the ditch), overseas, drüben, allá, далеко. */
+  | "away";
 
 type Lexicon = Partial<Record<Cue, string>>;
 
@@ -97,6 +99,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "any anyone anybody",
     duration: "years months",
     people: "readers reader members folks folk sympathisers supporters subscribers people",
+    away: "across overseas abroad",
     intro: "lad lass lads lasses bloke guy gal girl boy checking reporting",
   },
   it: {
@@ -129,6 +132,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "qualcuno qualcuna ci",
     duration: "anni mesi",
     people: "lettori lettrici iscritti simpatizzanti persone gente",
+    away: "laggiù oltreoceano",
   },
   de: {
     loc: "in im bei beim nahe an am",
@@ -158,6 +162,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "jemand irgendwer gibt",
     duration: "jahren jahre monaten",
     people: "leser leserinnen mitglieder leute",
+    away: "drüben",
   },
   fr: {
     loc: "à a au aux en dans près chez sur",
@@ -213,6 +218,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "någon några finns",
     duration: "år månader",
     people: "läsare medlemmar folk",
+    away: "borta",
   },
   es: {
     loc: "en cerca junto",
@@ -241,6 +247,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "alguien algún alguna hay",
     duration: "años meses",
     people: "lectores lectoras miembros gente",
+    away: "allá",
   },
   pt: {
     // em + o/a/os/as, um/uma, este/esse/aquele: the contractions of Portuguese grammar.
@@ -271,6 +278,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "alguém algum alguma há",
     duration: "anos meses",
     people: "leitores leitoras membros gente pessoal",
+    away: "além",
   },
   nl: {
     loc: "in te ter ten bij nabij vlakbij rond",
@@ -299,6 +307,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "iemand er",
     duration: "jaar jaren maanden",
     people: "lezers leden mensen",
+    away: "overzee",
   },
   pl: {
     loc: "w we na pod przy koło niedaleko obok u",
@@ -327,6 +336,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "ktoś ktokolwiek jacyś jakieś",
     duration: "lat lata miesięcy",
     people: "czytelnicy czytelników członkowie ludzie",
+    away: "daleko",
   },
   ru: {
     loc: "в во на у под около возле рядом",
@@ -355,6 +365,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "кто есть",
     duration: "лет года месяцев",
     people: "читатели читателей члены люди",
+    away: "далеко",
   },
   fa: {
     loc: "در تو توی داخل نزدیک",

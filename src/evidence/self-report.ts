@@ -75,6 +75,7 @@ const W = {
   intro: 0.5,
   dateline: 0.5,
   hashtag: 0.5,
+  away: -0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -773,6 +774,9 @@ function score(
     positive = true;
   }
   if (!positive) return null;
+  // "is there a group near us or is it all across the ditch in Sydney?": far from the writer.
+  const away = isLoc && !live && !current ? awayBefore(ctx, p) : -1;
+  if (away >= 0) add(away, W.away, `"${word(away)}" (far from the writer)`);
   // "les grèves de 1936 à Lille", "in Newcastle in 1926": a dated event, unless the writer
   // says they live or are there now.
   if (!live && !current && datedEvent(ctx, p, end)) topic = true;
@@ -899,6 +903,15 @@ function writtenAs(ctx: Context, k: number, cue: Cue): boolean {
   const t = ctx.tokens[k]!;
   const raw = ctx.text.slice(t.start, t.end).toLowerCase();
   return raw === t.key || rawWordsFor(cue).has(raw);
+}
+
+/** The word for "far away" up to four words before the preposition at `p`, or -1. */
+function awayBefore(ctx: Context, p: number): number {
+  const { cues, sentence } = ctx;
+  for (let k = p - 1; k >= 0 && k >= p - 4 && sentence[k] === sentence[p]; k--) {
+    if (has(cues(k), "away")) return k;
+  }
+  return -1;
 }
 
 /** How far before the place "about" may govern it ("sobre a Revolução dos Cravos em Lisboa"). */

@@ -599,3 +599,19 @@ describe("native places without a preposition, and words that fold alike", () =>
     expect(findSelfReport("Je ne vis pas à Nantes.", { lang: "fr" })).toBeNull();
   });
 });
+
+describe("a place said to be far from the writer", () => {
+  it.each([
+    ["en", "hi, any group near us or is it all across the ditch in Perth?"],
+    ["es", "¿Hay un grupo cerca o está todo allá en Buenos Aires?"],
+    ["de", "Gibt es was bei uns oder nur drüben in Basel?"],
+  ])("%s: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+
+  it("keeps a place the writer lives in across something", () => {
+    expect(findSelfReport("I live across the river in Salford.", { lang: "en" })?.city).toBe(
+      "Salford",
+    );
+  });
+});
