@@ -249,6 +249,39 @@ export function findCityIn(
 }
 
 /**
+ * The hints for settling the text's ambiguous names: the caller's countries, the text's
+ * language, and the countries, divisions and places the text itself names, each worked out only
+ * when an ambiguous name asks for it. A class, not an object literal with getters: one is made
+ * for every message, and a literal with accessors costs V8 a hundred times more to create.
+ */
+class TextHints implements ResolveHints {
+  #named: string[] | undefined;
+  #divisions: GeoPlace[] | undefined;
+  #nearby: string[] | undefined;
+  constructor(
+    readonly countries: readonly string[] | undefined,
+    readonly language: string | null,
+    private readonly spans: readonly PlaceSpan[],
+    private readonly text: string,
+  ) {}
+
+  get named(): readonly string[] {
+    return (this.#named ??= [
+      ...this.spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!),
+      ...flagCountries(this.text),
+    ]);
+  }
+
+  get divisions(): readonly GeoPlace[] {
+    return (this.#divisions ??= this.spans.flatMap(divisionsOf));
+  }
+
+  get nearby(): readonly string[] {
+    return (this.#nearby ??= this.spans.map(soleCountry).filter((cc): cc is string => cc !== null));
+  }
+}
+
+/**
  * The place the writer says they live in or write from, or null when no candidate scores
  * {@link THRESHOLD}. Linear in the input, with bounded work per word and per candidate.
  */
@@ -262,25 +295,7 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
   const lang = opts.lang ?? null;
   // Countries, flags and divisions named anywhere in the text, worked out only when an
   // ambiguous name asks for them.
-  let named: string[] | undefined;
-  let divisions: GeoPlace[] | undefined;
-  let nearby: string[] | undefined;
-  const hints: ResolveHints = {
-    ...opts.hints,
-    language: lang,
-    get named() {
-      return (named ??= [
-        ...spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!),
-        ...flagCountries(text),
-      ]);
-    },
-    get divisions() {
-      return (divisions ??= spans.flatMap(divisionsOf));
-    },
-    get nearby() {
-      return (nearby ??= spans.map(soleCountry).filter((cc): cc is string => cc !== null));
-    },
-  };
+  const hints = new TextHints(opts.hints?.countries, lang, spans, text);
   // Which candidate each token belongs to: a cue word never reaches past another place.
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
