@@ -63,7 +63,9 @@ export type Cue =
   /** A length of time after a place: "Melbourne for the last 12 years", "da sei anni". */
   | "duration"
   /** People asked for: readers, members, Leser, lecteurs, lectores, читатели. */
-  | "people";
+  | "people"
+  /** Far from the writer: across (the ditch), overseas, drüben, allá, далеко. */
+  | "away";
 
 type Lexicon = Partial<Record<Cue, string>>;
 
@@ -84,7 +86,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "hello hi hey greetings regards cheers love best wishes salutations howdy solidarity thanks",
     here: "here locally",
     now: "now currently presently nowadays since",
-    origin: "originally born raised grew grow native hometown hail hailing roots childhood",
+    origin: "originally born raised bred grew grow native hometown hail hailing roots childhood",
     moved: "moved move moving relocated relocating emigrated immigrated arrived",
     topic:
       "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics",
@@ -97,6 +99,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "any anyone anybody",
     duration: "years months",
     people: "readers reader members folks folk sympathisers supporters subscribers people",
+    away: "across overseas abroad",
     intro: "lad lass lads lasses bloke guy gal girl boy checking reporting",
   },
   it: {
@@ -129,6 +132,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "qualcuno qualcuna ci",
     duration: "anni mesi",
     people: "lettori lettrici iscritti simpatizzanti persone gente",
+    away: "laggiù oltreoceano",
   },
   de: {
     loc: "in im bei beim nahe an am",
@@ -158,6 +162,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "jemand irgendwer gibt",
     duration: "jahren jahre monaten",
     people: "leser leserinnen mitglieder leute",
+    away: "drüben",
   },
   fr: {
     loc: "à a au aux en dans près chez sur",
@@ -173,7 +178,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     greet: "bonjour salut salutations bonsoir coucou amitiés bises cordialement fraternellement",
     here: "ici icitte",
     now: "maintenant actuellement désormais aujourd",
-    origin: "originaire origine né née grandi grandie natal natale",
+    origin: "originaire origine né née grandi grandie élevé élevée natal natale",
     moved: "déménagé déménagée installé installée émigré émigrée immigré arrivé arrivée",
     topic:
       "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes",
@@ -213,6 +218,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "någon några finns",
     duration: "år månader",
     people: "läsare medlemmar folk",
+    away: "borta",
   },
   es: {
     loc: "en cerca junto",
@@ -241,6 +247,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "alguien algún alguna hay",
     duration: "años meses",
     people: "lectores lectoras miembros gente",
+    away: "allá",
   },
   pt: {
     // em + o/a/os/as, um/uma, este/esse/aquele: the contractions of Portuguese grammar.
@@ -271,6 +278,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "alguém algum alguma há",
     duration: "anos meses",
     people: "leitores leitoras membros gente pessoal",
+    away: "além",
   },
   nl: {
     loc: "in te ter ten bij nabij vlakbij rond",
@@ -286,7 +294,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     greet: "hallo hoi groeten groetjes groet hartelijke doei",
     here: "hier",
     now: "nu momenteel tegenwoordig inmiddels sinds",
-    origin: "oorspronkelijk geboren opgegroeid afkomstig",
+    origin: "oorspronkelijk geboren getogen opgegroeid afkomstig",
     moved: "verhuisd verhuizen verhuis geëmigreerd getrokken",
     topic:
       "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd",
@@ -299,6 +307,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "iemand er",
     duration: "jaar jaren maanden",
     people: "lezers leden mensen",
+    away: "overzee",
   },
   pl: {
     loc: "w we na pod przy koło niedaleko obok u",
@@ -327,6 +336,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "ktoś ktokolwiek jacyś jakieś",
     duration: "lat lata miesięcy",
     people: "czytelnicy czytelników członkowie ludzie",
+    away: "daleko",
   },
   ru: {
     loc: "в во на у под около возле рядом",
@@ -355,6 +365,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "кто есть",
     duration: "лет года месяцев",
     people: "читатели читателей члены люди",
+    away: "далеко",
   },
   fa: {
     loc: "در تو توی داخل نزدیک",

@@ -70,11 +70,12 @@ const W = {
   hereLater: 0.3,
   smallAbroad: -0.2,
   signOff: 0.5,
-  native: 0.45,
+  native: 0.5,
   ask: 0.25,
   intro: 0.5,
   dateline: 0.5,
   hashtag: 0.5,
+  away: -0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -660,7 +661,8 @@ function score(
     if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb) {
       thirdAt = k;
     }
-    if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
+    // As written: French "né" (born) folds like "ne" (not).
+    if (has(c, "neg") && negAt < 0 && d <= 6 && writtenAs(ctx, k, "neg")) negAt = k;
     if (has(c, "contrast")) contrast = true;
   }
   let ownClause = false;
@@ -787,6 +789,9 @@ function score(
     positive = true;
   }
   if (!positive) return null;
+  // "is there a group near us or is it all across the ditch in Sydney?": far from the writer.
+  const away = isLoc && !live && !current ? awayBefore(ctx, p) : -1;
+  if (away >= 0) add(away, W.away, `"${word(away)}" (far from the writer)`);
   // "les grèves de 1936 à Lille", "in Newcastle in 1926": a dated event, unless the writer
   // says they live or are there now.
   if (!live && !current && datedEvent(ctx, p, end)) topic = true;
@@ -903,6 +908,25 @@ function taggedAtEnd(ctx: Context, s: number, end: number): boolean {
   if (s > 0 && ctx.owner[s - 1]! >= 0) return false;
   for (let k = Math.max(0, s - HASHTAG_TOPIC); k < s; k++) if (has(cues(k), "topic")) return false;
   return true;
+}
+
+/**
+ * True when the word at `k` is written as one of the role's words, not only folded like one:
+ * "né" (born) is not "ne" (not), "har" (has) is not "här" (here).
+ */
+function writtenAs(ctx: Context, k: number, cue: Cue): boolean {
+  const t = ctx.tokens[k]!;
+  const raw = ctx.text.slice(t.start, t.end).toLowerCase();
+  return raw === t.key || rawWordsFor(cue).has(raw);
+}
+
+/** The word for "far away" up to four words before the preposition at `p`, or -1. */
+function awayBefore(ctx: Context, p: number): number {
+  const { cues, sentence } = ctx;
+  for (let k = p - 1; k >= 0 && k >= p - 4 && sentence[k] === sentence[p]; k--) {
+    if (has(cues(k), "away")) return k;
+  }
+  return -1;
 }
 
 /** How far before the place "about" may govern it ("sobre a Revolução dos Cravos em Lisboa"). */
@@ -1089,6 +1113,7 @@ const OPENING_TAIL = 2;
 
 /** Roles that can make a candidate positive (see {@link score}); without one nearby it cannot. */
 const POSITIVE: ReadonlySet<Cue> = new Set([
+  "origin",
   "loc",
   "from",
   "live",
