@@ -69,23 +69,61 @@ export interface Token {
 }
 
 // Marks are part of words (decomposed accents, Arabic diacritics); ZWNJ and apostrophes split.
-const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;
+const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}]/uy;
 
 /**
- * The words of `text` with their folded forms, at most `maxTokens` of them.
- * Linear in the input: one regex with no nested quantifiers.
+ * Whether each code point of the Basic Multilingual Plane is a letter, mark or digit, worked out
+ * when first met: 0 not yet known, 1 yes, 2 no.
+ */
+const bmpWordChar = new Uint8Array(0x10000);
+
+/** True when the code point at `i` (`cp`, from `codePointAt`) is a letter, mark or digit. */
+function isWordChar(text: string, i: number, cp: number): boolean {
+  if (cp < 0x80) {
+    return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x30 && cp <= 0x39);
+  }
+  if (cp < 0x10000) {
+    let known = bmpWordChar[cp]!;
+    if (known === 0) {
+      WORD_CHAR_RE.lastIndex = i;
+      known = WORD_CHAR_RE.test(text) ? 1 : 2;
+      bmpWordChar[cp] = known;
+    }
+    return known === 1;
+  }
+  WORD_CHAR_RE.lastIndex = i;
+  return WORD_CHAR_RE.test(text);
+}
+
+/**
+ * The words of `text` (runs of letters, marks and digits, as `/[\p{L}\p{M}\p{N}]+/u` finds
+ * them) with their folded forms, at most `maxTokens` of them. Linear in the input: one pass over
+ * its code points, ASCII ones told apart without a regular expression, others remembered.
  */
 export function tokenize(text: string, maxTokens = Number.POSITIVE_INFINITY): Token[] {
   const out: Token[] = [];
-  // exec on the shared global expression rather than matchAll, which copies it and goes
-  // through the iterator protocol on every call (same matches; the last index is reset).
-  WORD_RE.lastIndex = 0;
-  for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    let cp = text.codePointAt(i)!;
+    if (!isWordChar(text, i, cp)) {
+      i += cp > 0xffff ? 2 : 1;
+      continue;
+    }
     if (out.length >= maxTokens) break;
-    const key = foldToken(m[0]);
-    if (key) out.push({ key, start: m.index, end: m.index + m[0].length });
+    const start = i;
+    let ascii = true;
+    do {
+      if (cp >= 0x80) ascii = false;
+      i += cp > 0xffff ? 2 : 1;
+      if (i >= length) break;
+      cp = text.codePointAt(i)!;
+    } while (isWordChar(text, i, cp));
+    const word = text.slice(start, i);
+    // An ASCII word is letters and digits only: foldToken would only lower-case it.
+    const key = ascii ? word.toLowerCase() : foldToken(word);
+    if (key) out.push({ key, start, end: i });
   }
-  WORD_RE.lastIndex = 0;
   return out;
 }
 
