@@ -226,35 +226,41 @@ function dottedCodeAt(text: string, tokens: readonly Token[], i: number): PlaceS
  * Articles fused into the word before a name (French au/du, Italian al/nell'/della, Spanish
  * al/del): "au Mans" is Le Mans, "all'Aquila" L'Aquila, "nell'Aia" L'Aia.
  */
-const CONTRACTED: Readonly<Record<string, readonly string[]>> = {
-  au: ["le"],
-  du: ["le"],
-  aux: ["les"],
-  al: ["il", "el"],
-  del: ["il", "el"],
-  dal: ["il"],
-  nel: ["il"],
-  sul: ["il"],
-  all: ["l"],
-  dall: ["l"],
-  dell: ["l"],
-  nell: ["l"],
-  sull: ["l"],
-  alla: ["la"],
-  dalla: ["la"],
-  della: ["la"],
-  nella: ["la"],
-  sulla: ["la"],
-};
+const CONTRACTED: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    au: ["le"],
+    du: ["le"],
+    aux: ["les"],
+    al: ["il", "el"],
+    del: ["il", "el"],
+    dal: ["il"],
+    nel: ["il"],
+    sul: ["il"],
+    all: ["l"],
+    dall: ["l"],
+    dell: ["l"],
+    nell: ["l"],
+    sull: ["l"],
+    alla: ["la"],
+    dalla: ["la"],
+    della: ["la"],
+    nella: ["la"],
+    sulla: ["la"],
+  }),
+);
+
+/** No articles: one array shared by every word that has none. */
+const NO_ARTICLES: readonly string[] = [];
 
 /** The articles the word before token `i` has fused into it, when they may start a name. */
 function articlesBefore(text: string, tokens: readonly Token[], i: number): readonly string[] {
-  if (i === 0) return [];
+  if (i === 0) return NO_ARTICLES;
   const prev = tokens[i - 1]!;
-  const arts = CONTRACTED[prev.key];
-  if (!arts || !/^[\s'’]$/u.test(text.slice(prev.end, tokens[i]!.start))) return [];
+  // A Map, not an object: a word such as "constructor" must not find Object.prototype's.
+  const arts = CONTRACTED.get(prev.key);
+  if (!arts || !/^[\s'’]$/u.test(text.slice(prev.end, tokens[i]!.start))) return NO_ARTICLES;
   const t = tokens[i]!;
-  if (!looksLikeName(text.slice(t.start, t.end))) return [];
+  if (!looksLikeName(text.slice(t.start, t.end))) return NO_ARTICLES;
   return arts.filter((a) => keyInfo(a).prefix);
 }
 

@@ -323,7 +323,19 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
       resolved.end > span.end &&
       !(next !== undefined && next.start < resolved.end && next.kind !== "place");
     const s = score(ctx, span, resolved.end, scored, lang, resolved.place, byDivision);
-    if (s) scored.push({ ...s, place: resolved.place, start: span.start, end: resolved.end });
+    // Written out rather than spread: one object of one shape per candidate.
+    if (s) {
+      scored.push({
+        score: s.score,
+        contributions: s.contributions,
+        origin: s.origin,
+        fromOnly: s.fromOnly,
+        native: s.native,
+        place: resolved.place,
+        start: span.start,
+        end: resolved.end,
+      });
+    }
   }
   hereLater(ctx, scored);
   let best: Scored | null = null;

@@ -92,4 +92,11 @@ describe("parseLocationText", () => {
       { numRuns: 300 },
     );
   });
+
+  it("reads a name after a word that is also a property of every object", () => {
+    // "constructor", "toString": the table of fused articles once found Object.prototype's.
+    for (const word of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(parseLocationText(`${word} Berlin`)?.city).toBe("Berlin");
+    }
+  });
 });
