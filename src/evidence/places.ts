@@ -21,7 +21,7 @@ import {
 import { mayCarryEnding, maxEnding, nominativeTails, placeStems } from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
 import { stopwordsOf } from "./stopwords.js";
-import { foldToken, looksLikeName, tokenize, type Token } from "./text-fold.js";
+import { foldToken, startsLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city or first-level division when one was named. */
 export interface Place {
@@ -143,7 +143,7 @@ export function matchPlaceAt(
   const maxWords = Math.min(MAX_NAME_WORDS, tokens.length - i);
   const minWords = opts.minWords ?? 1;
   const first = tokens[i]!;
-  if (opts.capitalStart && !looksLikeName(text.slice(first.start, first.end))) return null;
+  if (opts.capitalStart && !startsLikeName(text, first.start)) return null;
   const lang = opts.lang ?? null;
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
   const firstInfo = keyInfo(first.key);
@@ -170,7 +170,7 @@ export function matchPlaceAt(
     for (const p of partials) {
       const forms: Partial[] = [{ key: word, inflected: p.inflected }];
       const as = inflectionOf(word, lang);
-      if (as !== null && looksLikeName(text.slice(token.start, token.end))) {
+      if (as !== null && startsLikeName(text, token.start)) {
         for (const f of inflectedForms(p.key, word, as)) {
           forms.push({ key: f, inflected: true });
         }
@@ -211,8 +211,9 @@ function dottedCodeAt(text: string, tokens: readonly Token[], i: number): PlaceS
   let j = i;
   while (j < tokens.length && j - i < 4) {
     const t = tokens[j]!;
+    if (t.end - t.start !== 1) break;
     const c = text.slice(t.start, t.end);
-    if (c.length !== 1 || c === c.toLowerCase() || text.charAt(t.end) !== ".") break;
+    if (c === c.toLowerCase() || text.charAt(t.end) !== ".") break;
     if (j > i && tokens[j - 1]!.end + 1 !== t.start) break;
     letters += c;
     j++;
@@ -260,7 +261,7 @@ function articlesBefore(text: string, tokens: readonly Token[], i: number): read
   const arts = CONTRACTED.get(prev.key);
   if (!arts || !/^[\s'’]$/u.test(text.slice(prev.end, tokens[i]!.start))) return NO_ARTICLES;
   const t = tokens[i]!;
-  if (!looksLikeName(text.slice(t.start, t.end))) return NO_ARTICLES;
+  if (!startsLikeName(text, t.start)) return NO_ARTICLES;
   return arts.filter((a) => keyInfo(a).prefix);
 }
 
@@ -293,9 +294,7 @@ function inflectionOf(word: string, lang: string | null): string | null {
 function mayStartInflected(text: string, token: Token, lang: string | null): boolean {
   const as = inflectionOf(token.key, lang);
   return (
-    as !== null &&
-    looksLikeName(text.slice(token.start, token.end)) &&
-    inflectedForms("", token.key, as).length > 0
+    as !== null && startsLikeName(text, token.start) && inflectedForms("", token.key, as).length > 0
   );
 }
 
@@ -442,7 +441,7 @@ function proseNotName(
 
 function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {
   if (!opts.capitalised && !COMMON_WORDS.has(key)) return true;
-  return looksLikeName(text.slice(token.start, token.end));
+  return startsLikeName(text, token.start);
 }
 
 /** A code exactly as written: a country ("DE", "USA") or a place ("NYC", "LA", "SP"). */

@@ -136,9 +136,17 @@ export function foldKey(name: string): string {
 
 /** True when the word starts with a capital letter, or its script has no case (Arabic, Persian). */
 export function looksLikeName(word: string): boolean {
-  const code = word.charCodeAt(0);
+  return startsLikeName(word, 0);
+}
+
+/**
+ * {@link looksLikeName} of the word of `text` that starts at `start`, without cutting it out
+ * (the answer depends on its first UTF-16 unit only).
+ */
+export function startsLikeName(text: string, start: number): boolean {
+  const code = text.charCodeAt(start);
   // ASCII: only a small letter is not a name's start (digits and signs have no case).
   if (code < 0x80) return !(code >= 0x61 && code <= 0x7a);
-  const first = word.charAt(0);
+  const first = text.charAt(start);
   return first.toLowerCase() === first.toUpperCase() || first !== first.toLowerCase();
 }
