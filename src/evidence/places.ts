@@ -673,6 +673,51 @@ function narrow(
 }
 
 /**
+ * The first of the text's and the reader's other hints that narrows `cands`, in ROUTING.md's
+ * order: a division named elsewhere in the text, the reader's other evidence, countries named
+ * in the text, countries of places named in it, the text's language. Tried one at a time, so
+ * the hints after the one that settles the name (and their reasons' words) are never worked out.
+ */
+function settleByHints(
+  span: PlaceSpan,
+  hints: ResolveHints,
+  cands: readonly Candidate[],
+): { kept: Candidate[]; why: string } | null {
+  // A division named elsewhere in the text speaks as a disambiguator that is not adjacent.
+  const divisions = hints.divisions ?? [];
+  if (divisions.length > 0) {
+    const own = new Set(span.refs.map((r) => r.place));
+    for (const d of divisions) {
+      if (own.has(d.index)) continue; // the name's own division ("Mérida" the state) is no other word
+      const kept = narrow(
+        cands,
+        (p) => p.featureCode !== "ADM1" && p.country === d.country && p.admin1 === d.admin1,
+        DIVISION_SHARE,
+      );
+      if (kept) return { kept, why: `"${d.name}" named in the text` };
+    }
+  }
+  for (const cc of hints.countries ?? []) {
+    const kept = narrow(cands, (p) => p.country === cc, READER_SHARE);
+    if (kept) return { kept, why: `the reader's other evidence (${cc})` };
+  }
+  for (const cc of hints.named ?? []) {
+    const kept = narrow(cands, (p) => p.country === cc, EVIDENCE_SHARE);
+    if (kept) return { kept, why: `${cc} named in the text` };
+  }
+  for (const cc of hints.nearby ?? []) {
+    const kept = narrow(cands, (p) => p.country === cc, EVIDENCE_SHARE);
+    if (kept) return { kept, why: `a place of ${cc} named in the text` };
+  }
+  const lang = hints.language;
+  if (lang) {
+    const kept = narrow(cands, (p) => countryLanguages(p.country).includes(lang), LANGUAGE_SHARE);
+    if (kept) return { kept, why: `the text's language (${lang})` };
+  }
+  return null;
+}
+
+/**
  * How much weaker signals may override size: a country or a place of it named elsewhere in
  * the text wins unless the other is more than fifty times as large, and a place where the
  * text's language is spoken unless ten times smaller.
@@ -728,41 +773,10 @@ export function resolveSpan(
     }
   }
   if (!settledBy && cands.length > 1) {
-    const steps: [string, (p: GeoPlace) => boolean, number][] = [];
-    // A division named elsewhere in the text speaks as a disambiguator that is not adjacent.
-    const own = new Set(span.refs.map((r) => r.place));
-    for (const d of hints.divisions ?? []) {
-      if (own.has(d.index)) continue; // the name's own division ("Mérida" the state) is no other word
-      steps.push([
-        `"${d.name}" named in the text`,
-        (p) => p.featureCode !== "ADM1" && p.country === d.country && p.admin1 === d.admin1,
-        DIVISION_SHARE,
-      ]);
-    }
-    for (const cc of hints.countries ?? []) {
-      steps.push([`the reader's other evidence (${cc})`, (p) => p.country === cc, READER_SHARE]);
-    }
-    for (const cc of hints.named ?? []) {
-      steps.push([`${cc} named in the text`, (p) => p.country === cc, EVIDENCE_SHARE]);
-    }
-    for (const cc of hints.nearby ?? []) {
-      steps.push([`a place of ${cc} named in the text`, (p) => p.country === cc, EVIDENCE_SHARE]);
-    }
-    const lang = hints.language;
-    if (lang) {
-      steps.push([
-        `the text's language (${lang})`,
-        (p) => countryLanguages(p.country).includes(lang),
-        LANGUAGE_SHARE,
-      ]);
-    }
-    for (const [why, test, share] of steps) {
-      const kept = narrow(cands, test, share);
-      if (kept) {
-        cands = kept;
-        settledBy = why;
-        break;
-      }
+    const settled = settleByHints(span, hints, cands);
+    if (settled) {
+      cands = settled.kept;
+      settledBy = settled.why;
     }
   }
   const best = cands.reduce((a, b) => (b.weight > a.weight ? b : a));
