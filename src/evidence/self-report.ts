@@ -12,7 +12,7 @@ import {
   type ResolveHints,
 } from "./places.js";
 import { stopwordsOf } from "./stopwords.js";
-import { looksLikeName, tokenize, type Token } from "./text-fold.js";
+import { foldKey, looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /**
  * Where the writer says they live or write from, read the way a person reads it: every place
@@ -74,6 +74,9 @@ const W = {
   ask: 0.25,
   intro: 0.5,
   dateline: 0.5,
+  past: -0.6,
+  settled: 0.2,
+  direction: -0.6,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -139,7 +142,7 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   const capitalises = writerCapitalises(text, tokens, sentence);
   const nameWords = new Set(opts.name ? tokenize(opts.name, 8).map((t) => t.key) : []);
   // A writer who capitalises names starts none with a small letter: those words are skipped.
-  const spans = findPlaceSpans(text, tokens, lang, capitalises)
+  const spans: PlaceSpan[] = findPlaceSpans(text, tokens, lang, capitalises)
     .map((s) => articleForm(tokens, s) ?? s)
     .filter(
       (s) =>
@@ -150,6 +153,7 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
         !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
     )
     .slice(0, MAX_CANDIDATES);
+  dropSmallLowerCase(text, tokens, spans, sentence, lang);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
 }
 
@@ -324,6 +328,56 @@ function isFunctionWord(
   if (!stopwordsOf(lang).has(tokens[i]!.key)) return false;
   const t = tokens[i]!;
   return i === 0 || sentence[i - 1] !== sentence[i] || !looksLikeName(text.slice(t.start, t.end));
+}
+
+/** A lower-case word names a place only when the place is at least this big (or a capital). */
+const LOWER_CASE_FLOOR = 100_000;
+/** …or a capital of at least this many (Yaren, Nauru's, has about a thousand: "jaren" is years). */
+const CAPITAL_FLOOR = 20_000;
+
+/**
+ * Drops, in place, one-word names written in lower case that name only small places ("jaren" →
+ * Yaren, "sul" → Suhl), when the writer capitalises other names in the text ("… in Leiden") or
+ * the place is where the text's language is not spoken: then the word is a word of the text.
+ * Big places, capitals, countries and divisions stay ("moved to leeds", "hello from brisbane"),
+ * and so does a small place in an all-lower-case text in its own language ("i live in frome").
+ */
+function dropSmallLowerCase(
+  text: string,
+  tokens: readonly Token[],
+  spans: PlaceSpan[],
+  sentence: Int32Array,
+  lang: string | null,
+): void {
+  const lower = (sp: PlaceSpan) =>
+    !sp.code &&
+    sp.kind === "place" &&
+    !looksLikeName(text.slice(tokens[sp.start]!.start, tokens[sp.start]!.end));
+  if (!spans.some((sp) => sp.end - sp.start === 1 && lower(sp))) return;
+  // A name written with a capital inside a sentence: the writer capitalises names.
+  const namesCapitalised = spans.some(
+    (sp) =>
+      !sp.code &&
+      sp.start > 0 &&
+      sentence[sp.start - 1] === sentence[sp.start] &&
+      looksLikeName(text.slice(tokens[sp.start]!.start, tokens[sp.start]!.end)),
+  );
+  for (let n = spans.length - 1; n >= 0; n--) {
+    const sp = spans[n]!;
+    if (sp.end - sp.start !== 1 || !lower(sp)) continue;
+    const places = sp.refs.map((r) => geoPlace(r.place));
+    if (places.length === 0) continue;
+    const big = places.some(
+      (g) =>
+        g.population >= LOWER_CASE_FLOOR ||
+        g.featureCode === "ADM1" ||
+        (g.featureCode === "PPLC" && g.population >= CAPITAL_FLOOR),
+    );
+    if (big) continue;
+    const abroad =
+      lang !== null && places.every((g) => !countryLanguages(g.country).includes(lang));
+    if (namesCapitalised || abroad) spans.splice(n, 1);
+  }
 }
 
 /** A one-word name written in lower case ("due", "nice"), in a text whose writer capitalises names. */
@@ -542,6 +596,7 @@ function score(
   let still = false;
   let bornRaised = false;
   let native = false;
+  let pastAt = -1;
   // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
   if (isFrom && opensMessage(ctx, p, end)) {
     add(p, W.greetFrom, `"${word(p)}" opening the message`);
@@ -597,6 +652,8 @@ function score(
       if (k >= 2 && AND.has(tokens[k - 1]!.key) && has(cues(k - 2), "origin")) bornRaised = true;
     }
     if (has(c, "still") && d <= 8) still = true;
+    // "ich war letzten Sommer in Barcelona", "Io ero a Berlino", "I was in Lisbon": a trip.
+    if (has(c, "past") && pastAt < 0 && d <= PAST_REACH && pastOfWriter(ctx, k)) pastAt = k;
     if (has(c, "ask") && d <= ASK_REACH) askAt = k;
     if (has(c, "be") && isFrom && d <= 3) {
       add(k, W.fromSelf, `"${word(k)} … ${word(p)}"`);
@@ -608,7 +665,14 @@ function score(
     }
     if (has(c, "topic") && k >= p - 2 && k < p) topic = true;
     // "leyendo sobre las jornadas de mayo de 1937 en Barcelona": inside what is read about.
-    if (has(c, "about") && k < p && d <= ABOUT_REACH && !live && aboutGoverns(ctx, k, s)) {
+    if (
+      has(c, "about") &&
+      !contracted(ctx, k) &&
+      k < p &&
+      d <= ABOUT_REACH &&
+      !live &&
+      aboutGoverns(ctx, k, s)
+    ) {
       topic = true;
     }
     if (has(c, "first") && firstAt < 0 && d <= 10) firstAt = k;
@@ -617,7 +681,8 @@ function score(
     const verb =
       has(c, "be") &&
       ((k > 0 && has(cues(k - 1), "first")) || (k + 1 < s && has(cues(k + 1), "ask")));
-    if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb) {
+    // "I'm a mineworker's son", "nous sommes trois camarades": the writer, said to be one.
+    if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb && !writerIs(ctx, k)) {
       thirdAt = k;
     }
     if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
@@ -689,6 +754,7 @@ function score(
       positive = true;
     }
     if (has(c, "topic") && d <= 1) topic = true;
+    if (has(c, "past") && pastAt < 0 && d <= 2 && has(c, "first")) pastAt = k;
     if (has(c, "first") && firstAt < 0 && d <= 3) firstAt = k;
   }
   // "G'day. Newcastle NSW, not the Geordie one": a message that opens with a place and what
@@ -696,6 +762,10 @@ function score(
   if (byDivision && opensWith(ctx, s, end)) {
     out.push({ words: "opening the message, with what settles it", delta: W.dateline, at: s });
     positive = current = true;
+  } else if (byDivision && positive) {
+    // "in London, Ontario", "Santa Maria, RS", "Perth WA": a place written with its division
+    // is a deliberate statement of place, more than a bare one-word name.
+    out.push({ words: "written with its division", delta: W.settled, at: s });
   }
   if (signsOff(ctx, s, end)) {
     out.push({ words: "signed off with it", delta: W.signOff, at: s });
@@ -723,6 +793,15 @@ function score(
     positive = true;
   }
   if (!positive) return null;
+  // A past of "be"/"go" with the writer as subject: a visit, unless they lived, were born,
+  // or are there now ("I was born in", "I was living in", "ero a Roma, ora vivo qui").
+  if (pastAt >= 0 && !live && !origin && !current) {
+    add(pastAt, W.past, `"${word(pastAt)}" (a past visit)`);
+  }
+  // "Western", "Northern", "Sud": a direction word names a region only with strong evidence.
+  if (span.end - s === 1 && !span.code && DIRECTIONS.has(tokens[s]!.key)) {
+    out.push({ words: "a direction word", delta: W.direction, at: s });
+  }
   // "les grèves de 1936 à Lille", "in Newcastle in 1926": a dated event, unless the writer
   // says they live or are there now.
   if (!live && !current && datedEvent(ctx, p, end)) topic = true;
@@ -798,6 +877,85 @@ function movedAway(ctx: Context, end: number): boolean {
   }
   return false;
 }
+
+/** How far before the place a past "was"/"war"/"ero" may stand ("ich war letzten Sommer in"). */
+const PAST_REACH = 6;
+
+/**
+ * True when the past form at `k` has the writer as subject: the form is first person itself
+ * (ero, estuve, byłem, بودم) or "I"/"we" stands next to it (I was, war ich, j'étais, я был),
+ * or one word away ("je suis allé", "j'ai été", "sono stato").
+ */
+function pastOfWriter(ctx: Context, k: number): boolean {
+  const { tokens, cues, sentence } = ctx;
+  if (has(cues(k), "first")) return true;
+  for (const j of [k - 1, k + 1, k - 2]) {
+    if (j >= 0 && j < tokens.length && sentence[j] === sentence[k] && has(cues(j), "first")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** "we're", "you're": "re" after a pronoun is "are", not "re:" (about). */
+function contracted(ctx: Context, k: number): boolean {
+  const { text, tokens, cues } = ctx;
+  return (
+    k > 0 &&
+    has(cues(k), "be") &&
+    /^['’]$/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start)) &&
+    (has(cues(k - 1), "first") || has(cues(k - 1), "third") || tokens[k - 1]!.key === "you")
+  );
+}
+
+/** How many words may stand between "I'm a"/"we are" and the noun that says who the writer is. */
+const PREDICATE_REACH = 4;
+
+/**
+ * True when the person word at `k` is what the writer says they are: "I'm a mineworker's son",
+ * "nous sommes trois camarades", "we're a group of nurses": "be" with a first-person subject
+ * (or a first-person form of "be") a few words before, and no other verb or preposition between.
+ */
+function writerIs(ctx: Context, k: number): boolean {
+  const { cues, sentence } = ctx;
+  for (let j = k - 1; j >= 0 && j >= k - PREDICATE_REACH && sentence[j] === sentence[k]; j--) {
+    const c = cues(j);
+    if (has(c, "be")) {
+      return (
+        has(c, "first") || (j > 0 && sentence[j - 1] === sentence[k] && has(cues(j - 1), "first"))
+      );
+    }
+    if (c.some((x) => x === "loc" || x === "from" || x === "to" || x === "live" || x === "third")) {
+      // "sono" is both "first" and "be"; anything else with a role ends the phrase.
+      return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * Direction and position words that name regions in some gazetteer (Western Area, Sierra Leone;
+ * Central, Ghana; Sud, Cameroon; Nord, France), in the eleven languages (folded): as a bare word
+ * they are mostly "the western university", "the south", "el centro".
+ */
+const DIRECTIONS: ReadonlySet<string> = new Set(
+  (
+    "north south east west northern southern eastern western central centre center " +
+    "nord sud est ovest centrale settentrionale meridionale orientale occidentale " +
+    "norden süden osten westen süd sued ost " +
+    "ouest centre oriental occidental " +
+    "norr söder öster väster syd mellersta " +
+    "norte sur este oeste centro " +
+    "norte sul leste oeste centro " +
+    "noord zuid oost " +
+    "północ południe wschód zachód " +
+    "север юг восток запад центр центральный " +
+    "شمال جنوب شرق غرب مرکز مرکزی"
+  )
+    .split(" ")
+    .filter(Boolean)
+    .map(foldKey),
+);
 
 /** A year as written in a date: 1000–2099. */
 const YEAR_RE = /^(?:1\d|20)\d\d$/u;
