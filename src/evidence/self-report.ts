@@ -1,5 +1,6 @@
 import { countryLanguages, flagCountries } from "./countries.js";
 import { geoPlace, hasKey, refsByKey, type GeoPlace } from "./gazetteer.js";
+import { demonymRefs, demonymSpans } from "./demonyms.js";
 import { CUE_LANGUAGES, cueLookup, wordsFor, type Cue } from "./location-cues.js";
 import {
   divisionsOf,
@@ -74,6 +75,7 @@ const W = {
   ask: 0.25,
   intro: 0.5,
   dateline: 0.5,
+  demonym: 0.6,
   past: -0.6,
   settled: 0.2,
   direction: -0.6,
@@ -154,6 +156,7 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
     )
     .slice(0, MAX_CANDIDATES);
   dropSmallLowerCase(text, tokens, spans, sentence, lang);
+  addDemonyms(text, tokens, spans, cues, sentence, lang);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
 }
 
@@ -290,7 +293,10 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
     const byDivision =
       resolved.end > span.end &&
       !(next !== undefined && next.start < resolved.end && next.kind !== "place");
-    const s = score(ctx, span, resolved.end, scored, lang, resolved.place, byDivision);
+    let s = score(ctx, span, resolved.end, scored, lang, resolved.place, byDivision);
+    if ((!s || s.score < THRESHOLD) && LISTED_DEMONYMS.has(span)) {
+      s = demonymScore(ctx, span, resolved.end, resolved.place, []) ?? s;
+    }
     if (s) scored.push({ ...s, place: resolved.place, start: span.start, end: resolved.end });
   }
   hereLater(ctx, scored);
@@ -328,6 +334,65 @@ function isFunctionWord(
   if (!stopwordsOf(lang).has(tokens[i]!.key)) return false;
   const t = tokens[i]!;
   return i === 0 || sentence[i - 1] !== sentence[i] || !looksLikeName(text.slice(t.start, t.end));
+}
+
+/** Demonym spans ("Rennaise", "Kreuzberger"): scored only as the writer describing themselves. */
+const DEMONYM_SPANS = new WeakSet<PlaceSpan>();
+/** Gazetteer names that are demonyms too: read as one when nothing else speaks for them. */
+const LISTED_DEMONYMS = new WeakSet<PlaceSpan>();
+
+/** How far after "I'm"/"sono"/"ich bin" a demonym may stand ("ich bin echter Berliner"). */
+const DEMONYM_AFTER_BE = 3;
+
+/**
+ * Adds, in order, the demonyms derived by rule (demonyms.ts) where a writer describes
+ * themselves with one: opening the message, a few words after "be", or right before "here".
+ * Only those positions are tried, so a long text costs nothing more.
+ */
+function addDemonyms(
+  text: string,
+  tokens: readonly Token[],
+  spans: PlaceSpan[],
+  cues: CueAt,
+  sentence: Int32Array,
+  lang: string | null,
+): void {
+  const taken = new Uint8Array(tokens.length);
+  for (const sp of spans) taken.fill(1, sp.start, sp.end);
+  const near = (i: number, from: number, to: number, cue: Cue) => {
+    for (let j = Math.max(0, i + from); j <= i + to && j < tokens.length; j++) {
+      if (j !== i && sentence[j] === sentence[i] && has(cues(j), cue)) return true;
+    }
+    return false;
+  };
+  const where = (i: number) =>
+    i <= INTRO_OPENING ||
+    near(i, -DEMONYM_AFTER_BE, -1, "be") ||
+    near(i, 1, 1, "be") ||
+    near(i, 1, 2, "here");
+  // A listed demonym (Torinese, Londoner) that is also one by rule: read as one if its
+  // context says nothing else.
+  for (const sp of spans) {
+    if (sp.end - sp.start !== 1 || sp.code || sp.kind !== "place" || !where(sp.start)) continue;
+    const refs = demonymRefs(
+      tokens[sp.start]!.key,
+      lang,
+      looksLikeName(text.slice(tokens[sp.start]!.start)),
+    );
+    if (!refs) continue;
+    const own = new Set(sp.refs.map((r) => r.place));
+    if (refs.some((r) => own.has(r.place))) LISTED_DEMONYMS.add(sp);
+  }
+  const found = demonymSpans(
+    text,
+    tokens,
+    lang,
+    (i) => taken[i] === 1 || cues(i).length > 0 || !where(i),
+  );
+  if (found.length === 0) return;
+  for (const sp of found) DEMONYM_SPANS.add(sp);
+  spans.push(...found);
+  spans.sort((a, b) => a.start - b.start);
 }
 
 /** A lower-case word names a place only when the place is at least this big (or a capital). */
@@ -559,6 +624,7 @@ function score(
   const out: Contribution[] = [];
   const add = (k: number, delta: number, words = `"${word(k)}"`) =>
     out.push({ words, delta, at: k });
+  if (DEMONYM_SPANS.has(span)) return demonymScore(ctx, span, end, place, out);
 
   // The preposition right before the name, skipping up to two articles.
   let p = s - 1;
@@ -845,6 +911,70 @@ function score(
   const fromOnly = !live && (!current || nowOnlyCurrent) && out.some((x) => x.delta === W.fromSelf);
   return { score: total, contributions: out, origin: origin && !current, fromOnly, native };
 }
+
+/**
+ * A demonym derived by rule ("Rennaise depuis toujours", "amsterdammer hier", "ich bin
+ * Berliner", "sono torinese") counts only as the writer describing themselves: after "I'm"
+ * (or a first-person "be"), before "here", or opening the message with its phrase ending or
+ * a word of time, origin or place after it ("Kreuzberger Urgestein hier", "Londoner born and
+ * bred"), not "Berliner Mauer" or "die Berliner Polizei".
+ */
+function demonymScore(
+  ctx: Context,
+  span: PlaceSpan,
+  end: number,
+  place: Place,
+  out: Contribution[],
+): Omit<Scored, "place" | "start" | "end"> | null {
+  const { text, tokens, cues, sentence } = ctx;
+  const s = span.start;
+  const sent = sentence[s]!;
+  const word = text.slice(tokens[s]!.start, tokens[s]!.end);
+  let how: string | null = null;
+  for (let j = s - 1; j >= 0 && j >= s - DEMONYM_AFTER_BE && sentence[j] === sent; j--) {
+    const c = cues(j);
+    if (has(c, "be") && (has(c, "first") || (j > 0 && has(cues(j - 1), "first")))) {
+      how = `"${text.slice(tokens[j]!.start, tokens[j]!.end)} … ${word}"`;
+      break;
+    }
+    if (has(c, "third") || has(c, "neg")) return null;
+  }
+  for (let k = end; how === null && k < tokens.length && k <= end + 2; k++) {
+    if (sentence[k] !== sent) break;
+    const c = cues(k);
+    if (has(c, "here")) how = `"${word} … ${text.slice(tokens[k]!.start, tokens[k]!.end)}"`;
+    // "تهرانی هستم" (Tehrani I am), "Berliner bin ich": "be" of the writer right after.
+    if (k === end && has(c, "be") && (has(c, "first") || has(cues(k + 1) ?? [], "first"))) {
+      how = `"${word} ${text.slice(tokens[k]!.start, tokens[k]!.end)}"`;
+    }
+  }
+  if (how === null && opensAt(ctx, s)) {
+    for (let k = end; k <= end + 2; k++) {
+      if (k >= tokens.length) {
+        how = `"${word}" opening the message`;
+        break;
+      }
+      const gap = text.slice(tokens[k - 1]!.end, tokens[k]!.start);
+      if (sentence[k] !== sent || /[,;:!?—–(]/u.test(gap)) {
+        how = `"${word}" opening the message`;
+        break;
+      }
+      const c = cues(k);
+      if (c.some((x) => DEMONYM_TAIL.has(x))) {
+        how = `"${word} ${text.slice(tokens[k]!.start, tokens[k]!.end)}" opening the message`;
+        break;
+      }
+      if (c.length > 0) break;
+    }
+  }
+  if (how === null) return null;
+  const of = place.city ?? place.matched;
+  out.push({ words: `${how} (a demonym of ${of}, the writer)`, delta: W.demonym, at: s });
+  return { score: W.demonym, contributions: out, origin: false, fromOnly: false, native: false };
+}
+
+/** Words that may follow an opening demonym: since, from, born, here, still, living. */
+const DEMONYM_TAIL: ReadonlySet<Cue> = new Set(["now", "from", "origin", "here", "still", "live"]);
 
 /** "And" in the eleven languages (folded), joining "born and raised". */
 const AND: ReadonlySet<string> = new Set([

@@ -108,3 +108,32 @@ describe("a place written with its division, and direction words", () => {
     expect(findSelfReport("I work at Central, a small firm.", { lang: "en" })).toBeNull();
   });
 });
+
+describe("demonyms derived from place names describe the writer", () => {
+  it.each([
+    ["fr", "Nantaise depuis toujours, je travaille à l'hôpital.", "FR", "Nantes"],
+    ["fr", "Je suis genevoise et infirmière.", "CH", "Genève"],
+    ["nl", "rotterdammer hier, werk in de haven", "NL", "Rotterdam"],
+    ["de", "Hamburger seit 30 Jahren, Hafenarbeiter.", "DE", "Hamburg"],
+    ["de", "Ich bin Kölner und arbeite bei Ford.", "DE", "Köln"],
+    ["en", "I'm a Torontonian, a teacher.", "CA", "Toronto"],
+    ["it", "Sono bolognese, lavoro in un magazzino.", "IT", "Bologna"],
+    ["es", "Soy zaragozano de toda la vida.", "ES", "Zaragoza"],
+    ["sv", "Jag är göteborgare och jobbar i hamnen.", "SE", "Göteborg"],
+    ["pl", "Jestem poznaniakiem, pracuję w magazynie.", "PL", "Poznań"],
+    ["fa", "سلام، تهرانی هستم و معلمم.", "IR", "Tehran"],
+  ])("%s: %s", (lang, text, country, city) => {
+    expect(findSelfReport(text, { lang })).toMatchObject({ country, city });
+  });
+
+  it.each([
+    ["de", "Die Berliner Mauer fiel 1989."],
+    ["de", "Berliner Mauer und Kalter Krieg: habt ihr Texte?"],
+    ["en", "I love Parisian cafés."],
+    ["en", "I'm a porter at a hotel."],
+    ["it", "Sono rider, consegno cibo."],
+    ["fr", "Le maire lyonnais a encore parlé."],
+  ])("%s: not the writer's place: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+});
