@@ -357,23 +357,30 @@ function addDemonyms(
   sentence: Int32Array,
   lang: string | null,
 ): void {
-  const taken = new Uint8Array(tokens.length);
-  for (const sp of spans) taken.fill(1, sp.start, sp.end);
-  const near = (i: number, from: number, to: number, cue: Cue) => {
-    for (let j = Math.max(0, i + from); j <= i + to && j < tokens.length; j++) {
-      if (j !== i && sentence[j] === sentence[i] && has(cues(j), cue)) return true;
+  // The positions a demonym may take: the opening, up to three words after "be", the word
+  // before "be" or up to two before "here". "be" and "here" are matched as written (no
+  // stemming), so finding them costs a set lookup per word.
+  const be = wordsFor("be");
+  const here = wordsFor("here");
+  const where = new Uint8Array(tokens.length);
+  where.fill(1, 0, Math.min(tokens.length, INTRO_OPENING + 1));
+  for (let k = 0; k < tokens.length; k++) {
+    const key = tokens[k]!.key;
+    const isBe = be.has(key) && has(cues(k), "be");
+    const isHere = here.has(key) && has(cues(k), "here");
+    if (!isBe && !isHere) continue;
+    const from = isBe ? k - 1 : k - 2;
+    const to = isBe ? k + DEMONYM_AFTER_BE : k - 1;
+    for (let j = Math.max(0, from); j <= to && j < tokens.length; j++) {
+      if (j !== k && sentence[j] === sentence[k]) where[j] = 1;
     }
-    return false;
-  };
-  const where = (i: number) =>
-    i <= INTRO_OPENING ||
-    near(i, -DEMONYM_AFTER_BE, -1, "be") ||
-    near(i, 1, 1, "be") ||
-    near(i, 1, 2, "here");
+  }
   // A listed demonym (Torinese, Londoner) that is also one by rule: read as one if its
   // context says nothing else.
+  const taken = new Uint8Array(tokens.length);
   for (const sp of spans) {
-    if (sp.end - sp.start !== 1 || sp.code || sp.kind !== "place" || !where(sp.start)) continue;
+    taken.fill(1, sp.start, sp.end);
+    if (sp.end - sp.start !== 1 || sp.code || sp.kind !== "place" || !where[sp.start]) continue;
     const refs = demonymRefs(
       tokens[sp.start]!.key,
       lang,
@@ -387,7 +394,7 @@ function addDemonyms(
     text,
     tokens,
     lang,
-    (i) => taken[i] === 1 || cues(i).length > 0 || !where(i),
+    (i) => taken[i] === 1 || !where[i] || cues(i).length > 0,
   );
   if (found.length === 0) return;
   for (const sp of found) DEMONYM_SPANS.add(sp);
