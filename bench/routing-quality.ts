@@ -8,8 +8,9 @@
  *   npm run build && node dist/bench/routing-quality.js --half holdout   # the held-back half
  *   npm run build && node dist/bench/routing-quality.js --half fresh     # the independent fresh set
  *   npm run build && node dist/bench/routing-quality.js --half fresh2    # the second fresh set
+ *   npm run build && node dist/bench/routing-quality.js --half fresh3    # the third fresh set (held back)
  *   npm run build && node dist/bench/routing-quality.js --half tune3 --misses  # the third tuning set
- *   options: --half tune|holdout|both|fresh|tune3|fresh2, --misses (list every miss; never on holdout or fresh2 while tuning), --markdown (tables for docs)
+ *   options: --half tune|holdout|both|fresh|tune3|fresh2|fresh3, --misses (list every miss; never on holdout, fresh2 or fresh3 while tuning), --markdown (tables for docs)
  *
  * Tune on the tuning half only; run the held-back half to report.
  */
@@ -52,9 +53,10 @@ interface Tally {
 const HALVES = ["tune", "holdout"] as const;
 /**
  * A file of the set: the two halves, the fresh set and the third tuning set tune3 (tuning data
- * since session 13), or the held-back second fresh set fresh2 (test/quality/README.md).
+ * since session 13), or the held-back second and third fresh sets fresh2 and fresh3
+ * (test/quality/README.md).
  */
-type Half = (typeof HALVES)[number] | "fresh" | "tune3" | "fresh2";
+type Half = (typeof HALVES)[number] | "fresh" | "tune3" | "fresh2" | "fresh3";
 
 function parseArgs(argv: readonly string[]) {
   const half = argv.includes("--half") ? argv[argv.indexOf("--half") + 1] : "tune";
@@ -64,10 +66,11 @@ function parseArgs(argv: readonly string[]) {
     half !== "both" &&
     half !== "fresh" &&
     half !== "tune3" &&
-    half !== "fresh2"
+    half !== "fresh2" &&
+    half !== "fresh3"
   ) {
     throw new Error(
-      `--half must be tune, holdout, both, fresh, tune3 or fresh2 (got ${String(half)})`,
+      `--half must be tune, holdout, both, fresh, tune3, fresh2 or fresh3 (got ${String(half)})`,
     );
   }
   return {

@@ -114,6 +114,14 @@ export function plausibleAlternate(name) {
   if (/\d/.test(name) || /https?:|www\.|\//i.test(name)) return false;
   // Airport and other codes: all capitals, four letters or fewer ("LHR", "EDDB").
   if (name.length <= 4 && name === name.toUpperCase() && name !== name.toLowerCase()) return false;
+  // Names of short words only ("a la", a romanisation of Arrah) read as function words.
+  if (
+    /\s/u.test(name.trim()) &&
+    foldKey(name)
+      .split(" ")
+      .every((w) => w.length <= 2)
+  )
+    return false;
   return SCRIPT_OK.test(name);
 }
 

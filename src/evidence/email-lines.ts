@@ -18,7 +18,14 @@ const INVISIBLE = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
  * pattern is one character class: each character is looked at once.
  */
 export function bare(line: string): string {
+  // Plain ASCII has neither NBSP nor direction marks: trimming is all there is to do.
+  if (isAscii(line)) return line.trim();
   return line.replaceAll("\u00a0", " ").replace(INVISIBLE, "").trim();
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 function isControl(c: number): boolean {

@@ -65,7 +65,11 @@ export type Cue =
    * writer as subject, a trip, not where they live. Forms that are first person by themselves
    * (ero, estuve, byłem, بودم) are also listed under "first".
    */
-  | "past";
+  | "past"
+  /** A length of time after a place: "Melbourne for the last 12 years", "da sei anni". */
+  | "duration"
+  /** People asked for: readers, members, Leser, lecteurs, lectores, читатели. */
+  | "people";
 
 type Lexicon = Partial<Record<Cue, string>>;
 
@@ -82,7 +86,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "he she they his her their them him brother sister mother mum mom father dad parents friend friends comrades cousin family wife husband son daughter uncle aunt grandmother grandfather grandma grandpa colleague colleagues someone somebody people",
     live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching grafting slaving toiling",
     write: "writing write writes wrote messaging",
-    greet: "hello hi hey greetings regards cheers love best wishes salutations howdy solidarity",
+    greet:
+      "hello hi hey greetings regards cheers love best wishes salutations howdy solidarity thanks",
     here: "here locally",
     now: "now currently presently nowadays since",
     origin: "originally born raised grew grow native hometown hail hailing roots childhood",
@@ -96,6 +101,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "province region outskirts suburbs suburb area county district outside",
     still: "still",
     ask: "any anyone anybody",
+    duration: "years months",
+    people: "readers reader members folks folk sympathisers supporters subscribers people",
     intro: "lad lass lads lasses bloke guy gal girl boy checking reporting",
     past: "was were went visited",
   },
@@ -118,7 +125,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     now: "ora adesso attualmente ormai oggi",
     origin: "originario originaria nato nata cresciuto cresciuta origine natale",
     moved:
-      "trasferito trasferita trasferiti trasferirmi emigrato emigrata spostato arrivato arrivata",
+      "trasferito trasferita trasferiti trasferirmi trapiantato trapiantata trapiantati trapiantate emigrato emigrata spostato arrivato arrivata",
     topic:
       "guerra sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte",
     neg: "non mai",
@@ -129,6 +136,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "ancora tuttora",
     ask: "qualcuno qualcuna ci",
     past: "ero eravamo fui fummo stato stata stati state andato andata andati andate andai andammo visitato visitata",
+    duration: "anni mesi",
+    people: "lettori lettrici iscritti simpatizzanti persone gente",
   },
   de: {
     loc: "in im bei beim nahe an am",
@@ -140,7 +149,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "ich mich mir mein meine meinem meinen meiner wir uns unser unsere unserem unseren unserer bin",
     third:
       "er sein seine ihre bruder schwester mutter mama vater papa eltern freund freundin freunde genossen genossinnen cousin cousine familie sohn tochter kollege kollegin kollegen onkel tante oma opa",
-    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte schufte schuften schuftet maloche malochen malochte jobbe jobben jobbt ackere ackern",
+    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte schaffe jobbe schufte schuften schuftet maloche malochen malochte jobben jobbt ackere ackern",
     write: "schreiben schreibe",
     greet: "hallo grüße gruß grüßen servus moin solidarische",
     here: "hier",
@@ -157,6 +166,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "noch weiterhin",
     ask: "jemand irgendwer gibt",
     past: "war waren gewesen besuchte besuchten",
+    duration: "jahren jahre monaten",
+    people: "leser leserinnen mitglieder leute",
   },
   fr: {
     loc: "à a au aux en dans près chez sur",
@@ -167,7 +178,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "je j me m moi mon ma mes nous notre nos",
     third:
       "il elle ils elles lui leur leurs son sa ses frère soeur mère père parents ami amie amis camarades cousin cousine famille femme mari fils fille collègue oncle tante",
-    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bosser bossons bossé malocher maloche turbiner turbine taffe taffer",
+    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bossons bosser taffe bossé malocher maloche turbiner turbine taffer",
     write: "écrire écris écrivons",
     greet: "bonjour salut salutations bonsoir coucou amitiés bises cordialement fraternellement",
     here: "ici icitte",
@@ -184,6 +195,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "toujours encore",
     ask: "quelqu y",
     past: "étais étions été allé allée allés allées passé passée visité",
+    duration: "ans années mois",
+    people: "lecteurs lectrices membres gens",
   },
   sv: {
     loc: "i på vid nära utanför",
@@ -204,12 +217,14 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "krig kriget inbördeskriget strejk strejken strejker protest protester demonstration upplopp revolution val valet kris kupp massaker folkmord invasion ockupation nyheter artikel bok historia resa semester besök konferens kongress rörelse situation regering regim kamp",
     neg: "inte ej aldrig",
     contrast: "men fast dock",
-    group: "grupp sektion avdelning cell kollektiv cirkel studiecirkel kommitté",
+    group: "grupp sektion avdelning cell kollektiv cirkel studiecirkel kommitté avd",
     be: "är kommer",
     area: "närheten utanför länet regionen",
     still: "kvar fortfarande",
     ask: "någon några finns",
     past: "var varit åkte besökte reste",
+    duration: "år månader",
+    people: "läsare medlemmar folk",
   },
   es: {
     loc: "en cerca junto",
@@ -221,9 +236,9 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "yo me mí mi mis nosotros nosotras nos nuestro nuestra nuestros nuestras soy estoy somos estamos estuve estuvimos fui fuimos visité visitamos pasé pasamos",
     third:
       "él ella ellos ellas su sus hermano hermana madre mamá padre papá padres amigo amiga amigos compañeros primo prima familia esposa esposo marido hijo hija colega tío tía abuelo abuela",
-    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño curro curramos currar currando curré chambeo chambear chambeando laburo laburar laburando",
+    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño curro curra curramos currando currar curré chambeo chambear chambeando laburo laburar laburando",
     write: "escribir escribo escribimos escribiendo",
-    greet: "hola saludos saludo buenas abrazos abrazo",
+    greet: "hola saludos saludo buenas abrazos abrazo atentamente",
     here: "aquí acá",
     now: "ahora actualmente hoy",
     origin: "originario originaria nacido nacida nací crecí criado criada oriundo oriunda natal",
@@ -238,6 +253,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "sigo sigue seguimos todavía aún",
     ask: "alguien algún alguna hay",
     past: "estuve estuvimos fui fuimos visité visitamos pasé pasamos",
+    duration: "años meses",
+    people: "lectores lectoras miembros gente",
   },
   pt: {
     // em + o/a/os/as, um/uma, este/esse/aquele: the contractions of Portuguese grammar.
@@ -251,9 +268,9 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "eu me mim meu minha meus minhas nós nos nosso nossa nossos nossas sou estou somos estamos estive estivemos fui fomos visitei passei",
     third:
       "ele ela eles elas seu sua dele dela irmão irmã mãe pai pais amigo amiga amigos camaradas companheiros primo prima família esposa marido filho filha colega tio tia avô avó",
-    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono trampo trampar trampando batalho labuto labutar",
+    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono trampo trampando trampar batalho labuto labutar",
     write: "escrever escrevo escrevemos escrevendo",
-    greet: "olá oi saudações abraços abraço beijos",
+    greet: "olá oi saudações abraços abraço beijos atenciosamente cumprimentos",
     here: "aqui cá",
     now: "agora atualmente actualmente hoje",
     origin: "originário originária nascido nascida nasci cresci criado criada natural",
@@ -268,6 +285,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "ainda continuo continuamos",
     ask: "alguém algum alguma há",
     past: "estive estivemos fui fomos visitei visitamos passei passamos",
+    duration: "anos meses",
+    people: "leitores leitoras membros gente pessoal",
   },
   nl: {
     loc: "in te ter ten bij nabij vlakbij rond",
@@ -295,6 +314,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "nog steeds",
     ask: "iemand er",
     past: "was waren ging gingen bezocht geweest",
+    duration: "jaar jaren maanden",
+    people: "lezers leden mensen",
   },
   pl: {
     loc: "w we na pod przy koło niedaleko obok u",
@@ -322,6 +343,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "nadal wciąż ciągle",
     ask: "ktoś ktokolwiek jacyś jakieś",
     past: "byłem byłam byliśmy byłyśmy pojechałem pojechałam pojechaliśmy odwiedziłem odwiedziłam odwiedziliśmy",
+    duration: "lat lata miesięcy",
+    people: "czytelnicy czytelników członkowie ludzie",
   },
   ru: {
     loc: "в во на у под около возле рядом",
@@ -333,7 +356,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "он она они его её их брат сестра мама мать отец папа родители друг подруга друзья товарищи семья жена муж сын дочь коллега дядя тётя бабушка дедушка",
     live: "жить живу живём живем проживаю проживаем работаю работаем учусь учимся нахожусь обосновался поселился преподаю вкалываю вкалываем пашу пашем тружусь трудимся",
     write: "пишу пишем",
-    greet: "привет приветствую здравствуйте здравствуй салют приветы",
+    greet: "привет приветствую здравствуйте здравствуй салют приветы уважением",
     here: "здесь тут",
     now: "сейчас теперь ныне нынче",
     origin: "родом родился родилась вырос выросла уроженец уроженка родной",
@@ -349,6 +372,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "сих прежнему",
     ask: "кто есть",
     past: "был была были ездил ездила ездили побывал побывала побывали съездил съездила",
+    duration: "лет года месяцев",
+    people: "читатели читателей члены люди",
   },
   fa: {
     loc: "در تو توی داخل نزدیک",
@@ -360,7 +385,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "او آنها ایشان برادر خواهر مادر پدر دوست دوستان رفقا خانواده همسر پسر دختر همکار خیلی خیلیها مردم بسیاری",
     live: "زندگی ساکن ساکنم مقیم اقامت تحصیل کار تدریس",
     write: "نویسم مینویسم پیام",
-    greet: "سلام درود",
+    greet: "سلام درود سپاس احترام تشکر ارادتمند",
     here: "اینجا",
     now: "الان اکنون حالا فعلا",
     origin: "متولد زادگاه اصالتا",
@@ -375,6 +400,8 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     still: "هنوز",
     ask: "کسی",
     past: "بودم بودیم رفتم رفتیم",
+    duration: "سال ماه",
+    people: "خوانندگان خواننده اعضا",
   },
 };
 
@@ -518,6 +545,25 @@ export function wordsFor(cue: Cue): ReadonlySet<string> {
       ),
     );
     exactWords.set(cue, set);
+  }
+  return set;
+}
+
+const rawWords = new Map<Cue, ReadonlySet<string>>();
+
+/**
+ * Every word written for a role, in any language, in lower case but not folded: "här", not
+ * "har" (Swedish "has"), for a check where folding would confuse two words.
+ */
+export function rawWordsFor(cue: Cue): ReadonlySet<string> {
+  let set = rawWords.get(cue);
+  if (!set) {
+    set = new Set(
+      CUE_LANGUAGES.flatMap((lang) =>
+        (LEXICONS[lang]?.[cue] ?? "").split(" ").filter((w) => w && !w.endsWith("*")),
+      ),
+    );
+    rawWords.set(cue, set);
   }
   return set;
 }

@@ -147,16 +147,21 @@ export function matchPlaceAt(
   const lang = opts.lang ?? null;
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
   const firstInfo = keyInfo(first.key);
+  const articles = articlesBefore(text, tokens, i);
   if (
     !firstInfo.place &&
     !firstInfo.prefix &&
     firstInfo.country === undefined &&
-    !mayStartInflected(text, first, lang)
+    !mayStartInflected(text, first, lang) &&
+    articles.length === 0
   ) {
     return minWords > 1 ? null : (dottedCodeAt(text, tokens, i) ?? codeAt(text, first, i));
   }
   let best: PlaceSpan | null = null;
-  let partials: Partial[] = [{ key: "", inflected: false }];
+  let partials: Partial[] = [
+    { key: "", inflected: false },
+    ...articles.map((a) => ({ key: a, inflected: false })),
+  ];
   for (let n = 1; n <= maxWords && partials.length > 0; n++) {
     const token = tokens[i + n - 1]!;
     const word = token.key;
@@ -215,6 +220,42 @@ function dottedCodeAt(text: string, tokens: readonly Token[], i: number): PlaceS
   if (!DOTTED_CODES.has(letters)) return null;
   const cc = countryByCode(letters);
   return cc ? new Span(i, j, "country", cc, false, true, null) : null;
+}
+
+/**
+ * Articles fused into the word before a name (French au/du, Italian al/nell'/della, Spanish
+ * al/del): "au Mans" is Le Mans, "all'Aquila" L'Aquila, "nell'Aia" L'Aia.
+ */
+const CONTRACTED: Readonly<Record<string, readonly string[]>> = {
+  au: ["le"],
+  du: ["le"],
+  aux: ["les"],
+  al: ["il", "el"],
+  del: ["il", "el"],
+  dal: ["il"],
+  nel: ["il"],
+  sul: ["il"],
+  all: ["l"],
+  dall: ["l"],
+  dell: ["l"],
+  nell: ["l"],
+  sull: ["l"],
+  alla: ["la"],
+  dalla: ["la"],
+  della: ["la"],
+  nella: ["la"],
+  sulla: ["la"],
+};
+
+/** The articles the word before token `i` has fused into it, when they may start a name. */
+function articlesBefore(text: string, tokens: readonly Token[], i: number): readonly string[] {
+  if (i === 0) return [];
+  const prev = tokens[i - 1]!;
+  const arts = CONTRACTED[prev.key];
+  if (!arts || !/^[\s'’]$/u.test(text.slice(prev.end, tokens[i]!.start))) return [];
+  const t = tokens[i]!;
+  if (!looksLikeName(text.slice(t.start, t.end))) return [];
+  return arts.filter((a) => keyInfo(a).prefix);
 }
 
 /** True when the token is written in capitals and is one of place-names.yaml's codes. */
@@ -293,7 +334,8 @@ function keyInfo(key: string): KeyInfo {
  * Words of known names that `word` may be an inflected form of, given the words before it
  * ("москве" → "москва"; "nowym" after nothing → "nowy"): the word's stem with a nominative
  * ending, when some name is or starts with it ("lublinie" → "lublin", never "lubliniec";
- * "живу" → no "живец"). The nearest first: the shortest ending, then the stem found first (a
+ * "живу" → no "живец"). The nearest first: a country's name, then (Russian) the ending
+ * nearest in length to the one the stem lost, then the shorter, then the stem found first (a
  * consonant alternation before a plain ending).
  */
 function inflectedForms(prefixKey: string, word: string, lang: string): readonly string[] {
@@ -330,7 +372,13 @@ function computeInflectedForms(prefixKey: string, word: string, lang: string): s
       if (found.some((f) => f.w === w)) continue;
       const info = keyInfo(prefixKey ? `${prefixKey} ${w}` : w);
       if (info.country !== undefined || info.place || info.prefix) {
-        found.push({ w, rank: tail.length * 100 + s });
+        // A country's name first. Snowball (Russian) takes the whole case ending off: then the
+        // nominative ending nearest it in length ("Англии" → "англия", not "англ"; "Казани" →
+        // "казань"; "Берлине" → "берлин"). Polish stems come one per possible ending, the
+        // likeliest first: then the shortest ending ("Toruniu" → "torun", not "torunio").
+        const country = info.country ? 0 : 10_000;
+        const off = lang === "pl" ? 0 : Math.abs(tail.length - (word.length - stem.length));
+        found.push({ w, rank: country + off * 1000 + tail.length * 10 + s });
       }
     }
   });

@@ -1,7 +1,7 @@
 import { countryLanguages, flagCountries } from "./countries.js";
 import { geoPlace, hasKey, refsByKey, type GeoPlace } from "./gazetteer.js";
 import { demonymRefs, demonymSpans } from "./demonyms.js";
-import { CUE_LANGUAGES, cueLookup, wordsFor, type Cue } from "./location-cues.js";
+import { CUE_LANGUAGES, cueLookup, rawWordsFor, wordsFor, type Cue } from "./location-cues.js";
 import {
   divisionsOf,
   findPlaceSpans,
@@ -79,6 +79,7 @@ const W = {
   past: -0.6,
   settled: 0.2,
   direction: -0.6,
+  hashtag: 0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -154,10 +155,29 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
         !(capitalises && isLowerCaseWord(text, tokens, s)) &&
         !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
     )
+    .filter((s, n, all) => !headOfGenitive(text, tokens, cues, s, all[n + 1]))
     .slice(0, MAX_CANDIDATES);
   dropSmallLowerCase(text, tokens, spans, sentence, lang);
   addDemonyms(text, tokens, spans, cues, sentence, lang);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
+}
+
+/**
+ * "sur le port de Marseille", "nel porto di Genova": a name written in lower case right before
+ * "of" and another place is the common noun that place qualifies (Le Port, Réunion, is not
+ * meant); the place after "of" is the candidate.
+ */
+function headOfGenitive(
+  text: string,
+  tokens: readonly Token[],
+  cues: CueAt,
+  span: PlaceSpan,
+  next: PlaceSpan | undefined,
+): boolean {
+  if (!next || span.code || next.start !== span.end + 1) return false;
+  const t = tokens[span.start]!;
+  if (looksLikeName(text.slice(t.start, t.end))) return false;
+  return has(cues(span.end), "from");
 }
 
 /** Articles that are part of a place's own name in its language: Le Plateau, El Raval, Il Vomero. */
@@ -235,6 +255,39 @@ export function findCityIn(
 }
 
 /**
+ * The hints for settling the text's ambiguous names: the caller's countries, the text's
+ * language, and the countries, divisions and places the text itself names, each worked out only
+ * when an ambiguous name asks for it. A class, not an object literal with getters: one is made
+ * for every message, and a literal with accessors costs V8 a hundred times more to create.
+ */
+class TextHints implements ResolveHints {
+  #named: string[] | undefined;
+  #divisions: GeoPlace[] | undefined;
+  #nearby: string[] | undefined;
+  constructor(
+    readonly countries: readonly string[] | undefined,
+    readonly language: string | null,
+    private readonly spans: readonly PlaceSpan[],
+    private readonly text: string,
+  ) {}
+
+  get named(): readonly string[] {
+    return (this.#named ??= [
+      ...this.spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!),
+      ...flagCountries(this.text),
+    ]);
+  }
+
+  get divisions(): readonly GeoPlace[] {
+    return (this.#divisions ??= this.spans.flatMap(divisionsOf));
+  }
+
+  get nearby(): readonly string[] {
+    return (this.#nearby ??= this.spans.map(soleCountry).filter((cc): cc is string => cc !== null));
+  }
+}
+
+/**
  * The place the writer says they live in or write from, or null when no candidate scores
  * {@link THRESHOLD}. Linear in the input, with bounded work per word and per candidate.
  */
@@ -248,25 +301,7 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
   const lang = opts.lang ?? null;
   // Countries, flags and divisions named anywhere in the text, worked out only when an
   // ambiguous name asks for them.
-  let named: string[] | undefined;
-  let divisions: GeoPlace[] | undefined;
-  let nearby: string[] | undefined;
-  const hints: ResolveHints = {
-    ...opts.hints,
-    language: lang,
-    get named() {
-      return (named ??= [
-        ...spans.filter((s) => s.kind === "country" && s.country).map((s) => s.country!),
-        ...flagCountries(text),
-      ]);
-    },
-    get divisions() {
-      return (divisions ??= spans.flatMap(divisionsOf));
-    },
-    get nearby() {
-      return (nearby ??= spans.map(soleCountry).filter((cc): cc is string => cc !== null));
-    },
-  };
+  const hints = new TextHints(opts.hints?.countries, lang, spans, text);
   // Which candidate each token belongs to: a cue word never reaches past another place.
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
@@ -466,8 +501,12 @@ function isLowerCaseWord(text: string, tokens: readonly Token[], span: PlaceSpan
 function hereLater(ctx: Context, scored: Scored[]): void {
   const { tokens, cues, sentence, owner } = ctx;
   const here = wordsFor("here");
+  const rawHere = rawWordsFor("here");
   for (let k = 0; k < tokens.length; k++) {
     if (!here.has(tokens[k]!.key) || !has(cues(k), "here")) continue;
+    // As written: Swedish "har" (has) folds like "här" (here).
+    const raw = ctx.text.slice(tokens[k]!.start, tokens[k]!.end).toLowerCase();
+    if (!rawHere.has(raw) && /^[a-z]+$/u.test(raw) && !rawHere.has(tokens[k]!.key)) continue;
     const sent = sentence[k]!;
     let first = false;
     let placed = false;
@@ -475,7 +514,8 @@ function hereLater(ctx: Context, scored: Scored[]): void {
       if (j < 0 || j >= tokens.length || sentence[j] !== sent) continue;
       // "Berlin here", "here in Leeds": this "here" has its own place.
       if (owner[j]! >= 0 && j >= k - 1 && j <= k + 3) placed = true;
-      if (has(cues(j), "first")) first = true;
+      // "I've been here two years", "Is there anyone … down here?"
+      if (has(cues(j), "first") || has(cues(j), "ask")) first = true;
     }
     if (!first || placed) continue;
     let target: Scored | null = null;
@@ -808,6 +848,11 @@ function score(
       add(k, W.now);
       current = nowOnly = true;
     }
+    // "Melbourne for the last 12 years": how long they have been there.
+    if (has(c, "duration") && !current && !YEAR_RE.test(tokens[k - 1]?.key ?? "")) {
+      add(k, W.now, `"${word(end - 1)} … ${word(k)}"`);
+      positive = current = nowOnly = true;
+    }
     if (has(c, "origin") && d <= 3) {
       origin = true;
       if (k + 2 < tokens.length && AND.has(tokens[k + 1]!.key) && has(cues(k + 2), "origin")) {
@@ -840,6 +885,11 @@ function score(
     // is a deliberate statement of place, more than a bare one-word name.
     out.push({ words: "written with its division", delta: W.settled, at: s });
   }
+  // "bringing flasks ☕ #Glasgow", "presidio sotto Deliveroo #Napoli ✊": a closing place tag.
+  if (span.kind !== "country" && taggedAtEnd(ctx, s, end)) {
+    out.push({ words: `tagged "#${word(s)}" at the end`, delta: W.hashtag, at: s });
+    positive = current = true;
+  }
   if (signsOff(ctx, s, end)) {
     out.push({ words: "signed off with it", delta: W.signOff, at: s });
     positive = current = true;
@@ -851,7 +901,15 @@ function score(
   }
   // "Born and raised in Leeds", "Sheffield born and still here": an origin that is also where
   // they are, unless the words after it say they moved or are now elsewhere.
-  if (origin && !current && (bornRaised || still) && !movedAway(ctx, end)) {
+  // Someone else's birthplace ("My mum, born and raised in Cork") is not the writer's place.
+  if (
+    origin &&
+    !current &&
+    (bornRaised || still) &&
+    thirdAt < 0 &&
+    !thirdAfter(ctx, end) &&
+    !movedAway(ctx, end)
+  ) {
     out.push({
       words: bornRaised ? "born and raised there (no move said)" : "born there and still there",
       delta: W.native,
@@ -861,7 +919,13 @@ function score(
   }
   // "Any readers in Philly?", "¿Hay alguien en Valencia?": asking for people where they are.
   // A country asked about ("any councils in Iran?") is rather a topic.
-  if (askAt >= 0 && isLoc && span.kind !== "country" && endsInQuestion(ctx, end)) {
+  if (
+    askAt >= 0 &&
+    isLoc &&
+    span.kind !== "country" &&
+    asksForPeople(ctx, askAt, p) &&
+    endsInQuestion(ctx, end)
+  ) {
     add(askAt, W.ask, `"${word(askAt)} … ${word(p)} …?"`);
     positive = true;
   }
@@ -882,8 +946,12 @@ function score(
   if (has(prep, "to") && out.some((x) => x.delta === W.moved)) add(p, W.loc);
   if (firstAt >= 0) add(firstAt, W.first);
   // "Cari compagni, vivo a …": someone addressed before a comma is not the one who lives there.
+  // ("My mum, born in Cork, …" is no one addressed: "my" makes her the subject.)
   const addressed =
-    thirdAt >= 0 && thirdAt < s && /[,:]/u.test(text.slice(tokens[thirdAt]!.end, tokens[s]!.start));
+    thirdAt >= 0 &&
+    thirdAt < s &&
+    /[,:]/u.test(text.slice(tokens[thirdAt]!.end, tokens[s]!.start)) &&
+    !(thirdAt > 0 && has(cues(thirdAt - 1), "first"));
   // "any comrades in Porto Alegre?": the people asked for are not someone else's place.
   const asked = askAt >= 0 && thirdAt > askAt && out.some((x) => x.delta === W.ask);
   if (
@@ -1111,6 +1179,27 @@ function datedEvent(ctx: Context, p: number, end: number): boolean {
   return year(p - 1) || year(p - 2) || year(end) || year(end + 1);
 }
 
+/** How many words before a closing hashtag are searched for a topic ("… the bombing #Gaza"). */
+const HASHTAG_TOPIC = 12;
+
+/**
+ * True when the place is a hashtag ("#Glasgow") that closes the message: only other hashtags,
+ * emoji and punctuation follow, and no topic word stands in the words before it (a hashtag
+ * after "stop the bombing" is solidarity, not a location).
+ */
+function taggedAtEnd(ctx: Context, s: number, end: number): boolean {
+  const { text, tokens, cues } = ctx;
+  const at = tokens[s]!.start;
+  if (at === 0 || text.charCodeAt(at - 1) !== 0x23) return false;
+  const rest = text.slice(tokens[end - 1]!.end).replace(/#[\p{L}\p{N}_]+/gu, "");
+  if (/\p{L}/u.test(rest)) return false;
+  // "#Liverpool #Rotterdam": two places tagged are a list, not where the writer is.
+  for (let k = end; k < tokens.length; k++) if (ctx.owner[k]! >= 0) return false;
+  if (s > 0 && ctx.owner[s - 1]! >= 0) return false;
+  for (let k = Math.max(0, s - HASHTAG_TOPIC); k < s; k++) if (has(cues(k), "topic")) return false;
+  return true;
+}
+
 /** How far before the place "about" may govern it ("sobre a Revolução dos Cravos em Lisboa"). */
 const ABOUT_REACH = 10;
 
@@ -1143,6 +1232,38 @@ function verbOfPlaceBefore(ctx: Context, k: number, self: number): boolean {
 /** How far before the place an asking word may stand ("Y a-t-il des lecteurs à Lyon ?"). */
 const ASK_REACH = 8;
 
+/**
+ * Asking words that are people themselves (anyone, qualcuno, jemand, quelqu'un, alguien,
+ * alguém, någon, iemand, ktoś, кто, کسی), folded; the others ("any", "hay", "gibt es", "есть")
+ * ask for people only with a word for people after them ("any readers", "hay compañeros").
+ */
+const ASK_PEOPLE: ReadonlySet<string> = new Set(
+  "anyone anybody qualcuno qualcuna jemand irgendwer quelqu alguien alguem nagon iemand ktos ktokolwiek кто کسی".split(
+    " ",
+  ),
+);
+
+/** True when the question asks for people ("any readers in …", "¿hay alguien en …"). */
+function asksForPeople(ctx: Context, askAt: number, p: number): boolean {
+  const { tokens, cues } = ctx;
+  if (ASK_PEOPLE.has(tokens[askAt]!.key)) return true;
+  for (let j = askAt + 1; j < p; j++) {
+    if (ASK_PEOPLE.has(tokens[j]!.key)) return true;
+    const c = cues(j);
+    if (has(c, "third") || has(c, "people")) return true;
+  }
+  return false;
+}
+
+/** True when someone else is named right after the place ("born and raised in Glasgow, my dad"). */
+function thirdAfter(ctx: Context, end: number): boolean {
+  const { tokens, cues, sentence } = ctx;
+  for (let k = end; k < tokens.length && k < end + 3 && sentence[k] === sentence[end - 1]; k++) {
+    if (has(cues(k), "third")) return true;
+  }
+  return false;
+}
+
 /** How many words a question's sentence may run on after the place. */
 const QUESTION_REACH = 12;
 
@@ -1172,7 +1293,7 @@ function opensWith(ctx: Context, s: number, end: number): boolean {
   }
   // "Paris, Texas. What a film that was.": a topic just after makes it a mention.
   for (let k = end; k < tokens.length && k < end + OPENING_TOPIC; k++) {
-    if (has(cues(k), "topic")) return false;
+    if (has(cues(k), "topic") || YEAR_RE.test(tokens[k]!.key)) return false;
   }
   return true;
 }
@@ -1182,13 +1303,16 @@ const OPENING_TOPIC = 5;
 
 /** True when only a short greeting ("G'day.", "Hi all!") comes before token `s`. */
 function opensAt(ctx: Context, s: number): boolean {
-  const { cues, sentence } = ctx;
+  const { text, tokens, cues, sentence } = ctx;
   if (s > INTRO_OPENING) return false;
-  // In the place's own sentence, only greeting words may come first ("Hi Leeds here" is not).
+  // In the place's own sentence, only greeting words may come first, or words the place
+  // stands apart from ("Hey all, Cork lad"); "Great piece on Glasgow …" is a sentence.
   const own = s > 0 && sentence[s - 1] === sentence[s];
+  const apart = s > 0 && /[,—–:]/u.test(text.slice(tokens[s - 1]!.end, tokens[s]!.start));
   for (let j = 0; j < s; j++) {
     const c = cues(j);
-    if (own ? !has(c, "greet") : c.some((x) => x !== "greet")) return false;
+    if (c.some((x) => x !== "greet")) return false;
+    if (own && !apart && !has(c, "greet")) return false;
   }
   return true;
 }
@@ -1208,10 +1332,7 @@ function introduces(ctx: Context, s: number): boolean {
     if (has(c, "third")) return false;
     if (has(c, "first")) first = true;
   }
-  if (first) return true;
-  if (s > INTRO_OPENING) return false;
-  for (let j = 0; j < s; j++) if (cues(j).some((x) => x !== "greet")) return false;
-  return true;
+  return first || opensAt(ctx, s);
 }
 
 /** Words for "outside" in the eleven languages (folded). */
@@ -1289,7 +1410,7 @@ function mayScore(ctx: Context, span: PlaceSpan): boolean {
     if ((k >= s && k < span.end) || sentence[k] !== sent) continue;
     if (cues(k).some((c) => POSITIVE.has(c))) return true;
   }
-  if (opensAt(ctx, s)) return true;
+  if (opensAt(ctx, s) || taggedAtEnd(ctx, s, span.end)) return true;
   const last = Math.min(span.end + DISAMBIGUATOR_REACH - 1, tokens.length);
   for (let e = span.end; e <= last; e++) {
     if (BASED_RE.test(text.slice(tokens[e - 1]!.end, tokens[e - 1]!.end + 12))) return true;

@@ -507,3 +507,81 @@ describe("what is read about, verb-second clauses, openings", () => {
     ).toBe("Derby");
   });
 });
+
+describe("hashtags, durations, head nouns and colloquial verbs", () => {
+  it("reads a closing place hashtag, but not one after a topic or in the middle", () => {
+    expect(
+      findSelfReport("who's coming to the picket on friday? bring a flask #Leeds", { lang: "en" })
+        ?.city,
+    ).toBe("Leeds");
+    expect(
+      findSelfReport("domani presidio davanti al magazzino #Bologna ✊", { lang: "it" })?.city,
+    ).toBe("Bologna");
+    expect(findSelfReport("Stoppt den Krieg jetzt! #Kyjiw", { lang: "de" })).toBeNull();
+    expect(
+      findSelfReport("Great piece on #Glasgow rent strikes, thanks", { lang: "en" }),
+    ).toBeNull();
+  });
+
+  it("reads a duration after a place with a later 'anyone here?'", () => {
+    expect(
+      findSelfReport(
+        "Hi, a Geordie by birth, Auckland for the last nine years. Is there anyone from the group out here?",
+        { lang: "en" },
+      )?.city,
+    ).toBe("Auckland");
+    // a duration alone is not enough
+    expect(
+      findSelfReport("Rome, for many years the capital of an empire.", { lang: "en" }),
+    ).toBeNull();
+  });
+
+  it("takes the place after 'of', not a lower-case head noun that is also a place", () => {
+    expect(
+      findSelfReport("je bosse sur le port de Marseille depuis trois ans", { lang: "fr" })?.city,
+    ).toBe("Marseille");
+  });
+
+  it.each([
+    ["es", "Llevo un año currando en Zaragoza en la logística.", "ES", "Zaragoza"],
+    ["fr", "je bosse à Lille dans un entrepôt", "FR", "Lille"],
+    ["it", "Pugliese trapiantata a Torino da dieci anni.", "IT", "Turin"],
+  ])("%s: colloquial work and move words: %s", (lang, text, country, city) => {
+    expect(findSelfReport(text, { lang })).toMatchObject({ country, city });
+  });
+
+  it("reads 'here' as written: Swedish 'har' (has) is not 'här' (here)", () => {
+    expect(
+      findSelfReport(
+        "Läste om strejken 1909. Stämmer det att ledningen i Göteborg blåste av den? Har ni mer, finns det något?",
+        {
+          lang: "sv",
+        },
+      ),
+    ).toBeNull();
+  });
+});
+
+describe("the new readings do not take mentions for residence", () => {
+  it.each([
+    ["en", "Any thoughts on what happened in Minneapolis last week?"],
+    ["en", "Do you have any contacts in Lagos? My cousin wants the paper."],
+    ["it", "Qualcuno ha notizie dello sciopero a Genova?"],
+    ["de", "Gibt es Texte über die Streiks in Hamburg?"],
+    ["es", "¿Hay algo escrito sobre la huelga en Vigo?"],
+    ["pt", "Alguém tem textos sobre a greve em Setúbal?"],
+    ["ru", "Есть ли статьи о забастовке в Самаре?"],
+    ["pl", "Czy ktoś ma teksty o strajku w Gdańsku?"],
+    ["sv", "Finns det något om strejken i Kiruna?"],
+    ["nl", "Is er iets geschreven over de staking in Gent?"],
+    ["en", "He was born and raised in Glasgow, my dad."],
+    ["en", "My mum, born and raised in Cork, still talks about it."],
+    ["it", "Mio padre, nato e cresciuto a Bari, ne parla ancora."],
+    ["en", "Chicago, Illinois. The Haymarket affair of 1886 is what I want to read about."],
+    ["en", "Solidarity with the dockers! #Liverpool #Rotterdam"],
+    ["ru", "Я читал о жизни в центре Москвы."],
+    ["fa", "کتابی درباره تاریخ شهر تبریز خواندم."],
+  ])("%s: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+});

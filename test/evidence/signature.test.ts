@@ -71,6 +71,11 @@ describe("postal addresses and names in the sign-off", () => {
     ).toBeNull();
     // … but a place after the name on that line still counts
     expect(placeFromSignature("Cheers,\nFlorence, Leeds")).toMatchObject({ city: "Leeds" });
+    // closings without a comma, in other languages: the next line is the name
+    expect(placeFromSignature("با سپاس\nمریم\nتهران")).toMatchObject({ country: "IR" });
+    expect(placeFromSignature("С уважением,\nИгорь\nг. Новосибирск")).toMatchObject({
+      city: "Novosibirsk",
+    });
     // a street alone is no city
     expect(placeFromSignature("Ana\nAvenida de Salamanca 12")).toBeNull();
   });

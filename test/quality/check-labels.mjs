@@ -24,6 +24,7 @@ const FILES = {
   fresh: "messages.fresh.jsonl",
   tune3: "messages.tune3.jsonl",
   fresh2: "messages.fresh2.jsonl",
+  fresh3: "messages.fresh3.jsonl",
 };
 
 /** ROUTING.md, "Affiliates": base points and spoken languages, in the table's order (ties go to the first). */
@@ -394,10 +395,18 @@ function main() {
   const ids = new Map();
   let errors = 0;
   const fragile = [];
-  const by = (dim) => ({ tune: {}, holdout: {}, fresh: {}, tune3: {}, fresh2: {}, dim });
+  const by = (dim) => ({
+    tune: {},
+    holdout: {},
+    fresh: {},
+    tune3: {},
+    fresh2: {},
+    fresh3: {},
+    dim,
+  });
   const counts = { category: by("category"), lang: by("lang"), channel: by("channel") };
-  const cell = { tune: {}, holdout: {}, fresh: {}, tune3: {}, fresh2: {} };
-  const total = { tune: 0, holdout: 0, fresh: 0, tune3: 0, fresh2: 0 };
+  const cell = { tune: {}, holdout: {}, fresh: {}, tune3: {}, fresh2: {}, fresh3: {} };
+  const total = { tune: 0, holdout: 0, fresh: 0, tune3: 0, fresh2: 0, fresh3: 0 };
   for (const [half, file] of Object.entries(FILES)) {
     let text;
     try {
@@ -449,7 +458,7 @@ function main() {
     table("by channel", CHANNELS, counts.channel);
   }
   console.log(
-    `\n${total.tune} tune + ${total.holdout} holdout = ${total.tune + total.holdout} messages, ${total.fresh} fresh, ${total.tune3} tune3 and ${total.fresh2} fresh2; ${errors} problem(s)`,
+    `\n${total.tune} tune + ${total.holdout} holdout = ${total.tune + total.holdout} messages, ${total.fresh} fresh, ${total.tune3} tune3, ${total.fresh2} fresh2 and ${total.fresh3} fresh3; ${errors} problem(s)`,
   );
   process.exitCode = errors > 0 ? 1 : 0;
 }
