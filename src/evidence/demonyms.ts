@@ -68,6 +68,31 @@ const SUFFIXES: Readonly<Record<string, readonly string[]>> = {
 /** Endings a place name may have dropped before the demonym's: Renn(es), Torin(o), Genev(e). */
 const NAME_ENDINGS = ["", "e", "es", "s", "a", "o", "i", "y", "en", "ia"];
 
+/**
+ * What people of a country call themselves that no rule derives (folded): Aussie, Kiwi, Brit,
+ * Yank, Canuck. Read only with a capital, as the writer's self-description, like the others.
+ * Regular ones (Québécois, Bavarian …) come from the rule through the division's name.
+ */
+const COUNTRY_DEMONYMS: Readonly<Record<string, string>> = {
+  aussie: "AU",
+  aussies: "AU",
+  ozzie: "AU",
+  kiwi: "NZ",
+  kiwis: "NZ",
+  brit: "GB",
+  brits: "GB",
+  pommie: "GB",
+  yank: "US",
+  yanks: "US",
+  canuck: "CA",
+  canucks: "CA",
+};
+
+/** The country a capitalised country demonym ("Aussie", "Kiwi") names, or null. */
+export function countryDemonym(key: string, capitalised: boolean): string | null {
+  return capitalised ? (COUNTRY_DEMONYMS[key] ?? null) : null;
+}
+
 /** Shortest stem tried: "Nice" → "Niç-ois" is as short as it gets. */
 const MIN_STEM = 3;
 /** Shortest word read as a demonym. */
@@ -122,8 +147,22 @@ export function demonymSpans(
   for (let i = 0; i < tokens.length; i++) {
     if (taken(i)) continue;
     const key = tokens[i]!.key;
+    const capitalised = looksLikeName(text.slice(tokens[i]!.start));
+    const cc = countryDemonym(key, capitalised);
+    if (cc) {
+      out.push({
+        start: i,
+        end: i + 1,
+        kind: "country",
+        country: cc,
+        refs: [],
+        inflected: false,
+        code: false,
+      });
+      continue;
+    }
     if (key.length < MIN_WORD || /\d/u.test(key)) continue;
-    const refs = demonymRefs(key, lang, looksLikeName(text.slice(tokens[i]!.start)));
+    const refs = demonymRefs(key, lang, capitalised);
     if (!refs) continue;
     out.push({
       start: i,

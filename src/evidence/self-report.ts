@@ -75,6 +75,7 @@ const W = {
   ask: 0.25,
   intro: 0.5,
   dateline: 0.5,
+  among: 0.5,
   demonym: 0.6,
   past: -0.6,
   settled: 0.2,
@@ -929,6 +930,13 @@ function score(
     add(askAt, W.ask, `"${word(askAt)} … ${word(p)} …?"`);
     positive = true;
   }
+  // "NSW nurses walked out again. I'm one of them.": the writer counts themselves among the
+  // people of the place just named.
+  const among = oneOfThem(ctx, end);
+  if (among >= 0) {
+    add(among, W.among, `"${word(among)} … one of them"`);
+    positive = current = true;
+  }
   if (!positive) return null;
   // A past of "be"/"go" with the writer as subject: a visit, unless they lived, were born,
   // or are there now ("I was born in", "I was living in", "ero a Roma, ora vivo qui").
@@ -1043,7 +1051,7 @@ function demonymScore(
     }
   }
   if (how === null) return null;
-  const of = place.city ?? place.matched;
+  const of = place.city ?? place.country;
   out.push({ words: `${how} (a demonym of ${of}, the writer)`, delta: W.demonym, at: s });
   return { score: W.demonym, contributions: out, origin: false, fromOnly: false, native: false };
 }
@@ -1081,6 +1089,42 @@ function movedAway(ctx: Context, end: number): boolean {
     if (has(c, "now") && sentence[k] === sentence[end - 1]) return true;
   }
   return false;
+}
+
+/** How many words after the place the writer's "I'm one of them" may come. */
+const AMONG_REACH = 12;
+/** "one" and "them"/"us" in the eleven languages (folded): "I'm one of them", "sono uno di loro". */
+const ONE: ReadonlySet<string> = new Set(
+  "one uno una einer eine eines un une en ett een jednym jedna jedną jeden один одна یکی"
+    .split(" ")
+    .map(foldKey),
+);
+const THEM: ReadonlySet<string> = new Set(
+  "them us loro noi ihnen davon uns eux elles nous dem oss ellos ellas nosotros eles elas deles delas nós hen ons nich nas них нас آنها آن‌ها"
+    .split(" ")
+    .map(foldKey),
+);
+
+/**
+ * The first-person word of an "I'm one of them" right after the place (the same or the next
+ * sentence, within {@link AMONG_REACH} words: "… walked out again last week. I'm one of them"),
+ * or -1: "one", then within two words "them"/"us", with "I"/"I'm" (or a first-person "be")
+ * just before "one".
+ */
+function oneOfThem(ctx: Context, end: number): number {
+  const { tokens, cues, sentence } = ctx;
+  const last = sentence[end - 1]! + 1;
+  for (let k = end; k < tokens.length && k < end + AMONG_REACH && sentence[k]! <= last; k++) {
+    if (!ONE.has(tokens[k]!.key)) continue;
+    let them = false;
+    for (let j = k + 1; j <= k + 2 && j < tokens.length; j++)
+      if (THEM.has(tokens[j]!.key)) them = true;
+    if (!them) continue;
+    for (let j = k - 1; j >= k - 2 && j >= 0 && sentence[j] === sentence[k]; j--) {
+      if (has(cues(j), "first")) return j;
+    }
+  }
+  return -1;
 }
 
 /** How far before the place a past "was"/"war"/"ero" may stand ("ich war letzten Sommer in"). */

@@ -137,3 +137,35 @@ describe("demonyms derived from place names describe the writer", () => {
     expect(findSelfReport(text, { lang })).toBeNull();
   });
 });
+
+describe("country demonyms and the writer counting themselves in", () => {
+  it.each([
+    ["en", "Aussie here, nurse in a public hospital.", "AU"],
+    ["en", "I'm a Kiwi, teaching in a school.", "NZ"],
+    ["fr", "Je suis québécoise, infirmière.", "CA"],
+  ])("%s: %s", (lang, text, country) => {
+    expect(findSelfReport(text, { lang })?.country).toBe(country);
+  });
+
+  it.each([
+    ["en", "I ate a kiwi this morning."],
+    ["en", "Is there an Aussie group?"],
+  ])("%s: not a self-description: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+
+  it.each([
+    ["it", "Le infermiere di Torino sono stanche. Sono una di loro.", "IT"],
+    ["de", "Die Pflegekräfte in Leipzig sind am Limit. Ich bin eine davon.", "DE"],
+    ["es", "Los profesores de Sevilla están hartos. Soy uno de ellos.", "ES"],
+    ["en", "Bus drivers in Leeds are striking. I'm one of them.", "GB"],
+  ])("%s: one of them: %s", (lang, text, country) => {
+    expect(findSelfReport(text, { lang })?.country).toBe(country);
+  });
+
+  it("someone else being one of them is not the writer", () => {
+    expect(
+      findSelfReport("Nurses in Ohio walked out. My sister is one of them.", { lang: "en" }),
+    ).toBeNull();
+  });
+});
