@@ -84,7 +84,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "i me my myself we us our ours ourselves im",
     third:
       "he she they his her their them him brother sister mother mum mom father dad parents friend friends comrades cousin family wife husband son daughter uncle aunt grandmother grandfather grandma grandpa colleague colleagues someone somebody people",
-    live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching grafting slaving toiling",
+    live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching grafting slaving toiling residents inhabitant inhabitants",
     write: "writing write writes wrote messaging",
     greet:
       "hello hi hey greetings regards cheers love best wishes salutations howdy solidarity thanks",
@@ -118,7 +118,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "io mi me mio mia miei mie noi ci nostro nostra nostri nostre sono sto siamo ero eravamo fui fummo andai andammo",
     third:
       "lui lei loro suo sua fratello sorella madre mamma padre papà genitori amico amica amici compagni cugino famiglia moglie marito figlio figlia collega colleghi zio zia nonno nonna",
-    live: "abitare abito abitiamo vivere vivo viviamo risiedo risiediamo residente lavorare lavoro lavoriamo studiare studio studiamo trovo stabilito stabilita insegno sgobbo sgobbare lavoricchio",
+    live: "abitare abito abitiamo vivere vivo viviamo risiedo risiediamo residente lavorare lavoro lavoriamo studiare studio studiamo trovo stabilito stabilita insegno sgobbo sgobbare lavoricchio abitante abitanti",
     write: "scrivere scrivo scriviamo",
     greet: "ciao salve saluti saluto buongiorno buonasera abbracci abbraccio",
     here: "qui qua quaggiù quassù",
@@ -149,7 +149,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "ich mich mir mein meine meinem meinen meiner wir uns unser unsere unserem unseren unserer bin",
     third:
       "er sein seine ihre bruder schwester mutter mama vater papa eltern freund freundin freunde genossen genossinnen cousin cousine familie sohn tochter kollege kollegin kollegen onkel tante oma opa",
-    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte schaffe jobbe schufte schuften schuftet maloche malochen malochte jobben jobbt ackere ackern",
+    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte schaffe jobbe schufte schuften schuftet maloche malochen malochte jobben jobbt ackere ackern einwohner einwohnerin bewohner bewohnerin",
     write: "schreiben schreibe",
     greet: "hallo grüße gruß grüßen servus moin solidarische",
     here: "hier",
@@ -178,7 +178,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "je j me m moi mon ma mes nous notre nos",
     third:
       "il elle ils elles lui leur leurs son sa ses frère soeur mère père parents ami amie amis camarades cousin cousine famille femme mari fils fille collègue oncle tante",
-    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bossons bosser taffe bossé malocher maloche turbiner turbine taffer",
+    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bossons bosser taffe bossé malocher maloche turbiner turbine taffer habitant habitante habitants habitantes",
     write: "écrire écris écrivons",
     greet: "bonjour salut salutations bonsoir coucou amitiés bises cordialement fraternellement",
     here: "ici icitte",
@@ -206,7 +206,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "jag mig mej min mitt mina vi oss vår vårt våra",
     third:
       "han hon de dem hans hennes deras bror syster mamma mor pappa far föräldrar vän vänner kompis kamrater kusin familj fru son dotter kollega",
-    live: "bo bor bott boende bosatt leva lever jobba jobbar arbeta arbetar plugga pluggar studera studerar hemma undervisar knegar knega sliter",
+    live: "bo bor bott boende bosatt leva lever jobba jobbar arbeta arbetar plugga pluggar studera studerar hemma undervisar knegar knega sliter invånare",
     write: "skriva skriver",
     greet: "hej hejsan hälsningar hälsning tjena mvh kram",
     here: "här",
@@ -236,7 +236,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "yo me mí mi mis nosotros nosotras nos nuestro nuestra nuestros nuestras soy estoy somos estamos estuve estuvimos fui fuimos visité visitamos pasé pasamos",
     third:
       "él ella ellos ellas su sus hermano hermana madre mamá padre papá padres amigo amiga amigos compañeros primo prima familia esposa esposo marido hijo hija colega tío tía abuelo abuela",
-    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño curro curra curramos currando currar curré chambeo chambear chambeando laburo laburar laburando",
+    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño curro curra curramos currando currar curré chambeo chambear chambeando laburo laburar laburando habitante habitantes vecino vecina vecinos vecinas",
     write: "escribir escribo escribimos escribiendo",
     greet: "hola saludos saludo buenas abrazos abrazo atentamente",
     here: "aquí acá",
@@ -268,7 +268,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "eu me mim meu minha meus minhas nós nos nosso nossa nossos nossas sou estou somos estamos estive estivemos fui fomos visitei passei",
     third:
       "ele ela eles elas seu sua dele dela irmão irmã mãe pai pais amigo amiga amigos camaradas companheiros primo prima família esposa marido filho filha colega tio tia avô avó",
-    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono trampo trampando trampar batalho labuto labutar",
+    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono trampo trampando trampar batalho labuto labutar morador moradora moradores moradoras habitante",
     write: "escrever escrevo escrevemos escrevendo",
     greet: "olá oi saudações abraços abraço beijos atenciosamente cumprimentos",
     here: "aqui cá",
@@ -297,7 +297,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "ik mij me mijn wij we ons onze",
     third:
       "hij zij ze hun haar zijn broer zus moeder mama vader papa ouders vriend vriendin vrienden kameraden neef nicht familie zoon dochter collega oom tante",
-    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef ploeter ploeteren buffel buffelen",
+    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef ploeter ploeteren buffel buffelen inwoner inwoonster inwoners bewoner bewoners",
     write: "schrijven schrijf",
     greet: "hallo hoi groeten groetjes groet hartelijke doei",
     here: "hier",
@@ -326,7 +326,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "ja mnie mi mój moja moje moim mojej my nas nam nasz nasza nasze naszym naszej naszego jestem jesteśmy byłem byłam byliśmy byłyśmy pojechałem pojechałam pojechaliśmy odwiedziłem odwiedziłam odwiedziliśmy",
     third:
       "on ona oni one jego jej ich brat siostra matka mama ojciec tata rodzice przyjaciel przyjaciółka przyjaciele znajomi towarzysze kuzyn rodzina żona mąż syn córka kolega wujek ciocia babcia dziadek",
-    live: "mieszk* żyj* pracuj* studiuj* zamieszk* przebywam osiadł* uczę haruję harujemy harować zasuwam zasuwamy tyram tyramy",
+    live: "mieszk* żyj* pracuj* studiuj* zamieszk* przebywam osiadł* uczę haruję harujemy harować zasuwam zasuwamy tyram tyramy mieszkaniec mieszkanka mieszkańcy",
     write: "pisz* piszę",
     greet: "cześć witam pozdrawiam pozdrowienia serdeczne siema hej witajcie",
     here: "tu tutaj",
@@ -354,7 +354,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "я меня мне мой моя моё мои мы нас нам наш наша наше наши",
     third:
       "он она они его её их брат сестра мама мать отец папа родители друг подруга друзья товарищи семья жена муж сын дочь коллега дядя тётя бабушка дедушка",
-    live: "жить живу живём живем проживаю проживаем работаю работаем учусь учимся нахожусь обосновался поселился преподаю вкалываю вкалываем пашу пашем тружусь трудимся",
+    live: "жить живу живём живем проживаю проживаем работаю работаем учусь учимся нахожусь обосновался поселился преподаю вкалываю вкалываем пашу пашем тружусь трудимся житель жительница жители",
     write: "пишу пишем",
     greet: "привет приветствую здравствуйте здравствуй салют приветы уважением",
     here: "здесь тут",

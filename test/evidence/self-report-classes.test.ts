@@ -169,3 +169,17 @@ describe("country demonyms and the writer counting themselves in", () => {
     ).toBeNull();
   });
 });
+
+describe("resident nouns, in their plural and feminine forms", () => {
+  it.each([
+    ["ru", "Я жительница Самары.", "RU"],
+    ["pl", "Jesteśmy mieszkańcami Lublina.", "PL"],
+    ["sv", "Jag är invånare i Uppsala.", "SE"],
+    ["de", "Ich bin Einwohnerin von Linz.", "AT"],
+    ["fr", "Nous sommes habitantes de Nantes.", "FR"],
+    ["es", "Somos residentes en Lima.", "PE"],
+    ["nl", "Wij zijn inwoners van Gent.", "BE"],
+  ])("%s: %s", (lang, text, country) => {
+    expect(findSelfReport(text, { lang })?.country).toBe(country);
+  });
+});
