@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { domainToASCII } from "node:url";
 import addressparser from "nodemailer/lib/addressparser";
-import { encodeWords, foldLines, isPlainText, quoteString } from "nodemailer/lib/mime-funcs";
+import {
+  encodeWord,
+  encodeWords,
+  foldLines,
+  isPlainText,
+  quoteString,
+} from "nodemailer/lib/mime-funcs";
 import { encode as qpEncode, wrap as qpWrap } from "nodemailer/lib/qp";
 
 /**
@@ -75,7 +81,9 @@ export function formatMailbox(m: Mailbox): string {
   const name = (m.name ?? "").replace(/[\r\n\t]+/g, " ").trim();
   if (!name) return address;
   let shown: string;
-  if (!isPlainText(name)) shown = encodeWords(name, "Q", 52);
+  // The whole name as encoded words: encodeWords would leave ASCII specials such as a comma
+  // outside them, and "=?…?= , <a@b>" parses as two mailboxes.
+  if (!isPlainText(name)) shown = encodeWord(name, "Q", 52);
   else shown = NEEDS_QUOTES.test(name) ? quoteString(name) : name;
   return `${shown} <${address}>`;
 }

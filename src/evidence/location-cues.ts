@@ -69,7 +69,9 @@ export type Cue =
   /** A length of time after a place: "Melbourne for the last 12 years", "da sei anni". */
   | "duration"
   /** People asked for: readers, members, Leser, lecteurs, lectores, читатели. */
-  | "people";
+  | "people"
+  /** Far from the writer: across (the ditch), overseas, drüben, allá, далеко. */
+  | "away";
 
 type Lexicon = Partial<Record<Cue, string>>;
 
@@ -90,7 +92,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "hello hi hey greetings regards cheers love best wishes salutations howdy solidarity thanks",
     here: "here locally",
     now: "now currently presently nowadays since",
-    origin: "originally born raised grew grow native hometown hail hailing roots childhood",
+    origin: "originally born raised bred grew grow native hometown hail hailing roots childhood",
     moved: "moved move moving relocated relocating emigrated immigrated arrived",
     topic:
       "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics",
@@ -103,6 +105,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     ask: "any anyone anybody",
     duration: "years months",
     people: "readers reader members folks folk sympathisers supporters subscribers people",
+    away: "across overseas abroad",
     intro: "lad lass lads lasses bloke guy gal girl boy checking reporting",
     past: "was were went visited",
   },
@@ -138,6 +141,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     past: "ero eravamo fui fummo stato stata stati state andato andata andati andate andai andammo visitato visitata",
     duration: "anni mesi",
     people: "lettori lettrici iscritti simpatizzanti persone gente",
+    away: "laggiù oltreoceano",
   },
   de: {
     loc: "in im bei beim nahe an am",
@@ -168,6 +172,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     past: "war waren gewesen besuchte besuchten",
     duration: "jahren jahre monaten",
     people: "leser leserinnen mitglieder leute",
+    away: "drüben",
   },
   fr: {
     loc: "à a au aux en dans près chez sur",
@@ -183,7 +188,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     greet: "bonjour salut salutations bonsoir coucou amitiés bises cordialement fraternellement",
     here: "ici icitte",
     now: "maintenant actuellement désormais aujourd",
-    origin: "originaire origine né née grandi grandie natal natale",
+    origin: "originaire origine né née grandi grandie élevé élevée natal natale",
     moved: "déménagé déménagée installé installée émigré émigrée immigré arrivé arrivée",
     topic:
       "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes",
@@ -225,6 +230,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     past: "var varit åkte besökte reste",
     duration: "år månader",
     people: "läsare medlemmar folk",
+    away: "borta",
   },
   es: {
     loc: "en cerca junto",
@@ -255,6 +261,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     past: "estuve estuvimos fui fuimos visité visitamos pasé pasamos",
     duration: "años meses",
     people: "lectores lectoras miembros gente",
+    away: "allá",
   },
   pt: {
     // em + o/a/os/as, um/uma, este/esse/aquele: the contractions of Portuguese grammar.
@@ -287,6 +294,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     past: "estive estivemos fui fomos visitei visitamos passei passamos",
     duration: "anos meses",
     people: "leitores leitoras membros gente pessoal",
+    away: "além",
   },
   nl: {
     loc: "in te ter ten bij nabij vlakbij rond",
@@ -302,7 +310,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     greet: "hallo hoi groeten groetjes groet hartelijke doei",
     here: "hier",
     now: "nu momenteel tegenwoordig inmiddels sinds",
-    origin: "oorspronkelijk geboren opgegroeid afkomstig",
+    origin: "oorspronkelijk geboren getogen opgegroeid afkomstig",
     moved: "verhuisd verhuizen verhuis geëmigreerd getrokken",
     topic:
       "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd",
@@ -316,6 +324,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     past: "was waren ging gingen bezocht geweest",
     duration: "jaar jaren maanden",
     people: "lezers leden mensen",
+    away: "overzee",
   },
   pl: {
     loc: "w we na pod przy koło niedaleko obok u",
@@ -345,6 +354,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     past: "byłem byłam byliśmy byłyśmy pojechałem pojechałam pojechaliśmy odwiedziłem odwiedziłam odwiedziliśmy",
     duration: "lat lata miesięcy",
     people: "czytelnicy czytelników członkowie ludzie",
+    away: "daleko",
   },
   ru: {
     loc: "в во на у под около возле рядом",
@@ -374,6 +384,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     past: "был была были ездил ездила ездили побывал побывала побывали съездил съездила",
     duration: "лет года месяцев",
     people: "читатели читателей члены люди",
+    away: "далеко",
   },
   fa: {
     loc: "در تو توی داخل نزدیک",

@@ -71,7 +71,7 @@ const W = {
   hereLater: 0.3,
   smallAbroad: -0.2,
   signOff: 0.5,
-  native: 0.45,
+  native: 0.5,
   ask: 0.25,
   intro: 0.5,
   dateline: 0.5,
@@ -81,6 +81,7 @@ const W = {
   settled: 0.2,
   direction: -0.6,
   hashtag: 0.5,
+  away: -0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -799,7 +800,8 @@ function score(
     if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb && !writerIs(ctx, k)) {
       thirdAt = k;
     }
-    if (has(c, "neg") && negAt < 0 && d <= 6) negAt = k;
+    // As written: French "né" (born) folds like "ne" (not).
+    if (has(c, "neg") && negAt < 0 && d <= 6 && writtenAs(ctx, k, "neg")) negAt = k;
     if (has(c, "contrast")) contrast = true;
   }
   let ownClause = false;
@@ -947,6 +949,9 @@ function score(
   if (span.end - s === 1 && !span.code && DIRECTIONS.has(tokens[s]!.key)) {
     out.push({ words: "a direction word", delta: W.direction, at: s });
   }
+  // "is there a group near us or is it all across the ditch in Sydney?": far from the writer.
+  const away = isLoc && !live && !current ? awayBefore(ctx, p) : -1;
+  if (away >= 0) add(away, W.away, `"${word(away)}" (far from the writer)`);
   // "les grèves de 1936 à Lille", "in Newcastle in 1926": a dated event, unless the writer
   // says they live or are there now.
   if (!live && !current && datedEvent(ctx, p, end)) topic = true;
@@ -1244,6 +1249,25 @@ function taggedAtEnd(ctx: Context, s: number, end: number): boolean {
   return true;
 }
 
+/**
+ * True when the word at `k` is written as one of the role's words, not only folded like one:
+ * "né" (born) is not "ne" (not), "har" (has) is not "här" (here).
+ */
+function writtenAs(ctx: Context, k: number, cue: Cue): boolean {
+  const t = ctx.tokens[k]!;
+  const raw = ctx.text.slice(t.start, t.end).toLowerCase();
+  return raw === t.key || rawWordsFor(cue).has(raw);
+}
+
+/** The word for "far away" up to four words before the preposition at `p`, or -1. */
+function awayBefore(ctx: Context, p: number): number {
+  const { cues, sentence } = ctx;
+  for (let k = p - 1; k >= 0 && k >= p - 4 && sentence[k] === sentence[p]; k--) {
+    if (has(cues(k), "away")) return k;
+  }
+  return -1;
+}
+
 /** How far before the place "about" may govern it ("sobre a Revolução dos Cravos em Lisboa"). */
 const ABOUT_REACH = 10;
 
@@ -1428,6 +1452,7 @@ const OPENING_TAIL = 2;
 
 /** Roles that can make a candidate positive (see {@link score}); without one nearby it cannot. */
 const POSITIVE: ReadonlySet<Cue> = new Set([
+  "origin",
   "loc",
   "from",
   "live",

@@ -585,3 +585,33 @@ describe("the new readings do not take mentions for residence", () => {
     expect(findSelfReport(text, { lang })).toBeNull();
   });
 });
+
+describe("native places without a preposition, and words that fold alike", () => {
+  it("reads '<place> born and bred' and French 'né' (born, not the negation 'ne')", () => {
+    expect(findSelfReport("Hull born and bred, never left.", { lang: "en" })?.city).toBe(
+      "Kingston upon Hull",
+    );
+    expect(findSelfReport("Né et élevé à Nantes, j'y vis toujours.", { lang: "fr" })?.city).toBe(
+      "Nantes",
+    );
+    expect(findSelfReport("Geboren en getogen in Zwolle.", { lang: "nl" })?.city).toBe("Zwolle");
+    // the French negation still counts
+    expect(findSelfReport("Je ne vis pas à Nantes.", { lang: "fr" })).toBeNull();
+  });
+});
+
+describe("a place said to be far from the writer", () => {
+  it.each([
+    ["en", "hi, any group near us or is it all across the ditch in Perth?"],
+    ["es", "¿Hay un grupo cerca o está todo allá en Buenos Aires?"],
+    ["de", "Gibt es was bei uns oder nur drüben in Basel?"],
+  ])("%s: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+
+  it("keeps a place the writer lives in across something", () => {
+    expect(findSelfReport("I live across the river in Salford.", { lang: "en" })?.city).toBe(
+      "Salford",
+    );
+  });
+});
