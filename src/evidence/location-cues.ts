@@ -60,6 +60,12 @@ export type Cue =
   | "ask"
   /** Who the writer is, right after their place: "Leeds lass", "Cork lad", "Manchester checking in". */
   | "intro"
+  /**
+   * The past of "be", "go" or "visit" (was, war, ero, étais, estuve, byłem, был, بودم): with the
+   * writer as subject, a trip, not where they live. Forms that are first person by themselves
+   * (ero, estuve, byłem, بودم) are also listed under "first".
+   */
+  | "past"
   /** A length of time after a place: "Melbourne for the last 12 years", "da sei anni". */
   | "duration"
   /** People asked for: readers, members, Leser, lecteurs, lectores, читатели. */
@@ -80,7 +86,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "i me my myself we us our ours ourselves im",
     third:
       "he she they his her their them him brother sister mother mum mom father dad parents friend friends comrades cousin family wife husband son daughter uncle aunt grandmother grandfather grandma grandpa colleague colleagues someone somebody people",
-    live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching grafting",
+    live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching grafting slaving toiling residents inhabitant inhabitants",
     write: "writing write writes wrote messaging",
     greet:
       "hello hi hey greetings regards cheers love best wishes salutations howdy solidarity thanks",
@@ -101,6 +107,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     people: "readers reader members folks folk sympathisers supporters subscribers people",
     away: "across overseas abroad",
     intro: "lad lass lads lasses bloke guy gal girl boy checking reporting",
+    past: "was were went visited",
   },
   it: {
     // Articulated prepositions, every form: a/in + il lo la l' i gli le.
@@ -110,10 +117,11 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "verso",
     about: "su sul sulla sugli riguardo circa",
     article: "il lo la l i gli le",
-    first: "io mi me mio mia miei mie noi ci nostro nostra nostri nostre sono sto",
+    first:
+      "io mi me mio mia miei mie noi ci nostro nostra nostri nostre sono sto siamo ero eravamo fui fummo andai andammo",
     third:
       "lui lei loro suo sua fratello sorella madre mamma padre papà genitori amico amica amici compagni cugino famiglia moglie marito figlio figlia collega colleghi zio zia nonno nonna",
-    live: "abitare abito abitiamo vivere vivo viviamo risiedo risiediamo residente lavorare lavoro lavoriamo studiare studio studiamo trovo stabilito stabilita insegno",
+    live: "abitare abito abitiamo vivere vivo viviamo risiedo risiediamo residente lavorare lavoro lavoriamo studiare studio studiamo trovo stabilito stabilita insegno sgobbo sgobbare lavoricchio abitante abitanti",
     write: "scrivere scrivo scriviamo",
     greet: "ciao salve saluti saluto buongiorno buonasera abbracci abbraccio",
     here: "qui qua quaggiù quassù",
@@ -130,6 +138,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "provincia periferia zona regione vicino dintorni hinterland",
     still: "ancora tuttora",
     ask: "qualcuno qualcuna ci",
+    past: "ero eravamo fui fummo stato stata stati state andato andata andati andate andai andammo visitato visitata",
     duration: "anni mesi",
     people: "lettori lettrici iscritti simpatizzanti persone gente",
     away: "laggiù oltreoceano",
@@ -144,7 +153,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
       "ich mich mir mein meine meinem meinen meiner wir uns unser unsere unserem unseren unserer bin",
     third:
       "er sein seine ihre bruder schwester mutter mama vater papa eltern freund freundin freunde genossen genossinnen cousin cousine familie sohn tochter kollege kollegin kollegen onkel tante oma opa",
-    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte schaffe jobbe",
+    live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte schaffe jobbe schufte schuften schuftet maloche malochen malochte jobben jobbt ackere ackern einwohner einwohnerin bewohner bewohnerin",
     write: "schreiben schreibe",
     greet: "hallo grüße gruß grüßen servus moin solidarische",
     here: "hier",
@@ -160,6 +169,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "nähe umgebung raum region landkreis kreis vorort",
     still: "noch weiterhin",
     ask: "jemand irgendwer gibt",
+    past: "war waren gewesen besuchte besuchten",
     duration: "jahren jahre monaten",
     people: "leser leserinnen mitglieder leute",
     away: "drüben",
@@ -173,7 +183,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "je j me m moi mon ma mes nous notre nos",
     third:
       "il elle ils elles lui leur leurs son sa ses frère soeur mère père parents ami amie amis camarades cousin cousine famille femme mari fils fille collègue oncle tante",
-    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bossons bosser taffe",
+    live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bossons bosser taffe bossé malocher maloche turbiner turbine taffer habitant habitante habitants habitantes",
     write: "écrire écris écrivons",
     greet: "bonjour salut salutations bonsoir coucou amitiés bises cordialement fraternellement",
     here: "ici icitte",
@@ -189,6 +199,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "près banlieue région environs proximité province",
     still: "toujours encore",
     ask: "quelqu y",
+    past: "étais étions été allé allée allés allées passé passée visité",
     duration: "ans années mois",
     people: "lecteurs lectrices membres gens",
   },
@@ -200,7 +211,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "jag mig mej min mitt mina vi oss vår vårt våra",
     third:
       "han hon de dem hans hennes deras bror syster mamma mor pappa far föräldrar vän vänner kompis kamrater kusin familj fru son dotter kollega",
-    live: "bo bor bott boende bosatt leva lever jobba jobbar arbeta arbetar plugga pluggar studera studerar hemma undervisar",
+    live: "bo bor bott boende bosatt leva lever jobba jobbar arbeta arbetar plugga pluggar studera studerar hemma undervisar knegar knega sliter invånare",
     write: "skriva skriver",
     greet: "hej hejsan hälsningar hälsning tjena mvh kram",
     here: "här",
@@ -216,6 +227,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "närheten utanför länet regionen",
     still: "kvar fortfarande",
     ask: "någon några finns",
+    past: "var varit åkte besökte reste",
     duration: "år månader",
     people: "läsare medlemmar folk",
     away: "borta",
@@ -226,10 +238,11 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "a al hacia para",
     about: "sobre acerca",
     article: "el la los las lo",
-    first: "yo me mí mi mis nosotros nosotras nos nuestro nuestra nuestros nuestras soy estoy",
+    first:
+      "yo me mí mi mis nosotros nosotras nos nuestro nuestra nuestros nuestras soy estoy somos estamos estuve estuvimos fui fuimos visité visitamos pasé pasamos",
     third:
       "él ella ellos ellas su sus hermano hermana madre mamá padre papá padres amigo amiga amigos compañeros primo prima familia esposa esposo marido hijo hija colega tío tía abuelo abuela",
-    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño curro curra curramos currando currar",
+    live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño curro curra curramos currando currar curré chambeo chambear chambeando laburo laburar laburando habitante habitantes vecino vecina vecinos vecinas",
     write: "escribir escribo escribimos escribiendo",
     greet: "hola saludos saludo buenas abrazos abrazo atentamente",
     here: "aquí acá",
@@ -245,6 +258,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "provincia afueras cerca región zona alrededores",
     still: "sigo sigue seguimos todavía aún",
     ask: "alguien algún alguna hay",
+    past: "estuve estuvimos fui fuimos visité visitamos pasé pasamos",
     duration: "años meses",
     people: "lectores lectoras miembros gente",
     away: "allá",
@@ -257,10 +271,11 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "para pra ao aos",
     about: "sobre acerca",
     article: "o a os as",
-    first: "eu me mim meu minha meus minhas nós nos nosso nossa nossos nossas sou estou",
+    first:
+      "eu me mim meu minha meus minhas nós nos nosso nossa nossos nossas sou estou somos estamos estive estivemos fui fomos visitei passei",
     third:
       "ele ela eles elas seu sua dele dela irmão irmã mãe pai pais amigo amiga amigos camaradas companheiros primo prima família esposa marido filho filha colega tio tia avô avó",
-    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono trampo trampando",
+    live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono trampo trampando trampar batalho labuto labutar morador moradora moradores moradoras habitante",
     write: "escrever escrevo escrevemos escrevendo",
     greet: "olá oi saudações abraços abraço beijos atenciosamente cumprimentos",
     here: "aqui cá",
@@ -276,6 +291,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "perto arredores região periferia província interior",
     still: "ainda continuo continuamos",
     ask: "alguém algum alguma há",
+    past: "estive estivemos fui fomos visitei visitamos passei passamos",
     duration: "anos meses",
     people: "leitores leitoras membros gente pessoal",
     away: "além",
@@ -289,7 +305,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "ik mij me mijn wij we ons onze",
     third:
       "hij zij ze hun haar zijn broer zus moeder mama vader papa ouders vriend vriendin vrienden kameraden neef nicht familie zoon dochter collega oom tante",
-    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef",
+    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef ploeter ploeteren buffel buffelen inwoner inwoonster inwoners bewoner bewoners",
     write: "schrijven schrijf",
     greet: "hallo hoi groeten groetjes groet hartelijke doei",
     here: "hier",
@@ -305,6 +321,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "buurt omgeving regio provincie",
     still: "nog steeds",
     ask: "iemand er",
+    past: "was waren ging gingen bezocht geweest",
     duration: "jaar jaren maanden",
     people: "lezers leden mensen",
     away: "overzee",
@@ -315,10 +332,10 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "do ku",
     about: "o",
     first:
-      "ja mnie mi mój moja moje moim mojej my nas nam nasz nasza nasze naszym naszej naszego jestem jesteśmy",
+      "ja mnie mi mój moja moje moim mojej my nas nam nasz nasza nasze naszym naszej naszego jestem jesteśmy byłem byłam byliśmy byłyśmy pojechałem pojechałam pojechaliśmy odwiedziłem odwiedziłam odwiedziliśmy",
     third:
       "on ona oni one jego jej ich brat siostra matka mama ojciec tata rodzice przyjaciel przyjaciółka przyjaciele znajomi towarzysze kuzyn rodzina żona mąż syn córka kolega wujek ciocia babcia dziadek",
-    live: "mieszk* żyj* pracuj* studiuj* zamieszk* przebywam osiadł* uczę",
+    live: "mieszk* żyj* pracuj* studiuj* zamieszk* przebywam osiadł* uczę haruję harujemy harować zasuwam zasuwamy tyram tyramy mieszkaniec mieszkanka mieszkańcy",
     write: "pisz* piszę",
     greet: "cześć witam pozdrawiam pozdrowienia serdeczne siema hej witajcie",
     here: "tu tutaj",
@@ -334,6 +351,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "okolic* pobliżu województwie powiecie",
     still: "nadal wciąż ciągle",
     ask: "ktoś ktokolwiek jacyś jakieś",
+    past: "byłem byłam byliśmy byłyśmy pojechałem pojechałam pojechaliśmy odwiedziłem odwiedziłam odwiedziliśmy",
     duration: "lat lata miesięcy",
     people: "czytelnicy czytelników członkowie ludzie",
     away: "daleko",
@@ -346,7 +364,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "я меня мне мой моя моё мои мы нас нам наш наша наше наши",
     third:
       "он она они его её их брат сестра мама мать отец папа родители друг подруга друзья товарищи семья жена муж сын дочь коллега дядя тётя бабушка дедушка",
-    live: "жить живу живём живем проживаю проживаем работаю работаем учусь учимся нахожусь обосновался поселился преподаю",
+    live: "жить живу живём живем проживаю проживаем работаю работаем учусь учимся нахожусь обосновался поселился преподаю вкалываю вкалываем пашу пашем тружусь трудимся житель жительница жители",
     write: "пишу пишем",
     greet: "привет приветствую здравствуйте здравствуй салют приветы уважением",
     here: "здесь тут",
@@ -363,6 +381,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "области пригороде окрестностях районе",
     still: "сих прежнему",
     ask: "кто есть",
+    past: "был была были ездил ездила ездили побывал побывала побывали съездил съездила",
     duration: "лет года месяцев",
     people: "читатели читателей члены люди",
     away: "далеко",
@@ -372,7 +391,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     from: "از اهل",
     to: "به",
     about: "درباره دربارهی راجع",
-    first: "من ما مرا خودم هستم هستیم کنم کنیم",
+    first: "من ما مرا خودم هستم هستیم کنم کنیم بودم بودیم رفتم رفتیم",
     third:
       "او آنها ایشان برادر خواهر مادر پدر دوست دوستان رفقا خانواده همسر پسر دختر همکار خیلی خیلیها مردم بسیاری",
     live: "زندگی ساکن ساکنم مقیم اقامت تحصیل کار تدریس",
@@ -391,6 +410,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     area: "حومه استان نزدیکی اطراف",
     still: "هنوز",
     ask: "کسی",
+    past: "بودم بودیم رفتم رفتیم",
     duration: "سال ماه",
     people: "خوانندگان خواننده اعضا",
   },

@@ -1,5 +1,6 @@
 import { countryLanguages, flagCountries } from "./countries.js";
 import { geoPlace, hasKey, refsByKey, type GeoPlace } from "./gazetteer.js";
+import { demonymRefs, demonymSpans } from "./demonyms.js";
 import { CUE_LANGUAGES, cueLookup, rawWordsFor, wordsFor, type Cue } from "./location-cues.js";
 import {
   divisionsOf,
@@ -12,7 +13,7 @@ import {
   type ResolveHints,
 } from "./places.js";
 import { stopwordsOf } from "./stopwords.js";
-import { looksLikeName, tokenize, type Token } from "./text-fold.js";
+import { foldKey, looksLikeName, tokenize, type Token } from "./text-fold.js";
 
 /**
  * Where the writer says they live or write from, read the way a person reads it: every place
@@ -74,6 +75,11 @@ const W = {
   ask: 0.25,
   intro: 0.5,
   dateline: 0.5,
+  among: 0.5,
+  demonym: 0.6,
+  past: -0.6,
+  settled: 0.2,
+  direction: -0.6,
   hashtag: 0.5,
   away: -0.5,
 } as const;
@@ -141,7 +147,7 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   const capitalises = writerCapitalises(text, tokens, sentence);
   const nameWords = new Set(opts.name ? tokenize(opts.name, 8).map((t) => t.key) : []);
   // A writer who capitalises names starts none with a small letter: those words are skipped.
-  const spans = findPlaceSpans(text, tokens, lang, capitalises)
+  const spans: PlaceSpan[] = findPlaceSpans(text, tokens, lang, capitalises)
     .map((s) => articleForm(tokens, s) ?? s)
     .filter(
       (s) =>
@@ -153,6 +159,8 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
     )
     .filter((s, n, all) => !headOfGenitive(text, tokens, cues, s, all[n + 1]))
     .slice(0, MAX_CANDIDATES);
+  dropSmallLowerCase(text, tokens, spans, sentence, lang);
+  addDemonyms(text, tokens, spans, cues, sentence, lang);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
 }
 
@@ -322,7 +330,10 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
     const byDivision =
       resolved.end > span.end &&
       !(next !== undefined && next.start < resolved.end && next.kind !== "place");
-    const s = score(ctx, span, resolved.end, scored, lang, resolved.place, byDivision);
+    let s = score(ctx, span, resolved.end, scored, lang, resolved.place, byDivision);
+    if ((!s || s.score < THRESHOLD) && LISTED_DEMONYMS.has(span)) {
+      s = demonymScore(ctx, span, resolved.end, resolved.place, []) ?? s;
+    }
     // Written out rather than spread: one object of one shape per candidate.
     if (s) {
       scored.push({
@@ -372,6 +383,122 @@ function isFunctionWord(
   if (!stopwordsOf(lang).has(tokens[i]!.key)) return false;
   const t = tokens[i]!;
   return i === 0 || sentence[i - 1] !== sentence[i] || !looksLikeName(text.slice(t.start, t.end));
+}
+
+/** Demonym spans ("Rennaise", "Kreuzberger"): scored only as the writer describing themselves. */
+const DEMONYM_SPANS = new WeakSet<PlaceSpan>();
+/** Gazetteer names that are demonyms too: read as one when nothing else speaks for them. */
+const LISTED_DEMONYMS = new WeakSet<PlaceSpan>();
+
+/** How far after "I'm"/"sono"/"ich bin" a demonym may stand ("ich bin echter Berliner"). */
+const DEMONYM_AFTER_BE = 3;
+
+/**
+ * Adds, in order, the demonyms derived by rule (demonyms.ts) where a writer describes
+ * themselves with one: opening the message, a few words after "be", or right before "here".
+ * Only those positions are tried, so a long text costs nothing more.
+ */
+function addDemonyms(
+  text: string,
+  tokens: readonly Token[],
+  spans: PlaceSpan[],
+  cues: CueAt,
+  sentence: Int32Array,
+  lang: string | null,
+): void {
+  // The positions a demonym may take: the opening, up to three words after "be", the word
+  // before "be" or up to two before "here". "be" and "here" are matched as written (no
+  // stemming), so finding them costs a set lookup per word.
+  const be = wordsFor("be");
+  const here = wordsFor("here");
+  const where = new Uint8Array(tokens.length);
+  where.fill(1, 0, Math.min(tokens.length, INTRO_OPENING + 1));
+  for (let k = 0; k < tokens.length; k++) {
+    const key = tokens[k]!.key;
+    const isBe = be.has(key) && has(cues(k), "be");
+    const isHere = here.has(key) && has(cues(k), "here");
+    if (!isBe && !isHere) continue;
+    const from = isBe ? k - 1 : k - 2;
+    const to = isBe ? k + DEMONYM_AFTER_BE : k - 1;
+    for (let j = Math.max(0, from); j <= to && j < tokens.length; j++) {
+      if (j !== k && sentence[j] === sentence[k]) where[j] = 1;
+    }
+  }
+  // A listed demonym (Torinese, Londoner) that is also one by rule: read as one if its
+  // context says nothing else.
+  const taken = new Uint8Array(tokens.length);
+  for (const sp of spans) {
+    taken.fill(1, sp.start, sp.end);
+    if (sp.end - sp.start !== 1 || sp.code || sp.kind !== "place" || !where[sp.start]) continue;
+    const refs = demonymRefs(
+      tokens[sp.start]!.key,
+      lang,
+      looksLikeName(text.slice(tokens[sp.start]!.start)),
+    );
+    if (!refs) continue;
+    const own = new Set(sp.refs.map((r) => r.place));
+    if (refs.some((r) => own.has(r.place))) LISTED_DEMONYMS.add(sp);
+  }
+  const found = demonymSpans(
+    text,
+    tokens,
+    lang,
+    (i) => taken[i] === 1 || !where[i] || cues(i).length > 0,
+  );
+  if (found.length === 0) return;
+  for (const sp of found) DEMONYM_SPANS.add(sp);
+  spans.push(...found);
+  spans.sort((a, b) => a.start - b.start);
+}
+
+/** A lower-case word names a place only when the place is at least this big (or a capital). */
+const LOWER_CASE_FLOOR = 100_000;
+/** …or a capital of at least this many (Yaren, Nauru's, has about a thousand: "jaren" is years). */
+const CAPITAL_FLOOR = 20_000;
+
+/**
+ * Drops, in place, one-word names written in lower case that name only small places ("jaren" →
+ * Yaren, "sul" → Suhl), when the writer capitalises other names in the text ("… in Leiden") or
+ * the place is where the text's language is not spoken: then the word is a word of the text.
+ * Big places, capitals, countries and divisions stay ("moved to leeds", "hello from brisbane"),
+ * and so does a small place in an all-lower-case text in its own language ("i live in frome").
+ */
+function dropSmallLowerCase(
+  text: string,
+  tokens: readonly Token[],
+  spans: PlaceSpan[],
+  sentence: Int32Array,
+  lang: string | null,
+): void {
+  const lower = (sp: PlaceSpan) =>
+    !sp.code &&
+    sp.kind === "place" &&
+    !looksLikeName(text.slice(tokens[sp.start]!.start, tokens[sp.start]!.end));
+  if (!spans.some((sp) => sp.end - sp.start === 1 && lower(sp))) return;
+  // A name written with a capital inside a sentence: the writer capitalises names.
+  const namesCapitalised = spans.some(
+    (sp) =>
+      !sp.code &&
+      sp.start > 0 &&
+      sentence[sp.start - 1] === sentence[sp.start] &&
+      looksLikeName(text.slice(tokens[sp.start]!.start, tokens[sp.start]!.end)),
+  );
+  for (let n = spans.length - 1; n >= 0; n--) {
+    const sp = spans[n]!;
+    if (sp.end - sp.start !== 1 || !lower(sp)) continue;
+    const places = sp.refs.map((r) => geoPlace(r.place));
+    if (places.length === 0) continue;
+    const big = places.some(
+      (g) =>
+        g.population >= LOWER_CASE_FLOOR ||
+        g.featureCode === "ADM1" ||
+        (g.featureCode === "PPLC" && g.population >= CAPITAL_FLOOR),
+    );
+    if (big) continue;
+    const abroad =
+      lang !== null && places.every((g) => !countryLanguages(g.country).includes(lang));
+    if (namesCapitalised || abroad) spans.splice(n, 1);
+  }
 }
 
 /** A one-word name written in lower case ("due", "nice"), in a text whose writer capitalises names. */
@@ -558,6 +685,7 @@ function score(
   const out: Contribution[] = [];
   const add = (k: number, delta: number, words = `"${word(k)}"`) =>
     out.push({ words, delta, at: k });
+  if (DEMONYM_SPANS.has(span)) return demonymScore(ctx, span, end, place, out);
 
   // The preposition right before the name, skipping up to two articles.
   let p = s - 1;
@@ -595,6 +723,7 @@ function score(
   let still = false;
   let bornRaised = false;
   let native = false;
+  let pastAt = -1;
   // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
   if (isFrom && opensMessage(ctx, p, end)) {
     add(p, W.greetFrom, `"${word(p)}" opening the message`);
@@ -650,6 +779,8 @@ function score(
       if (k >= 2 && AND.has(tokens[k - 1]!.key) && has(cues(k - 2), "origin")) bornRaised = true;
     }
     if (has(c, "still") && d <= 8) still = true;
+    // "ich war letzten Sommer in Barcelona", "Io ero a Berlino", "I was in Lisbon": a trip.
+    if (has(c, "past") && pastAt < 0 && d <= PAST_REACH && pastOfWriter(ctx, k)) pastAt = k;
     if (has(c, "ask") && d <= ASK_REACH) askAt = k;
     if (has(c, "be") && isFrom && d <= 3) {
       add(k, W.fromSelf, `"${word(k)} … ${word(p)}"`);
@@ -661,7 +792,14 @@ function score(
     }
     if (has(c, "topic") && k >= p - 2 && k < p) topic = true;
     // "leyendo sobre las jornadas de mayo de 1937 en Barcelona": inside what is read about.
-    if (has(c, "about") && k < p && d <= ABOUT_REACH && !live && aboutGoverns(ctx, k, s)) {
+    if (
+      has(c, "about") &&
+      !contracted(ctx, k) &&
+      k < p &&
+      d <= ABOUT_REACH &&
+      !live &&
+      aboutGoverns(ctx, k, s)
+    ) {
       topic = true;
     }
     if (has(c, "first") && firstAt < 0 && d <= 10) firstAt = k;
@@ -670,7 +808,8 @@ function score(
     const verb =
       has(c, "be") &&
       ((k > 0 && has(cues(k - 1), "first")) || (k + 1 < s && has(cues(k + 1), "ask")));
-    if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb) {
+    // "I'm a mineworker's son", "nous sommes trois camarades": the writer, said to be one.
+    if (has(c, "third") && thirdAt < 0 && d <= 8 && !verb && !writerIs(ctx, k)) {
       thirdAt = k;
     }
     // As written: French "né" (born) folds like "ne" (not).
@@ -748,6 +887,7 @@ function score(
       positive = true;
     }
     if (has(c, "topic") && d <= 1) topic = true;
+    if (has(c, "past") && pastAt < 0 && d <= 2 && has(c, "first")) pastAt = k;
     if (has(c, "first") && firstAt < 0 && d <= 3) firstAt = k;
   }
   // "G'day. Newcastle NSW, not the Geordie one": a message that opens with a place and what
@@ -755,6 +895,10 @@ function score(
   if (byDivision && opensWith(ctx, s, end)) {
     out.push({ words: "opening the message, with what settles it", delta: W.dateline, at: s });
     positive = current = true;
+  } else if (byDivision && positive) {
+    // "in London, Ontario", "Santa Maria, RS", "Perth WA": a place written with its division
+    // is a deliberate statement of place, more than a bare one-word name.
+    out.push({ words: "written with its division", delta: W.settled, at: s });
   }
   // "bringing flasks ☕ #Glasgow", "presidio sotto Deliveroo #Napoli ✊": a closing place tag.
   if (span.kind !== "country" && taggedAtEnd(ctx, s, end)) {
@@ -800,7 +944,23 @@ function score(
     add(askAt, W.ask, `"${word(askAt)} … ${word(p)} …?"`);
     positive = true;
   }
+  // "NSW nurses walked out again. I'm one of them.": the writer counts themselves among the
+  // people of the place just named.
+  const among = oneOfThem(ctx, end);
+  if (among >= 0) {
+    add(among, W.among, `"${word(among)} … one of them"`);
+    positive = current = true;
+  }
   if (!positive) return null;
+  // A past of "be"/"go" with the writer as subject: a visit, unless they lived, were born,
+  // or are there now ("I was born in", "I was living in", "ero a Roma, ora vivo qui").
+  if (pastAt >= 0 && !live && !origin && !current) {
+    add(pastAt, W.past, `"${word(pastAt)}" (a past visit)`);
+  }
+  // "Western", "Northern", "Sud": a direction word names a region only with strong evidence.
+  if (span.end - s === 1 && !span.code && DIRECTIONS.has(tokens[s]!.key)) {
+    out.push({ words: "a direction word", delta: W.direction, at: s });
+  }
   // "is there a group near us or is it all across the ditch in Sydney?": far from the writer.
   const away = isLoc && !live && !current ? awayBefore(ctx, p) : -1;
   if (away >= 0) add(away, W.away, `"${word(away)}" (far from the writer)`);
@@ -852,6 +1012,70 @@ function score(
   return { score: total, contributions: out, origin: origin && !current, fromOnly, native };
 }
 
+/**
+ * A demonym derived by rule ("Rennaise depuis toujours", "amsterdammer hier", "ich bin
+ * Berliner", "sono torinese") counts only as the writer describing themselves: after "I'm"
+ * (or a first-person "be"), before "here", or opening the message with its phrase ending or
+ * a word of time, origin or place after it ("Kreuzberger Urgestein hier", "Londoner born and
+ * bred"), not "Berliner Mauer" or "die Berliner Polizei".
+ */
+function demonymScore(
+  ctx: Context,
+  span: PlaceSpan,
+  end: number,
+  place: Place,
+  out: Contribution[],
+): Omit<Scored, "place" | "start" | "end"> | null {
+  const { text, tokens, cues, sentence } = ctx;
+  const s = span.start;
+  const sent = sentence[s]!;
+  const word = text.slice(tokens[s]!.start, tokens[s]!.end);
+  let how: string | null = null;
+  for (let j = s - 1; j >= 0 && j >= s - DEMONYM_AFTER_BE && sentence[j] === sent; j--) {
+    const c = cues(j);
+    if (has(c, "be") && (has(c, "first") || (j > 0 && has(cues(j - 1), "first")))) {
+      how = `"${text.slice(tokens[j]!.start, tokens[j]!.end)} … ${word}"`;
+      break;
+    }
+    if (has(c, "third") || has(c, "neg")) return null;
+  }
+  for (let k = end; how === null && k < tokens.length && k <= end + 2; k++) {
+    if (sentence[k] !== sent) break;
+    const c = cues(k);
+    if (has(c, "here")) how = `"${word} … ${text.slice(tokens[k]!.start, tokens[k]!.end)}"`;
+    // "تهرانی هستم" (Tehrani I am), "Berliner bin ich": "be" of the writer right after.
+    if (k === end && has(c, "be") && (has(c, "first") || has(cues(k + 1) ?? [], "first"))) {
+      how = `"${word} ${text.slice(tokens[k]!.start, tokens[k]!.end)}"`;
+    }
+  }
+  if (how === null && opensAt(ctx, s)) {
+    for (let k = end; k <= end + 2; k++) {
+      if (k >= tokens.length) {
+        how = `"${word}" opening the message`;
+        break;
+      }
+      const gap = text.slice(tokens[k - 1]!.end, tokens[k]!.start);
+      if (sentence[k] !== sent || /[,;:!?—–(]/u.test(gap)) {
+        how = `"${word}" opening the message`;
+        break;
+      }
+      const c = cues(k);
+      if (c.some((x) => DEMONYM_TAIL.has(x))) {
+        how = `"${word} ${text.slice(tokens[k]!.start, tokens[k]!.end)}" opening the message`;
+        break;
+      }
+      if (c.length > 0) break;
+    }
+  }
+  if (how === null) return null;
+  const of = place.city ?? place.country;
+  out.push({ words: `${how} (a demonym of ${of}, the writer)`, delta: W.demonym, at: s });
+  return { score: W.demonym, contributions: out, origin: false, fromOnly: false, native: false };
+}
+
+/** Words that may follow an opening demonym: since, from, born, here, still, living. */
+const DEMONYM_TAIL: ReadonlySet<Cue> = new Set(["now", "from", "origin", "here", "still", "live"]);
+
 /** "And" in the eleven languages (folded), joining "born and raised". */
 const AND: ReadonlySet<string> = new Set([
   "and",
@@ -883,6 +1107,121 @@ function movedAway(ctx: Context, end: number): boolean {
   }
   return false;
 }
+
+/** How many words after the place the writer's "I'm one of them" may come. */
+const AMONG_REACH = 12;
+/** "one" and "them"/"us" in the eleven languages (folded): "I'm one of them", "sono uno di loro". */
+const ONE: ReadonlySet<string> = new Set(
+  "one uno una einer eine eines un une en ett een jednym jedna jedną jeden один одна یکی"
+    .split(" ")
+    .map(foldKey),
+);
+const THEM: ReadonlySet<string> = new Set(
+  "them us loro noi ihnen davon uns eux elles nous dem oss ellos ellas nosotros eles elas deles delas nós hen ons nich nas них нас آنها آن‌ها"
+    .split(" ")
+    .map(foldKey),
+);
+
+/**
+ * The first-person word of an "I'm one of them" right after the place (the same or the next
+ * sentence, within {@link AMONG_REACH} words: "… walked out again last week. I'm one of them"),
+ * or -1: "one", then within two words "them"/"us", with "I"/"I'm" (or a first-person "be")
+ * just before "one".
+ */
+function oneOfThem(ctx: Context, end: number): number {
+  const { tokens, cues, sentence } = ctx;
+  const last = sentence[end - 1]! + 1;
+  for (let k = end; k < tokens.length && k < end + AMONG_REACH && sentence[k]! <= last; k++) {
+    if (!ONE.has(tokens[k]!.key)) continue;
+    let them = false;
+    for (let j = k + 1; j <= k + 2 && j < tokens.length; j++)
+      if (THEM.has(tokens[j]!.key)) them = true;
+    if (!them) continue;
+    for (let j = k - 1; j >= k - 2 && j >= 0 && sentence[j] === sentence[k]; j--) {
+      if (has(cues(j), "first")) return j;
+    }
+  }
+  return -1;
+}
+
+/** How far before the place a past "was"/"war"/"ero" may stand ("ich war letzten Sommer in"). */
+const PAST_REACH = 6;
+
+/**
+ * True when the past form at `k` has the writer as subject: the form is first person itself
+ * (ero, estuve, byłem, بودم) or "I"/"we" stands next to it (I was, war ich, j'étais, я был),
+ * or one word away ("je suis allé", "j'ai été", "sono stato").
+ */
+function pastOfWriter(ctx: Context, k: number): boolean {
+  const { tokens, cues, sentence } = ctx;
+  if (has(cues(k), "first")) return true;
+  for (const j of [k - 1, k + 1, k - 2]) {
+    if (j >= 0 && j < tokens.length && sentence[j] === sentence[k] && has(cues(j), "first")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** "we're", "you're": "re" after a pronoun is "are", not "re:" (about). */
+function contracted(ctx: Context, k: number): boolean {
+  const { text, tokens, cues } = ctx;
+  return (
+    k > 0 &&
+    has(cues(k), "be") &&
+    /^['’]$/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start)) &&
+    (has(cues(k - 1), "first") || has(cues(k - 1), "third") || tokens[k - 1]!.key === "you")
+  );
+}
+
+/** How many words may stand between "I'm a"/"we are" and the noun that says who the writer is. */
+const PREDICATE_REACH = 4;
+
+/**
+ * True when the person word at `k` is what the writer says they are: "I'm a mineworker's son",
+ * "nous sommes trois camarades", "we're a group of nurses": "be" with a first-person subject
+ * (or a first-person form of "be") a few words before, and no other verb or preposition between.
+ */
+function writerIs(ctx: Context, k: number): boolean {
+  const { cues, sentence } = ctx;
+  for (let j = k - 1; j >= 0 && j >= k - PREDICATE_REACH && sentence[j] === sentence[k]; j--) {
+    const c = cues(j);
+    if (has(c, "be")) {
+      return (
+        has(c, "first") || (j > 0 && sentence[j - 1] === sentence[k] && has(cues(j - 1), "first"))
+      );
+    }
+    if (c.some((x) => x === "loc" || x === "from" || x === "to" || x === "live" || x === "third")) {
+      // "sono" is both "first" and "be"; anything else with a role ends the phrase.
+      return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * Direction and position words that name regions in some gazetteer (Western Area, Sierra Leone;
+ * Central, Ghana; Sud, Cameroon; Nord, France), in the eleven languages (folded): as a bare word
+ * they are mostly "the western university", "the south", "el centro".
+ */
+const DIRECTIONS: ReadonlySet<string> = new Set(
+  (
+    "north south east west northern southern eastern western central centre center " +
+    "nord sud est ovest centrale settentrionale meridionale orientale occidentale " +
+    "norden süden osten westen süd sued ost " +
+    "ouest centre oriental occidental " +
+    "norr söder öster väster syd mellersta " +
+    "norte sur este oeste centro " +
+    "norte sul leste oeste centro " +
+    "noord zuid oost " +
+    "północ południe wschód zachód " +
+    "север юг восток запад центр центральный " +
+    "شمال جنوب شرق غرب مرکز مرکزی"
+  )
+    .split(" ")
+    .filter(Boolean)
+    .map(foldKey),
+);
 
 /** A year as written in a date: 1000–2099. */
 const YEAR_RE = /^(?:1\d|20)\d\d$/u;

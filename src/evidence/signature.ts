@@ -169,7 +169,13 @@ function placeOfLine(
 ): SignaturePlace | null {
   const tokens = tokenize(line, 40);
   const streets = streetRanges(line, tokens);
-  const skipped = (at: number) => at < nameEnd || streets.some(([a, b]) => at >= a && at < b);
+  // A postcode's letters are no place: "2011 RD Haarlem" (RD is not the Dominican Republic),
+  // "SW1A 1AA", "M5V 2T6".
+  const codes = postcodeRanges(line);
+  const skipped = (at: number) =>
+    at < nameEnd ||
+    streets.some(([a, b]) => at >= a && at < b) ||
+    codes.some(([a, b]) => at >= a && at < b);
   // "Best," and "Cheers" sign off; they are not Best (NL). Nor is the writer's name a place.
   const spans = findPlaceSpans(line, tokens, null).filter(
     (s) =>
@@ -261,8 +267,11 @@ function streetRanges(line: string, tokens: readonly Token[]): [number, number][
   const sep = /[,;|·\u060C]/gu;
   let from = 0;
   const ends = [...line.matchAll(sep)].map((m) => m.index).concat(line.length);
+  // A postcode's digits and letters are no house number or street word ("2011 RD Haarlem").
+  const codes = postcodeRanges(line);
+  const inCode = (t: Token) => codes.some(([a, b]) => t.start >= a && t.start < b);
   for (const to of ends) {
-    const words = tokens.filter((t) => t.start >= from && t.end <= to);
+    const words = tokens.filter((t) => t.start >= from && t.end <= to && !inCode(t));
     if (words.length > 0) {
       const numbered = words.some((t) => HOUSE_NUMBER_RE.test(line.slice(t.start, t.end)));
       const street =
@@ -337,6 +346,16 @@ function postcodeFits(code: string, country: string): boolean {
     };
   }
   return postcodeCheck(code, country);
+}
+
+/** Where the postcodes of a line stand (character ranges), country letters included. */
+function postcodeRanges(line: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (const m of line.matchAll(POSTCODE_TOKEN_RE)) {
+    if (out.length >= 3) break;
+    out.push([m.index, m.index + m[0].length]);
+  }
+  return out;
 }
 
 /** The postcodes written in a line, with the country letters before one, if any. */
