@@ -1,7 +1,7 @@
 import { countryLanguages } from "./countries.js";
 import { geoPlace, hasKey, refsByKey, type PlaceRef } from "./gazetteer.js";
 import type { PlaceSpan } from "./places.js";
-import { looksLikeName, type Token } from "./text-fold.js";
+import { startsLikeName, type Token } from "./text-fold.js";
 
 /**
  * What people call themselves after their city, read by rule rather than from a list: a word
@@ -90,7 +90,8 @@ const COUNTRY_DEMONYMS: Readonly<Record<string, string>> = {
 
 /** The country a capitalised country demonym ("Aussie", "Kiwi") names, or null. */
 export function countryDemonym(key: string, capitalised: boolean): string | null {
-  return capitalised ? (COUNTRY_DEMONYMS[key] ?? null) : null;
+  // Own keys only: "Constructor" must not find Object.prototype's constructor.
+  return capitalised && Object.hasOwn(COUNTRY_DEMONYMS, key) ? COUNTRY_DEMONYMS[key]! : null;
 }
 
 /** Shortest stem tried: "Nice" → "Niç-ois" is as short as it gets. */
@@ -147,7 +148,7 @@ export function demonymSpans(
   for (let i = 0; i < tokens.length; i++) {
     if (taken(i)) continue;
     const key = tokens[i]!.key;
-    const capitalised = looksLikeName(text.slice(tokens[i]!.start));
+    const capitalised = startsLikeName(text, tokens[i]!.start);
     const cc = countryDemonym(key, capitalised);
     if (cc) {
       out.push({

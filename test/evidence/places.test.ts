@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { countryDemonym } from "../../src/evidence/demonyms.js";
 import { parseLocationText } from "../../src/evidence/places.js";
 
 describe("parseLocationText", () => {
@@ -98,5 +99,13 @@ describe("parseLocationText", () => {
     for (const word of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
       expect(parseLocationText(`${word} Berlin`)?.city).toBe("Berlin");
     }
+  });
+
+  it("takes no word for a country demonym because every object has it", () => {
+    // "Constructor here": the demonym table once answered with Object.prototype's function.
+    for (const word of ["constructor", "tostring", "__proto__", "hasownproperty"]) {
+      expect(countryDemonym(word, true)).toBeNull();
+    }
+    expect(countryDemonym("aussie", true)).toBe("AU");
   });
 });
