@@ -20,7 +20,22 @@ async function expectDecisionOrError(line: string) {
   return result;
 }
 
+// Names of Object.prototype's members among cue words: lookup tables built as object literals
+// once found "constructor" in them ('constructor Berlin' threw, 'Constructor here' gave a
+// function as the country).
+const prototypeWords = fc
+  .array(
+    fc.constantFrom(
+      ...["constructor", "Constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"],
+      ...["prototype", "isPrototypeOf", "I", "live", "in", "here", "from", "ich", "wohne", "w"],
+      ...["mieszkam", "à", "de", "lad", "#constructor", "Berlin", ",", "."],
+    ),
+    { maxLength: 12 },
+  )
+  .map((words) => words.join(" "));
+
 const hostileText = fc.oneof(
+  prototypeWords,
   fc.string({ maxLength: 500 }),
   fc.string({ unit: "grapheme", maxLength: 300 }),
   fc.string({ unit: "binary", maxLength: 300 }),
