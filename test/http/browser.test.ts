@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { t } from "../../src/i18n/texts.js";
+import { haveChromium, launchChromium } from "../support/chromium.js";
 import { testServer } from "./support.js";
 
 /*
@@ -10,17 +10,6 @@ import { testServer } from "./support.js";
  * `.ci/install-system.sh` installs Debian's chromium; without it the test is skipped locally
  * (loudly) and fails on CI.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI === "true") {
-    throw new Error(`${CHROMIUM} is missing on CI: run .ci/install-system.sh first`);
-  }
-  console.warn(
-    `\n*** SKIPPING browser test: ${CHROMIUM} not found (run .ci/install-system.sh) ***\n`,
-  );
-}
-
 /** Where screenshots go, for a human to look at. */
 const SHOTS = process.env.SCREENSHOT_DIR ?? "var/screenshots";
 
@@ -31,19 +20,7 @@ describe.skipIf(!haveChromium)("contact form in a real browser", () => {
 
   beforeAll(async () => {
     base = await app.listen({ host: "127.0.0.1", port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
