@@ -150,6 +150,9 @@ export class MailboxWatcher {
       auth: { user: imap.user, pass: imap.password },
       tls: { rejectUnauthorized: imap.tlsVerify },
       logger: false,
+      // imapflow waits 15 s of silence before it IDLEs, and until then the server has no way to
+      // tell us of new mail. Our loop sends nothing between passes, so IDLE at once (1 s).
+      autoIdleDelay: 1_000,
       // Renew IDLE now and then: some servers and NATs drop long-silent connections.
       maxIdleTime: 4 * 60_000,
     });

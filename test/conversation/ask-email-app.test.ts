@@ -7,7 +7,7 @@ import { t } from "../../src/i18n/texts.js";
 import { dovecotAvailable, startDovecot, type DovecotServer } from "../support/dovecot.js";
 import { appender } from "../adapters/email/rig.js";
 import { waitFor } from "../queue/helpers.js";
-import { refOf, relayRig, type RelayRig } from "../relay/support.js";
+import { refOf, relayRig, VIA_IMAP_MS, type RelayRig } from "../relay/support.js";
 
 /*
  * The clarifying question by email, through the running app: the reader's mail is read from a
@@ -72,7 +72,7 @@ function mail(o: { text: string; subject: string; inReplyTo?: string }): {
   it("asks by email with a numbered list, waits 24 hours, and routes the contact on the emailed answer", async () => {
     const first = mail({ text: SPANISH, subject: "Pregunta" });
     await imap.append("INBOX", first.raw);
-    const question = await rig.waitMail(READER);
+    const question = await rig.waitMail(READER, 1, VIA_IMAP_MS);
     expect(question.inReplyTo).toBe(first.messageId);
     expect(question.text).toContain(`${t("es", "ask.location")}\n${t("es", "ask.text")}`);
     expect(question.text).toContain("2. 🇲🇽 México");
@@ -97,11 +97,10 @@ function mail(o: { text: string; subject: string; inReplyTo?: string }): {
       inReplyTo: question.messageId!,
     });
     await imap.append("INBOX", answer.raw);
-    // Dovecot tells an IDLEing client of a new message within its check interval (up to 30 s).
     const forward = await waitFor(
       "the held contact's forward",
       () => rig.mailsTo("us@leftcom.org").find((r) => (r.mail.text ?? "").includes(SPANISH))?.mail,
-      60_000,
+      VIA_IMAP_MS,
     );
     expect(forward.text).toContain('they answered "🇲🇽 México" (MX)');
     expect(forward.subject).toMatch(/Email · MX · es/);

@@ -2,7 +2,14 @@ import type { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appender, readerMail } from "../adapters/email/rig.js";
 import { dovecotAvailable, startDovecot, type DovecotServer } from "../support/dovecot.js";
-import { refOf, relayRig, replyAddressOf, sendReply, type RelayRig } from "./support.js";
+import {
+  refOf,
+  relayRig,
+  replyAddressOf,
+  sendReply,
+  VIA_IMAP_MS,
+  type RelayRig,
+} from "./support.js";
 
 const haveDovecot = dovecotAvailable();
 if (!haveDovecot && process.env.CI !== "true")
@@ -12,7 +19,6 @@ if (!haveDovecot && process.env.CI !== "true")
 
 (haveDovecot || process.env.CI === "true" ? describe : describe.skip)(
   "relay: email reader (running app, Dovecot-backed IMAP channel, real SMTP)",
-  // imapflow enters IDLE ~15 s after its last command: new mail may take that long to be seen.
   { timeout: 120_000 },
   () => {
     let dovecot: DovecotServer;
@@ -48,8 +54,10 @@ if (!haveDovecot && process.env.CI !== "true")
         "Hallo, ich wohne in Graz und würde gern eure Zeitung bekommen. Geht das?",
       );
       await imap.append("INBOX", mail.raw);
-      const forward = await rig.waitMailWhere("de@leftcom.org", (m) =>
-        (m.text ?? "").includes("ich wohne in Graz"),
+      const forward = await rig.waitMailWhere(
+        "de@leftcom.org",
+        (m) => (m.text ?? "").includes("ich wohne in Graz"),
+        VIA_IMAP_MS,
       );
       const ref = refOf(forward);
       await sendReply(rig.relayPort, {

@@ -5,7 +5,7 @@ import { envelopeOf } from "../../src/relay/imap.js";
 import { dovecotAvailable, startDovecot, type DovecotServer } from "../support/dovecot.js";
 import { appender } from "../adapters/email/rig.js";
 import { waitFor } from "../queue/helpers.js";
-import { relayRig, replyAddressOf, replyBody, type RelayRig } from "./support.js";
+import { relayRig, replyAddressOf, replyBody, VIA_IMAP_MS, type RelayRig } from "./support.js";
 
 const haveDovecot = dovecotAvailable();
 if (!haveDovecot && process.env.CI !== "true")
@@ -63,7 +63,6 @@ describe("the relay's envelope reading (IMAP mailbox)", () => {
 
 (haveDovecot || process.env.CI === "true" ? describe : describe.skip)(
   "relay: replies fetched from an IMAP mailbox (real Dovecot, running app)",
-  // imapflow enters IDLE ~15 s after its last command: new mail may take that long to be seen.
   { timeout: 120_000 },
   () => {
     let dovecot: DovecotServer;
@@ -97,8 +96,11 @@ describe("the relay's envelope reading (IMAP mailbox)", () => {
     }
 
     async function quarantined(reason: RegExp) {
-      return waitFor(`a quarantined ${String(reason)}`, async () =>
-        (await rig.app.pipeline.quarantine.list(1000)).find((e) => reason.test(e.reason)),
+      return waitFor(
+        `a quarantined ${String(reason)}`,
+        async () =>
+          (await rig.app.pipeline.quarantine.list(1000)).find((e) => reason.test(e.reason)),
+        VIA_IMAP_MS,
       );
     }
 
@@ -113,7 +115,7 @@ describe("the relay's envelope reading (IMAP mailbox)", () => {
           quote: forward,
         }),
       );
-      const answer = await rig.waitMail("lettore1@example.com");
+      const answer = await rig.waitMail("lettore1@example.com", 1, VIA_IMAP_MS);
       expect(answer.text).toContain("Ci vediamo il martedì alle 18.");
       expect(answer.text).not.toContain("quando vi riunite");
     });
@@ -153,13 +155,17 @@ describe("the relay's envelope reading (IMAP mailbox)", () => {
       await quarantined(/^SenderNotAllowedError: /);
       await quarantined(/^UnknownRecipientError: /);
       await quarantined(/^DuplicateReplyError: /);
-      const answer = await rig.waitMail("lettore2@example.com");
+      const answer = await rig.waitMail("lettore2@example.com", 1, VIA_IMAP_MS);
       expect(answer.text).toContain("Sì, vi mandiamo gli opuscoli.");
       // Everything was taken (the cursor passed the last one): still only the one answer.
-      await waitFor("the mailbox read to its end", async () => {
-        const status = await imap.status("INBOX", { unseen: true });
-        return status !== false && status.unseen === 0;
-      });
+      await waitFor(
+        "the mailbox read to its end",
+        async () => {
+          const status = await imap.status("INBOX", { unseen: true });
+          return status !== false && status.unseen === 0;
+        },
+        VIA_IMAP_MS,
+      );
       expect(rig.mailsTo("lettore2@example.com")).toHaveLength(1);
       for (const m of rig.sink.received) expect(m.mail.text ?? "").not.toMatch(/Risposta falsa/);
       const metrics = await rig.app.metrics.registry.getSingleMetricAsString(

@@ -90,9 +90,13 @@ export interface RelayRig {
   /** Emails the sink received for one address. */
   mailsTo(address: string): ReceivedMail[];
   /** Waits for the n-th email (1-based) to an address. */
-  waitMail(address: string, n?: number): Promise<ParsedMail>;
+  waitMail(address: string, n?: number, timeoutMs?: number): Promise<ParsedMail>;
   /** Waits for an email to an address that satisfies `pick`. */
-  waitMailWhere(address: string, pick: (m: ParsedMail) => boolean): Promise<ParsedMail>;
+  waitMailWhere(
+    address: string,
+    pick: (m: ParsedMail) => boolean,
+    timeoutMs?: number,
+  ): Promise<ParsedMail>;
   /** Posts the web form. */
   postForm(fields: Record<string, string>, acceptLanguage?: string): Promise<Response>;
   /** Stops the app and starts it again on the same Redis prefix and data (a process restart). */
@@ -104,6 +108,12 @@ export interface RelayRigOptions {
   /** The conversation timers' clock (clarifying question, escalation). */
   now?: () => Date;
 }
+
+/**
+ * How long to wait for what follows mail filed in a Dovecot mailbox: the watcher sees it on IDLE,
+ * which Dovecot signals within its check interval, and a loaded CI machine adds to that.
+ */
+export const VIA_IMAP_MS = 60_000;
 
 /**
  * Starts the app with every email going to an in-process SMTP sink and the relay on a free port;
@@ -153,13 +163,19 @@ export async function relayRig(
     prefix,
     relayPort,
     mailsTo,
-    async waitMail(address, n = 1) {
-      const got = await waitFor(`email ${n} to ${address}`, () => mailsTo(address)[n - 1]);
+    async waitMail(address, n = 1, timeoutMs) {
+      const got = await waitFor(
+        `email ${n} to ${address}`,
+        () => mailsTo(address)[n - 1],
+        timeoutMs,
+      );
       return got.mail;
     },
-    async waitMailWhere(address, pick) {
-      const got = await waitFor(`an email to ${address}`, () =>
-        mailsTo(address).find((r) => pick(r.mail)),
+    async waitMailWhere(address, pick, timeoutMs) {
+      const got = await waitFor(
+        `an email to ${address}`,
+        () => mailsTo(address).find((r) => pick(r.mail)),
+        timeoutMs,
       );
       return got.mail;
     },
