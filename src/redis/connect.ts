@@ -154,15 +154,20 @@ async function untilReady(client: Redis, url: string, timeoutMs: number): Promis
       }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          const seconds = Math.round(timeoutMs / 100) / 10;
-          reject(
-            new RouterError(
-              "REDIS_UNAVAILABLE",
-              `cannot reach Redis at ${redactUrl(url)} within ${seconds} s (${last}); ` +
-                "check REDIS_URL and that Redis is running (REDIS_CONNECT_TIMEOUT_MS sets the wait)",
-              { retryable: true },
-            ),
-          );
+          // Timers run before I/O in each turn of the event loop: after a busy stretch (a slow
+          // start-up) the deadline can fire before an already-received refusal is read. One
+          // setImmediate lets the poll phase deliver it, so the message names the real cause.
+          setImmediate(() => {
+            const seconds = Math.round(timeoutMs / 100) / 10;
+            reject(
+              new RouterError(
+                "REDIS_UNAVAILABLE",
+                `cannot reach Redis at ${redactUrl(url)} within ${seconds} s (${last}); ` +
+                  "check REDIS_URL and that Redis is running (REDIS_CONNECT_TIMEOUT_MS sets the wait)",
+                { retryable: true },
+              ),
+            );
+          });
         }, timeoutMs);
       }),
     ]);

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { onTestFinished, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
+import { RouterError } from "../../src/errors.js";
 import { checkEvictionPolicy, connectRedis, redactUrl } from "../../src/redis/connect.js";
 import { answers, freePort, startPrivateRedis, type PrivateRedis } from "../../src/redis/server.js";
 import { REDIS_URL } from "../queue/helpers.js";
@@ -98,6 +99,23 @@ describe("redis connect", () => {
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/REDIS_URL=/);
     expect((err as Error).message).toMatch(/install redis-server/);
+  });
+
+  it("names the refusal, not 'no answer', when start-up kept the event loop busy past the deadline", async () => {
+    const closed = `redis://127.0.0.1:${await freePort()}`;
+    const connecting = connectRedis({ url: closed, connectTimeoutMs: 50 }).catch(
+      (e: unknown) => e as Error,
+    );
+    // A loaded machine or a long synchronous start-up: the loop is busy until the deadline has
+    // passed, so the deadline's timer and the refusal are due in the same turn.
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      /* busy on purpose */
+    }
+    const err = await connecting;
+    expect(err).toBeInstanceOf(RouterError);
+    expect((err as RouterError).code).toBe("REDIS_UNAVAILABLE");
+    expect((err as Error).message).toContain("(ECONNREFUSED)");
   });
 
   it("warns (returns the policy) when eviction is on", async () => {
