@@ -152,6 +152,8 @@ async function routeAll(items: readonly Labelled[]): Promise<Outcome[]> {
 }
 
 const pct = (k: number, n: number) => (n === 0 ? "—" : (k / n).toFixed(2));
+/** The headline: three decimals and the counts, so two runs can be compared exactly. */
+const exact = (k: number, n: number) => (n === 0 ? "—" : `${(k / n).toFixed(3)} (${k}/${n})`);
 
 function table(title: string, groups: Map<string, Tally>, markdown: boolean): string {
   const rows = [...groups].sort(([a], [b]) =>
@@ -211,7 +213,7 @@ async function main() {
     const outcomes = await routeAll(readHalf(half));
     const all = tallyBy(outcomes, () => "all").get("all")!;
     console.log(
-      `\n== ${half} half: ${all.n} messages: affiliate ${pct(all.affiliate, all.n)}, country ${pct(all.country, all.n)}, language ${pct(all.language, all.n)}`,
+      `\n== ${half} half: ${all.n} messages: affiliate ${exact(all.affiliate, all.n)}, country ${exact(all.country, all.n)}, language ${exact(all.language, all.n)}`,
     );
     console.log(
       table(
