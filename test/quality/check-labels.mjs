@@ -19,6 +19,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 // `fresh2` is a second such set, written later by another person who never saw the engine's
 // results on it (see README, "The second fresh set"). `fresh3` and `fresh4` are the third and
 // fourth, held back in the same way (README, "The third fresh set", "The fourth fresh set").
+// `tune5` is another tuning set written to find the location reader's failures (README, "The
+// tune5 set"), checked like the others and not split.
 const FILES = {
   tune: "messages.tune.jsonl",
   holdout: "messages.holdout.jsonl",
@@ -27,6 +29,7 @@ const FILES = {
   fresh2: "messages.fresh2.jsonl",
   fresh3: "messages.fresh3.jsonl",
   fresh4: "messages.fresh4.jsonl",
+  tune5: "messages.tune5.jsonl",
 };
 
 /** ROUTING.md, "Affiliates": base points and spoken languages, in the table's order (ties go to the first). */
@@ -405,11 +408,30 @@ function main() {
     fresh2: {},
     fresh3: {},
     fresh4: {},
+    tune5: {},
     dim,
   });
   const counts = { category: by("category"), lang: by("lang"), channel: by("channel") };
-  const cell = { tune: {}, holdout: {}, fresh: {}, tune3: {}, fresh2: {}, fresh3: {}, fresh4: {} };
-  const total = { tune: 0, holdout: 0, fresh: 0, tune3: 0, fresh2: 0, fresh3: 0, fresh4: 0 };
+  const cell = {
+    tune: {},
+    holdout: {},
+    fresh: {},
+    tune3: {},
+    fresh2: {},
+    fresh3: {},
+    fresh4: {},
+    tune5: {},
+  };
+  const total = {
+    tune: 0,
+    holdout: 0,
+    fresh: 0,
+    tune3: 0,
+    fresh2: 0,
+    fresh3: 0,
+    fresh4: 0,
+    tune5: 0,
+  };
   for (const [half, file] of Object.entries(FILES)) {
     let text;
     try {
@@ -461,7 +483,7 @@ function main() {
     table("by channel", CHANNELS, counts.channel);
   }
   console.log(
-    `\n${total.tune} tune + ${total.holdout} holdout = ${total.tune + total.holdout} messages, ${total.fresh} fresh, ${total.tune3} tune3, ${total.fresh2} fresh2, ${total.fresh3} fresh3 and ${total.fresh4} fresh4; ${errors} problem(s)`,
+    `\n${total.tune} tune + ${total.holdout} holdout = ${total.tune + total.holdout} messages, ${total.fresh} fresh, ${total.tune3} tune3, ${total.fresh2} fresh2, ${total.fresh3} fresh3, ${total.fresh4} fresh4 and ${total.tune5} tune5; ${errors} problem(s)`,
   );
   process.exitCode = errors > 0 ? 1 : 0;
 }
