@@ -12,7 +12,8 @@
  *   npm run build && node dist/bench/routing-quality.js --half fresh4    # the fourth fresh set (held back)
  *   npm run build && node dist/bench/routing-quality.js --half fresh5    # the fifth fresh set (held back)
  *   npm run build && node dist/bench/routing-quality.js --half tune3 --misses  # the third tuning set
- *   options: --half tune|holdout|both|fresh|tune3|fresh2|fresh3|fresh4|fresh5, --misses (list every miss; never on holdout, fresh2, fresh3, fresh4 or fresh5 while tuning), --markdown (tables for docs)
+ *   npm run build && node dist/bench/routing-quality.js --half tune5 --misses  # the fifth tuning set
+ *   options: --half tune|holdout|both|fresh|tune3|fresh2|fresh3|fresh4|fresh5|tune5, --misses (list every miss; never on holdout, fresh2, fresh3, fresh4 or fresh5 while tuning), --markdown (tables for docs)
  *
  * Tune on the tuning half only; run the held-back half to report.
  */
@@ -54,11 +55,12 @@ interface Tally {
 
 const HALVES = ["tune", "holdout"] as const;
 /**
- * A file of the set: the two halves, the fresh set and the third tuning set tune3 (tuning data
- * since session 13), or the held-back second to fifth fresh sets fresh2, fresh3, fresh4 and
- * fresh5 (test/quality/README.md).
+ * A file of the set: the two halves, the fresh set and the tuning sets tune3 and tune5 (tuning
+ * data), or the held-back second to fifth fresh sets fresh2, fresh3, fresh4 and fresh5
+ * (test/quality/README.md).
  */
-type Half = (typeof HALVES)[number] | "fresh" | "tune3" | "fresh2" | "fresh3" | "fresh4" | "fresh5";
+type Half =
+  (typeof HALVES)[number] | "fresh" | "tune3" | "fresh2" | "fresh3" | "fresh4" | "fresh5" | "tune5";
 
 function parseArgs(argv: readonly string[]) {
   const half = argv.includes("--half") ? argv[argv.indexOf("--half") + 1] : "tune";
@@ -71,10 +73,11 @@ function parseArgs(argv: readonly string[]) {
     half !== "fresh2" &&
     half !== "fresh3" &&
     half !== "fresh4" &&
-    half !== "fresh5"
+    half !== "fresh5" &&
+    half !== "tune5"
   ) {
     throw new Error(
-      `--half must be tune, holdout, both, fresh, tune3, fresh2, fresh3, fresh4 or fresh5 (got ${String(half)})`,
+      `--half must be tune, holdout, both, fresh, tune3, fresh2, fresh3, fresh4, fresh5 or tune5 (got ${String(half)})`,
     );
   }
   return {

@@ -19,6 +19,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 // `fresh2` is a second such set, written later by another person who never saw the engine's
 // results on it (see README, "The second fresh set"). `fresh3`, `fresh4` and `fresh5` are the
 // third to fifth, held back in the same way (README, "The third fresh set" and the following).
+// `tune5` is another tuning set written to find the location reader's failures (README, "The
+// tune5 set"), checked like the others and not split.
 const FILES = {
   tune: "messages.tune.jsonl",
   holdout: "messages.holdout.jsonl",
@@ -28,6 +30,7 @@ const FILES = {
   fresh3: "messages.fresh3.jsonl",
   fresh4: "messages.fresh4.jsonl",
   fresh5: "messages.fresh5.jsonl",
+  tune5: "messages.tune5.jsonl",
 };
 
 /** ROUTING.md, "Affiliates": base points and spoken languages, in the table's order (ties go to the first). */
@@ -407,6 +410,7 @@ function main() {
     fresh3: {},
     fresh4: {},
     fresh5: {},
+    tune5: {},
     dim,
   });
   const counts = { category: by("category"), lang: by("lang"), channel: by("channel") };
@@ -419,6 +423,7 @@ function main() {
     fresh3: {},
     fresh4: {},
     fresh5: {},
+    tune5: {},
   };
   const total = {
     tune: 0,
@@ -429,6 +434,7 @@ function main() {
     fresh3: 0,
     fresh4: 0,
     fresh5: 0,
+    tune5: 0,
   };
   for (const [half, file] of Object.entries(FILES)) {
     let text;
@@ -481,7 +487,7 @@ function main() {
     table("by channel", CHANNELS, counts.channel);
   }
   console.log(
-    `\n${total.tune} tune + ${total.holdout} holdout = ${total.tune + total.holdout} messages, ${total.fresh} fresh, ${total.tune3} tune3, ${total.fresh2} fresh2, ${total.fresh3} fresh3, ${total.fresh4} fresh4 and ${total.fresh5} fresh5; ${errors} problem(s)`,
+    `\n${total.tune} tune + ${total.holdout} holdout = ${total.tune + total.holdout} messages, ${total.fresh} fresh, ${total.tune3} tune3, ${total.fresh2} fresh2, ${total.fresh3} fresh3, ${total.fresh4} fresh4, ${total.fresh5} fresh5 and ${total.tune5} tune5; ${errors} problem(s)`,
   );
   process.exitCode = errors > 0 ? 1 : 0;
 }
