@@ -82,17 +82,23 @@ export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
 
 /** Sends texts through the Bot API at Telegram's pace, waiting out `retry_after` on 429. */
 export class TelegramSender {
+  /** One queue per chat: a chat's messages go one at a time, in order. */
   private readonly perChat: Bottleneck.Group;
-  private readonly perGroup: Bottleneck.Group;
   private readonly global: Bottleneck;
   private readonly aborter = new AbortController();
+  /**
+   * When each chat may get its next message: the end of the previous request plus the chat's
+   * interval. Telegram counts messages as they arrive, and a request can take a while to arrive
+   * (a new connection, a busy process); spacing from the previous request's start, as a
+   * start-to-start limiter does, lets two arrive closer than the interval.
+   */
+  private readonly nextAt = new Map<number, number>();
 
   constructor(
     private readonly telegram: Telegram,
     private readonly limits: SendLimits = DEFAULT_SEND_LIMITS,
   ) {
-    this.perChat = new Bottleneck.Group({ maxConcurrent: 1, minTime: limits.perChatIntervalMs });
-    this.perGroup = new Bottleneck.Group({ maxConcurrent: 1, minTime: limits.perGroupIntervalMs });
+    this.perChat = new Bottleneck.Group({ maxConcurrent: 1 });
     this.global = new Bottleneck({ minTime: limits.globalIntervalMs });
   }
 
@@ -130,13 +136,34 @@ export class TelegramSender {
     }
     let lastId = "";
     for (const piece of splitText(text)) {
-      // Negative chat ids are groups and channels.
-      lastId = await (chatId < 0 ? this.perGroup : this.perChat)
+      const reply = replyTo;
+      lastId = await this.perChat
         .key(String(chatId))
-        .schedule(() => this.sendWithRetry(chatId, piece, replyTo, keyboard));
+        .schedule(() =>
+          this.paced(chatId, () => this.sendWithRetry(chatId, piece, reply, keyboard)),
+        );
       replyTo = undefined;
     }
     return lastId;
+  }
+
+  /** Runs one request for a chat no sooner than its interval after the chat's previous one ended. */
+  private async paced<T>(chatId: number, request: () => Promise<T>): Promise<T> {
+    // A loop, as a timer may fire a millisecond before Date.now() says its time has come.
+    for (let wait; (wait = (this.nextAt.get(chatId) ?? 0) - Date.now()) > 0;) {
+      await sleep(wait, undefined, { signal: this.aborter.signal });
+    }
+    try {
+      return await request();
+    } finally {
+      // Negative chat ids are groups and channels, which have a longer interval.
+      const interval = chatId < 0 ? this.limits.perGroupIntervalMs : this.limits.perChatIntervalMs;
+      const now = Date.now();
+      this.nextAt.set(chatId, now + interval);
+      // Forget chats whose interval has passed, so the map stays as small as the busy chats.
+      if (this.nextAt.size > 1000)
+        for (const [id, at] of this.nextAt) if (at <= now) this.nextAt.delete(id);
+    }
   }
 
   private async sendWithRetry(
@@ -199,10 +226,6 @@ export class TelegramSender {
   /** Cancels waits and releases the limiters' timers. */
   async close(): Promise<void> {
     this.aborter.abort();
-    await Promise.all([
-      this.perChat.disconnect(false),
-      this.perGroup.disconnect(false),
-      this.global.disconnect(false),
-    ]);
+    await Promise.all([this.perChat.disconnect(false), this.global.disconnect(false)]);
   }
 }

@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { afterEach, expect, describe, it } from "vitest";
 import type { ChannelAdapter } from "../../../adapters/types.js";
 import { AdapterError, InvalidPayloadError, RateLimitError } from "../../../src/errors.js";
@@ -64,16 +65,26 @@ describe("TwitterAdapter send", () => {
 
   it("stop() ends a pending 429 wait at once", async () => {
     const f = await startFake();
-    // The reset is an hour away, far past the test's timeout: only stop() can end the wait.
+    // The reset is half an hour away, far past the test's timeout, and within the hour the
+    // adapter may wait: only stop() can end the wait.
     adapter = adapterFor(f.baseUrl, { TWITTER_SEND_MAX_WAIT_MS: "3600000" });
-    await adapter.start(recordingContext().ctx);
-    f.rateLimitNextSends(1, 3_600);
+    // The adapter's own log line says it is in the wait; the fake having answered 429 is not
+    // enough, since on a loaded machine the answer may still be on its way to the client.
+    const messages: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void messages.push(line) });
+    await adapter.start({ ...recordingContext().ctx, logger });
+    f.rateLimitNextSends(1, 1_800);
     const pending = adapter
       .send({ to: "twitter:dm:1-2", text: "hi", idempotencyKey: "k" })
       .catch((e: unknown) => e);
-    await eventually(() => f.answered.includes(429), "the 429 answer");
+    await eventually(
+      () => messages.some((l) => l.includes("send rate limited (429), waiting")),
+      "the adapter waiting out the 429",
+    );
     await adapter.stop();
-    expect(await pending).toBeInstanceOf(RateLimitError);
+    const err = await pending;
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect((err as RateLimitError).message).toMatch(/adapter stopped/);
     expect(f.sentTexts()).toEqual([]);
   });
 
