@@ -69,8 +69,55 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
   const identity = readerIdentity(m);
   const now = Date.parse(input.at);
   let release: HeldRelease | undefined;
+  /** The new conversation this message opens; `ask`: it is held and the reader asked first. */
+  const build =
+    (ask: AskPlan | null) =>
+    (id: string, ref: string): Conversation => {
+      const c = newConversation(id, ref, input, {
+        channel: m.channel,
+        country: input.decision.country,
+        language: input.decision.language,
+        words: firstWords(m.text || m.subject || ""),
+      });
+      if (ask) {
+        c.status = "asking";
+        c.ask = {
+          contactId: input.contactId,
+          h: input.h,
+          t: input.t,
+          message: m,
+          language: ask.language,
+          askedAt: input.at,
+          deadline: new Date(now + ask.timeoutMs).toISOString(),
+          choices: ask.choices,
+        };
+        push(c, {
+          kind: "event",
+          id: "ask:asked",
+          at: input.at,
+          event: "ask",
+          detail: `asked the reader where they are (${CHANNEL_LABEL[m.channel]}); routed by default after ${describeWait(ask.timeoutMs)} without an answer`,
+        });
+      } else if (m.channel !== "web") {
+        c.lastAckAt = input.at;
+        c.lastAckFor = input.contactId;
+      }
+      return c;
+    };
+  // Unless the reader might be asked first (which reads their earlier conversations before the
+  // new one is built), the lookup and the create go in one round trip.
+  const oneTrip = identity !== null && !m.choice && !askWanted(deps.ask, input);
   for (let attempt = 0; attempt < 10; attempt++) {
-    const current = identity ? await store.current(identity) : null;
+    let current: Conversation | null;
+    let made: { conversation: Conversation; created: boolean } | null = null;
+    if (oneTrip) {
+      const found = await store.currentOrCreate(input.contactId, identity, build(null));
+      if ("current" in found) current = found.current;
+      else {
+        current = null;
+        made = found;
+      }
+    } else current = identity ? await store.current(identity) : null;
     if (current && CONTINUING.has(current.status)) {
       if (!deps.affiliateExists(current.affiliate)) {
         // Its affiliate left the rules: end it so this message is routed afresh.
@@ -115,39 +162,11 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
       };
     }
     if (m.choice) return { kind: "answer" }; // a press with no question waiting: nothing to forward
-    const ask = deps.ask && identity ? await shouldAsk(deps, deps.ask, input, identity) : null;
-    const { conversation, created } = await store.create(input.contactId, identity, (id, ref) => {
-      const c = newConversation(id, ref, input, {
-        channel: m.channel,
-        country: input.decision.country,
-        language: input.decision.language,
-        words: firstWords(m.text || m.subject || ""),
-      });
-      if (ask) {
-        c.status = "asking";
-        c.ask = {
-          contactId: input.contactId,
-          h: input.h,
-          t: input.t,
-          message: m,
-          language: ask.language,
-          askedAt: input.at,
-          deadline: new Date(now + ask.timeoutMs).toISOString(),
-          choices: ask.choices,
-        };
-        push(c, {
-          kind: "event",
-          id: "ask:asked",
-          at: input.at,
-          event: "ask",
-          detail: `asked the reader where they are (${CHANNEL_LABEL[m.channel]}); routed by default after ${describeWait(ask.timeoutMs)} without an answer`,
-        });
-      } else if (m.channel !== "web") {
-        c.lastAckAt = input.at;
-        c.lastAckFor = input.contactId;
-      }
-      return c;
-    });
+    if (!made) {
+      const ask = deps.ask && identity ? await shouldAsk(deps, deps.ask, input, identity) : null;
+      made = await store.create(input.contactId, identity, build(ask));
+    }
+    const { conversation, created } = made;
     // Created now, or by an earlier attempt of this job: either way this message opened it.
     if (created || conversation.openedBy === input.contactId) {
       const held = conversation.ask;
@@ -170,15 +189,32 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
   throw new Error("conversation step did not settle");
 }
 
+/** The question a held first message gets. */
+interface AskPlan {
+  language: string;
+  choices: AskChoice[];
+  timeoutMs: number;
+}
+
+/** Whether this message could be held and its reader asked (before looking at their history). */
+function askWanted(config: AskConfig | undefined, input: StepInput): boolean {
+  return (
+    config !== undefined &&
+    config.enabled &&
+    input.decision.ask_location === true &&
+    canAsk(input.message.channel)
+  );
+}
+
 /** Whether to hold this first message and ask; with what. Null: route it now. */
 async function shouldAsk(
   deps: StickyDeps,
   config: AskConfig,
   input: StepInput,
   identity: string,
-): Promise<{ language: string; choices: AskChoice[]; timeoutMs: number } | null> {
+): Promise<AskPlan | null> {
   const m = input.message;
-  if (!config.enabled || !input.decision.ask_location || !canAsk(m.channel)) return null;
+  if (!askWanted(config, input)) return null;
   // A reader who declined once is not asked again.
   const earlier = await deps.store.findByIdentity(identity);
   if (earlier.some((c) => c.ask?.outcome?.how === "decline")) return null;
