@@ -133,7 +133,10 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
         });
         continue;
       }
+      // The record as just read, unless the question's handling below changed it.
+      let from: Conversation | undefined = current;
       if (current.ask && (!current.ask.outcome || current.ask.outcome.by === input.contactId)) {
+        from = undefined;
         const asked = await onAsking(deps, current, input);
         if (asked.kind !== "continue") return asked;
         release = asked.release;
@@ -143,16 +146,20 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
       }
       let continued = true;
       let changed = false;
-      const updated = await store.update(current.id, (c) => {
-        continued = CONTINUING.has(c.status) && c.status !== "asking";
-        if (!continued) return false;
-        changed = appendReaderMessage(c, input);
-        if (changed && m.channel !== "web" && ackDue(c, now)) {
-          c.lastAckAt = input.at;
-          c.lastAckFor = input.contactId;
-        }
-        return changed;
-      });
+      const updated = await store.update(
+        current.id,
+        (c) => {
+          continued = CONTINUING.has(c.status) && c.status !== "asking";
+          if (!continued) return false;
+          changed = appendReaderMessage(c, input);
+          if (changed && m.channel !== "web" && ackDue(c, now)) {
+            c.lastAckAt = input.at;
+            c.lastAckFor = input.contactId;
+          }
+          return changed;
+        },
+        from,
+      );
       if (!updated || !continued) continue; // closed or erased meanwhile: start afresh
       if (!changed && !updated.decisions.some((d) => d.contactId === input.contactId)) continue;
       return {

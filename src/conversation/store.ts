@@ -57,8 +57,15 @@ export interface ConversationStore {
    * Changes a conversation under an optimistic lock: `mutate` runs on the newest record (again
    * after a concurrent change) and returns false to leave it as it is. Null when the conversation
    * is gone. Closing it (status `closed`) frees the reader's identity for a new conversation.
+   * `from`: the record as this store returned it just now (`currentOrCreate`), tried first
+   * instead of reading it again; `mutate` then changes that object, and a stale one costs only
+   * a failed compare-and-set.
    */
-  update(id: string, mutate: (c: Conversation) => boolean | void): Promise<Conversation | null>;
+  update(
+    id: string,
+    mutate: (c: Conversation) => boolean | void,
+    from?: Conversation,
+  ): Promise<Conversation | null>;
   /** Removes every record and index entry of a conversation. False when there was none. */
   delete(id: string): Promise<boolean>;
   /** Erases conversations past their retention (and their index entries); returns how many. */
@@ -175,6 +182,9 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
     return opened(id, v, s);
   }
 
+  /** The version each record object was read at, for `update(id, mutate, from)`. */
+  const versions = new WeakMap<Conversation, string>();
+
   /** A record's fields as read; null when absent or past its retention. */
   function opened(
     id: string,
@@ -183,6 +193,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
   ): { v: string; c: Conversation } | null {
     if (v === null || s === null || v === undefined || s === undefined) return null;
     const c = JSON.parse(envelope.openText(s, context(id))) as Conversation;
+    versions.set(c, v);
     if (c.schema !== 1) {
       throw new RouterError("INVALID_PAYLOAD", `conversation record schema ${String(c.schema)}`);
     }
@@ -298,7 +309,10 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
           }
           case 2: {
             const cur = res[1];
-            return { current: cur && isConversationId(cur) ? (opened(cur, res[2], res[3])?.c ?? null) : null };
+            return {
+              current:
+                cur && isConversationId(cur) ? (opened(cur, res[2], res[3])?.c ?? null) : null,
+            };
           }
           case 3:
             break; // reference taken: draw another
@@ -353,9 +367,10 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
       });
     },
 
-    async update(id, mutate) {
+    async update(id, mutate, from) {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-        const found = await read(id);
+        const known = attempt === 0 && from?.id === id ? versions.get(from) : undefined;
+        const found = known !== undefined ? { v: known, c: from! } : await read(id);
         if (!found) return null;
         const { v, c } = found;
         const wasClosed = c.status === "closed";

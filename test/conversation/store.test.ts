@@ -90,6 +90,26 @@ describe("conversation store (real Redis)", () => {
     expect(await store.count()).toBe(2);
   });
 
+  it("updates from the record it just returned, and re-reads when that one is stale", async () => {
+    const { conversation: made } = await open(1);
+    const a = await store.get(made.id);
+    const b = await store.get(made.id);
+    // `a` is current: its version is used as read, no second read is needed.
+    const first = await store.update(
+      made.id,
+      (c) => void (c.lastAckAt = "2026-01-01T00:00:00.000Z"),
+      a!,
+    );
+    expect(first?.lastAckAt).toBe("2026-01-01T00:00:00.000Z");
+    // `b` was read before that change: the compare-and-set fails and the newest record is used.
+    const second = await store.update(made.id, (c) => void (c.lastAckFor = "c2"), b!);
+    expect(second).toMatchObject({ lastAckAt: "2026-01-01T00:00:00.000Z", lastAckFor: "c2" });
+    expect(await store.get(made.id)).toMatchObject({
+      lastAckAt: "2026-01-01T00:00:00.000Z",
+      lastAckFor: "c2",
+    });
+  });
+
   it("one round trip finds a reader's conversation under an older key of the keyring", async () => {
     const oldKey = randomBytes(32);
     const before = testStore(redis, prefix, testKeyring(oldKey));
