@@ -89,25 +89,34 @@ async function main(): Promise<void> {
 
     // 1. The conversation step.
     const firstInputs = Array.from({ length: N }, (_, i) => input(message(1_000_000 + i, 1)));
+    // Node CPU per call too: the wall time is mostly round trips, and moves with the machine's load.
+    const cpuUs = (since: NodeJS.CpuUsage) => {
+      const u = process.cpuUsage(since);
+      return (u.user + u.system) / N;
+    };
     let c0 = await commands();
     let t0 = process.hrtime.bigint();
+    let u0 = process.cpuUsage();
     for (const x of firstInputs) await stickyRoute(deps, x);
     const firstUs = Number(process.hrtime.bigint() - t0) / 1000 / N;
+    const firstCpu = cpuUs(u0);
     const firstCmds = ((await commands()) - c0 - 1) / N;
     const followInputs = Array.from({ length: N }, (_, i) =>
       input(message(2_000_000 + Math.floor(i / 50), i)),
     );
     c0 = await commands();
     t0 = process.hrtime.bigint();
+    u0 = process.cpuUsage();
     for (const x of followInputs) await stickyRoute(deps, x);
     const followUs = Number(process.hrtime.bigint() - t0) / 1000 / N;
+    const followCpu = cpuUs(u0);
     const followCmds = ((await commands()) - c0 - 1) / N;
     console.log(`conversation step, ${N} messages each, sequential:`);
     console.log(
-      `  first message (new conversation): ${firstUs.toFixed(0)} µs, ${firstCmds.toFixed(1)} Redis commands`,
+      `  first message (new conversation): ${firstUs.toFixed(0)} µs (node CPU ${firstCpu.toFixed(0)} µs), ${firstCmds.toFixed(1)} Redis commands`,
     );
     console.log(
-      `  follow-up (conversations of up to 50 messages): ${followUs.toFixed(0)} µs, ${followCmds.toFixed(1)} Redis commands`,
+      `  follow-up (conversations of up to 50 messages): ${followUs.toFixed(0)} µs (node CPU ${followCpu.toFixed(0)} µs), ${followCmds.toFixed(1)} Redis commands`,
     );
     const rec = await redis.hget(
       `${prefix}:conv:${(await store.current("telegram:2000000"))!.id}`,

@@ -5,7 +5,6 @@
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/fault-kill.js [messages] [kills] [pace-ms]
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +16,7 @@ import { messageIdFor } from "../src/delivery/compose.js";
 import { createPipeline } from "../src/queue/pipeline.js";
 import { startPrivateRedis, type PrivateRedis } from "../src/redis/server.js";
 import { startSmtpSink, type Accepted } from "./smtp-sink.js";
+import { faultChild } from "./support/fault.js";
 
 const N = Number(process.argv[2] ?? 10_000);
 const KILLS = Number(process.argv[3] ?? 200);
@@ -44,7 +44,6 @@ async function main(): Promise<void> {
   const key = randomBytes(32);
   const prefix = "{fault}";
   const kills: number[] = [];
-  let workerKills = 0;
   let redisKills = 0;
 
   // The producer: this process is the ingest role.
@@ -67,34 +66,16 @@ async function main(): Promise<void> {
     }
   })();
 
-  let child: ChildProcess | null = null;
-  const startWorker = async (): Promise<void> => {
-    const c = spawn(process.execPath, [WORKER], {
-      stdio: ["ignore", "pipe", "ignore"],
-      env: {
-        ...process.env,
-        LOG_LEVEL: "silent",
-        FAULT_REDIS_URL: redis.url,
-        FAULT_SMTP_PORT: String(sink.port),
-        FAULT_PREFIX: prefix,
-        FAULT_OUTBOX: join(dir, "outbox"),
-        DATA_KEY: key.toString("base64"),
-      },
-    });
-    child = c;
-    await new Promise<void>((resolve, reject) => {
-      c.stdout?.on("data", (d: Buffer) => d.toString().includes("READY") && resolve());
-      c.once("exit", (code) => reject(new Error(`worker exited early with ${code}`)));
-    });
-  };
+  const worker = faultChild(WORKER, () => ({
+    redisUrl: redis.url,
+    smtpPort: sink.port,
+    prefix,
+    outbox: join(dir, "outbox"),
+    key,
+  }));
+  const startWorker = () => worker.start();
   const killWorker = async (): Promise<void> => {
-    const c = child;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise((r) => c.once("exit", r));
-    c.kill("SIGKILL");
-    kills.push(Date.now());
-    workerKills++;
-    await exited;
+    if (await worker.kill()) kills.push(Date.now());
   };
 
   const t0 = Date.now();
@@ -148,7 +129,7 @@ async function main(): Promise<void> {
   const quarantined = await producer.quarantine.count();
   console.log("--- fault-kill results ---");
   console.log(`messages submitted:        ${submitted} / ${N}`);
-  console.log(`worker SIGKILLs:           ${workerKills}`);
+  console.log(`worker SIGKILLs:           ${worker.kills}`);
   console.log(`redis SIGKILL + restarts:  ${redisKills} (AOF, appendfsync always)`);
   console.log(`delivered (unique):        ${delivered}`);
   console.log(`lost:                      ${N - delivered}`);

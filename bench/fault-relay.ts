@@ -7,7 +7,6 @@
  *
  *   npm run build && node dist/bench/fault-relay.js [replies] [kills]
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,26 +21,17 @@ import { createEnvelope } from "../src/crypto/envelope.js";
 import { keyId } from "../src/crypto/identity-hash.js";
 import { createPipeline } from "../src/queue/pipeline.js";
 import { contactIdFor } from "../src/queue/keys.js";
-import { startPrivateRedis } from "../src/redis/server.js";
+import { freePort, startPrivateRedis } from "../src/redis/server.js";
 import { loadRulesFile } from "../src/routing/load.js";
 import { routeMessage } from "../src/routing/route.js";
 import { createRelayTokens, relayAddress } from "../src/relay/token.js";
 import { startSmtpSink } from "./smtp-sink.js";
+import { faultChild } from "./support/fault.js";
 
 const N = Number(process.argv[2] ?? 300);
 const KILLS = Number(process.argv[3] ?? 100);
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), "fault-relay-worker.js");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "cr-fault-relay-"));
@@ -95,39 +85,23 @@ async function main(): Promise<void> {
   }
 
   const relayPort = await freePort();
-  let child: ChildProcess | null = null;
+  const relay = faultChild(WORKER, () => ({
+    redisUrl: redis.url,
+    smtpPort: sink.port,
+    prefix,
+    outbox: join(dir, "outbox"),
+    key,
+    relayPort,
+  }));
   let acceptedSinceStart = 0;
-  const startRelay = async (): Promise<void> => {
-    const c = spawn(process.execPath, [WORKER], {
-      stdio: ["ignore", "pipe", "ignore"],
-      env: {
-        ...process.env,
-        LOG_LEVEL: "silent",
-        FAULT_REDIS_URL: redis.url,
-        FAULT_SMTP_PORT: String(sink.port),
-        FAULT_RELAY_PORT: String(relayPort),
-        FAULT_PREFIX: prefix,
-        FAULT_OUTBOX: join(dir, "outbox"),
-        DATA_KEY: key.toString("base64"),
-      },
-    });
-    child = c;
+  const startRelay = (): Promise<void> => {
     acceptedSinceStart = 0;
-    await new Promise<void>((resolve, reject) => {
-      c.stdout?.on("data", (d: Buffer) => d.toString().includes("READY") && resolve());
-      c.once("exit", (code) => reject(new Error(`relay exited early with ${code}`)));
-    });
+    return relay.start();
   };
-  let kills = 0;
   let killedAfterAccept = 0;
   const killRelay = async (): Promise<void> => {
-    const c = child;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise((r) => c.once("exit", r));
-    if (acceptedSinceStart > 0) killedAfterAccept++;
-    c.kill("SIGKILL");
-    kills++;
-    await exited;
+    const afterAccept = acceptedSinceStart > 0;
+    if ((await relay.kill()) && afterAccept) killedAfterAccept++;
   };
 
   // The affiliates' mail servers: each reply is retried until the relay answers 250, as an MTA
@@ -229,7 +203,7 @@ async function main(): Promise<void> {
   }
   console.log("--- fault-relay results ---");
   console.log(`replies accepted by the relay (250): ${accepted} / ${N}`);
-  console.log(`relay SIGKILLs: ${kills}, of which right after a 250: ${killedAfterAccept}`);
+  console.log(`relay SIGKILLs: ${relay.kills}, of which right after a 250: ${killedAfterAccept}`);
   console.log(`SMTP attempts cut or refused while the relay was down (retried): ${smtpRetries}`);
   console.log(`answers sent (readers answered): ${sent}`);
   console.log(`lost (reader never answered): ${N - sent}`);

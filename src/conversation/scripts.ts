@@ -51,6 +51,39 @@ return {0}
 `;
 
 /**
+ * The conversation step's lookup and create in one round trip: the reader's current conversation
+ * (under any key of the keyring) if there is one, else CREATE's store of a new record.
+ * KEYS: record, ref, index, who, current-conversation pointers (current key first)
+ * ARGV: id, sealed, summary, index keys JSON, expireAt (ms), pttl (ms), record key prefix
+ * Returns {2, id, version, sealed} the reader's current conversation (version and sealed are
+ * false when its record is gone); {1, version, sealed} the record exists (an earlier attempt);
+ * {3} the reference is taken; {0} stored.
+ */
+export const CURRENT_OR_CREATE = `${OPEN_OF}
+for i = 5, #KEYS do
+  local cur = redis.call('GET', KEYS[i])
+  if cur then
+    local r = redis.call('HMGET', ARGV[7] .. cur, 'v', 's')
+    return {2, cur, r[1], r[2]}
+  end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local r = redis.call('HMGET', KEYS[1], 'v', 's')
+  return {1, r[1], r[2]}
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {3} end
+redis.call('HSET', KEYS[1], 'v', '1', 's', ARGV[2], 'm', ARGV[3], 'k', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[6])
+redis.call('SET', KEYS[5], ARGV[1], 'PX', ARGV[6])
+redis.call('SADD', KEYS[4], ARGV[1])
+if redis.call('PTTL', KEYS[4]) < tonumber(ARGV[6]) then redis.call('PEXPIRE', KEYS[4], ARGV[6]) end
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+recount(KEYS[3] .. ':open', nil, openOf(ARGV[3]))
+return {0}
+`;
+
+/**
  * KEYS: record, index
  * ARGV: id, expected version, sealed, summary, expireAt, pttl, close ('1': free the reader's
  * current-conversation pointer)

@@ -69,54 +69,10 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
   const identity = readerIdentity(m);
   const now = Date.parse(input.at);
   let release: HeldRelease | undefined;
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const current = identity ? await store.current(identity) : null;
-    if (current && CONTINUING.has(current.status)) {
-      if (!deps.affiliateExists(current.affiliate)) {
-        // Its affiliate left the rules: end it so this message is routed afresh.
-        await store.update(current.id, (c) => {
-          if (c.status === "closed") return false;
-          close(c, {
-            id: `close-${input.contactId}`,
-            at: input.at,
-            by: "contact-router",
-            detail: `affiliate ${c.affiliate} is no longer in the routing rules`,
-          });
-          return true;
-        });
-        continue;
-      }
-      if (current.ask && (!current.ask.outcome || current.ask.outcome.by === input.contactId)) {
-        const asked = await onAsking(deps, current, input);
-        if (asked.kind !== "continue") return asked;
-        release = asked.release;
-      } else if (m.choice) {
-        // A press of an old question's button (answered, or timed out): not a message to forward.
-        return { kind: "answer" };
-      }
-      let continued = true;
-      let changed = false;
-      const updated = await store.update(current.id, (c) => {
-        continued = CONTINUING.has(c.status) && c.status !== "asking";
-        if (!continued) return false;
-        changed = appendReaderMessage(c, input);
-        if (changed && m.channel !== "web" && ackDue(c, now)) {
-          c.lastAckAt = input.at;
-          c.lastAckFor = input.contactId;
-        }
-        return changed;
-      });
-      if (!updated || !continued) continue; // closed or erased meanwhile: start afresh
-      if (!changed && !updated.decisions.some((d) => d.contactId === input.contactId)) continue;
-      return {
-        kind: "forward",
-        ...forwardOf(deps, updated, input.contactId),
-        ...(release ? { release } : {}),
-      };
-    }
-    if (m.choice) return { kind: "answer" }; // a press with no question waiting: nothing to forward
-    const ask = deps.ask && identity ? await shouldAsk(deps, deps.ask, input, identity) : null;
-    const { conversation, created } = await store.create(input.contactId, identity, (id, ref) => {
+  /** The new conversation this message opens; `ask`: it is held and the reader asked first. */
+  const build =
+    (ask: AskPlan | null) =>
+    (id: string, ref: string): Conversation => {
       const c = newConversation(id, ref, input, {
         channel: m.channel,
         country: input.decision.country,
@@ -147,7 +103,77 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
         c.lastAckFor = input.contactId;
       }
       return c;
-    });
+    };
+  // Unless the reader might be asked first (which reads their earlier conversations before the
+  // new one is built), the lookup and the create go in one round trip.
+  const oneTrip = identity !== null && !m.choice && !askWanted(deps.ask, input);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    let current: Conversation | null;
+    let made: { conversation: Conversation; created: boolean } | null = null;
+    if (oneTrip) {
+      const found = await store.currentOrCreate(input.contactId, identity, build(null));
+      if ("current" in found) current = found.current;
+      else {
+        current = null;
+        made = found;
+      }
+    } else current = identity ? await store.current(identity) : null;
+    if (current && CONTINUING.has(current.status)) {
+      if (!deps.affiliateExists(current.affiliate)) {
+        // Its affiliate left the rules: end it so this message is routed afresh.
+        await store.update(current.id, (c) => {
+          if (c.status === "closed") return false;
+          close(c, {
+            id: `close-${input.contactId}`,
+            at: input.at,
+            by: "contact-router",
+            detail: `affiliate ${c.affiliate} is no longer in the routing rules`,
+          });
+          return true;
+        });
+        continue;
+      }
+      // The record as just read, unless the question's handling below changed it.
+      let from: Conversation | undefined = current;
+      if (current.ask && (!current.ask.outcome || current.ask.outcome.by === input.contactId)) {
+        from = undefined;
+        const asked = await onAsking(deps, current, input);
+        if (asked.kind !== "continue") return asked;
+        release = asked.release;
+      } else if (m.choice) {
+        // A press of an old question's button (answered, or timed out): not a message to forward.
+        return { kind: "answer" };
+      }
+      let continued = true;
+      let changed = false;
+      const updated = await store.update(
+        current.id,
+        (c) => {
+          continued = CONTINUING.has(c.status) && c.status !== "asking";
+          if (!continued) return false;
+          changed = appendReaderMessage(c, input);
+          if (changed && m.channel !== "web" && ackDue(c, now)) {
+            c.lastAckAt = input.at;
+            c.lastAckFor = input.contactId;
+          }
+          return changed;
+        },
+        from,
+      );
+      if (!updated || !continued) continue; // closed or erased meanwhile: start afresh
+      if (!changed && !updated.decisions.some((d) => d.contactId === input.contactId)) continue;
+      return {
+        kind: "forward",
+        ...forwardOf(deps, updated, input.contactId),
+        ...(release ? { release } : {}),
+      };
+    }
+    if (m.choice) return { kind: "answer" }; // a press with no question waiting: nothing to forward
+    if (!made) {
+      const ask = deps.ask && identity ? await shouldAsk(deps, deps.ask, input, identity) : null;
+      made = await store.create(input.contactId, identity, build(ask));
+    }
+    const { conversation, created } = made;
     // Created now, or by an earlier attempt of this job: either way this message opened it.
     if (created || conversation.openedBy === input.contactId) {
       const held = conversation.ask;
@@ -170,15 +196,32 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
   throw new Error("conversation step did not settle");
 }
 
+/** The question a held first message gets. */
+interface AskPlan {
+  language: string;
+  choices: AskChoice[];
+  timeoutMs: number;
+}
+
+/** Whether this message could be held and its reader asked (before looking at their history). */
+function askWanted(config: AskConfig | undefined, input: StepInput): boolean {
+  return (
+    config !== undefined &&
+    config.enabled &&
+    input.decision.ask_location === true &&
+    canAsk(input.message.channel)
+  );
+}
+
 /** Whether to hold this first message and ask; with what. Null: route it now. */
 async function shouldAsk(
   deps: StickyDeps,
   config: AskConfig,
   input: StepInput,
   identity: string,
-): Promise<{ language: string; choices: AskChoice[]; timeoutMs: number } | null> {
+): Promise<AskPlan | null> {
   const m = input.message;
-  if (!config.enabled || !input.decision.ask_location || !canAsk(m.channel)) return null;
+  if (!askWanted(config, input)) return null;
   // A reader who declined once is not asked again.
   const earlier = await deps.store.findByIdentity(identity);
   if (earlier.some((c) => c.ask?.outcome?.how === "decline")) return null;

@@ -4,7 +4,7 @@ import { createIdentityHasher, type KeyringEntry } from "../crypto/identity-hash
 import { RouterError } from "../errors.js";
 import { base32, isConversationId } from "../relay/token.js";
 import { newReference, parseReference } from "./reference.js";
-import { CREATE, DELETE, UPDATE } from "./scripts.js";
+import { CREATE, CURRENT_OR_CREATE, DELETE, UPDATE } from "./scripts.js";
 import type { Conversation, ConversationSummary } from "./types.js";
 
 /**
@@ -43,11 +43,29 @@ export interface ConversationStore {
     build: (id: string, ref: string) => Conversation,
   ): Promise<{ conversation: Conversation; created: boolean }>;
   /**
+   * `current(identity)` and, when the reader has none, `create(seed, identity, build)`, in one
+   * round trip: `{ current }` is the reader's current conversation (null when its pointer names
+   * a record that is gone or past its retention); otherwise what `create` returns. The new record
+   * is built and sealed before knowing, so a follow-up pays for one it does not store.
+   */
+  currentOrCreate(
+    seed: string,
+    identity: string,
+    build: (id: string, ref: string) => Conversation,
+  ): Promise<{ current: Conversation | null } | { conversation: Conversation; created: boolean }>;
+  /**
    * Changes a conversation under an optimistic lock: `mutate` runs on the newest record (again
    * after a concurrent change) and returns false to leave it as it is. Null when the conversation
    * is gone. Closing it (status `closed`) frees the reader's identity for a new conversation.
+   * `from`: the record as this store returned it just now (`currentOrCreate`), tried first
+   * instead of reading it again; `mutate` then changes that object, and a stale one costs only
+   * a failed compare-and-set.
    */
-  update(id: string, mutate: (c: Conversation) => boolean | void): Promise<Conversation | null>;
+  update(
+    id: string,
+    mutate: (c: Conversation) => boolean | void,
+    from?: Conversation,
+  ): Promise<Conversation | null>;
   /** Removes every record and index entry of a conversation. False when there was none. */
   delete(id: string): Promise<boolean>;
   /** Erases conversations past their retention (and their index entries); returns how many. */
@@ -99,6 +117,10 @@ interface IndexKeys {
 /** The store's scripts as ioredis commands: EVALSHA (the script's text is sent once per connection). */
 interface StoreCommands {
   crConvCreate(numKeys: number, ...args: (string | number)[]): Promise<[number, string?]>;
+  crConvCurrentOrCreate(
+    numKeys: number,
+    ...args: (string | number)[]
+  ): Promise<[number, ...(string | null)[]]>;
   crConvUpdate(numKeys: number, ...args: (string | number)[]): Promise<number>;
   crConvDelete(numKeys: number, ...args: (string | number)[]): Promise<number>;
 }
@@ -107,6 +129,7 @@ function storeCommands(redis: Redis): StoreCommands {
   const defined = redis as unknown as Partial<StoreCommands>;
   if (typeof defined.crConvCreate !== "function") {
     redis.defineCommand("crConvCreate", { lua: CREATE });
+    redis.defineCommand("crConvCurrentOrCreate", { lua: CURRENT_OR_CREATE });
     redis.defineCommand("crConvUpdate", { lua: UPDATE });
     redis.defineCommand("crConvDelete", { lua: DELETE });
   }
@@ -156,14 +179,34 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
   async function read(id: string): Promise<{ v: string; c: Conversation } | null> {
     if (!isConversationId(id)) return null;
     const [v, s] = await redis.hmget(k.rec(id), "v", "s");
+    return opened(id, v, s);
+  }
+
+  /** The version each record object was read at, for `update(id, mutate, from)`. */
+  const versions = new WeakMap<Conversation, string>();
+
+  /** A record's fields as read; null when absent or past its retention. */
+  function opened(
+    id: string,
+    v: string | null | undefined,
+    s: string | null | undefined,
+  ): { v: string; c: Conversation } | null {
     if (v === null || s === null || v === undefined || s === undefined) return null;
     const c = JSON.parse(envelope.openText(s, context(id))) as Conversation;
+    versions.set(c, v);
     if (c.schema !== 1) {
       throw new RouterError("INVALID_PAYLOAD", `conversation record schema ${String(c.schema)}`);
     }
     // Past its retention: as good as gone (the purge removes it soon).
     if (expiry(c).expireAt <= Date.now()) return null;
     return { v, c };
+  }
+
+  /** A conversation's id from its first message's contact id, so a retried create finds it. */
+  function conversationIdOf(seed: string): string {
+    return base32(
+      Buffer.from(hasher.hash("conversation-id", seed).split(".")[1]!, "hex").subarray(0, 10),
+    );
   }
 
   async function firstId(keys: string[]): Promise<string | null> {
@@ -231,10 +274,57 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
       return Object.fromEntries(Object.entries(raw).map(([a, n]) => [a, Math.max(0, Number(n))]));
     },
 
+    async currentOrCreate(seed, identity, build) {
+      const id = conversationIdOf(seed);
+      const candidates = hasher.candidates("conversation", identity);
+      const h = candidates[0]!;
+      for (let attempt = 0; attempt < REF_ATTEMPTS; attempt++) {
+        const ref = newReference();
+        const c = build(id, ref);
+        const keys: IndexKeys = { ref: k.ref(ref), cur: k.cur(h), who: k.who(h) };
+        const { expireAt, pttl } = expiry(c);
+        const res = await scripts.crConvCurrentOrCreate(
+          4 + candidates.length,
+          k.rec(id),
+          keys.ref,
+          k.index,
+          keys.who!,
+          ...candidates.map(k.cur),
+          id,
+          envelope.seal(JSON.stringify(c), context(id)),
+          JSON.stringify(summary(c)),
+          JSON.stringify(keys),
+          expireAt,
+          pttl,
+          k.rec(""),
+        );
+        switch (res[0]) {
+          case 0:
+            return { conversation: c, created: true };
+          case 1: {
+            // Made by an earlier attempt of the same job.
+            const existing = opened(id, res[1], res[2]);
+            if (existing) return { conversation: existing.c, created: false };
+            break;
+          }
+          case 2: {
+            const cur = res[1];
+            return {
+              current:
+                cur && isConversationId(cur) ? (opened(cur, res[2], res[3])?.c ?? null) : null,
+            };
+          }
+          case 3:
+            break; // reference taken: draw another
+        }
+      }
+      throw new RouterError("STATE_CONFLICT", "could not store a new conversation", {
+        retryable: true,
+      });
+    },
+
     async create(seed, identity, build) {
-      const id = base32(
-        Buffer.from(hasher.hash("conversation-id", seed).split(".")[1]!, "hex").subarray(0, 10),
-      );
+      const id = conversationIdOf(seed);
       const h = identity === null ? null : hasher.hash("conversation", identity);
       for (let attempt = 0; attempt < REF_ATTEMPTS; attempt++) {
         const ref = newReference();
@@ -277,9 +367,10 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
       });
     },
 
-    async update(id, mutate) {
+    async update(id, mutate, from) {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-        const found = await read(id);
+        const known = attempt === 0 && from?.id === id ? versions.get(from) : undefined;
+        const found = known !== undefined ? { v: known, c: from! } : await read(id);
         if (!found) return null;
         const { v, c } = found;
         const wasClosed = c.status === "closed";

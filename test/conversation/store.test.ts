@@ -64,6 +64,74 @@ describe("conversation store (real Redis)", () => {
     expect(other.conversation.id).toBe(first.conversation.id);
   });
 
+  it("looks up and creates in one round trip: a new reader's conversation, then theirs again", async () => {
+    const one = (n: number, identity = "telegram:1000") => {
+      const input = readerInput(n);
+      return store.currentOrCreate(input.contactId, identity, (id, ref) =>
+        newConversation(id, ref, input, opening),
+      );
+    };
+    const first = await one(1);
+    if (!("conversation" in first)) throw new Error("expected a new conversation");
+    expect(first.created).toBe(true);
+    expect((await store.current("telegram:1000"))?.id).toBe(first.conversation.id);
+    expect((await store.getByRef(first.conversation.ref))?.id).toBe(first.conversation.id);
+    expect((await store.findByIdentity("telegram:1000")).map((c) => c.id)).toEqual([
+      first.conversation.id,
+    ]);
+    expect(await store.openCounts()).toEqual({ gik: 1 });
+    // The reader's next message (or a retry of the first) finds it; nothing new is stored.
+    const again = await one(2);
+    expect(again).toEqual({ current: first.conversation });
+    expect(await store.count()).toBe(1);
+    // Another reader gets their own.
+    const other = await one(3, "telegram:2000");
+    expect("conversation" in other && other.created).toBe(true);
+    expect(await store.count()).toBe(2);
+  });
+
+  it("updates from the record it just returned, and re-reads when that one is stale", async () => {
+    const { conversation: made } = await open(1);
+    const a = await store.get(made.id);
+    const b = await store.get(made.id);
+    // `a` is current: its version is used as read, no second read is needed.
+    const first = await store.update(
+      made.id,
+      (c) => void (c.lastAckAt = "2026-01-01T00:00:00.000Z"),
+      a!,
+    );
+    expect(first?.lastAckAt).toBe("2026-01-01T00:00:00.000Z");
+    // `b` was read before that change: the compare-and-set fails and the newest record is used.
+    const second = await store.update(made.id, (c) => void (c.lastAckFor = "c2"), b!);
+    expect(second).toMatchObject({ lastAckAt: "2026-01-01T00:00:00.000Z", lastAckFor: "c2" });
+    expect(await store.get(made.id)).toMatchObject({
+      lastAckAt: "2026-01-01T00:00:00.000Z",
+      lastAckFor: "c2",
+    });
+  });
+
+  it("one round trip finds a reader's conversation under an older key of the keyring", async () => {
+    const oldKey = randomBytes(32);
+    const before = testStore(redis, prefix, testKeyring(oldKey));
+    const input = readerInput(1);
+    const { conversation: c } = await before.create(input.contactId, "telegram:1000", (id, ref) =>
+      newConversation(id, ref, input, opening),
+    );
+    const newKey = randomBytes(32);
+    const after = createConversationStore({
+      redis,
+      prefix,
+      envelope: createEnvelope(oldKey),
+      keyring: [{ kid: keyId(newKey), key: newKey }, ...testKeyring(oldKey)],
+    });
+    const next = readerInput(2);
+    const found = await after.currentOrCreate(next.contactId, "telegram:1000", (id, ref) =>
+      newConversation(id, ref, next, opening),
+    );
+    expect("current" in found && found.current?.id).toBe(c.id);
+    expect(await after.count()).toBe(1);
+  });
+
   it("frees the reader for a new conversation once closed; both stay findable for erasure", async () => {
     const { conversation: a } = await open(1);
     await store.update(a.id, (c) =>
