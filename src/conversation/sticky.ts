@@ -24,6 +24,8 @@ import {
   readerIdentity,
   recentHistory,
   settleAsk,
+  turnStart,
+  waitingSince,
 } from "./history.js";
 import type { ConversationStore } from "./store.js";
 import { CONTINUING, type AskChoice, type AskOutcome, type Conversation } from "./types.js";
@@ -108,6 +110,10 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
       });
       if (!updated || !continued) continue; // closed or erased meanwhile: start afresh
       if (!changed && !updated.decisions.some((d) => d.contactId === input.contactId)) continue;
+      // A follow-up after the affiliate's answer: the reader waits again, and the clock starts
+      // again (also on a retry of this job: the timer's job id makes it once).
+      if (waitingSince(updated) === input.at && input.at !== turnStart(updated))
+        await deps.opened?.(updated);
       return {
         kind: "forward",
         ...forwardOf(deps, updated, input.contactId),
