@@ -1,6 +1,15 @@
 import { DelayedError, type Job, type Queue } from "bullmq";
 import { describeWait } from "../conversation/ask.js";
-import { escalate, hasEntry, push, waitingSince, waitKey } from "../conversation/history.js";
+import {
+  escalate,
+  hasEntry,
+  push,
+  turnStart,
+  waitingSince,
+  waitKey,
+} from "../conversation/history.js";
+import { forwardLocale } from "../delivery/receipt.js";
+import { noticeLanguage, nt, waitIn } from "../i18n/notices.js";
 import type { Conversation } from "../conversation/types.js";
 import { moduleLogger } from "../logger.js";
 import { CHANNEL_LABEL } from "../message/channel.js";
@@ -165,37 +174,52 @@ export async function runEscalation(
     });
     if (!updated) return { escalation: "gone" };
     const target = deps.affiliates.get(to);
+    const l = forwardLocale(affiliate.languages, affiliate.timezone);
+    const lang = l.lang;
     const last = updated.history.findLast((e) => e.kind === "reader");
+    const followUp = since !== turnStart(updated);
+    const channel = CHANNEL_LABEL[updated.reader.channel];
+    const noted = updated.history.some((e) => e.kind === "note" && e.at >= since);
     const paragraphs = [
-      `The reader wrote on ${CHANNEL_LABEL[updated.reader.channel]}${last ? ` on ${last.at.slice(0, 10)}` : ""} and has had no answer for ${describeWait(afterMs)}.${last && "text" in last ? " Their newest message:" : ""}`,
-      ...(last && "text" in last ? [quote(last.text)] : []),
-      "Reply to this email to answer the reader: what you write above the quoted text is passed on. If another group should take it, reply with #reroute <affiliate id>; to end it, #close.",
+      nt(lang, followUp ? "remind.followUp" : "remind.waited", {
+        channel,
+        date: l.date(followUp ? since : (last?.at ?? since)),
+        wait: waitIn(lang, afterMs),
+      }),
+      ...(last && "text" in last ? [nt(lang, "remind.newest"), quote(last.text)] : []),
+      ...(noted ? [nt(lang, "remind.notes")] : []),
+      nt(lang, "remind.howTo"),
       to === updated.affiliate || !target
-        ? "This is the only reminder."
-        : `If it is still unanswered ${describeWait(afterMs)} from now, it will be handed over to ${target.name} (${target.id}).`,
+        ? nt(lang, "remind.only")
+        : nt(lang, "remind.next", {
+            wait: waitIn(lang, afterMs),
+            affiliate: `${target.name} (${target.id})`,
+          }),
     ];
     const plan = escalationPlan(
       updated,
       "remind",
       affiliate.inbox,
       [
-      {
-        kind: "affiliate-mail",
-        key: "remind",
-        mail: storeMail(
-          noticeMail(deps.mail, {
-            to: affiliate.inbox,
-            conversation: updated,
-            headline: `Reminder: conversation ${updated.ref} is waiting for your answer.`,
-            paragraphs,
-            key: `notice:escalation:${id}:${key}:remind`,
-            replyToken: deps.tokens.mint(updated.id, updated.generation),
-            date: now,
-          }),
-        ),
-      },
+        {
+          kind: "affiliate-mail",
+          key: "remind",
+          mail: storeMail(
+            noticeMail(deps.mail, {
+              to: affiliate.inbox,
+              conversation: updated,
+              lang,
+              headline: nt(lang, "remind.headline", { ref: updated.ref }),
+              paragraphs,
+              key: `notice:escalation:${id}:${key}:remind`,
+              replyToken: deps.tokens.mint(updated.id, updated.generation),
+              date: now,
+            }),
+          ),
+        },
       ],
       key,
+      lang,
     );
     await runPlan(deps, plan);
     if (to !== updated.affiliate && target) await scheduleEscalation(deps, updated, "handover");
@@ -216,6 +240,7 @@ export async function runEscalation(
     return true;
   });
   if (!updated || !hasEntry(updated, `escalate:${key}`)) return { escalation: "stale" };
+  const fromLang = noticeLanguage(from.languages);
   const actions: RelayAction[] = [];
   const contact = handoverContact(deps.tokens, updated, target, allAffiliates(deps.affiliates), {
     from: { id: from.id, name: from.name },
@@ -230,16 +255,23 @@ export async function runEscalation(
       noticeMail(deps.mail, {
         to: from.inbox,
         conversation: updated,
-        headline: `Conversation ${updated.ref} was handed over to ${target.name} (${target.id}).`,
+        lang: fromLang,
+        headline: nt(fromLang, "handedOver.headline", {
+          ref: updated.ref,
+          affiliate: `${target.name} (${target.id})`,
+        }),
         paragraphs: [
-          `It had no answer for ${describeWait(2 * afterMs)}, and the reminder went unanswered, so ${target.name} received it with its whole history. Your reply address for it no longer works.`,
+          nt(fromLang, "handedOver.why", {
+            wait: waitIn(fromLang, 2 * afterMs),
+            affiliate: target.name,
+          }),
         ],
         key: `notice:escalation:${id}:${key}:handover`,
         date: now,
       }),
     ),
   });
-  await runPlan(deps, escalationPlan(updated, "handover", from.inbox, actions, key));
+  await runPlan(deps, escalationPlan(updated, "handover", from.inbox, actions, key, fromLang));
   log.info({ conversation: id, from: from.id, to: target.id }, "escalation: handed over");
   return { escalation: "handed-over", to: target.id };
 }
@@ -249,7 +281,8 @@ function escalationPlan(
   step: string,
   notify: string,
   actions: RelayAction[],
-  wait: number | string = c.generation,
+  wait: number | string,
+  lang: string,
 ): RelayPlan {
   return {
     conversationId: c.id,
@@ -257,6 +290,7 @@ function escalationPlan(
     outcome: step,
     affiliate: c.affiliate,
     notify,
+    lang,
     inReplyTo: null,
     actions,
   };
