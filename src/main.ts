@@ -178,6 +178,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       ackText,
       conversation: conversations.step,
       askTimeout: conversations.askTimeout,
+      questionSent: conversations.questionSent,
       ...(delivery ? { delivery } : {}),
       sender,
       retry: {
