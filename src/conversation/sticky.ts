@@ -1,3 +1,4 @@
+import { CHOICE_SUPPORT } from "../../adapters/choices.js";
 import { firstWords } from "../delivery/compose.js";
 import type { ForwardContext } from "../delivery/types.js";
 import type { RelayTokens } from "../relay/token.js";
@@ -302,6 +303,8 @@ function releaseOf(deps: StickyDeps, c: Conversation): HeldRelease | undefined {
 export function questionClose(c: Conversation): QuestionClose | undefined {
   const ask = c.ask;
   if (!ask?.question || !ask.outcome) return undefined;
+  // A question asked in text (X, email) has no buttons to close.
+  if (CHOICE_SUPPORT[ask.message.channel] !== "buttons") return undefined;
   const o = ask.outcome;
   const chosen =
     o.how === "decline"

@@ -6,12 +6,7 @@ import type { Registry } from "prom-client";
 import { loadEmailConfig } from "../../adapters/email/config.js";
 import type { MailboxWatchOptions } from "../../adapters/email/mailbox-watch.js";
 import { askConfigFromEnv, type AskConfig } from "../conversation/ask.js";
-import {
-  askTimedOut,
-  questionSent,
-  stickyRoute,
-  type StickyDeps,
-} from "../conversation/sticky.js";
+import { askTimedOut, questionSent, stickyRoute, type StickyDeps } from "../conversation/sticky.js";
 import type { Conversation } from "../conversation/types.js";
 import { createConversationStore, type ConversationStore } from "../conversation/store.js";
 import { createEnvelope } from "../crypto/envelope.js";
