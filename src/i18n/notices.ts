@@ -60,6 +60,7 @@ const en = {
   "remind.only": "This is the only reminder.",
   "remind.next":
     "If it is still unanswered {wait} from now, it will be handed over to {affiliate}.",
+  "handedOver.reason": "no answer from {affiliate} within {wait}, nor after a reminder",
   "handedOver.headline": "Conversation {ref} was handed over to {affiliate}.",
   "handedOver.why":
     "It had no answer for {wait}, and the reminder went unanswered, so {affiliate} received it with its whole history. Your reply address for it no longer works.",
@@ -136,6 +137,7 @@ const de: Catalogue = {
   "remind.only": "Dies ist die einzige Erinnerung.",
   "remind.next":
     "Bleibt es noch einmal {wait} lang unbeantwortet, wird es an {affiliate} übergeben.",
+  "handedOver.reason": "keine Antwort von {affiliate} in {wait}, auch nicht nach einer Erinnerung",
   "handedOver.headline": "Gespräch {ref} wurde an {affiliate} übergeben.",
   "handedOver.why":
     "Es war {wait} lang unbeantwortet, und auf die Erinnerung kam auch keine Antwort, darum hat {affiliate} es mit seinem ganzen Verlauf bekommen. Eure Antwortadresse dafür funktioniert nicht mehr.",
@@ -205,6 +207,7 @@ const it: Catalogue = {
     "Rispondete a questa email per rispondere alla persona: ciò che scrivete sopra il testo citato viene inoltrato. Se deve occuparsene un altro gruppo, rispondete con #reroute <id del gruppo>; per chiuderla, #close.",
   "remind.only": "Questo è l'unico promemoria.",
   "remind.next": "Se fra {wait} sarà ancora senza risposta, verrà affidata a {affiliate}.",
+  "handedOver.reason": "nessuna risposta da {affiliate} in {wait}, nemmeno dopo un promemoria",
   "handedOver.headline": "La conversazione {ref} è stata affidata a {affiliate}.",
   "handedOver.why":
     "Non aveva risposta da {wait} e il promemoria è rimasto senza seguito, quindi {affiliate} l'ha ricevuta con tutta la sua cronologia. Il vostro indirizzo di risposta per essa non funziona più.",
@@ -276,6 +279,7 @@ const fr: Catalogue = {
     "Répondez à cet e-mail pour répondre à la personne : ce que vous écrivez au-dessus du texte cité est transmis. Si un autre groupe doit s'en charger, répondez avec #reroute <id du groupe> ; pour la terminer, #close.",
   "remind.only": "C'est le seul rappel.",
   "remind.next": "Si elle est toujours sans réponse dans {wait}, elle sera confiée à {affiliate}.",
+  "handedOver.reason": "pas de réponse de {affiliate} en {wait}, ni après un rappel",
   "handedOver.headline": "La conversation {ref} a été confiée à {affiliate}.",
   "handedOver.why":
     "Elle était sans réponse depuis {wait}, et le rappel est resté sans suite, donc {affiliate} l'a reçue avec tout son historique. Votre adresse de réponse pour elle ne fonctionne plus.",

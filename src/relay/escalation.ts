@@ -80,17 +80,19 @@ function dueAt(since: string, afterMs: number, step: EscalationJob["step"]): num
 
 /**
  * Starts the clock for the conversation's current affiliate: its reminder timer, for the wait
- * the conversation is in (from the turn's start, or from a follow-up after an answer). Nothing
- * when nothing waits, for a conversation just handed to the escalation affiliate (it is not
- * escalated further), for a reader who cannot be answered (web form without an address), nor
- * when `escalate_after` is off. Idempotent: one job id per wait and step.
+ * the conversation is in (from the turn's start, or from a follow-up after an answer). The
+ * escalation affiliate gets the reminder only (there is no one further). Nothing when nothing
+ * waits, while the reader is being asked, for a reader who cannot be answered (web form without
+ * an address), nor when `escalate_after` is off. Idempotent: one job id per wait and step.
  */
 export async function scheduleEscalation(
   deps: Pick<EscalationDeps, "rules" | "queue" | "now">,
   c: Conversation,
   step: EscalationJob["step"] = "remind",
 ): Promise<void> {
-  if (c.status === "closed" || c.status === "escalated" || c.status === "asking") return;
+  // An escalated conversation is timed too: its escalation affiliate gets the reminder (there
+  // is no one further to hand it to: `to` is itself).
+  if (c.status === "closed" || c.status === "asking") return;
   if (c.reader.replyTo === null) return;
   const { afterMs } = escalationOf(deps.rules(), c.affiliate);
   if (afterMs === null) return;
@@ -241,11 +243,16 @@ export async function runEscalation(
   });
   if (!updated || !hasEntry(updated, `escalate:${key}`)) return { escalation: "stale" };
   const fromLang = noticeLanguage(from.languages);
+  // The forward's reason is in the escalation affiliate's language.
+  const targetLang = noticeLanguage(target.languages);
   const actions: RelayAction[] = [];
   const contact = handoverContact(deps.tokens, updated, target, allAffiliates(deps.affiliates), {
     from: { id: from.id, name: from.name },
     by: "contact-router (escalation)",
-    reason,
+    reason: nt(targetLang, "handedOver.reason", {
+      affiliate: `${from.name} (${from.id})`,
+      wait: waitIn(targetLang, 2 * afterMs),
+    }),
   });
   if (contact) actions.push({ kind: "forward", key: "handover", contact });
   actions.push({
@@ -272,6 +279,8 @@ export async function runEscalation(
     ),
   });
   await runPlan(deps, escalationPlan(updated, "handover", from.inbox, actions, key, fromLang));
+  // The escalation affiliate's own clock: a reminder if it does not answer either.
+  await scheduleEscalation(deps, updated);
   log.info({ conversation: id, from: from.id, to: target.id }, "escalation: handed over");
   return { escalation: "handed-over", to: target.id };
 }

@@ -92,6 +92,9 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
     expect(handed.subject).toBe(forward.subject);
     expect(handed.text).toContain(`Conversation ${ref}: handed over to you`);
     expect(handed.text).toContain("contact-router (escalation)");
+    expect(handed.text).toContain(
+      "no answer from Gruppe Internationalistischer Kommunistinnen (gik) within 6 days, nor after a reminder",
+    );
     expect(handed.text).toContain("Lesegruppe");
     const told = await rig.waitMailWhere("de@leftcom.org", (m) =>
       (m.text ?? "").includes(
@@ -258,6 +261,22 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
       "remind",
       "escalate",
     ]);
+    // The escalation affiliate's own clock: one reminder (in English, cwo's language), no further
+    // hand-over.
+    const theirs = await timer(conversation.id, 1, "remind");
+    offset = 9 * DAY + 180_000;
+    await theirs.promote();
+    const last = await rig.waitMailWhere("uk@leftcom.org", (m) =>
+      (m.text ?? "").includes(`Reminder: conversation ${ref} is waiting for your answer.`),
+    );
+    expect(last.text).toContain("This is the only reminder.");
+    expect(replyAddressOf(last)).toBe(replyAddressOf(handed));
+    await waitFor("reminder done", async () => ((await theirs.isCompleted()) ? true : null));
+    expect(
+      await rig.app.conversations.escalationQueue.getJob(
+        escalationJobId(conversation.id, 1, "handover"),
+      ),
+    ).toBeUndefined();
   });
 
   it("a #note is not an answer: the clock runs on, and a French affiliate gets it all in French", async () => {
