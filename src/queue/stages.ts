@@ -447,9 +447,17 @@ export function ackProcessor(
       const sent = await sender.send(ack.channel, ack.message);
       if (ack.question && questionSent) {
         // The question's message is kept, so settling it closes its buttons; settled already
-        // (the time ran out while this send waited): close them now.
-        const settled = await questionSent(ack.question, sent.platformMessageId);
-        if (settled) await sender.closeChoices?.(settled.channel, settled.close);
+        // (the time ran out while this send waited): close them now. A failure here must not
+        // fail the job: a retry would send the question again (Telegram and X do not dedupe).
+        try {
+          const settled = await questionSent(ack.question, sent.platformMessageId);
+          if (settled) await sender.closeChoices?.(settled.channel, settled.close);
+        } catch (err) {
+          log.warn(
+            { channel: ack.channel, code: err instanceof RouterError ? err.code : "UNKNOWN" },
+            "question sent, but its message id was not kept: its buttons stay after it is settled",
+          );
+        }
       }
       ctx.metrics?.acks.inc({ channel: ack.channel, outcome: "sent" });
       ctx.metrics?.contacts.inc({ channel: ack.channel, step: "ack", affiliate: "" });
