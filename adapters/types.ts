@@ -65,6 +65,22 @@ export interface OutboundText {
   choices?: Choice[];
 }
 
+/**
+ * A question whose choices are closed (answered, timed out, or settled by a message of the
+ * reader's own): its buttons are removed or disabled, and a press that still comes (a client
+ * showing the old buttons) is answered with `lateText` instead of being taken as an answer.
+ */
+export interface ClosedQuestion {
+  /** Prefixed id of the question message, as `send` returned it (`telegram:<chat>:<msg>`). */
+  question: string;
+  /** The choices it offered (Discord shows them again, disabled). */
+  choices: Choice[];
+  /** The choice that counted, if one did (shown as chosen). */
+  chosen?: string;
+  /** Said to a reader who presses after it closed, in their language (at most 200 characters). */
+  lateText: string;
+}
+
 export interface AdapterHealth {
   state: "starting" | "running" | "retrying" | "stopped" | "failed";
   detail?: string;
@@ -83,6 +99,8 @@ export interface ChannelAdapter {
   start(ctx: AdapterContext): Promise<void>;
   stop(): Promise<void>;
   send(message: OutboundText): Promise<{ platformMessageId: string }>;
+  /** Closes a question's choices (adapters with `buttons` choices); idempotent. */
+  closeChoices?(question: ClosedQuestion): Promise<void>;
   health(): AdapterHealth;
 }
 

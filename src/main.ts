@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import type { FastifyInstance } from "fastify";
-import type { ChannelAdapter, OutboundText } from "../adapters/types.js";
+import type { ChannelAdapter, ClosedQuestion, OutboundText } from "../adapters/types.js";
 import { loadConfig, parseRoles, type AppConfig } from "./config.js";
 import { consoleServices } from "./admin/services.js";
 import { createKeyring } from "./crypto/keyring.js";
@@ -19,7 +19,7 @@ import { HASH_PURPOSE } from "./queue/keys.js";
 import { createPipeline, type Pipeline } from "./queue/pipeline.js";
 import { startConversations, type Conversations } from "./relay/start.js";
 import type { Channel } from "./message/channel.js";
-import type { Role } from "./queue/types.js";
+import type { Role, Sender } from "./queue/types.js";
 import { checkEvictionPolicy, connectRedis, type RedisHandle } from "./redis/connect.js";
 import { LiveRules } from "./routing/live.js";
 import { routeMessage } from "./routing/route.js";
@@ -138,8 +138,10 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     let host: AdapterHost | null = null;
     const adaptersWanted = roles.includes("ingest") && opts.adapters !== false;
     // Resolved lazily: adapters start after the intake they feed exists.
-    const sender = {
+    const sender: Sender = {
       send: (channel: Channel, m: OutboundText) => lazySender(host).send(channel, m),
+      closeChoices: (channel: Channel, q: ClosedQuestion) =>
+        lazySender(host).closeChoices?.(channel, q) ?? Promise.resolve(),
     };
     // One keyring for the pipeline and the conversations: the current key seals, older keys
     // (DATA_KEYS) still open what they sealed.
@@ -178,6 +180,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       ackText,
       conversation: conversations.step,
       askTimeout: conversations.askTimeout,
+      questionSent: conversations.questionSent,
       ...(delivery ? { delivery } : {}),
       sender,
       retry: {
@@ -346,14 +349,13 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
   }
 }
 
-function lazySender(host: AdapterHost | null) {
+function lazySender(host: AdapterHost | null): Sender {
   if (host) return host.sender;
-  return {
-    send: () =>
-      Promise.reject(
-        new RouterError("ADAPTER_NETWORK", "no adapters run in this process", { retryable: true }),
-      ),
-  };
+  const none = () =>
+    Promise.reject(
+      new RouterError("ADAPTER_NETWORK", "no adapters run in this process", { retryable: true }),
+    );
+  return { send: none, closeChoices: none };
 }
 
 /** Runs cleanups in order; one failing does not stop the rest. */

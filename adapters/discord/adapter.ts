@@ -14,11 +14,13 @@ import type { Logger } from "pino";
 import { AdapterError, InvalidPayloadError } from "../../src/errors.js";
 import { encodeId } from "../../src/message/ids.js";
 import { CHOICE_SUPPORT } from "../choices.js";
+import { ClosedQuestions } from "../closed-questions.js";
 import type {
   AdapterCapabilities,
   AdapterContext,
   AdapterHealth,
   ChannelAdapter,
+  ClosedQuestion,
   OutboundText,
 } from "../types.js";
 import type { DiscordConfig } from "./config.js";
@@ -27,6 +29,7 @@ import {
   DISCORD_MAX_CHARS,
   buttonRows,
   channelOf,
+  closedRows,
   errorCode,
   nonceFor,
   replyReference,
@@ -65,6 +68,7 @@ export class DiscordAdapter implements ChannelAdapter {
   private client: Client | null = null;
   private inbox: DiscordInbox | null = null;
   private presses: DiscordPresses | null = null;
+  private readonly closed = new ClosedQuestions();
   /** Aborted first on stop(): ends (re)connecting. */
   private abort: AbortController | null = null;
   /** Aborted once in-flight messages had their chance to finish: ends intake/cursor retries. */
@@ -118,6 +122,7 @@ export class DiscordAdapter implements ChannelAdapter {
       onTaken: () => {
         this.lastInboundAt = new Date().toISOString();
       },
+      lateText: (messageId) => this.closed.lateText(messageId),
       ...(this.opts.contactChannelId ? { contactChannelId: this.opts.contactChannelId } : {}),
     });
     this.state = "starting";
@@ -207,6 +212,31 @@ export class DiscordAdapter implements ChannelAdapter {
       }
     }
     return { platformMessageId: encodeId("discord", channelId, lastId || "unknown") };
+  }
+
+  /**
+   * A settled question: its buttons are shown disabled (the one that counted as chosen), and a
+   * press that still comes is answered with `lateText`, visible only to the presser. Done when
+   * the message is gone or not the bot's (404, 403); a 429, 5xx or network failure throws for
+   * the outbound job's retry.
+   */
+  async closeChoices(q: ClosedQuestion): Promise<void> {
+    const m = /^discord:(\d{1,20}):(\d{1,20})$/.exec(q.question);
+    if (!m) throw new InvalidPayloadError("discord: not a message id");
+    const [, channelId, messageId] = m as unknown as [string, string, string];
+    this.closed.remember(messageId, q.lateText);
+    try {
+      await this.rest.patch(Routes.channelMessage(channelId, messageId), {
+        body: { components: closedRows(buttonRows(q.choices), q.chosen) },
+      });
+    } catch (err) {
+      const translated = translateSendError(err);
+      if (translated.code === "DELIVERY_PERMANENT") {
+        this.log?.info({ code: errorCode(err) }, "discord question not closed (message gone)");
+        return;
+      }
+      throw translated;
+    }
   }
 
   /** One login attempt. Resolves true when the gateway session is ready, false on failure. */

@@ -1,6 +1,7 @@
 import {
   DiscordAPIError,
   InteractionResponseType,
+  MessageFlags,
   RESTJSONErrorCodes,
   Routes,
   type REST,
@@ -33,6 +34,8 @@ export interface PressesOptions {
   retryMinMs: number;
   retryMaxMs: number;
   onTaken(): void;
+  /** What to say to a press of a question that was closed (settled); undefined while open. */
+  lateText?(messageId: string): string | undefined;
 }
 
 /** How many answered questions are remembered, to show the counted answer on a repeated press. */
@@ -128,6 +131,14 @@ export class DiscordPresses {
       );
       this.o.log.warn({ ref, why: press.why }, "discord choice press refused");
       await ack.acknowledge();
+      return;
+    }
+    const late = this.o.lateText?.(press.messageId);
+    if (late !== undefined) {
+      // The question was settled (answered, timed out): a short word only the presser sees.
+      this.o.log.info({ ref }, "discord press of a closed question");
+      const rows = closedRows(i.message?.components ?? [], this.chosen.get(press.messageId));
+      await ack.late(late, rows, press.channelId, press.messageId);
       return;
     }
     let result;
@@ -240,6 +251,30 @@ class PressAck {
     } catch (err) {
       // The answer is taken; the buttons stay until the next press closes them again.
       this.o.log.warn({ code: errorCode(err), messageId }, "discord question not closed");
+    }
+  }
+
+  /**
+   * A press of a closed question: type 4 CHANNEL_MESSAGE_WITH_SOURCE with the EPHEMERAL flag
+   * (only the presser sees it), then the buttons disabled by an edit, in case they showed.
+   */
+  async late(text: string, rows: ButtonRow[], channelId: string, messageId: string): Promise<void> {
+    clearTimeout(this.timer);
+    if (this.sent === null) {
+      this.sent = this.callback({
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: { content: text, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
+      });
+    }
+    await this.sent;
+    if (rows.length === 0) return;
+    try {
+      await this.o.rest.patch(Routes.channelMessage(channelId, messageId), {
+        body: { components: rows },
+        signal: this.o.signal,
+      });
+    } catch (err) {
+      this.o.log.info({ code: errorCode(err), messageId }, "discord closed question not edited");
     }
   }
 

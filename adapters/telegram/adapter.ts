@@ -5,11 +5,14 @@ import { Telegram, TelegramError } from "telegraf";
 import { InvalidPayloadError } from "../../src/errors.js";
 import { startText } from "../../src/i18n/texts.js";
 import { CHOICE_SUPPORT } from "../choices.js";
+import { encodeId } from "../../src/message/ids.js";
+import { ClosedQuestions } from "../closed-questions.js";
 import type {
   AdapterCapabilities,
   AdapterContext,
   AdapterHealth,
   ChannelAdapter,
+  ClosedQuestion,
   OutboundText,
 } from "../types.js";
 import { isAddressedToBot, isStartCommand, type BotIdentity } from "./addressing.js";
@@ -21,8 +24,8 @@ import {
   updateMessage,
   type TelegramUpdate,
 } from "./normalize.js";
-import { DEFAULT_SEND_LIMITS, TelegramSender, type SendLimits } from "./outbound.js";
-import { settlePress } from "./presses.js";
+import { chatIdOf, DEFAULT_SEND_LIMITS, TelegramSender, type SendLimits } from "./outbound.js";
+import { removeKeyboard, settlePress } from "./presses.js";
 import { webhookListener } from "./webhook.js";
 
 type ApiSignal = NonNullable<NonNullable<Parameters<Telegram["callApi"]>[2]>["signal"]>;
@@ -56,6 +59,7 @@ export class TelegramAdapter implements ChannelAdapter {
   private readonly sendLimits: SendLimits;
   /** Created on first use and released by stop(), so a stopped adapter holds no limiter timers. */
   private senderInstance: TelegramSender | null = null;
+  private readonly closed = new ClosedQuestions();
   private readonly pollTimeout: number;
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly stopWaitMs: number;
@@ -120,6 +124,17 @@ export class TelegramAdapter implements ChannelAdapter {
   async send(message: OutboundText): Promise<{ platformMessageId: string }> {
     const id = await this.sender.send(message.to, message.text, message.inReplyTo, message.choices);
     return { platformMessageId: id };
+  }
+
+  /**
+   * A settled question: its keyboard is removed, and a press that still comes is answered with
+   * `lateText` (answerCallbackQuery) instead of being taken in.
+   */
+  async closeChoices(q: ClosedQuestion): Promise<void> {
+    const { chatId, messageId } = chatIdOf(q.question);
+    if (messageId === undefined) throw new InvalidPayloadError("telegram: not a message id");
+    this.closed.remember(encodeId("telegram", chatId, messageId), q.lateText);
+    await removeKeyboard(this.telegram, chatId, messageId);
   }
 
   private get sender(): TelegramSender {
@@ -300,6 +315,21 @@ export class TelegramAdapter implements ChannelAdapter {
       await settlePress(
         this.telegram,
         { callbackQueryId: query.id, ...(question ? { question } : {}) },
+        this.log,
+      );
+      return;
+    }
+    const late = this.closed.lateText(encodeId("telegram", press.chatId, press.messageId));
+    if (late !== undefined) {
+      // The question was settled (answered, timed out): a short word instead of silence.
+      this.log?.info({ ref }, "telegram press of a closed question");
+      await settlePress(
+        this.telegram,
+        {
+          callbackQueryId: query.id,
+          question: { chatId: press.chatId, messageId: press.messageId },
+          toast: late,
+        },
         this.log,
       );
       return;

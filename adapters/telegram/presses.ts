@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { TelegramError, type Telegram } from "telegraf";
+import { AdapterError, RateLimitError } from "../../src/errors.js";
 
 /** Longest toast text `answerCallbackQuery` shows. */
 const TOAST_CHARS = 200;
@@ -44,6 +45,41 @@ export async function settlePress(
   } catch (err) {
     // "message is not modified": the keyboard is already gone, which is the point.
     log?.info({ err: apiError(err) }, "telegram keyboard not removed");
+  }
+}
+
+/**
+ * Removes a settled question's keyboard (editMessageReplyMarkup with an empty one). Done when
+ * the message has none any more ("message is not modified"), is gone, or the chat is closed to
+ * the bot (400, 403); a 429 or 5xx or a network failure throws for the outbound job's retry.
+ */
+export async function removeKeyboard(
+  telegram: Telegram,
+  chatId: number,
+  messageId: number,
+): Promise<void> {
+  try {
+    await telegram.editMessageReplyMarkup(chatId, messageId, undefined, { inline_keyboard: [] });
+  } catch (err) {
+    if (!(err instanceof TelegramError)) {
+      throw new AdapterError("telegram", "ADAPTER_NETWORK", "editMessageReplyMarkup failed", {
+        retryable: true,
+        cause: err,
+      });
+    }
+    if (err.code === 429) {
+      const waitMs = (err.parameters?.retry_after ?? 1) * 1000;
+      throw new RateLimitError("telegram: editMessageReplyMarkup rate-limited", waitMs, {
+        cause: err,
+      });
+    }
+    if (err.code >= 500) {
+      throw new AdapterError("telegram", "ADAPTER_NETWORK", `Bot API error ${err.code}`, {
+        retryable: true,
+        cause: err,
+      });
+    }
+    // 400 (not modified, message gone), 403 (blocked): there is no keyboard to press.
   }
 }
 

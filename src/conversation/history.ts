@@ -341,11 +341,30 @@ export function escalate(
 }
 
 /** When the current affiliate got the conversation (its token generation was issued). */
-export function waitingSince(conv: Conversation): string {
+export function turnStart(conv: Conversation): string {
   return conv.tokens.find((t) => t.generation === conv.generation)?.issuedAt ?? conv.createdAt;
 }
 
-/** Whether the current affiliate has answered since it got the conversation. */
-export function answeredSince(conv: Conversation): boolean {
-  return conv.lastAnswerAt !== undefined && conv.lastAnswerAt >= waitingSince(conv);
+/**
+ * Since when the reader has been waiting for the current affiliate's answer: from when it got the
+ * conversation, or, once it answered, from the reader's first message after its last answer (a
+ * follow-up left unanswered is escalated too). Null: nothing waits (answered, nothing new since).
+ * Notes and auto-replies are not answers: only an answer relayed to the reader stops the wait.
+ */
+export function waitingSince(conv: Conversation): string | null {
+  const turn = turnStart(conv);
+  const answered = conv.lastAnswerAt;
+  if (answered === undefined || answered < turn) return turn;
+  const next = conv.history.find((e) => e.kind === "reader" && e.at > answered);
+  return next ? next.at : null;
+}
+
+/**
+ * The key of one waiting period in timer ids and history entries: the token generation, and for a
+ * wait after an answer also its start (ms). The first period of a turn keeps the plain generation,
+ * as timers set before follow-ups were escalated have it.
+ */
+export function waitKey(conv: Conversation, generation: number, since: string): string {
+  const turn = conv.tokens.find((t) => t.generation === generation)?.issuedAt ?? conv.createdAt;
+  return since === turn ? String(generation) : `${generation}.${Date.parse(since)}`;
 }

@@ -1,3 +1,4 @@
+import { CHOICE_SUPPORT } from "../../adapters/choices.js";
 import { firstWords } from "../delivery/compose.js";
 import type { ForwardContext } from "../delivery/types.js";
 import type { RelayTokens } from "../relay/token.js";
@@ -6,11 +7,12 @@ import { CHANNEL_LABEL } from "../message/channel.js";
 import type { Decision } from "../message/decision.js";
 import type { Evidence } from "../message/evidence.js";
 import type { InboundMessage } from "../message/inbound.js";
-import type { HeldRelease, StepInput, StepOutcome } from "../queue/types.js";
+import type { HeldRelease, QuestionClose, StepInput, StepOutcome } from "../queue/types.js";
 import {
   askQuestion,
   askTimeoutMs,
   canAsk,
+  CHOICE_DECLINE,
   describeWait,
   outboundChoices,
   readAnswer,
@@ -24,6 +26,8 @@ import {
   readerIdentity,
   recentHistory,
   settleAsk,
+  turnStart,
+  waitingSince,
 } from "./history.js";
 import type { ConversationStore } from "./store.js";
 import { CONTINUING, type AskChoice, type AskOutcome, type Conversation } from "./types.js";
@@ -141,8 +145,10 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
         if (asked.kind !== "continue") return asked;
         release = asked.release;
       } else if (m.choice) {
-        // A press of an old question's button (answered, or timed out): not a message to forward.
-        return { kind: "answer" };
+        // A press of an old question's button (answered, or timed out): not a message to forward;
+        // its buttons are closed (again), so the adapter answers further presses politely.
+        const close = questionClose(current);
+        return { kind: "answer", ...(close ? { close } : {}) };
       }
       let continued = true;
       let changed = false;
@@ -162,6 +168,10 @@ export async function stickyRoute(deps: StickyDeps, input: StepInput): Promise<S
       );
       if (!updated || !continued) continue; // closed or erased meanwhile: start afresh
       if (!changed && !updated.decisions.some((d) => d.contactId === input.contactId)) continue;
+      // A follow-up after the affiliate's answer: the reader waits again, and the clock starts
+      // again (also on a retry of this job: the timer's job id makes it once).
+      if (waitingSince(updated) === input.at && input.at !== turnStart(updated))
+        await deps.opened?.(updated);
       return {
         kind: "forward",
         ...forwardOf(deps, updated, input.contactId),
@@ -328,7 +338,50 @@ function releaseOf(deps: StickyDeps, c: Conversation): HeldRelease | undefined {
     affiliate: c.affiliate,
     forward: out.forward,
     language: c.reader.language,
+    ...(questionClose(c) ? { close: questionClose(c)! } : {}),
   };
+}
+
+/** The settled question's buttons to close, once its message is known. */
+export function questionClose(c: Conversation): QuestionClose | undefined {
+  const ask = c.ask;
+  if (!ask?.question || !ask.outcome) return undefined;
+  // A question asked in text (X, email) has no buttons to close.
+  if (CHOICE_SUPPORT[ask.message.channel] !== "buttons") return undefined;
+  const o = ask.outcome;
+  const chosen =
+    o.how === "decline"
+      ? CHOICE_DECLINE
+      : o.how === "answer" && o.country
+        ? ask.choices.find((x) => x.data === `loc:${o.country}`)?.data
+        : undefined;
+  return {
+    conversationId: c.id,
+    channel: ask.message.channel,
+    close: {
+      question: ask.question,
+      choices: outboundChoices(ask.choices),
+      ...(chosen ? { chosen } : {}),
+      lateText: t(ask.language, "ask.late"),
+    },
+  };
+}
+
+/**
+ * The question was sent as `platformMessageId`: kept in the conversation, so settling the
+ * question closes its buttons. Returns what to close when it was settled meanwhile.
+ */
+export async function questionSent(
+  deps: Pick<StickyDeps, "store">,
+  conversationId: string,
+  platformMessageId: string,
+): Promise<QuestionClose | null> {
+  const c = await deps.store.update(conversationId, (conv) => {
+    if (!conv.ask || conv.ask.question === platformMessageId) return false;
+    conv.ask.question = platformMessageId;
+    return true;
+  });
+  return (c && questionClose(c)) ?? null;
 }
 
 /**

@@ -166,6 +166,8 @@ export interface AskState {
   /** The reader chose "another country" and was asked to write it. */
   other?: boolean;
   outcome?: AskOutcome;
+  /** The question's message (prefixed platform id) once sent: its buttons are closed when settled. */
+  question?: string;
 }
 
 /** One conversation. */

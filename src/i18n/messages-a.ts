@@ -50,6 +50,7 @@ const en = {
   "ask.decline": "I'd rather not say",
   "ask.text": "Answer with a number from the list, or write your country or city.",
   "ask.other.prompt": "Please write the name of your country or city.",
+  "ask.late": "Thank you! Your message has already been passed on, so this question is closed.",
   "ask.decline.words":
     "no, don't know, I don't know, not sure, rather not say, prefer not to say, skip, none",
 };
@@ -107,6 +108,7 @@ const it: typeof en = {
   "ask.decline": "Preferisco non dirlo",
   "ask.text": "Rispondi con un numero della lista, oppure scrivi il tuo paese o la tua città.",
   "ask.other.prompt": "Scrivi il nome del tuo paese o della tua città.",
+  "ask.late": "Grazie! Il tuo messaggio è già stato inoltrato, quindi questa domanda è chiusa.",
   "ask.decline.words": "no, non so, non lo so, preferisco non dirlo, nessuno",
 };
 
@@ -163,6 +165,7 @@ const de: typeof en = {
   "ask.decline": "Möchte ich nicht sagen",
   "ask.text": "Antworte mit einer Zahl aus der Liste oder schreib dein Land oder deine Stadt.",
   "ask.other.prompt": "Bitte schreib den Namen deines Landes oder deiner Stadt.",
+  "ask.late": "Danke! Deine Nachricht wurde schon weitergeleitet, diese Frage ist also erledigt.",
   "ask.decline.words":
     "nein, weiß nicht, ich weiß nicht, keine Angabe, lieber nicht, möchte ich nicht sagen",
 };
@@ -222,6 +225,7 @@ const fr: typeof en = {
   "ask.decline": "Je préfère ne pas le dire",
   "ask.text": "Répondez par un numéro de la liste, ou écrivez votre pays ou votre ville.",
   "ask.other.prompt": "Écrivez le nom de votre pays ou de votre ville, s'il vous plaît.",
+  "ask.late": "Merci ! Votre message a déjà été transmis, cette question est donc close.",
   "ask.decline.words": "non, je ne sais pas, sais pas, je préfère ne pas le dire, aucun",
 };
 
@@ -275,6 +279,7 @@ const sv: typeof en = {
   "ask.decline": "Det vill jag helst inte säga",
   "ask.text": "Svara med ett nummer från listan, eller skriv ditt land eller din stad.",
   "ask.other.prompt": "Skriv namnet på ditt land eller din stad.",
+  "ask.late": "Tack! Ditt meddelande har redan skickats vidare, så den här frågan är avslutad.",
   "ask.decline.words": "nej, vet inte, jag vet inte, vill inte säga, inget",
 };
 
@@ -330,6 +335,7 @@ const es: typeof en = {
   "ask.decline": "Prefiero no decirlo",
   "ask.text": "Responde con un número de la lista, o escribe tu país o tu ciudad.",
   "ask.other.prompt": "Escribe el nombre de tu país o de tu ciudad, por favor.",
+  "ask.late": "¡Gracias! Tu mensaje ya se ha enviado, así que esta pregunta está cerrada.",
   "ask.decline.words": "no, no sé, no lo sé, prefiero no decirlo, ninguno",
 };
 

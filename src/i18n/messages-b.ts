@@ -54,6 +54,7 @@ const fa: Texts = {
   "ask.decline": "ترجیح می‌دهم نگویم",
   "ask.text": "با یکی از شماره‌های فهرست پاسخ دهید، یا نام کشور یا شهرتان را بنویسید.",
   "ask.other.prompt": "لطفاً نام کشور یا شهرتان را بنویسید.",
+  "ask.late": "سپاس! پیام شما پیش‌تر فرستاده شده است، پس این پرسش بسته است.",
   "ask.decline.words": "نه, نمی‌دانم, نمیدانم, ترجیح می‌دهم نگویم, هیچ‌کدام",
 };
 
@@ -108,6 +109,7 @@ const pl: Texts = {
   "ask.decline": "Wolę nie mówić",
   "ask.text": "Odpowiedz numerem z listy albo napisz swój kraj lub miasto.",
   "ask.other.prompt": "Napisz, proszę, nazwę swojego kraju lub miasta.",
+  "ask.late": "Dziękujemy! Twoja wiadomość została już przekazana, więc to pytanie jest zamknięte.",
   "ask.decline.words": "nie, nie wiem, wolę nie mówić, żaden",
 };
 
@@ -162,6 +164,7 @@ const ru: Texts = {
   "ask.decline": "Предпочитаю не говорить",
   "ask.text": "Ответьте номером из списка или напишите свою страну или город.",
   "ask.other.prompt": "Пожалуйста, напишите название вашей страны или города.",
+  "ask.late": "Спасибо! Ваше сообщение уже передано, так что этот вопрос закрыт.",
   "ask.decline.words": "нет, не знаю, предпочитаю не говорить, не скажу, никакая",
 };
 
@@ -217,6 +220,7 @@ const nl: Texts = {
   "ask.decline": "Zeg ik liever niet",
   "ask.text": "Antwoord met een nummer uit de lijst, of schrijf je land of stad.",
   "ask.other.prompt": "Schrijf de naam van je land of stad.",
+  "ask.late": "Dank je! Je bericht is al doorgestuurd, dus deze vraag is gesloten.",
   "ask.decline.words": "nee, weet niet, ik weet het niet, zeg ik liever niet, geen",
 };
 
@@ -271,6 +275,7 @@ const pt: Texts = {
   "ask.decline": "Prefiro não dizer",
   "ask.text": "Responda com um número da lista, ou escreva o seu país ou cidade.",
   "ask.other.prompt": "Escreva o nome do seu país ou cidade, por favor.",
+  "ask.late": "Obrigado! A sua mensagem já foi encaminhada, por isso esta pergunta está encerrada.",
   "ask.decline.words": "não, não sei, prefiro não dizer, nenhum",
 };
 

@@ -68,6 +68,18 @@ export function startAdapters(
         }
         return adapter.send(message);
       },
+      async closeChoices(channel, question) {
+        const adapter = byChannel.get(channel);
+        if (!adapter) {
+          return Promise.reject(
+            new RouterError("ADAPTER_NETWORK", `no ${channel} adapter runs in this process`, {
+              retryable: true,
+            }),
+          );
+        }
+        // Channels without buttons have nothing to close.
+        await adapter.closeChoices?.(question);
+      },
     },
     async stop() {
       stopping = true;

@@ -44,6 +44,7 @@ import type {
   AckTextFn,
   AffiliateRef,
   AskTimeoutFn,
+  QuestionSentFn,
   ConversationStep,
   Role,
   RouteFn,
@@ -80,6 +81,8 @@ export interface PipelineOptions {
   conversation?: ConversationStep;
   /** Routes a held message whose time to answer the clarifying question is up. */
   askTimeout?: AskTimeoutFn;
+  /** The clarifying question was sent: its message id is kept (src/conversation). */
+  questionSent?: QuestionSentFn;
   /** Required for the `deliver` role. */
   delivery?: Delivery;
   /** Sends acknowledgements (ingest role). */
@@ -263,7 +266,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     startWorker(QUEUE.deliver, deliverProcessor(ctx, opts.delivery));
   }
   if (opts.roles.includes("ingest") && opts.sender) {
-    startWorker(QUEUE.outbound, ackProcessor(ctx, opts.sender));
+    startWorker(QUEUE.outbound, ackProcessor(ctx, opts.sender, opts.questionSent));
   }
 
   return {

@@ -28,8 +28,11 @@ import type {
   AckTextFn,
   AffiliateRef,
   AskTimeoutFn,
+  CloseJob,
   ConversationStep,
   HeldRelease,
+  QuestionClose,
+  QuestionSentFn,
   RouteFn,
   Sender,
 } from "./types.js";
@@ -220,6 +223,18 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
     );
   }
 
+  /** Closes a settled question's buttons (one job per conversation: `outbound-close-<id>`). */
+  async function closeQuestion(h: string, t: number, q: QuestionClose): Promise<void> {
+    await deps.outboundQueue.add(
+      "close",
+      sealJob(ctx.envelope, QUEUE.outbound, h, t, {
+        channel: q.channel,
+        close: q.close,
+      } satisfies CloseJob),
+      jobOptions(`${QUEUE.outbound}-close-${q.conversationId}`, deps.retry.outbound),
+    );
+  }
+
   /** A held message let go: its forward and acknowledgement, as its own route job would have. */
   async function release(r: HeldRelease): Promise<void> {
     const target = deps.affiliate(r.affiliate);
@@ -242,6 +257,7 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       { language: r.language ?? "en" },
     );
     ctx.metrics?.routed.inc({ affiliate: target.id });
+    if (r.close) await closeQuestion(r.h, r.t, r.close);
     // Its timeout has nothing left to do (it would find the question settled).
     await deps.inboundQueue.remove(askTimeoutJobId(r.h)).catch(() => undefined);
   }
@@ -283,7 +299,7 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
       : null;
     if (step?.release) await release(step.release);
     // The question, or the prompt after "another country": one send per contact (same key).
-    const askReader = (text: string, choices?: Choice[]) =>
+    const askReader = (text: string, choices?: Choice[], question?: string) =>
       sendToReader(job.h, job.t, "ask", {
         channel: message.channel,
         message: {
@@ -293,9 +309,10 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
           inReplyTo: message.id,
           ...(choices ? { choices } : {}),
         },
+        ...(question ? { question } : {}),
       });
     if (step?.kind === "ask") {
-      await askReader(step.text, step.choices);
+      await askReader(step.text, step.choices, step.conversationId);
       await deps.inboundQueue.add(
         "ask-timeout",
         sealJob(ctx.envelope, QUEUE.inbound, job.h, job.t, {
@@ -310,6 +327,7 @@ export function routeProcessor(ctx: StageContext, deps: RouteStageDeps): Process
     }
     if (step?.kind === "answer") {
       if (step.prompt && message.channel !== "web") await askReader(step.prompt);
+      if (step.close) await closeQuestion(job.h, job.t, step.close);
       return { step: "answer", released: step.release !== undefined };
     }
     const target = step ? deps.affiliate(step.affiliate) : affiliate;
@@ -398,9 +416,19 @@ export function deliverProcessor(ctx: StageContext, delivery: Delivery): Process
  * outbound: reader acknowledgements through the adapters. Failures here never touch delivery. A
  * platform's 429 holds back every ack on that channel (shared through Redis) until it has passed.
  */
-export function ackProcessor(ctx: StageContext, sender: Sender): Processor {
+export function ackProcessor(
+  ctx: StageContext,
+  sender: Sender,
+  questionSent?: QuestionSentFn,
+): Processor {
   const keys = pipelineKeys(ctx.prefix);
   return stage(ctx, QUEUE.outbound, async (payload): Promise<StageResult> => {
+    const close = payload as Partial<CloseJob> | null;
+    if (close && typeof close.close === "object" && typeof close.channel === "string") {
+      // A settled question's buttons: removed (Telegram) or disabled (Discord).
+      await sender.closeChoices?.(close.channel, close.close);
+      return { channel: close.channel, closed: true };
+    }
     const ack = payload as AckJob;
     if (
       !ack ||
@@ -417,6 +445,20 @@ export function ackProcessor(ctx: StageContext, sender: Sender): Processor {
     }
     try {
       const sent = await sender.send(ack.channel, ack.message);
+      if (ack.question && questionSent) {
+        // The question's message is kept, so settling it closes its buttons; settled already
+        // (the time ran out while this send waited): close them now. A failure here must not
+        // fail the job: a retry would send the question again (Telegram and X do not dedupe).
+        try {
+          const settled = await questionSent(ack.question, sent.platformMessageId);
+          if (settled) await sender.closeChoices?.(settled.channel, settled.close);
+        } catch (err) {
+          log.warn(
+            { channel: ack.channel, code: err instanceof RouterError ? err.code : "UNKNOWN" },
+            "question sent, but its message id was not kept: its buttons stay after it is settled",
+          );
+        }
+      }
       ctx.metrics?.acks.inc({ channel: ack.channel, outcome: "sent" });
       ctx.metrics?.contacts.inc({ channel: ack.channel, step: "ack", affiliate: "" });
       return { channel: ack.channel, platformMessageId: sent.platformMessageId };

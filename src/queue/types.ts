@@ -1,4 +1,4 @@
-import type { Choice, OutboundText } from "../../adapters/types.js";
+import type { Choice, ClosedQuestion, OutboundText } from "../../adapters/types.js";
 import type { ForwardContext } from "../delivery/types.js";
 import type { Channel } from "../message/channel.js";
 import type { Decision } from "../message/decision.js";
@@ -28,6 +28,8 @@ export type RouteFn = (message: InboundMessage) => { evidence: Evidence; decisio
  */
 export interface Sender {
   send(channel: Channel, message: OutboundText): Promise<{ platformMessageId: string }>;
+  /** Closes a question's buttons through the channel's adapter (nothing where it has none). */
+  closeChoices?(channel: Channel, question: ClosedQuestion): Promise<void>;
 }
 
 /** The acknowledgement text in the reader's language, naming the affiliate (D's i18n). */
@@ -37,7 +39,31 @@ export type AckTextFn = (language: string, affiliateName: string) => string;
 export interface AckJob {
   channel: Channel;
   message: OutboundText;
+  /** For the clarifying question: its conversation, told the question's message id once sent. */
+  question?: string;
 }
+
+/** Payload of an `outbound` job that closes a question's buttons (job `outbound-close-<conv>`). */
+export interface CloseJob {
+  channel: Channel;
+  close: ClosedQuestion;
+}
+
+/** A question to close, as the conversation step hands it to the route stage. */
+export interface QuestionClose {
+  conversationId: string;
+  channel: Channel;
+  close: ClosedQuestion;
+}
+
+/**
+ * The question of `conversationId` was sent as `platformMessageId`: recorded in the conversation.
+ * Returns what to close when the question was settled meanwhile (else null).
+ */
+export type QuestionSentFn = (
+  conversationId: string,
+  platformMessageId: string,
+) => Promise<QuestionClose | null>;
 
 /** What the route stage's conversation step is given about one routed message. */
 export interface StepInput {
@@ -69,6 +95,8 @@ export interface HeldRelease {
   forward: ForwardContext;
   /** The reader's language for the acknowledgement. */
   language: string | null;
+  /** The question's buttons to close, when its message is known. */
+  close?: QuestionClose;
 }
 
 /**
@@ -96,7 +124,7 @@ export type StepOutcome =
       timeoutAt: number;
       release?: never;
     }
-  | { kind: "answer"; release?: HeldRelease; prompt?: string };
+  | { kind: "answer"; release?: HeldRelease; prompt?: string; close?: QuestionClose };
 
 /**
  * The route stage's conversation step (`stickyRoute` of src/conversation): records the routed

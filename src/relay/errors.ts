@@ -1,4 +1,5 @@
 import { RouterError } from "../errors.js";
+import { nt } from "../i18n/notices.js";
 
 /*
  * Why the relay refuses an affiliate's reply, one class per reason (the model is Discourse's
@@ -12,8 +13,8 @@ import { RouterError } from "../errors.js";
 export abstract class RelayRefusal extends RouterError {
   /** Whether the sender gets an explanatory bounce (never for robots and duplicates). */
   abstract readonly bounce: boolean;
-  /** Said to the sender: why, and what they can do. */
-  abstract explain(): string;
+  /** Said to the sender, in `lang` where it is bounced: why, and what they can do. */
+  abstract explain(lang?: string): string;
   /** The SMTP reply when the refusal happens during the SMTP dialogue. */
   readonly smtp: { code: number; message: string };
 
@@ -80,8 +81,8 @@ export class TokenRevokedError extends RelayRefusal {
   ) {
     super(`relay token of ${ref} was revoked (the conversation was rerouted)`);
   }
-  explain(): string {
-    return `Conversation ${this.ref} was handed over to ${this.now}, so your reply was not passed on to the reader. An admin can see it in the relay's quarantine.`;
+  explain(lang = "en"): string {
+    return nt(lang, "refusal.revoked", { ref: this.ref, affiliate: this.now });
   }
 }
 
@@ -91,8 +92,8 @@ export class ConversationClosedError extends RelayRefusal {
   constructor(readonly ref: string) {
     super(`conversation ${ref} is closed`);
   }
-  explain(): string {
-    return `Conversation ${this.ref} was closed, so your reply was not passed on. If the reader writes again, you will get a new email to answer.`;
+  explain(lang = "en"): string {
+    return nt(lang, "refusal.closed", { ref: this.ref });
   }
 }
 
@@ -105,8 +106,8 @@ export class SenderNotAllowedError extends RelayRefusal {
   ) {
     super(`sender is not an address of affiliate ${affiliate}`);
   }
-  explain(): string {
-    return `Only the inbox of the affiliate handling conversation ${this.ref} (${this.affiliate}) and the reply_from addresses listed for it in routing-rules.yaml can answer through the relay, so your reply was not passed on. Ask your admin to add your address as reply_from if you answer for ${this.affiliate}.`;
+  explain(lang = "en"): string {
+    return nt(lang, "refusal.sender", { ref: this.ref, affiliate: this.affiliate });
   }
 }
 
@@ -116,8 +117,8 @@ export class AuthenticationFailedError extends RelayRefusal {
   constructor(readonly verdict: string) {
     super(`sender authentication failed (${verdict})`);
   }
-  explain(): string {
-    return `Your reply did not pass sender authentication (DMARC: ${this.verdict}), so the relay cannot be sure it came from you and did not pass it on. Send from your organisation's own mail server, with SPF or DKIM aligned to your address.`;
+  explain(lang = "en"): string {
+    return nt(lang, "refusal.auth", { verdict: this.verdict });
   }
 }
 
@@ -149,8 +150,8 @@ export class EmptyReplyError extends RelayRefusal {
   constructor(readonly ref: string) {
     super(`reply to ${ref} has no text of its own above the quote: held for an admin`);
   }
-  explain(): string {
-    return `Your reply to conversation ${this.ref} had no text of its own above the quoted email, so nothing was sent to the reader (the relay never sends a quote). Write your answer above the quoted text and send it again. An admin can see the reply in the relay's quarantine.`;
+  explain(lang = "en"): string {
+    return nt(lang, "refusal.empty", { ref: this.ref });
   }
 }
 
@@ -160,8 +161,8 @@ export class ReaderUnreachableError extends RelayRefusal {
   constructor(readonly ref: string) {
     super(`the reader of ${ref} cannot be answered (no reply address)`);
   }
-  explain(): string {
-    return `The reader of conversation ${this.ref} used the web form without leaving an email address, so no answer can reach them. Commands (#note, #reroute, #close) still work.`;
+  explain(lang = "en"): string {
+    return nt(lang, "refusal.noAddress", { ref: this.ref });
   }
 }
 

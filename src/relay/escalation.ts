@@ -1,6 +1,15 @@
 import { DelayedError, type Job, type Queue } from "bullmq";
 import { describeWait } from "../conversation/ask.js";
-import { answeredSince, escalate, hasEntry, push, waitingSince } from "../conversation/history.js";
+import {
+  escalate,
+  hasEntry,
+  push,
+  turnStart,
+  waitingSince,
+  waitKey,
+} from "../conversation/history.js";
+import { forwardLocale } from "../delivery/receipt.js";
+import { noticeLanguage, nt, waitIn } from "../i18n/notices.js";
 import type { Conversation } from "../conversation/types.js";
 import { moduleLogger } from "../logger.js";
 import { CHANNEL_LABEL } from "../message/channel.js";
@@ -38,12 +47,21 @@ export interface EscalationJob {
   conversationId: string;
   /** The token generation (the affiliate's turn) the timer belongs to. */
   generation: number;
+  /**
+   * When the wait it measures began (ms): a follow-up after an answer starts a new one. Absent
+   * (timers set before follow-ups were escalated): when the turn began.
+   */
+  since?: number;
   step: "remind" | "handover";
 }
 
-/** The timer's job id: one per conversation, turn and step. */
-export function escalationJobId(conversationId: string, generation: number, step: string): string {
-  return `escalate-${conversationId}-${generation}-${step}`;
+/** The timer's job id: one per conversation, waiting period (`waitKey`) and step. */
+export function escalationJobId(
+  conversationId: string,
+  wait: number | string,
+  step: string,
+): string {
+  return `escalate-${conversationId}-${wait}-${step}`;
 }
 
 const RETRY: RetryPolicy = { attempts: 25, baseDelayMs: 5_000, maxDelayMs: 3600_000 };
@@ -55,34 +73,41 @@ export interface EscalationDeps extends ExecuteDeps {
   now: () => Date;
 }
 
-/** When the step is due: the turn's start plus one period (reminder) or two (hand-over). */
-function dueAt(c: Conversation, afterMs: number, step: EscalationJob["step"]): number {
-  return Date.parse(waitingSince(c)) + afterMs * (step === "remind" ? 1 : 2);
+/** When the step is due: the wait's start plus one period (reminder) or two (hand-over). */
+function dueAt(since: string, afterMs: number, step: EscalationJob["step"]): number {
+  return Date.parse(since) + afterMs * (step === "remind" ? 1 : 2);
 }
 
 /**
- * Starts the clock for the conversation's current affiliate: its reminder timer. Nothing for a
- * conversation already escalated (the escalation affiliate is not escalated further), for a
- * reader who cannot be answered (web form without an address), nor when `escalate_after` is off.
+ * Starts the clock for the conversation's current affiliate: its reminder timer, for the wait
+ * the conversation is in (from the turn's start, or from a follow-up after an answer). The
+ * escalation affiliate gets the reminder only (there is no one further). Nothing when nothing
+ * waits, while the reader is being asked, for a reader who cannot be answered (web form without
+ * an address), nor when `escalate_after` is off. Idempotent: one job id per wait and step.
  */
 export async function scheduleEscalation(
   deps: Pick<EscalationDeps, "rules" | "queue" | "now">,
   c: Conversation,
   step: EscalationJob["step"] = "remind",
 ): Promise<void> {
-  if (c.status === "closed" || c.status === "escalated" || c.status === "asking") return;
+  // An escalated conversation is timed too: its escalation affiliate gets the reminder (there
+  // is no one further to hand it to: `to` is itself).
+  if (c.status === "closed" || c.status === "asking") return;
   if (c.reader.replyTo === null) return;
   const { afterMs } = escalationOf(deps.rules(), c.affiliate);
   if (afterMs === null) return;
-  const delay = Math.max(0, dueAt(c, afterMs, step) - deps.now().getTime());
+  const since = waitingSince(c);
+  if (since === null) return;
+  const delay = Math.max(0, dueAt(since, afterMs, step) - deps.now().getTime());
   const data: EscalationJob = {
     v: 1,
     conversationId: c.id,
     generation: c.generation,
+    since: Date.parse(since),
     step,
   };
   await deps.queue.add(ESCALATION_JOB, data, {
-    ...jobOptions(escalationJobId(c.id, c.generation, step), RETRY),
+    ...jobOptions(escalationJobId(c.id, waitKey(c, c.generation, since), step), RETRY),
     delay,
   });
 }
@@ -94,6 +119,7 @@ function isEscalationJob(d: unknown): d is EscalationJob {
     j.v === 1 &&
     typeof j.conversationId === "string" &&
     typeof j.generation === "number" &&
+    (j.since === undefined || typeof j.since === "number") &&
     (j.step === "remind" || j.step === "handover")
   );
 }
@@ -108,10 +134,16 @@ export async function runEscalation(
   const { conversationId: id, generation, step } = job.data;
   const c = await deps.store.get(id);
   if (!c) return { escalation: "gone" };
-  const mine = hasEntry(c, `escalate:${generation}`);
+  const since =
+    job.data.since !== undefined
+      ? new Date(job.data.since).toISOString()
+      : (c.tokens.find((t) => t.generation === generation)?.issuedAt ?? c.createdAt);
+  const key = waitKey(c, generation, since);
+  const mine = hasEntry(c, `escalate:${key}`);
   if (!mine) {
     if (c.generation !== generation || c.status === "closed") return { escalation: "stale" };
-    if (answeredSince(c)) return { escalation: "answered" };
+    // Answered since (a later follow-up has a timer of its own).
+    if (waitingSince(c) !== since) return { escalation: "answered" };
   }
   const { afterMs, to } = escalationOf(
     deps.rules(),
@@ -119,7 +151,7 @@ export async function runEscalation(
   );
   if (afterMs === null) return { escalation: "off" };
   const now = deps.now();
-  const due = dueAt(c, afterMs, step);
+  const due = dueAt(since, afterMs, step);
   if (!mine && now.getTime() < due) {
     // Not yet (the rules lengthened the wait since the timer was set): wait until it is due.
     if (token === undefined) return { escalation: "early" };
@@ -131,10 +163,10 @@ export async function runEscalation(
   if (step === "remind") {
     if (!affiliate) return { escalation: "no-affiliate" };
     const updated = await deps.store.update(id, (conv) => {
-      if (hasEntry(conv, `remind:${generation}`)) return false;
+      if (hasEntry(conv, `remind:${key}`)) return false;
       push(conv, {
         kind: "event",
-        id: `remind:${generation}`,
+        id: `remind:${key}`,
         at,
         event: "remind",
         affiliate: conv.affiliate,
@@ -144,32 +176,53 @@ export async function runEscalation(
     });
     if (!updated) return { escalation: "gone" };
     const target = deps.affiliates.get(to);
+    const l = forwardLocale(affiliate.languages, affiliate.timezone);
+    const lang = l.lang;
     const last = updated.history.findLast((e) => e.kind === "reader");
+    const followUp = since !== turnStart(updated);
+    const channel = CHANNEL_LABEL[updated.reader.channel];
+    const noted = updated.history.some((e) => e.kind === "note" && e.at >= since);
     const paragraphs = [
-      `The reader wrote on ${CHANNEL_LABEL[updated.reader.channel]}${last ? ` on ${last.at.slice(0, 10)}` : ""} and has had no answer for ${describeWait(afterMs)}.${last && "text" in last ? " Their newest message:" : ""}`,
-      ...(last && "text" in last ? [quote(last.text)] : []),
-      "Reply to this email to answer the reader: what you write above the quoted text is passed on. If another group should take it, reply with #reroute <affiliate id>; to end it, #close.",
+      nt(lang, followUp ? "remind.followUp" : "remind.waited", {
+        channel,
+        date: l.date(followUp ? since : (last?.at ?? since)),
+        wait: waitIn(lang, afterMs),
+      }),
+      ...(last && "text" in last ? [nt(lang, "remind.newest"), quote(last.text)] : []),
+      ...(noted ? [nt(lang, "remind.notes")] : []),
+      nt(lang, "remind.howTo"),
       to === updated.affiliate || !target
-        ? "This is the only reminder."
-        : `If it is still unanswered ${describeWait(afterMs)} from now, it will be handed over to ${target.name} (${target.id}).`,
-    ];
-    const plan = escalationPlan(updated, "remind", affiliate.inbox, [
-      {
-        kind: "affiliate-mail",
-        key: "remind",
-        mail: storeMail(
-          noticeMail(deps.mail, {
-            to: affiliate.inbox,
-            conversation: updated,
-            headline: `Reminder: conversation ${updated.ref} is waiting for your answer.`,
-            paragraphs,
-            key: `notice:escalation:${id}:${generation}:remind`,
-            replyToken: deps.tokens.mint(updated.id, updated.generation),
-            date: now,
+        ? nt(lang, "remind.only")
+        : nt(lang, "remind.next", {
+            wait: waitIn(lang, afterMs),
+            affiliate: `${target.name} (${target.id})`,
           }),
-        ),
-      },
-    ]);
+    ];
+    const plan = escalationPlan(
+      updated,
+      "remind",
+      affiliate.inbox,
+      [
+        {
+          kind: "affiliate-mail",
+          key: "remind",
+          mail: storeMail(
+            noticeMail(deps.mail, {
+              to: affiliate.inbox,
+              conversation: updated,
+              lang,
+              headline: nt(lang, "remind.headline", { ref: updated.ref }),
+              paragraphs,
+              key: `notice:escalation:${id}:${key}:remind`,
+              replyToken: deps.tokens.mint(updated.id, updated.generation),
+              date: now,
+            }),
+          ),
+        },
+      ],
+      key,
+      lang,
+    );
     await runPlan(deps, plan);
     if (to !== updated.affiliate && target) await scheduleEscalation(deps, updated, "handover");
     log.info({ conversation: id, affiliate: updated.affiliate }, "escalation: reminder sent");
@@ -182,18 +235,24 @@ export async function runEscalation(
   if (!from || !target || to === from.id) return { escalation: "no-one-else" };
   const reason = `no answer from ${from.name} (${from.id}) within ${describeWait(2 * afterMs)}, nor after a reminder`;
   const updated = await deps.store.update(id, (conv) => {
-    if (hasEntry(conv, `escalate:${generation}`)) return false;
-    if (conv.generation !== generation || conv.status === "closed" || answeredSince(conv))
+    if (hasEntry(conv, `escalate:${key}`)) return false;
+    if (conv.generation !== generation || conv.status === "closed" || waitingSince(conv) !== since)
       return false;
-    escalate(conv, { id: `escalate:${generation}`, at, to, reason });
+    escalate(conv, { id: `escalate:${key}`, at, to, reason });
     return true;
   });
-  if (!updated || !hasEntry(updated, `escalate:${generation}`)) return { escalation: "stale" };
+  if (!updated || !hasEntry(updated, `escalate:${key}`)) return { escalation: "stale" };
+  const fromLang = noticeLanguage(from.languages);
+  // The forward's reason is in the escalation affiliate's language.
+  const targetLang = noticeLanguage(target.languages);
   const actions: RelayAction[] = [];
   const contact = handoverContact(deps.tokens, updated, target, allAffiliates(deps.affiliates), {
     from: { id: from.id, name: from.name },
     by: "contact-router (escalation)",
-    reason,
+    reason: nt(targetLang, "handedOver.reason", {
+      affiliate: `${from.name} (${from.id})`,
+      wait: waitIn(targetLang, 2 * afterMs),
+    }),
   });
   if (contact) actions.push({ kind: "forward", key: "handover", contact });
   actions.push({
@@ -203,16 +262,25 @@ export async function runEscalation(
       noticeMail(deps.mail, {
         to: from.inbox,
         conversation: updated,
-        headline: `Conversation ${updated.ref} was handed over to ${target.name} (${target.id}).`,
+        lang: fromLang,
+        headline: nt(fromLang, "handedOver.headline", {
+          ref: updated.ref,
+          affiliate: `${target.name} (${target.id})`,
+        }),
         paragraphs: [
-          `It had no answer for ${describeWait(2 * afterMs)}, and the reminder went unanswered, so ${target.name} received it with its whole history. Your reply address for it no longer works.`,
+          nt(fromLang, "handedOver.why", {
+            wait: waitIn(fromLang, 2 * afterMs),
+            affiliate: target.name,
+          }),
         ],
-        key: `notice:escalation:${id}:${generation}:handover`,
+        key: `notice:escalation:${id}:${key}:handover`,
         date: now,
       }),
     ),
   });
-  await runPlan(deps, escalationPlan(updated, `handover`, from.inbox, actions, generation));
+  await runPlan(deps, escalationPlan(updated, "handover", from.inbox, actions, key, fromLang));
+  // The escalation affiliate's own clock: a reminder if it does not answer either.
+  await scheduleEscalation(deps, updated);
   log.info({ conversation: id, from: from.id, to: target.id }, "escalation: handed over");
   return { escalation: "handed-over", to: target.id };
 }
@@ -222,14 +290,16 @@ function escalationPlan(
   step: string,
   notify: string,
   actions: RelayAction[],
-  generation = c.generation,
+  wait: number | string,
+  lang: string,
 ): RelayPlan {
   return {
     conversationId: c.id,
-    replyId: `escalation:${generation}:${step}`,
+    replyId: `escalation:${wait}:${step}`,
     outcome: step,
     affiliate: c.affiliate,
     notify,
+    lang,
     inReplyTo: null,
     actions,
   };

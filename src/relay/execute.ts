@@ -5,6 +5,7 @@ import { RateLimitError, RouterError } from "../errors.js";
 import { CHANNEL_LABEL, type Channel } from "../message/channel.js";
 import { safeReason } from "../queue/jobs.js";
 import type { Sender } from "../queue/types.js";
+import { nt } from "../i18n/notices.js";
 import { noticeMail, type MailSettings } from "./notices.js";
 import type { RelayAction, RelayPlan, StoredMail } from "./plan.js";
 import type { RelayTokens } from "./token.js";
@@ -100,6 +101,7 @@ function readerChannel(action: RelayAction): Channel | null {
 export async function runPlan(deps: ExecuteDeps, plan: RelayPlan): Promise<RunResult> {
   const result: RunResult = { sent: 0, skipped: 0, unreachable: false, uncertain: 0 };
   const ledger = (key: string) => `${plan.replyId}|${key}`;
+  const lang = plan.lang ?? "en";
   const notify = async (key: string, headline: string, paragraphs: string[]) => {
     const conversation = await deps.store.get(plan.conversationId);
     const lk = ledger(key);
@@ -107,6 +109,7 @@ export async function runPlan(deps: ExecuteDeps, plan: RelayPlan): Promise<RunRe
     const mail = noticeMail(deps.mail, {
       to: plan.notify,
       conversation,
+      lang,
       headline,
       paragraphs,
       key: `notice:${plan.replyId}:${key}`,
@@ -136,14 +139,13 @@ export async function runPlan(deps: ExecuteDeps, plan: RelayPlan): Promise<RunRe
       // An earlier attempt may have sent it: never twice. Say so to the affiliate instead.
       result.uncertain++;
       deps.onReaderSend?.(channel, "uncertain");
-      await notify(
-        `uncertain-${index}`,
-        `We could not confirm that your answer reached the reader.`,
-        [
-          `Part ${index + 1} of what was to be sent to the reader on ${CHANNEL_LABEL[channel]} was being sent when the connection broke or the service stopped. To be sure the reader does not get it twice, it was not sent again.`,
-          "If the reader says it did not arrive, send it again.",
-        ],
-      );
+      await notify(`uncertain-${index}`, nt(lang, "uncertain.headline"), [
+        nt(lang, "uncertain.what", {
+          part: String(index + 1),
+          channel: CHANNEL_LABEL[channel],
+        }),
+        nt(lang, "uncertain.again"),
+      ]);
       await deps.store.sends.done(plan.conversationId, key);
       continue;
     }
@@ -157,9 +159,9 @@ export async function runPlan(deps: ExecuteDeps, plan: RelayPlan): Promise<RunRe
         );
         result.unreachable = true;
         deps.onReaderSend?.(channel, "unreachable");
-        await notify("unreachable", `Your answer could not be delivered to the reader.`, [
-          `${CHANNEL_LABEL[channel]} refused it for good (${safeReason(err)}). This usually means the reader blocked the bot, deleted the chat, closed their direct messages or gave an address that does not exist.`,
-          "The reader is marked unreachable there. If they write again, your next answer will be tried again.",
+        await notify("unreachable", nt(lang, "unreachable.headline"), [
+          nt(lang, "unreachable.why", { channel: CHANNEL_LABEL[channel], code: safeReason(err) }),
+          nt(lang, "unreachable.marked"),
         ]);
         await deps.store.sends.done(plan.conversationId, key);
         continue;

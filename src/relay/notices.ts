@@ -6,11 +6,13 @@ import {
   senderMailbox,
 } from "../delivery/compose.js";
 import type { MimeMail } from "../delivery/mime.js";
+import { nt } from "../i18n/notices.js";
 import { relayAddress } from "./token.js";
 
 /**
  * The emails the relay writes to affiliates: confirmations of commands, notices (attachments not
- * relayed, reader unreachable, delivery uncertain) and explanatory bounces. Plain words, the
+ * relayed, reader unreachable, delivery uncertain, escalation) and explanatory bounces, in the
+ * affiliate's language (texts in src/i18n/notices.ts). Plain words, the
  * conversation's reference in subject and body, threaded under the affiliate's reply, and marked
  * `Auto-Submitted` so no auto-responder answers them.
  */
@@ -28,6 +30,8 @@ export interface NoticeInput {
   to: string;
   /** The conversation, when known (subject, thread, reference). */
   conversation: Conversation | null;
+  /** The affiliate's notice language (`noticeLanguage`); English when absent. */
+  lang?: string;
   /** The first line: what happened. */
   headline: string;
   /** Paragraphs below it. */
@@ -43,9 +47,10 @@ export interface NoticeInput {
 
 /** The text of a notice: headline, paragraphs, the reference. */
 function body(n: NoticeInput): string {
+  const lang = n.lang ?? "en";
   const lines = [n.headline, "", ...n.paragraphs.flatMap((p) => [p, ""])];
-  if (n.conversation) lines.push(`Conversation: ${n.conversation.ref}`);
-  lines.push("", "-- ", "contact-router (this message was written automatically)");
+  if (n.conversation) lines.push(nt(lang, "footer.ref", { ref: n.conversation.ref }));
+  lines.push("", "-- ", nt(lang, "footer.auto"));
   return lines.join("\n");
 }
 
@@ -54,7 +59,7 @@ export function noticeMail(settings: MailSettings, n: NoticeInput): MimeMail {
   const c = n.conversation;
   const subject = c
     ? `Re: ${conversationSubject(c.ref, c.opening)}`
-    : "Your reply was not passed on";
+    : nt(n.lang ?? "en", "bounce.subject");
   const thread = c ? c.forwards.map((seed) => messageIdFor(seed, settings.messageIdDomain)) : [];
   if (n.inReplyTo) thread.push(n.inReplyTo);
   const text = body(n);

@@ -12,6 +12,7 @@ import { escapeHtml, messageIdFor, senderMailbox } from "../delivery/compose.js"
 import type { MimeMail } from "../delivery/mime.js";
 import { forwardAddressing, type AffiliateForForward } from "../delivery/addressing.js";
 import type { ContactToDeliver } from "../delivery/types.js";
+import { noticeLanguage, nt } from "../i18n/notices.js";
 import { t } from "../i18n/texts.js";
 import { CHANNEL_LABEL, type Channel } from "../message/channel.js";
 import { PLATFORM_LIMIT, frameAnswer, type WriteBack } from "./answer.js";
@@ -50,6 +51,8 @@ export interface RelayPlan {
   affiliate: string;
   /** Where notices about this reply go (the reply's sender). */
   notify: string;
+  /** The language of those notices (the affiliate's); English when absent (older plans). */
+  lang?: string;
   inReplyTo: string | null;
   actions: RelayAction[];
 }
@@ -186,11 +189,13 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
   const now = (deps.now ?? (() => new Date()))();
   const at = now.toISOString();
   const { reply } = a;
+  const lang = noticeLanguage(a.affiliate.languages);
   const base = {
     conversationId: a.conversation.id,
     replyId: a.replyId,
     affiliate: a.affiliate.id,
     notify: a.from,
+    lang,
     inReplyTo: a.messageId,
   };
   const notice = (
@@ -206,6 +211,7 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
       noticeMail(deps.mail, {
         to: a.from,
         conversation: c,
+        lang,
         headline,
         paragraphs,
         key: `notice:${a.replyId}:${key}`,
@@ -230,8 +236,8 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
   if (!applied0 && (reply.invalid.length > 0 || both)) {
     const why =
       reply.invalid.length > 0
-        ? `These lines look like commands but are not: ${reply.invalid.join("; ")}.`
-        : "A reply can carry #reroute or #close, not both.";
+        ? nt(lang, "invalid.lines", { lines: reply.invalid.join("; ") })
+        : nt(lang, "invalid.both");
     return {
       ...base,
       outcome: "invalid-command",
@@ -239,11 +245,8 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
         notice(
           a.conversation,
           "invalid",
-          `Nothing was done with your reply to ${a.conversation.ref}.`,
-          [
-            why,
-            "The commands are #note <text>, #reroute <affiliate id> [why] and #close, each on its own line at the top of the reply. Nothing was sent to the reader.",
-          ],
+          nt(lang, "invalid.headline", { ref: a.conversation.ref }),
+          [why, nt(lang, "invalid.help")],
           true,
         ),
       ],
@@ -254,9 +257,9 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
   if (!applied0 && rerouteCmd && rerouteCmd.kind === "reroute") {
     const target = deps.affiliates.get(rerouteCmd.to);
     const problem = !target
-      ? `There is no affiliate "${rerouteCmd.to}". The affiliate ids are: ${deps.affiliates.ids().join(", ")}.`
+      ? nt(lang, "reroute.unknown", { id: rerouteCmd.to, ids: deps.affiliates.ids().join(", ") })
       : target.id === a.conversation.affiliate
-        ? `The conversation is already with ${target.id}.`
+        ? nt(lang, "reroute.same", { id: target.id })
         : null;
     if (problem) {
       return {
@@ -266,8 +269,8 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
           notice(
             a.conversation,
             "invalid",
-            `Conversation ${a.conversation.ref} was not rerouted.`,
-            [problem, "Nothing was changed and nothing was sent to the reader."],
+            nt(lang, "reroute.failed", { ref: a.conversation.ref }),
+            [problem, nt(lang, "reroute.nothing")],
             true,
           ),
         ],
@@ -334,10 +337,10 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
         notice(
           c,
           "attachments",
-          `Your answer in ${c.ref} was passed on without its attachments.`,
+          nt(lang, "attachments.headline", { ref: c.ref }),
           [
-            `The relay passes on text only, so the reader did not get: ${a.attachments.join(", ")}.`,
-            "If the reader needs a file, put it on a site you trust and send the link in a reply.",
+            nt(lang, "attachments.list", { files: a.attachments.join(", ") }),
+            nt(lang, "attachments.link"),
           ],
           true,
         ),
@@ -351,7 +354,9 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
   const notes = reply.commands.filter((x) => x.kind === "note");
   if (notes.length > 0)
     done.push(
-      `${notes.length === 1 ? "A note was" : `${notes.length} notes were`} added to the conversation. Notes are never sent to the reader; they show in the conversation's history in later emails.`,
+      notes.length === 1
+        ? nt(lang, "confirm.note")
+        : nt(lang, "confirm.notes", { n: String(notes.length) }),
     );
   const rr = reply.commands.find((x) => x.kind === "reroute");
   if (rr && rr.kind === "reroute") {
@@ -373,23 +378,26 @@ export async function planReply(deps: PlanDeps, a: AcceptedReply): Promise<Relay
       ),
     );
     done.push(
-      `The conversation was handed over to ${target.name} (${target.id}), with its whole history${rr.reason ? " and your reason" : ""}. Your reply address for it no longer works.`,
+      nt(lang, rr.reason ? "confirm.rerouteReason" : "confirm.reroute", {
+        affiliate: `${target.name} (${target.id})`,
+      }),
       c.reader.replyTo
-        ? `The reader was told on ${CHANNEL_LABEL[c.reader.channel]}, in their language.`
-        : "The reader left no address and was not told.",
+        ? nt(lang, "confirm.readerTold", { channel: CHANNEL_LABEL[c.reader.channel] })
+        : nt(lang, "confirm.readerNotTold"),
     );
   }
   if (reply.commands.some((x) => x.kind === "close")) {
-    done.push(
-      "The conversation is closed. If the reader writes again, it starts a new conversation, routed afresh.",
-    );
+    done.push(nt(lang, "confirm.close"));
   }
-  done.push("Nothing else from your reply was sent to the reader.");
+  done.push(nt(lang, "confirm.nothingElse"));
   actions.push(
     notice(
       rr ? a.conversation : c,
       "confirm",
-      `Done: ${reply.commands.map((x) => `#${x.kind}`).join(", ")} in ${c.ref}.`,
+      nt(lang, "confirm.headline", {
+        commands: reply.commands.map((x) => `#${x.kind}`).join(", "),
+        ref: c.ref,
+      }),
       done,
       !rr,
     ),

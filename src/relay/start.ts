@@ -6,7 +6,7 @@ import type { Registry } from "prom-client";
 import { loadEmailConfig } from "../../adapters/email/config.js";
 import type { MailboxWatchOptions } from "../../adapters/email/mailbox-watch.js";
 import { askConfigFromEnv, type AskConfig } from "../conversation/ask.js";
-import { askTimedOut, stickyRoute, type StickyDeps } from "../conversation/sticky.js";
+import { askTimedOut, questionSent, stickyRoute, type StickyDeps } from "../conversation/sticky.js";
 import type { Conversation } from "../conversation/types.js";
 import { createConversationStore, type ConversationStore } from "../conversation/store.js";
 import { createEnvelope } from "../crypto/envelope.js";
@@ -22,7 +22,13 @@ import { backoffDelay, type RetryPolicy } from "../queue/jobs.js";
 import { QuarantineStore } from "../queue/quarantine.js";
 import { PipelineScripts } from "../queue/scripts.js";
 import type { Metrics } from "../metrics.js";
-import type { AskTimeoutFn, ConversationStep, Role, Sender } from "../queue/types.js";
+import type {
+  AskTimeoutFn,
+  ConversationStep,
+  QuestionSentFn,
+  Role,
+  Sender,
+} from "../queue/types.js";
 import { LiveRules } from "../routing/live.js";
 import { retentionConfigFromEnv } from "../retention/policies.js";
 import { RedisCursorStore } from "../state/cursor-store.js";
@@ -92,6 +98,8 @@ export interface Conversations {
   step: ConversationStep;
   /** Routes a held message whose time to answer is up (the route stage's delayed job). */
   askTimeout: AskTimeoutFn;
+  /** Keeps the clarifying question's message id (its buttons are closed once it is settled). */
+  questionSent: QuestionSentFn;
   /** The clarifying question's settings (ASK_LOCATION, ASK_TIMEOUT_CHAT, ASK_TIMEOUT_EMAIL). */
   ask: AskConfig;
   /** Escalation timers (delayed `escalate` jobs). */
@@ -477,6 +485,7 @@ export async function startConversations(opts: ConversationsOptions): Promise<Co
     store,
     step,
     askTimeout,
+    questionSent: (id, messageId) => questionSent({ store }, id, messageId),
     ask,
     escalationQueue,
     async refreshMetrics() {

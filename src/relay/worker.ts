@@ -13,11 +13,17 @@ import {
 } from "../queue/jobs.js";
 import { QUEUE } from "../queue/keys.js";
 import type { QuarantineStore } from "../queue/quarantine.js";
-import { RelayRefusal, TokenMalformedError, UnknownRecipientError } from "./errors.js";
+import { noticeLanguage, nt } from "../i18n/notices.js";
+import {
+  RelayRefusal,
+  SenderNotAllowedError,
+  TokenMalformedError,
+  UnknownRecipientError,
+} from "./errors.js";
 import { runPlan, type ExecuteDeps } from "./execute.js";
 import { noticeMail, type MailSettings } from "./notices.js";
 import { planReply, type PlanDeps, type RelayPlan } from "./plan.js";
-import { receiveReply, type ReceiverDeps } from "./receiver.js";
+import { receiveReply, type AffiliateDirectory, type ReceiverDeps } from "./receiver.js";
 import type { SmtpOrigin } from "./sender-auth.js";
 import type { RelayMetrics } from "./metrics.js";
 
@@ -122,9 +128,31 @@ export interface RelayWorkerDeps extends ReceiverDeps, PlanDeps, ExecuteDeps {
 
 type StageResultLike = Record<string, string | number | boolean>;
 
+/**
+ * The language of a bounce to `address`: that of the affiliate the address belongs to (inbox or
+ * reply_from), else, for a sender the affiliate did not list, the affiliate's; else English.
+ */
+export function bounceLanguage(
+  affiliates: AffiliateDirectory | undefined,
+  address: string,
+  err: RelayRefusal,
+): string {
+  if (!affiliates) return "en";
+  const a = address.toLowerCase();
+  for (const id of affiliates.ids()) {
+    const aff = affiliates.get(id);
+    if (aff && [aff.inbox, ...(aff.reply_from ?? [])].some((x) => x.toLowerCase() === a))
+      return noticeLanguage(aff.languages);
+  }
+  if (err instanceof SenderNotAllowedError)
+    return noticeLanguage(affiliates.get(err.affiliate)?.languages);
+  return "en";
+}
+
 /** Keeps a refused reply with its reason, counts it, and explains it to the sender when useful. */
 export async function refuse(
-  deps: Pick<RelayWorkerDeps, "quarantine" | "metrics" | "store" | "delivery" | "mail">,
+  deps: Pick<RelayWorkerDeps, "quarantine" | "metrics" | "store" | "delivery" | "mail"> &
+    Partial<Pick<RelayWorkerDeps, "affiliates">>,
   err: RelayRefusal,
   stage: "smtp" | "imap" | "worker",
   ref: string,
@@ -145,11 +173,13 @@ export async function refuse(
   }
   const to = origin.mailFrom;
   if (stage === "worker" && err.bounce && to && (await deps.store.allowBounce(to))) {
+    const lang = bounceLanguage(deps.affiliates, to, err);
     const mail = noticeMail(deps.mail, {
       to,
       conversation: null,
-      headline: "Your reply was not passed on to the reader.",
-      paragraphs: [err.explain()],
+      lang,
+      headline: nt(lang, "bounce.headline"),
+      paragraphs: [err.explain(lang)],
       key: `bounce:${ref}`,
     });
     await deps.delivery

@@ -146,10 +146,12 @@ describe("clarifying question: Telegram and X readers (running app)", () => {
     expect(sentTo(rosa)[2]!.text).toContain("¡Hola Rosa! Bienvenida.");
   });
 
-  it("routes a held contact by the default step when the time to answer is up; a late press is not forwarded", async () => {
+  it("routes a held contact by the default step when the time to answer is up, removes the keyboard, and answers a late press politely", async () => {
     const tomas = reader(2, "Tomás");
     const text = `${SPANISH} Soy Tomás.`;
     const { id, question } = await asked(tomas, text);
+    // What a client that misses the coming edit keeps showing: the question with its keyboard.
+    const shown = api.snapshot(tomas.id, question.message_id);
     await routed(id);
     // The delayed timeout job, made due now (the configured wait is 10 minutes).
     const timeout = await rig.app.pipeline.queues.inbound.getJob(askTimeoutJobId(idHash(id)));
@@ -161,16 +163,37 @@ describe("clarifying question: Telegram and X readers (running app)", () => {
     const conv = await rig.app.conversations.store.getByRef(refOf(forward));
     expect(conv).toMatchObject({ status: "open", affiliate: "cwo" });
     expect(conv!.ask!.outcome).toMatchObject({ how: "timeout" });
+    expect(conv!.ask!.question).toBe(`telegram:${tomas.id}:${question.message_id}`);
 
-    // Pressing the old question now changes nothing and is not forwarded.
-    api.pressButton(
+    // The question's keyboard is removed (editMessageReplyMarkup), so it cannot be pressed.
+    await waitFor("keyboard removed", () =>
+      api.keyboardOf(tomas.id, question.message_id) === null ? true : null,
+    );
+    expect(() =>
+      api.pressButton(
+        { id: tomas.id, first_name: "Tomás", language_code: "es" },
+        tomas.id,
+        question.message_id,
+        "loc:AR",
+      ),
+    ).toThrow(/shows no button/);
+
+    // A client that still shows it: the press is answered in Spanish, and not taken as an answer.
+    const query = api.pushCallbackQuery(
       { id: tomas.id, first_name: "Tomás", language_code: "es" },
-      tomas.id,
-      question.message_id,
+      shown,
       "loc:AR",
     );
-    const press = await routed(`telegram:${tomas.id}:${question.message_id}:choice`);
-    expect(press.returnvalue).toMatchObject({ step: "answer", released: false });
+    const answered = await waitFor("late press answered", () =>
+      api.callbacks.find((c) => c.id === query && c.answer !== undefined),
+    );
+    expect(answered.answer).toEqual({ text: t("es", "ask.late") });
+    expect(t("es", "ask.late")).toMatch(/ya se ha enviado/);
+    expect(
+      await rig.app.pipeline.queues.inbound.getJob(
+        jobIdFor("inbound", idHash(`telegram:${tomas.id}:${question.message_id}:choice`)),
+      ),
+    ).toBeUndefined();
     expect(mailsWith("uk@leftcom.org", text)).toHaveLength(1);
     expect(
       rig.mailsTo("uk@leftcom.org").filter((r) => refOf(r.mail) === refOf(forward)),
@@ -269,6 +292,10 @@ describe("clarifying question: Telegram and X readers (running app)", () => {
     expect(second.subject).toBe(`Re: ${first.subject}`);
     // One acknowledgement: for the held message.
     await waitFor("ack", () => sentTo(juan).length === 2);
+    // The question was settled by the message: its keyboard goes.
+    await waitFor("keyboard removed", () =>
+      api.keyboardOf(juan.id, sentTo(juan)[0]!.message_id) === null ? true : null,
+    );
     expect(sentTo(juan)[1]!.text).toContain("Bilan et Perspectives");
     expect(mailsWith("uk@leftcom.org", text)).toHaveLength(0);
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi } from "../fakes/telegram-bot-api.js";
 import { injectPrivate, type Reader } from "../adapters/telegram/fixtures.js";
 import { escalationJobId } from "../../src/relay/escalation.js";
+import { waitingSince, waitKey } from "../../src/conversation/history.js";
 import { waitFor } from "../queue/helpers.js";
 import { refOf, relayRig, replyAddressOf, sendReply, type RelayRig } from "../relay/support.js";
 
@@ -36,17 +37,17 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
   });
 
   const sentTo = (r: Reader) => api.sent.filter((m) => m.chat_id === r.id).map((m) => m.text);
-  const timer = (conversationId: string, generation: number, step: "remind" | "handover") =>
+  /** The timer of a wait (`waitKey`: the generation, for a wait after an answer with its start). */
+  const timer = (conversationId: string, wait: number | string, step: "remind" | "handover") =>
     waitFor(`${step} timer`, () =>
-      rig.app.conversations.escalationQueue.getJob(
-        escalationJobId(conversationId, generation, step),
-      ),
+      rig.app.conversations.escalationQueue.getJob(escalationJobId(conversationId, wait, step)),
     );
 
-  async function contact(r: Reader, text: string) {
+  async function contact(r: Reader, text: string, inbox = "de@leftcom.org") {
+    const acks = sentTo(r).length;
     injectPrivate(api, r, text);
-    const forward = await rig.waitMailWhere("de@leftcom.org", (m) => (m.text ?? "").includes(text));
-    await waitFor("ack", () => sentTo(r).length === 1);
+    const forward = await rig.waitMailWhere(inbox, (m) => (m.text ?? "").includes(text));
+    await waitFor("ack", () => sentTo(r).length === acks + 1);
     const conversation = (await rig.app.conversations.store.getByRef(refOf(forward)))!;
     return { forward, conversation };
   }
@@ -67,15 +68,20 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
 
     offset = 3 * DAY + 60_000;
     await remind.promote();
+    // In gik's language (German) and time zone, like its forwards.
     const reminder = await rig.waitMailWhere("de@leftcom.org", (m) =>
-      (m.text ?? "").includes(`Reminder: conversation ${ref} is waiting for your answer.`),
+      (m.text ?? "").includes(`Erinnerung: Gespräch ${ref} wartet auf eure Antwort.`),
     );
     expect(reminder.subject).toBe(`Re: ${forward.subject}`);
-    expect(reminder.text).toContain("has had no answer for 3 days");
+    expect(reminder.text).toMatch(
+      /Die Person hat am \d{1,2}\. \S+ \d{4} um \d\d:\d\d MES?Z über Telegram geschrieben und 3 Tage lang keine Antwort bekommen\./,
+    );
     expect(reminder.text).toContain("> Hallo, ich wohne in Wien");
     expect(reminder.text).toContain(
-      "it will be handed over to Communist Workers' Organisation (cwo)",
+      "Bleibt es noch einmal 3 Tage lang unbeantwortet, wird es an Communist Workers' Organisation (cwo) übergeben.",
     );
+    expect(reminder.text).toContain(`Gespräch: ${ref}`);
+    expect(reminder.text).not.toContain("Reminder");
     // The reminder can be answered like the forward: same relay address.
     expect(replyAddressOf(reminder)).toBe(replyAddressOf(forward));
 
@@ -86,11 +92,17 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
     expect(handed.subject).toBe(forward.subject);
     expect(handed.text).toContain(`Conversation ${ref}: handed over to you`);
     expect(handed.text).toContain("contact-router (escalation)");
+    expect(handed.text).toContain(
+      "no answer from Gruppe Internationalistischer Kommunistinnen (gik) within 6 days, nor after a reminder",
+    );
     expect(handed.text).toContain("Lesegruppe");
     const told = await rig.waitMailWhere("de@leftcom.org", (m) =>
-      (m.text ?? "").includes(`Conversation ${ref} was handed over to`),
+      (m.text ?? "").includes(
+        `Gespräch ${ref} wurde an Communist Workers' Organisation (cwo) übergeben.`,
+      ),
     );
-    expect(told.text).toContain("Your reply address for it no longer works");
+    expect(told.text).toContain("Es war 6 Tage lang unbeantwortet");
+    expect(told.text).toContain("Eure Antwortadresse dafür funktioniert nicht mehr.");
     const stored = (await rig.app.conversations.store.getByRef(ref))!;
     expect(stored).toMatchObject({ status: "escalated", affiliate: "cwo", generation: 1 });
     expect(stored.history.map((e) => (e.kind === "event" ? e.event : e.kind))).toEqual([
@@ -158,7 +170,7 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
     expect(
       rig
         .mailsTo("de@leftcom.org")
-        .filter((r) => (r.mail.text ?? "").includes(`Reminder: conversation ${refOf(forward)}`)),
+        .filter((r) => (r.mail.text ?? "").includes(`Erinnerung: Gespräch ${refOf(forward)}`)),
     ).toHaveLength(0);
     expect(
       await rig.app.conversations.escalationQueue.getJob(
@@ -186,6 +198,124 @@ describe("escalation (running app, controllable clock, real SMTP)", () => {
         (e) => e.kind === "event" && e.event === "remind",
       ),
     ).toBe(false);
+  });
+
+  it("a follow-up after an answer that stays unanswered is reminded and handed over too", async () => {
+    offset = 0;
+    const karl = reader(5, "Karl");
+    const { forward, conversation } = await contact(
+      karl,
+      "Hallo, ich wohne in Salzburg und möchte eure Zeitung bestellen.",
+    );
+    const ref = refOf(forward);
+    await sendReply(rig.relayPort, {
+      from: "de@leftcom.org",
+      to: replyAddressOf(forward),
+      text: "Hallo Karl, gern. Wohin sollen wir sie schicken?",
+      quote: forward,
+    });
+    await waitFor("answer", () => sentTo(karl).length === 2);
+    // The first wait is over: its reminder finds it answered.
+    const first = await timer(conversation.id, 0, "remind");
+    offset = 3 * DAY + 60_000;
+    await first.promote();
+    await waitFor("first reminder done", async () => ((await first.isCompleted()) ? true : null));
+    expect(
+      (await rig.app.conversations.escalationQueue.getJob(first.id!))!.returnvalue,
+    ).toMatchObject({ escalation: "answered" });
+
+    // The reader writes again; nobody answers that.
+    offset = 0;
+    injectPrivate(api, karl, "An die Hauptstraße 5 in Salzburg, bitte. Was kostet sie?");
+    await rig.waitMailWhere("de@leftcom.org", (m) =>
+      (m.text ?? "").includes("Hauptstraße 5 in Salzburg"),
+    );
+    const waiting = (await rig.app.conversations.store.get(conversation.id))!;
+    const since = waitingSince(waiting)!;
+    expect(since).toBe(waiting.history.findLast((e) => e.kind === "reader")!.at);
+    const key = waitKey(waiting, 0, since);
+    expect(key).not.toBe("0");
+    const remind = await timer(conversation.id, key, "remind");
+    expect(await remind.getState()).toBe("delayed");
+    offset = 3 * DAY + 60_000;
+    await remind.promote();
+    const reminder = await rig.waitMailWhere("de@leftcom.org", (m) =>
+      (m.text ?? "").includes(`Erinnerung: Gespräch ${ref} wartet auf eure Antwort.`),
+    );
+    expect(reminder.text).toContain("nach eurer letzten Antwort wieder über Telegram geschrieben");
+    expect(reminder.text).toContain("> An die Hauptstraße 5 in Salzburg, bitte.");
+    expect(replyAddressOf(reminder)).toBe(replyAddressOf(forward));
+
+    const handover = await timer(conversation.id, key, "handover");
+    offset = 6 * DAY + 120_000;
+    await handover.promote();
+    const handed = await rig.waitMailWhere("uk@leftcom.org", (m) => refOf(m) === ref);
+    expect(handed.text).toContain("Hauptstraße 5");
+    expect(handed.text).toContain("Hallo Karl, gern.");
+    const stored = (await rig.app.conversations.store.getByRef(ref))!;
+    expect(stored).toMatchObject({ status: "escalated", affiliate: "cwo", generation: 1 });
+    expect(stored.history.map((e) => (e.kind === "event" ? e.event : e.kind))).toEqual([
+      "reader",
+      "answer",
+      "reader",
+      "remind",
+      "escalate",
+    ]);
+    // The escalation affiliate's own clock: one reminder (in English, cwo's language), no further
+    // hand-over.
+    const theirs = await timer(conversation.id, 1, "remind");
+    offset = 9 * DAY + 180_000;
+    await theirs.promote();
+    const last = await rig.waitMailWhere("uk@leftcom.org", (m) =>
+      (m.text ?? "").includes(`Reminder: conversation ${ref} is waiting for your answer.`),
+    );
+    expect(last.text).toContain("This is the only reminder.");
+    expect(replyAddressOf(last)).toBe(replyAddressOf(handed));
+    await waitFor("reminder done", async () => ((await theirs.isCompleted()) ? true : null));
+    expect(
+      await rig.app.conversations.escalationQueue.getJob(
+        escalationJobId(conversation.id, 1, "handover"),
+      ),
+    ).toBeUndefined();
+  });
+
+  it("a #note is not an answer: the clock runs on, and a French affiliate gets it all in French", async () => {
+    offset = 0;
+    const lea: Reader = { id: 700_000_006, first_name: "Léa", language_code: "fr" };
+    const { forward, conversation } = await contact(
+      lea,
+      "Bonjour, j'habite à Lyon et je voudrais recevoir votre revue.",
+      "fr@leftcom.org",
+    );
+    const ref = refOf(forward);
+    await sendReply(rig.relayPort, {
+      from: "fr@leftcom.org",
+      to: replyAddressOf(forward),
+      text: "#note On lui écrit après la réunion de jeudi.",
+      quote: forward,
+    });
+    const confirmation = await rig.waitMailWhere("fr@leftcom.org", (m) =>
+      (m.text ?? "").includes(`Fait : #note dans ${ref}.`),
+    );
+    expect(confirmation.text).toContain("Une note n'est pas une réponse");
+    expect(confirmation.text).toContain(`Conversation : ${ref}`);
+    expect(confirmation.text).toContain("ce message a été écrit automatiquement");
+
+    const remind = await timer(conversation.id, 0, "remind");
+    offset = 3 * DAY + 60_000;
+    await remind.promote();
+    const reminder = await rig.waitMailWhere("fr@leftcom.org", (m) =>
+      (m.text ?? "").includes(`Rappel : la conversation ${ref} attend votre réponse.`),
+    );
+    expect(reminder.text).toMatch(
+      /La personne a écrit sur Telegram le \d{1,2}(?:er)? \S+ \d{4} à \d\d:\d\d UTC\+\d et n'a pas de réponse depuis 3\u00a0jours\./,
+    );
+    // French writes a no-break space between a number and its unit, as Intl does.
+    expect(reminder.text).toContain("Les notes (#note) ne sont pas des réponses");
+    expect(reminder.text).toContain(
+      "Si elle est toujours sans réponse dans 3\u00a0jours, elle sera confiée à Communist Workers' Organisation (cwo).",
+    );
+    expect(sentTo(lea)).toHaveLength(1);
   });
 
   it("a reader who cannot be answered (web form without an address) starts no clock", async () => {

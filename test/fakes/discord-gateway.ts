@@ -87,6 +87,11 @@ export interface PressOptions {
   locale?: string;
   /** Leave `referenced_message` out of the message (Discord did not fetch it). */
   omitReferencedMessage?: boolean;
+  /**
+   * The message as the presser's client still shows it (a snapshot taken before an edit it has
+   * not received yet): its buttons are pressable and it is sent in the interaction.
+   */
+  asShown?: FakeMessage;
 }
 
 interface FakeChannel {
@@ -249,12 +254,16 @@ export class FakeDiscord {
     if (!message || message.author.id !== this.bot.id) {
       throw new Error(`fake discord: ${messageId} is not a bot message in ${channelId}`);
     }
-    if (!this.pressableButtons(channelId, messageId).some((b) => b.custom_id === customId)) {
+    const seen = options.asShown ?? message;
+    const pressable = (seen.components ?? [])
+      .flatMap((r) => r.components)
+      .filter((b) => b.disabled !== true);
+    if (!pressable.some((b) => b.custom_id === customId)) {
       throw new Error(
         `fake discord: message ${messageId} has no enabled button with that custom_id`,
       );
     }
-    const shown: Record<string, unknown> = structuredClone(message) as unknown as Record<
+    const shown: Record<string, unknown> = structuredClone(seen) as unknown as Record<
       string,
       unknown
     >;
@@ -601,6 +610,18 @@ export class FakeDiscord {
     const data = (body.data ?? undefined) as Record<string, unknown> | undefined;
     if (![4, 5, 6, 7, 9].includes(type)) {
       return reply(400, { message: "Invalid Form Body", code: 50035, errors: "type" });
+    }
+    if (type === 4) {
+      // CHANNEL_MESSAGE_WITH_SOURCE: a message in reply; flag 64 (EPHEMERAL) shows it to the
+      // presser only, so it is not posted to the channel here.
+      const content = data?.content;
+      if (typeof content !== "string" || content.length === 0 || content.length > 2000) {
+        return reply(400, { message: "Invalid Form Body", code: 50035, errors: "data.content" });
+      }
+      const flags = Number(data?.flags ?? 0);
+      if ((flags & ~(4 | 64 | 4096)) !== 0) {
+        return reply(400, { message: "Invalid Form Body", code: 50035, errors: "data.flags" });
+      }
     }
     if (type === 7) {
       const msg = this.message(record.channel_id, record.message_id);

@@ -235,6 +235,16 @@ export class FakeTelegramBotApi {
     return id;
   }
 
+  /**
+   * The message as a client shows it now (a copy): kept by a test, it is what a client that has
+   * not yet received a later edit still shows, for `pushCallbackQuery`.
+   */
+  snapshot(chatId: number, messageId: number): Json {
+    const message = this.messages.get(`${chatId}:${messageId}`);
+    if (!message) throw new Error(`fake Bot API: no message ${chatId}:${messageId}`);
+    return structuredClone(message);
+  }
+
   /** The inline keyboard a message shows now (null: none). */
   keyboardOf(chatId: number, messageId: number): InlineKeyboardMarkup | null {
     const markup = this.messages.get(`${chatId}:${messageId}`)?.reply_markup;

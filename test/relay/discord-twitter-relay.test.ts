@@ -160,10 +160,11 @@ describe("relay: Discord and X readers (running app, platform fakes, real SMTP)"
       text: "Come to our meeting!",
       quote: forward,
     });
+    // Klasbatalo's first language with notices is French.
     const notice = await rig.waitMailWhere("ca@leftcom.org", (m) =>
-      (m.text ?? "").includes("could not be delivered"),
+      (m.text ?? "").includes("Votre réponse n'a pas pu être remise à la personne."),
     );
-    expect(notice.text).toContain("Twitter/X refused it for good");
+    expect(notice.text).toContain("Twitter/X l'a refusée définitivement");
     expect(xSent(conversation)).toHaveLength(1);
   });
 });

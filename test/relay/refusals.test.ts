@@ -116,7 +116,9 @@ describe("relay refusals (running app, real SMTP both ways)", () => {
     });
     await quarantined(/^SenderNotAllowedError/);
     const bounce = await rig.waitMail(stranger);
-    expect(bounce.text).toContain("Only the inbox of the affiliate handling conversation");
+    // In the language of the affiliate whose conversation it is (pcint: Italian).
+    expect(bounce.subject).toBe("La vostra risposta non è stata inoltrata");
+    expect(bounce.text).toContain("Solo la casella del gruppo che segue la conversazione");
     expect(bounce.text).toContain("reply_from");
     await sendReply(rig.relayPort, {
       from: stranger,
@@ -159,7 +161,9 @@ describe("relay refusals (running app, real SMTP both ways)", () => {
     // No explanation goes back to robots.
     expect(rig.mailsTo("MAILER-DAEMON@leftcom.org")).toHaveLength(0);
     expect(
-      rig.mailsTo(AFFILIATE).filter((m) => m.mail.subject === "Your reply was not passed on"),
+      rig
+        .mailsTo(AFFILIATE)
+        .filter((m) => m.mail.subject === "La vostra risposta non è stata inoltrata"),
     ).toHaveLength(0);
     expect(forward.messageId).toBeDefined();
   });
@@ -170,7 +174,7 @@ describe("relay refusals (running app, real SMTP both ways)", () => {
     const entry = await quarantined(/^EmptyReplyError: .*held for an admin/);
     expect(await rig.app.pipeline.quarantine.raw(entry.ref)).toContain("Ciao, sono il lettore");
     const notice = await rig.waitMailWhere(AFFILIATE, (m) =>
-      (m.text ?? "").includes("had no text of its own"),
+      (m.text ?? "").includes("non aveva testo vostro sopra l'email citata"),
     );
     expect(notice.text).toContain(refOf(forward));
     expect(rig.mailsTo(reader)).toHaveLength(0);
@@ -216,7 +220,7 @@ describe("relay refusals (running app, real SMTP both ways)", () => {
     expect(answer.text).toContain("Ti mando il programma in allegato.");
     expect(answer.attachments).toHaveLength(0);
     const notice = await rig.waitMailWhere(AFFILIATE, (m) =>
-      (m.text ?? "").includes("without its attachments"),
+      (m.text ?? "").includes("è stata inoltrata senza allegati"),
     );
     expect(notice.text).toContain("programma.pdf");
   });

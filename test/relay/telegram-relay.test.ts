@@ -137,10 +137,13 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
       signature: SIGNATURE,
     });
     const confirmation = await rig.waitMailWhere("de@leftcom.org", (m) =>
-      (m.text ?? "").includes(`Done: #note in ${ref}`),
+      (m.text ?? "").includes(`Erledigt: #note in ${ref}`),
     );
     expect(confirmation.subject).toBe(`Re: ${forward.subject}`);
-    expect(confirmation.text).toContain("never sent to the reader");
+    // In gik's language (German), like its forwards.
+    expect(confirmation.text).toContain("Notizen gehen nie an die Person");
+    expect(confirmation.text).toContain(`Gespräch: ${ref}`);
+    expect(confirmation.text).not.toContain("Notes are never sent");
     const conv = await rig.app.conversations.store.getByRef(ref);
     expect(conv!.history.at(-1)).toMatchObject({
       kind: "note",
@@ -184,7 +187,7 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
       "Dein Gespräch wurde an Communist Workers' Organisation übergeben. Die Antwort kommt von dort.",
     );
     await rig.waitMailWhere("de@leftcom.org", (m) =>
-      (m.text ?? "").includes(`Done: #reroute in ${ref}`),
+      (m.text ?? "").includes(`Erledigt: #reroute in ${ref}`),
     );
 
     // The old affiliate's token no longer works: refused, kept, explained once.
@@ -197,10 +200,11 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
     expect((await quarantined(/^TokenRevokedError/)).stage).toBe("relay");
     const bounce = await rig.waitMailWhere("de@leftcom.org", (m) =>
       (m.text ?? "").includes(
-        `Conversation ${ref} was handed over to Communist Workers' Organisation (cwo)`,
+        `Gespräch ${ref} wurde an Communist Workers' Organisation (cwo) übergeben, darum wurde eure Antwort nicht`,
       ),
     );
     expect(bounce.headers.get("auto-submitted")).toBe("auto-replied");
+    expect(bounce.subject).toBe("Eure Antwort wurde nicht weitergeleitet");
     // The new token is the new affiliate's: the old one's inbox cannot use it.
     await sendReply(rig.relayPort, {
       from: "de@leftcom.org",
@@ -238,7 +242,7 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
       quote: forward,
     });
     await rig.waitMailWhere("de@leftcom.org", (m) =>
-      (m.text ?? "").includes(`Done: #close in ${ref}`),
+      (m.text ?? "").includes(`Erledigt: #close in ${ref}`),
     );
     expect((await rig.app.conversations.store.getByRef(ref))?.status).toBe("closed");
     const next = await contact(emil, "Hallo nochmal, ich wohne in Wien: danke für die Broschüre!");
@@ -274,9 +278,9 @@ describe("relay: Telegram reader (running app, fake Bot API, real SMTP)", () => 
       quote: forward,
     });
     const notice = await rig.waitMailWhere("de@leftcom.org", (m) =>
-      (m.text ?? "").includes("could not be delivered"),
+      (m.text ?? "").includes("Eure Antwort konnte der Person nicht zugestellt werden."),
     );
-    expect(notice.text).toContain("Telegram refused it for good");
+    expect(notice.text).toContain("Telegram hat sie endgültig abgelehnt");
     const conv = await rig.app.conversations.store.getByRef(refOf(forward));
     expect(conv!.reader.unreachable).toMatchObject({ channel: "telegram" });
     expect(sentTo(fritz)).toHaveLength(1);

@@ -88,6 +88,9 @@ describe("relay: web-form reader, answer by email (running app, real SMTP)", () 
     });
     expect(entry!.reason).toMatch(/^ReaderUnreachableError: /);
     const bounce = await rig.waitMail("it@leftcom.org", 2);
-    expect(bounce.text).toContain("used the web form without leaving an email address");
+    // In pcint's language (Italian).
+    expect(bounce.text).toContain(
+      "ha usato il modulo web senza lasciare un indirizzo email, quindi nessuna risposta può raggiungerla",
+    );
   });
 });

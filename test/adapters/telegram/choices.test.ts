@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InvalidPayloadError } from "../../../src/errors.js";
+import { InvalidPayloadError, RateLimitError } from "../../../src/errors.js";
 import type { Choice } from "../../../adapters/types.js";
 import { ANNA, JOAO, injectPrivate, type Reader } from "./fixtures.js";
 import { TelegramRig, eventually } from "./rig.js";
@@ -236,5 +236,52 @@ describe("Telegram choices: presses", () => {
     await eventually("all presses answered", () => rig.api.unansweredCallbacks().length === 0);
     expect(rig.api.keyboardOf(chat, message2)).not.toBeNull();
     expect(rig.intake.accepted.some((m) => m.choice !== undefined)).toBe(false);
+  });
+});
+
+describe("Telegram choices: closing a settled question", () => {
+  it("removes the keyboard; a press that still comes is answered with the late text and not taken in", async () => {
+    const { adapter, question, platformMessageId } = await askAnna();
+    const shown = rig.api.snapshot(...question);
+    await adapter.closeChoices({
+      question: platformMessageId,
+      choices: CHOICES,
+      lateText: "Danke! Deine Nachricht wurde schon weitergeleitet.",
+    });
+    expect(rig.api.keyboardOf(...question)).toBeNull();
+    // Closing again is done already ("message is not modified"), not an error.
+    await adapter.closeChoices({ question: platformMessageId, choices: CHOICES, lateText: "x" });
+
+    const submitted = rig.intake.events.filter((e) => e.kind === "submit").length;
+    const query = rig.api.pushCallbackQuery(ANNA, shown, "loc:AT");
+    await eventually("late press answered", () =>
+      rig.api.callbacks.some((c) => c.id === query && c.answer !== undefined),
+    );
+    expect(rig.api.callbacks.find((c) => c.id === query)!.answer).toEqual({ text: "x" });
+    expect(rig.intake.events.filter((e) => e.kind === "submit")).toHaveLength(submitted);
+  });
+
+  it("a 429 or a 5xx while closing throws for a retry; a question that is gone counts as closed", async () => {
+    const { adapter, question, platformMessageId } = await askAnna();
+    const close = () =>
+      adapter.closeChoices({ question: platformMessageId, choices: CHOICES, lateText: "ok" });
+    rig.api.failNext("editMessageReplyMarkup", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 3",
+      parameters: { retry_after: 3 },
+    });
+    const limited = await close().catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(RateLimitError);
+    expect((limited as RateLimitError).retryAfterMs).toBe(3000);
+    rig.api.failNext("editMessageReplyMarkup", { error_code: 502, description: "Bad Gateway" });
+    await expect(close()).rejects.toMatchObject({ code: "ADAPTER_NETWORK", retryable: true });
+    expect(rig.api.keyboardOf(...question)).not.toBeNull();
+    rig.api.failNext("editMessageReplyMarkup", {
+      error_code: 400,
+      description: "Bad Request: message to edit not found",
+    });
+    await close();
+    await close();
+    expect(rig.api.keyboardOf(...question)).toBeNull();
   });
 });
