@@ -52,6 +52,11 @@ export type Cue =
   | "group"
   /** Am, come (I'm from, ich komme aus, soy de). */
   | "be"
+  /**
+   * "Be" itself, not "come" (am, sono, bin, suis, soy, jestem; Russian has none, so its
+   * pronouns): "I'm a bus driver in …" says who the writer is, there.
+   */
+  | "copula"
   /** The area around a place (in the province of, near, in der Nähe von, в пригороде). */
   | "area"
   /** Still (born there and still there): still, ancora, immer noch, toujours, todavía, nadal. */
@@ -95,11 +100,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originally born raised bred grew grow native hometown hail hailing roots childhood",
     moved: "moved move moving relocated relocating emigrated immigrated arrived",
     topic:
-      "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics",
+      "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics tourist tourists visitor visitors",
     neg: "not no never don didn doesn haven nor neither",
     contrast: "but however though although whereas yet",
     group: "branch group section chapter collective cell local union circle committee club reading",
     be: "am m come comes coming are re",
+    copula: "am m are re",
     area: "province region outskirts suburbs suburb area county district outside",
     still: "still",
     ask: "any anyone anybody",
@@ -130,11 +136,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     moved:
       "trasferito trasferita trasferiti trasferirmi trapiantato trapiantata trapiantati trapiantate emigrato emigrata spostato arrivato arrivata",
     topic:
-      "guerra sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte",
+      "guerra sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte turista turisti",
     neg: "non mai",
     contrast: "ma però invece mentre tuttavia",
     group: "sezione gruppo collettivo circolo cellula comitato sede nucleo",
     be: "sono vengo veniamo siamo",
+    copula: "sono siamo",
     area: "provincia periferia zona regione vicino dintorni hinterland",
     still: "ancora tuttora",
     ask: "qualcuno qualcuna ci",
@@ -161,11 +168,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "ursprünglich geboren aufgewachsen stamme stammen herkunft gebürtig heimat heimatstadt",
     moved: "gezogen umgezogen ziehe ziehen zog zogen übergesiedelt ausgewandert eingewandert",
     topic:
-      "krieg bürgerkrieg streik streiks protest proteste demonstration demo demos aufstand revolution wahl wahlen krise putsch massaker völkermord invasion besatzung nachrichten artikel bericht buch geschichte reise urlaub besuch konferenz kongress kommune bewegung lage situation regierung regime kampf kämpfe",
+      "krieg bürgerkrieg streik streiks protest proteste demonstration demo demos aufstand revolution wahl wahlen krise putsch massaker völkermord invasion besatzung nachrichten artikel bericht buch geschichte reise urlaub besuch konferenz kongress kommune bewegung lage situation regierung regime kampf kämpfe tourist touristin touristen urlauber",
     neg: "nicht kein keine nie niemals",
     contrast: "aber doch jedoch sondern",
     group: "gruppe ortsgruppe sektion zelle kollektiv kreis lesekreis komitee verein",
     be: "bin komme kommen sind",
+    copula: "bin sind",
     area: "nähe umgebung raum region landkreis kreis vorort",
     still: "noch weiterhin",
     ask: "jemand irgendwer gibt",
@@ -191,11 +199,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originaire origine né née grandi grandie élevé élevée natal natale",
     moved: "déménagé déménagée installé installée émigré émigrée immigré arrivé arrivée",
     topic:
-      "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes",
+      "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes touriste touristes",
     neg: "ne n pas jamais plus",
     contrast: "mais pourtant cependant",
     group: "section groupe collectif cercle cellule comité",
     be: "suis viens venons sommes",
+    copula: "suis sommes",
     area: "près banlieue région environs proximité province",
     still: "toujours encore",
     ask: "quelqu y",
@@ -219,11 +228,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "ursprungligen född uppvuxen växte",
     moved: "flyttade flyttat flytta flyttar emigrerade",
     topic:
-      "krig kriget inbördeskriget strejk strejken strejker protest protester demonstration upplopp revolution val valet kris kupp massaker folkmord invasion ockupation nyheter artikel bok historia resa semester besök konferens kongress rörelse situation regering regim kamp",
+      "krig kriget inbördeskriget strejk strejken strejker protest protester demonstration upplopp revolution val valet kris kupp massaker folkmord invasion ockupation nyheter artikel bok historia resa semester besök konferens kongress rörelse situation regering regim kamp turist turister",
     neg: "inte ej aldrig",
     contrast: "men fast dock",
     group: "grupp sektion avdelning cell kollektiv cirkel studiecirkel kommitté avd",
     be: "är kommer",
+    copula: "är",
     area: "närheten utanför länet regionen",
     still: "kvar fortfarande",
     ask: "någon några finns",
@@ -250,11 +260,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originario originaria nacido nacida nací crecí criado criada oriundo oriunda natal",
     moved: "mudé mudado mudada mudamos trasladé trasladado emigré emigrado emigrada llegué",
     topic:
-      "guerra huelga huelgas protesta protestas manifestación marcha revuelta revolución elecciones crisis golpe masacre genocidio invasión ocupación noticias artículo libro historia viaje vacaciones visita conferencia congreso comuna movimiento situación gobierno régimen lucha luchas",
+      "guerra huelga huelgas protesta protestas manifestación mani manis marcha revuelta revolución elecciones crisis golpe masacre genocidio invasión ocupación noticias artículo libro historia viaje vacaciones visita conferencia congreso comuna movimiento situación gobierno régimen lucha luchas turista turistas",
     neg: "no nunca jamás ni",
     contrast: "pero aunque sino mientras",
     group: "sección grupo colectivo círculo célula comité núcleo",
     be: "soy vengo venimos somos",
+    copula: "soy somos",
     area: "provincia afueras cerca región zona alrededores",
     still: "sigo sigue seguimos todavía aún",
     ask: "alguien algún alguna hay",
@@ -283,11 +294,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originário originária nascido nascida nasci cresci criado criada natural",
     moved: "mudei mudamos mudado mudada emigrei emigrado cheguei",
     topic:
-      "guerra greve greves protesto protestos manifestação manifestações revolta revolução eleições crise golpe massacre genocídio invasão ocupação notícias artigo livro história viagem férias visita conferência congresso comuna movimento situação governo regime luta lutas",
+      "guerra greve greves protesto protestos manifestação manifestações revolta revolução eleições crise golpe massacre genocídio invasão ocupação notícias artigo livro história viagem férias visita conferência congresso comuna movimento situação governo regime luta lutas turista turistas",
     neg: "não nunca nem",
     contrast: "mas porém embora enquanto",
     group: "seção secção grupo coletivo núcleo célula comitê comité círculo",
     be: "sou venho somos",
+    copula: "sou somos",
     area: "perto arredores região periferia província interior",
     still: "ainda continuo continuamos",
     ask: "alguém algum alguma há",
@@ -305,7 +317,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     first: "ik mij me mijn wij we ons onze",
     third:
       "hij zij ze hun haar zijn broer zus moeder mama vader papa ouders vriend vriendin vrienden kameraden neef nicht familie zoon dochter collega oom tante",
-    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef ploeter ploeteren buffel buffelen inwoner inwoonster inwoners bewoner bewoners",
+    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef les lessen bijles ploeter ploeteren buffel buffelen inwoner inwoonster inwoners bewoner bewoners",
     write: "schrijven schrijf",
     greet: "hallo hoi groeten groetjes groet hartelijke doei",
     here: "hier",
@@ -313,11 +325,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "oorspronkelijk geboren getogen opgegroeid afkomstig",
     moved: "verhuisd verhuizen verhuis geëmigreerd getrokken",
     topic:
-      "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd",
+      "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd toerist toeristen",
     neg: "niet geen nooit",
     contrast: "maar echter terwijl",
     group: "afdeling groep sectie collectief kring cel comité",
     be: "kom komen ben zijn",
+    copula: "ben zijn",
     area: "buurt omgeving regio provincie",
     still: "nog steeds",
     ask: "iemand er",
@@ -343,11 +356,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "pochodz* urodził* urodzon* wychowa* rodzinn*",
     moved: "przeprowadzi* przeniosł* wyjechał* wyemigrowa* przyjechał*",
     topic:
-      "wojn* strajk* protest* demonstracj* manifestacj* powstani* rewolucj* wybor* kryzys* zamach* masakr* ludobójstw* inwazj* okupacj* wiadomości artykuł* książk* histori* podróż* wakacj* wizyt* konferencj* kongres* komun* ruch* sytuacj* rząd* reżim* walk*",
+      "wojn* strajk* protest* demonstracj* manifestacj* powstani* rewolucj* wybor* kryzys* zamach* masakr* ludobójstw* inwazj* okupacj* wiadomości artykuł* książk* histori* podróż* wakacj* wizyt* konferencj* kongres* komun* ruch* sytuacj* rząd* reżim* walk* turyst*",
     neg: "nie nigdy",
     contrast: "ale lecz jednak",
     group: "sekcj* grup* kolektyw* komórk* komitet*",
     be: "jestem jesteśmy",
+    copula: "jestem jesteśmy",
     area: "okolic* pobliżu województwie powiecie",
     still: "nadal wciąż ciągle",
     ask: "ktoś ktokolwiek jacyś jakieś",
@@ -373,11 +387,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     moved:
       "переехал переехала переехали перебрался перебралась эмигрировал эмигрировала приехал приехала",
     topic:
-      "война войне войны забастовка забастовки протест протесты демонстрация митинг восстание революция выборы кризис переворот резня геноцид вторжение оккупация новости статья книга история поездка отпуск визит конференция съезд коммуна движение ситуация правительство режим борьба",
+      "война войне войны забастовка забастовки протест протесты демонстрация митинг восстание революция выборы кризис переворот резня геноцид вторжение оккупация новости статья книга история поездка отпуск визит конференция съезд коммуна движение ситуация правительство режим борьба турист туристка туристы",
     neg: "не никогда нет",
     contrast: "но однако",
     group: "секция группа кружок ячейка коллектив комитет",
     be: "я мы",
+    copula: "я мы",
     area: "области пригороде окрестностях районе",
     still: "сих прежнему",
     ask: "кто есть",
@@ -402,11 +417,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "متولد زادگاه اصالتا",
     moved: "مهاجرت اومدم آمدم",
     topic:
-      "جنگ اعتصاب اعتصابات اعتراض اعتراضات تظاهرات قیام انقلاب انتخابات بحران کودتا کشتار حمله اشغال اخبار خبر مقاله کتاب تاریخ سفر تعطیلات بازدید کنفرانس کنگره جنبش وضعیت دولت رژیم مبارزه",
+      "جنگ اعتصاب اعتصابات اعتراض اعتراضات تظاهرات قیام انقلاب انتخابات بحران کودتا کشتار حمله اشغال اخبار خبر مقاله کتاب تاریخ سفر تعطیلات بازدید کنفرانس کنگره جنبش وضعیت دولت رژیم مبارزه گردشگر توریست",
     neg: "نه",
     contrast: "اما ولی",
     group: "شعبه گروه حلقه کمیته هسته",
     be: "هستم هستیم",
+    copula: "هستم هستیم",
     area: "حومه استان نزدیکی اطراف",
     still: "هنوز",
     ask: "کسی",

@@ -695,7 +695,10 @@ function score(
   const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues(p - 1), "area");
   // "в центре Москвы", "w centrum Krakowa", "در یکی از مدارس کرمان": in a place's part.
   const chain = prep.length === 0 && ctx.genitive ? genitiveChain(ctx, s) : -1;
-  const isLoc = has(prep, "loc") || area || chain >= 0;
+  // "numa escola pública de Coimbra", "in una scuola di Bari": "of" after a place's institution
+  // is where it is, not an origin.
+  const ofChain = has(prep, "from") && !has(prep, "loc") && !area ? genitiveChain(ctx, p) : -1;
+  const isLoc = has(prep, "loc") || area || chain >= 0 || ofChain >= 0;
   const isFrom = has(prep, "from") && !isLoc;
   // "delivery outside the UK": outside a country is not in it (outside a city is near it).
   const outside = p >= 0 && sentence[p] === sent && OUTSIDE.has(tokens[p]!.key);
@@ -705,6 +708,7 @@ function score(
   }
   if (area) add(p, W.loc, `"${word(p - 1)} ${word(p)}"`);
   else if (chain >= 0) add(chain, W.loc, `"${word(chain)} … ${word(s)}"`);
+  else if (ofChain >= 0) add(ofChain, W.loc, `"${word(ofChain)} … ${word(p)}"`);
   else if (isLoc) add(p, W.loc);
   else if (isFrom) add(p, W.from);
   else if (has(prep, "about")) add(p, W.about);
@@ -724,6 +728,15 @@ function score(
   let bornRaised = false;
   let native = false;
   let pastAt = -1;
+  // "I'm a bus driver in Dunedin", "jestem kierowcą w Lublinie": who the writer is, there.
+  const locAt = chain >= 0 ? chain : ofChain >= 0 ? ofChain : area ? p - 1 : isLoc ? p : -1;
+  const roleAt = locAt > 0 ? roleNounBefore(ctx, locAt) : -1;
+  if (roleAt >= 0) {
+    const from = roleAt > 0 && has(cues(roleAt - 1), "first") ? roleAt - 1 : roleAt;
+    const said = text.slice(tokens[from]!.start, tokens[locAt]!.end);
+    add(roleAt, W.live, `"${said}" (who the writer is, there)`);
+    live = positive = true;
+  }
   // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
   if (isFrom && opensMessage(ctx, p, end)) {
     add(p, W.greetFrom, `"${word(p)}" opening the message`);
@@ -1172,6 +1185,38 @@ function contracted(ctx: Context, k: number): boolean {
     /^['’]$/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start)) &&
     (has(cues(k - 1), "first") || has(cues(k - 1), "third") || tokens[k - 1]!.key === "you")
   );
+}
+
+/** How many words may stand between "I'm a" and the locative of a job or role noun. */
+const ROLE_REACH = 6;
+
+/**
+ * The first-person "be" before a job or role noun and the locative at `l`, or -1: "I'm a bus
+ * driver in", "sono un'infermiera a", "ich bin Lehrerin in", "jestem kierowcą w", "я водитель
+ * в", "I'm a nurse at a hospital in", "soy profesora de instituto en". Between them only words
+ * with no role (the noun and its adjectives), articles, "of" and other locatives, with no
+ * punctuation; at least one such word.
+ */
+function roleNounBefore(ctx: Context, l: number): number {
+  const { text, tokens, cues, sentence, owner } = ctx;
+  let nouns = 0;
+  for (let j = l - 1; j >= 0 && j >= l - 1 - ROLE_REACH && sentence[j] === sentence[l]; j--) {
+    if (owner[j]! >= 0 || /[,;:()]/u.test(text.slice(tokens[j]!.end, tokens[j + 1]!.start))) {
+      return -1;
+    }
+    const c = cues(j);
+    if (c.length === 0) {
+      nouns++;
+      continue;
+    }
+    if (has(c, "copula")) {
+      const first =
+        has(c, "first") || (j > 0 && sentence[j - 1] === sentence[l] && has(cues(j - 1), "first"));
+      return nouns > 0 && first ? j : -1;
+    }
+    if (!c.every((x) => x === "article" || x === "loc" || x === "from")) return -1;
+  }
+  return -1;
 }
 
 /** How many words may stand between "I'm a"/"we are" and the noun that says who the writer is. */

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { findSelfReport } from "../../src/evidence/self-report.js";
+
+// New sentences, written for these rules; none is taken from a quality set.
+
+/** [language, text, country, city]: the writer says where they are. */
+type Row = [string, string, string, string | null];
+
+describe("a job or role noun between a first-person 'be' and the place", () => {
+  const rows: Row[] = [
+    ["en", "Hi all, I'm a postie in Wollongong and keen to read more.", "AU", "Wollongong"],
+    ["en", "I am a care worker at a home in Swansea. Anyone else?", "GB", "Swansea"],
+    ["it", "Buonasera, sono un magazziniere a Piacenza.", "IT", "Piacenza"],
+    ["it", "Sono maestra elementare a Lecce, vorrei il giornale.", "IT", "Lecce"],
+    ["de", "Moin, ich bin Krankenpfleger in Bremen.", "DE", "Bremen"],
+    ["fr", "Bonjour, je suis aide-soignante à Rouen.", "FR", "Rouen"],
+    ["pl", "Dzień dobry, jestem pielęgniarką w Białymstoku.", "PL", "Białystok"],
+    ["es", "Buenas, soy profesora de instituto en Cádiz.", "ES", "Cadiz"],
+    ["pt", "Olá, sou enfermeiro no Funchal.", "PT", "Funchal"],
+    ["nl", "Hallo, ik ben buschauffeur in Leuven.", "BE", "Leuven"],
+    ["sv", "Hej! Jag är undersköterska i Luleå.", "SE", "Luleå"],
+    ["ru", "Здравствуйте, я медсестра в Самаре.", "RU", "Samara"],
+  ];
+  it.each(rows)("%s: %s", (lang, text, country, city) => {
+    const r = findSelfReport(text, { lang });
+    expect(r?.country).toBe(country);
+    if (city) expect(r?.city).toBe(city);
+    expect(r?.explanation).toContain("who the writer is, there");
+  });
+
+  it("beats a place asked about later in the text", () => {
+    const r = findSelfReport(
+      "I'm a train guard in Bendigo. Are there any members in the Western District?",
+      { lang: "en" },
+    );
+    expect(r?.city).toBe("Bendigo");
+  });
+
+  const notTheWriter: [string, string][] = [
+    ["en", "My sister is a nurse in Leeds."],
+    ["en", "They are teachers in Cardiff."],
+    ["es", "Mi hermano es camarero en Vigo."],
+    ["pl", "Mój brat jest kierowcą w Lublinie."],
+    ["ru", "Мой брат водитель в Томске."],
+    ["de", "Ich komme morgen in Berlin an."],
+    ["en", "I'm a big fan of the strikes in Lyon."],
+  ];
+  it.each(notTheWriter)("no role of the writer: %s: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })?.explanation ?? "").not.toContain("who the writer is");
+  });
+
+  const tourists: [string, string][] = [
+    ["en", "I'm a tourist in Rome this week, any tips?"],
+    ["it", "Sono turista a Firenze per due giorni."],
+    ["fr", "Je suis touriste à Lyon cette semaine."],
+    ["de", "Ich bin Tourist in Wien und suche eure Zeitung."],
+  ];
+  it.each(tourists)("a tourist is not there to stay: %s: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+});
+
+describe("teaching and working at an institution of a place", () => {
+  const rows: Row[] = [
+    ["nl", "Ik geef les aan een basisschool in Mechelen.", "BE", "Mechelen"],
+    ["nl", "Ik geef bijles in Zwolle en lees jullie blad.", "NL", "Zwolle"],
+    ["pt", "Dou aulas e sou professor numa escola secundária de Aveiro.", "PT", "Aveiro"],
+    ["it", "Insegno in un liceo di Perugia da tre anni.", "IT", "Perugia"],
+    ["it", "Lavoro in una cooperativa di Modena.", "IT", "Modena"],
+    ["es", "Trabajo en un hospital de Valladolid.", "ES", "Valladolid"],
+    ["fr", "Je travaille dans un lycée de Limoges.", "FR", "Limoges"],
+  ];
+  it.each(rows)("%s: %s", (lang, text, country, city) => {
+    const r = findSelfReport(text, { lang });
+    expect(r?.country).toBe(country);
+    if (city) expect(r?.city).toBe(city);
+  });
+
+  it("'of' after a plain origin is still an origin", () => {
+    const r = findSelfReport("Vengo da un paesino della Calabria, ma vivo a Torino.", {
+      lang: "it",
+    });
+    expect(r?.city).toBe("Turin");
+  });
+
+  it("an event of a place is a topic, not the writer's institution", () => {
+    const r = findSelfReport("¡Nos vemos en la mani de Burgos! Soy de León.", { lang: "es" });
+    expect(r?.city).not.toBe("Burgos");
+  });
+});
