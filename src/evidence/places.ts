@@ -18,7 +18,13 @@ import {
   type GeoPlace,
   type PlaceRef,
 } from "./gazetteer.js";
-import { mayCarryEnding, maxEnding, nominativeTails, placeStems } from "./inflection.js";
+import {
+  mayCarryEnding,
+  maxEnding,
+  nominativeTails,
+  placeStems,
+  pluralNominatives,
+} from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
 import { stopwordsOf } from "./stopwords.js";
 import { foldToken, startsLikeName, tokenize, type Token } from "./text-fold.js";
@@ -72,10 +78,33 @@ class Span implements PlaceSpan {
     this.cached = refs;
   }
 
+  /**
+   * Other names the inflected word may be ("кирове": кирово or киров; "wawie": waw or wawa):
+   * the one whose heaviest place weighs most is read, the first found on a tie.
+   */
+  alternatives: string[] | null = null;
+
   get refs(): readonly PlaceRef[] {
-    this.cached ??= this.key === null ? [] : refsByKey(this.key);
-    return this.cached;
+    if (this.cached) return this.cached;
+    let refs = this.key === null ? [] : refsByKey(this.key);
+    let heaviest = maxWeight(refs);
+    for (const alt of this.alternatives ?? []) {
+      const other = refsByKey(alt);
+      const w = maxWeight(other);
+      if (w > heaviest) {
+        refs = other;
+        heaviest = w;
+      }
+    }
+    this.cached = refs;
+    return refs;
   }
+}
+
+function maxWeight(refs: readonly PlaceRef[]): number {
+  let max = 0;
+  for (const r of refs) if (r.weight > max) max = r.weight;
+  return max;
 }
 
 /** Options of {@link matchPlaceAt}. */
@@ -141,9 +170,14 @@ export function matchPlaceAt(
   opts: MatchOptions = {},
 ): PlaceSpan | null {
   const maxWords = Math.min(MAX_NAME_WORDS, tokens.length - i);
-  const minWords = opts.minWords ?? 1;
   const first = tokens[i]!;
-  if (opts.capitalStart && !startsLikeName(text, first.start)) return null;
+  // "the Big Smoke", "le 9-3": a name that starts with its article in lower case.
+  const articled =
+    opts.capitalStart === true &&
+    !startsLikeName(text, first.start) &&
+    nameWithArticleAt(text, tokens, i);
+  if (opts.capitalStart && !articled && !startsLikeName(text, first.start)) return null;
+  const minWords = articled ? Math.max(2, opts.minWords ?? 1) : (opts.minWords ?? 1);
   const lang = opts.lang ?? null;
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
   const firstInfo = keyInfo(first.key);
@@ -181,6 +215,12 @@ export function matchPlaceAt(
         if (n >= minWords && (!found || (found.inflected && !f.inflected))) {
           const m = exactMatch(text, tokens, i, n, key, info, opts, f.inflected);
           if (m) found = m;
+        } else if (found instanceof Span && found.inflected && f.inflected && info.place) {
+          // "Кирове" may be Kirov or Kirovo, "Wawie" Wawa or Waw: the heavier name is read, not
+          // the first found.
+          if (found.kind === "place" && exactMatch(text, tokens, i, n, key, info, opts, true)) {
+            (found.alternatives ??= []).push(key);
+          }
         }
         if (next.length < MAX_PARTIALS && info.prefix) {
           next.push({ key, inflected: f.inflected });
@@ -263,6 +303,40 @@ function articlesBefore(text: string, tokens: readonly Token[], i: number): read
   const t = tokens[i]!;
   if (!startsLikeName(text, t.start)) return NO_ARTICLES;
   return arts.filter((a) => keyInfo(a).prefix);
+}
+
+/** Articles a name may start with in lower case: the Big Smoke, le 9-3, la Croix-Rousse. */
+const NAME_ARTICLES: ReadonlySet<string> = new Set(
+  "the le la les el il lo los las het de der die das o a os as".split(" "),
+);
+
+/**
+ * True when token `i` is an article that starts a name of the gazetteer, the next word written
+ * like a name ("the Big Smoke", "the Gong", "le 9-3"), and the name without its article is no
+ * name itself: "la Roma" is Rome, AS Roma or Colonia Roma as the bare name is, not the article
+ * form alone.
+ */
+function nameWithArticleAt(text: string, tokens: readonly Token[], i: number): boolean {
+  const first = tokens[i]!;
+  if (!NAME_ARTICLES.has(first.key) || i + 1 >= tokens.length) return false;
+  const next = tokens[i + 1]!;
+  if (!startsLikeName(text, next.start) || !/^[\s]$/u.test(text.slice(first.end, next.start))) {
+    return false;
+  }
+  const info = keyInfo(first.key);
+  if (!info.prefix) return false;
+  // The longest name after the article, without it, must be no name of its own.
+  let key = "";
+  for (let n = 1; n < MAX_NAME_WORDS && i + n < tokens.length; n++) {
+    key = key ? `${key} ${tokens[i + n]!.key}` : tokens[i + n]!.key;
+    const withArticle = keyInfo(`${first.key} ${key}`);
+    if (withArticle.place || withArticle.country !== undefined) {
+      const bare = keyInfo(key);
+      return !bare.place && bare.country === undefined;
+    }
+    if (!withArticle.prefix) return false;
+  }
+  return false;
 }
 
 /** True when the token is written in capitals and is one of place-names.yaml's codes. */
@@ -387,6 +461,14 @@ function computeInflectedForms(prefixKey: string, word: string, lang: string): s
       }
     }
   });
+  // "z Katowic", "из Мытищ": the genitive plural of a plural name, after the other readings.
+  for (const w of pluralNominatives(word, lang)) {
+    if (found.some((f) => f.w === w)) continue;
+    const info = keyInfo(prefixKey ? `${prefixKey} ${w}` : w);
+    if (info.country !== undefined || info.place || info.prefix) {
+      found.push({ w, rank: (info.country ? 0 : 10_000) + 5_000 + w.length });
+    }
+  }
   return found.sort((a, b) => a.rank - b.rank).map((f) => f.w);
 }
 

@@ -88,3 +88,32 @@ describe("teaching and working at an institution of a place", () => {
     expect(r?.city).not.toBe("Burgos");
   });
 });
+
+describe("names that start with their article, written in running text", () => {
+  const rows: Row[] = [
+    ["en", "Hello from the Big Smoke! Any reading groups going?", "GB", "London"],
+    ["en", "I've lived in the Gong for ten years.", "AU", "Wollongong"],
+    ["en", "Greetings from the Peg, it is minus thirty.", "CA", "Winnipeg"],
+    ["fr", "Salut, j'habite dans le 9-3 depuis toujours.", "FR", null],
+    ["fr", "Ici dans le 93 on bosse tous dans la logistique.", "FR", null],
+  ];
+  it.each(rows)("%s: %s", (lang, text, country, city) => {
+    const r = findSelfReport(text, { lang });
+    expect(r?.country).toBe(country);
+    if (city) expect(r?.city).toBe(city);
+  });
+
+  it("an article before a bare name that is a name itself is left to the bare name", () => {
+    // "la Roma" (a district of Mexico City) is not read for "Roma" with its article.
+    const r = findSelfReport("Tifo per la Roma da sempre, ma vivo a Milano.", { lang: "it" });
+    expect(r?.city).toBe("Milan");
+    const s = findSelfReport("Vivo a Roma e tifo per la Roma.", { lang: "it" });
+    expect(s?.country).toBe("IT");
+  });
+
+  it("a common noun after an article is no place", () => {
+    expect(
+      findSelfReport("They rang the gong in the hall and we all sat down.", { lang: "en" }),
+    ).toBeNull();
+  });
+});
