@@ -150,11 +150,12 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   const spans: PlaceSpan[] = findPlaceSpans(text, tokens, lang, capitalises)
     .map((s) => articleForm(tokens, s) ?? s)
     .filter(
-      (s) =>
+      (s, n, all) =>
         s.kind !== "none" &&
         !isCueWord(text, tokens, s, cues, sentence) &&
         !isFunctionWord(text, tokens, s, lang, sentence) &&
         !(capitalises && isLowerCaseWord(text, tokens, s)) &&
+        !codeNotCountry(text, tokens, s, all[n - 1]) &&
         !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
     )
     .filter((s, n, all) => !headOfGenitive(text, tokens, cues, s, all[n + 1]))
@@ -162,6 +163,37 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   dropSmallLowerCase(text, tokens, spans, sentence, lang);
   addDemonyms(text, tokens, spans, cues, sentence, lang);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
+}
+
+/**
+ * Two-letter country codes written in prose as countries (the rest are jobs, fields and
+ * languages: "I work in IT", "HR", "PR", "QA", "AI", "a DE/EN translator").
+ */
+const PROSE_CODES: ReadonlySet<string> = new Set(["US", "UK", "NZ"]);
+
+/**
+ * A two-letter country code that is no country here: "I work in IT", "outsourcing IT)",
+ * "IT-Abteilung", "DE/EN", "(IT, CA)". A code counts as a country where people write one as
+ * such: after a place it settles ("Roma, IT", "Berlin, DE": read by the place's disambiguator,
+ * not as a candidate), as a hashtag ("#IT"), or when prose writes countries so (US, UK, NZ).
+ */
+function codeNotCountry(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+  before: PlaceSpan | undefined,
+): boolean {
+  if (!span.code || span.kind !== "country" || span.end - span.start !== 1) return false;
+  const t = tokens[span.start]!;
+  if (t.end - t.start !== 2) return false;
+  const raw = text.slice(t.start, t.end);
+  if (PROSE_CODES.has(raw) || text.charAt(t.start - 1) === "#") return false;
+  // "Roma, IT", "Berlin DE": the place's country, kept so it is known as one.
+  const afterPlace =
+    before !== undefined &&
+    before.end === span.start &&
+    /^[\s,]{1,3}$/u.test(text.slice(tokens[span.start - 1]!.end, t.start));
+  return !afterPlace;
 }
 
 /**

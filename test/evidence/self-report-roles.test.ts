@@ -117,3 +117,39 @@ describe("names that start with their article, written in running text", () => {
     ).toBeNull();
   });
 });
+
+describe("two-letter country codes that are jobs, fields or languages", () => {
+  const noCountry: [string, string][] = [
+    ["en", "I work in IT and want to help with the website."],
+    ["en", "Been working in HR for years, happy to help."],
+    ["en", "I work as a DE/EN translator, can I volunteer?"],
+    ["pl", "Pracuję w IT od pięciu lat."],
+    ["pl", "Robię w korpo (dział IT), chętnie pomogę."],
+    ["de", "Ich arbeite in der IT-Abteilung eines Krankenhauses."],
+    ["it", "Lavoro nell'IT, posso aiutare col sito."],
+    ["en", "We have contacts in several countries (IT, CA) already."],
+  ];
+  it.each(noCountry)("%s: %s", (lang, text) => {
+    expect(findSelfReport(text, { lang })).toBeNull();
+  });
+
+  it("the place beside the field is read", () => {
+    const r = findSelfReport("Mieszkam w Poznaniu, pracuję w IT.", { lang: "pl" });
+    expect(r?.city).toBe("Poznań");
+    const s = findSelfReport("I work in PR in Lisbon.", { lang: "en" });
+    expect(s?.city).toBe("Lisbon");
+  });
+
+  const country: Row[] = [
+    ["it", "Un saluto da Bari, IT", "IT", "Bari"],
+    ["de", "Viele Grüße aus Kassel, DE", "DE", "Kassel"],
+    ["en", "I live in the UK now.", "GB", null],
+    ["en", "Moved to the US last year.", "US", null],
+    ["en", "Greetings from #PT ✊", "PT", null],
+  ];
+  it.each(country)("a code written as a country: %s: %s", (lang, text, cc, city) => {
+    const r = findSelfReport(text, { lang });
+    expect(r?.country).toBe(cc);
+    if (city) expect(r?.city).toBe(city);
+  });
+});
