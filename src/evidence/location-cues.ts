@@ -28,6 +28,8 @@ export type Cue =
   | "first"
   /** Someone else: he, they, my brother, comrades. */
   | "third"
+  /** The one addressed: your, vostro, euer, votre, ваш, شما ("your office on +44 …"). */
+  | "second"
   /** Living, working, studying, being based somewhere. */
   | "live"
   /** Writing (from). */
@@ -89,6 +91,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     about: "about regarding concerning re",
     article: "the",
     first: "i me my myself we us our ours ourselves im",
+    second: "your yours",
     third:
       "he she they his her their them him brother sister mother mum mom father dad parents friend friends comrades cousin family wife husband son daughter uncle aunt grandmother grandfather grandma grandpa colleague colleagues someone somebody people",
     live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching grafting slaving toiling residents inhabitant inhabitants",
@@ -125,6 +128,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     article: "il lo la l i gli le",
     first:
       "io mi me mio mia miei mie noi ci nostro nostra nostri nostre sono sto siamo ero eravamo fui fummo andai andammo",
+    second: "vostro vostra vostri vostre tuo tua",
     third:
       "lui lei loro suo sua fratello sorella madre mamma padre papà genitori amico amica amici compagni cugino famiglia moglie marito figlio figlia collega colleghi zio zia nonno nonna",
     live: "abitare abito abitiamo vivere vivo viviamo risiedo risiediamo residente lavorare lavoro lavoriamo studiare studio studiamo trovo stabilito stabilita insegno sgobbo sgobbare lavoricchio abitante abitanti",
@@ -158,6 +162,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     article: "der die das den dem des",
     first:
       "ich mich mir mein meine meinem meinen meiner wir uns unser unsere unserem unseren unserer bin",
+    second: "euer eure eurem euren ihre ihrem ihren dein deine deinem",
     third:
       "er sein seine ihre bruder schwester mutter mama vater papa eltern freund freundin freunde genossen genossinnen cousin cousine familie sohn tochter kollege kollegin kollegen onkel tante oma opa",
     live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte schaffe jobbe schufte schuften schuftet maloche malochen malochte jobben jobbt ackere ackern einwohner einwohnerin bewohner bewohnerin",
@@ -189,6 +194,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     about: "concernant propos",
     article: "le la les l",
     first: "je j me m moi mon ma mes nous notre nos",
+    second: "votre vos ton ta tes",
     third:
       "il elle ils elles lui leur leurs son sa ses frère soeur mère père parents ami amie amis camarades cousin cousine famille femme mari fils fille collègue oncle tante",
     live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bossons bosser taffe bossé malocher maloche turbiner turbine taffer habitant habitante habitants habitantes",
@@ -218,6 +224,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "till mot",
     about: "om kring",
     first: "jag mig mej min mitt mina vi oss vår vårt våra",
+    second: "er ert din ditt dina",
     third:
       "han hon de dem hans hennes deras bror syster mamma mor pappa far föräldrar vän vänner kompis kamrater kusin familj fru son dotter kollega",
     live: "bo bor bott boende bosatt leva lever jobba jobbar arbeta arbetar plugga pluggar studera studerar hemma undervisar knegar knega sliter invånare",
@@ -250,6 +257,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     article: "el la los las lo",
     first:
       "yo me mí mi mis nosotros nosotras nos nuestro nuestra nuestros nuestras soy estoy somos estamos estuve estuvimos fui fuimos visité visitamos pasé pasamos",
+    second: "vuestro vuestra vuestros vuestras",
     third:
       "él ella ellos ellas su sus hermano hermana madre mamá padre papá padres amigo amiga amigos compañeros primo prima familia esposa esposo marido hijo hija colega tío tía abuelo abuela",
     live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño curro curra curramos currando currar curré chambeo chambear chambeando laburo laburar laburando habitante habitantes vecino vecina vecinos vecinas",
@@ -284,6 +292,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     article: "o a os as",
     first:
       "eu me mim meu minha meus minhas nós nos nosso nossa nossos nossas sou estou somos estamos estive estivemos fui fomos visitei passei",
+    second: "vosso vossa vossos vossas",
     third:
       "ele ela eles elas seu sua dele dela irmão irmã mãe pai pais amigo amiga amigos camaradas companheiros primo prima família esposa marido filho filha colega tio tia avô avó",
     live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono trampo trampando trampar batalho labuto labutar morador moradora moradores moradoras habitante",
@@ -315,6 +324,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     about: "over",
     article: "de het t",
     first: "ik mij me mijn wij we ons onze",
+    second: "jouw uw",
     third:
       "hij zij ze hun haar zijn broer zus moeder mama vader papa ouders vriend vriendin vrienden kameraden neef nicht familie zoon dochter collega oom tante",
     live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef les lessen bijles ploeter ploeteren buffel buffelen inwoner inwoonster inwoners bewoner bewoners",
@@ -346,6 +356,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     about: "o",
     first:
       "ja mnie mi mój moja moje moim mojej my nas nam nasz nasza nasze naszym naszej naszego jestem jesteśmy byłem byłam byliśmy byłyśmy pojechałem pojechałam pojechaliśmy odwiedziłem odwiedziłam odwiedziliśmy",
+    second: "wasz wasza wasze waszym waszej",
     third:
       "on ona oni one jego jej ich brat siostra matka mama ojciec tata rodzice przyjaciel przyjaciółka przyjaciele znajomi towarzysze kuzyn rodzina żona mąż syn córka kolega wujek ciocia babcia dziadek",
     live: "mieszk* żyj* pracuj* studiuj* zamieszk* przebywam osiadł* uczę haruję harujemy harować zasuwam zasuwamy tyram tyramy mieszkaniec mieszkanka mieszkańcy",
@@ -376,6 +387,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "до к",
     about: "о об обо про",
     first: "я меня мне мой моя моё мои мы нас нам наш наша наше наши",
+    second: "ваш ваша ваше ваши твой твоя",
     third:
       "он она они его её их брат сестра мама мать отец папа родители друг подруга друзья товарищи семья жена муж сын дочь коллега дядя тётя бабушка дедушка",
     live: "жить живу живём живем проживаю проживаем работаю работаем учусь учимся нахожусь обосновался поселился преподаю вкалываю вкалываем пашу пашем тружусь трудимся житель жительница жители",
@@ -407,6 +419,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "به",
     about: "درباره دربارهی راجع",
     first: "من ما مرا خودم هستم هستیم کنم کنیم بودم بودیم رفتم رفتیم",
+    second: "شما",
     third:
       "او آنها ایشان برادر خواهر مادر پدر دوست دوستان رفقا خانواده همسر پسر دختر همکار خیلی خیلیها مردم بسیاری",
     live: "زندگی ساکن ساکنم مقیم اقامت تحصیل کار تدریس",
