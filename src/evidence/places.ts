@@ -854,6 +854,13 @@ export function resolveSpan(
       matchedEnd = dis.end;
     }
   }
+  // "Kingston (the one upon Thames)", "Castelfranco, quello Emilia": the rest of a longer name
+  // written later in the sentence says which.
+  const completed = !settledBy && cands.length > 1 ? completionAfter(text, tokens, span) : null;
+  if (completed) {
+    cands = completed.refs.map((r) => ({ place: geoPlace(r.place), weight: r.weight }));
+    settledBy = `"${completed.words}" later in the sentence`;
+  }
   if (!settledBy && cands.length > 1) {
     const settled = settleByHints(span, hints, cands);
     if (settled) {
@@ -865,6 +872,41 @@ export function resolveSpan(
   const place = fromGeoPlace(best.place, slice(matchedEnd));
   if (settledBy && span.refs.length > 1) place.settledBy = settledBy;
   return { place, end };
+}
+
+/** How far after a name the rest of a longer name of it may be written. */
+const COMPLETION_REACH = 8;
+
+/**
+ * The places of a longer name that starts with the span's name and goes on with words written
+ * later in its sentence: "Kingston (the one upon Thames)" is Kingston upon Thames, "abito a
+ * Castelfranco, quello Emilia" Castelfranco Emilia. Null when no such name is written.
+ */
+function completionAfter(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+): { refs: readonly PlaceRef[]; words: string } | null {
+  if (span.inflected || span.code) return null;
+  const name = tokens
+    .slice(span.start, span.end)
+    .map((t) => t.key)
+    .join(" ");
+  const last = Math.min(tokens.length, span.end + COMPLETION_REACH);
+  for (let j = span.end; j < last; j++) {
+    // The sentence ends: what follows is about something else.
+    if (/[.!?;\n]/u.test(text.slice(tokens[j - 1]!.end, tokens[j]!.start))) return null;
+    let key = name;
+    for (let n = 0; n < 3 && j + n < last; n++) {
+      key = `${key} ${tokens[j + n]!.key}`;
+      if (!hasKey(key)) continue;
+      const refs = refsByKey(key);
+      if (refs.length > 0) {
+        return { refs, words: text.slice(tokens[j]!.start, tokens[j + n]!.end) };
+      }
+    }
+  }
+  return null;
 }
 
 /** The largest city of `country` that a span may name ("Barcelona" with country ES), or null. */

@@ -153,3 +153,34 @@ describe("two-letter country codes that are jobs, fields or languages", () => {
     if (city) expect(r?.city).toBe(city);
   });
 });
+
+describe("the first part of compound names, and the rest of a name written later", () => {
+  const rows: Row[] = [
+    // The bare first part: every Castelfranco is in Italy, so the country is known.
+    ["it", "Abito a Castelfranco da dieci anni.", "IT", null],
+    ["en", "Greetings from Castelfranco! Long-time reader.", "IT", null],
+    // The qualifier later in the sentence says which.
+    ["it", "Lavoro a Castelfranco, quello Veneto, in un magazzino.", "IT", "Castelfranco Veneto"],
+    ["it", "Vivo a Castelfranco (Emilia, non Veneto).", "IT", "Castelfranco Emilia"],
+    ["en", "I live in Kingston — the one upon Thames — and work in retail.", "GB", "London"],
+    ["en", "Writing from Kingston (upon Thames, not Jamaica).", "GB", "London"],
+    ["de", "Ich wohne in Frankfurt (Oder), direkt an der Grenze.", "DE", "Frankfurt (Oder)"],
+  ];
+  it.each(rows)("%s: %s", (lang, text, country, city) => {
+    const r = findSelfReport(text, { lang });
+    expect(r?.country).toBe(country);
+    if (city) expect(r?.city).toBe(city);
+  });
+
+  it("a name in the next sentence does not complete it", () => {
+    const r = findSelfReport("I live in Kingston. The Thames is lovely in May.", { lang: "en" });
+    expect(r?.city).not.toBe("London");
+  });
+
+  it("a name with its country after it is settled by the country, not a later word", () => {
+    const r = findSelfReport("I live in Kingston, Jamaica, a long way upon Thames standards.", {
+      lang: "en",
+    });
+    expect(r?.country).toBe("JM");
+  });
+});
