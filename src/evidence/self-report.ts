@@ -2,6 +2,7 @@ import { countryLanguages, flagCountries } from "./countries.js";
 import { geoPlace, hasKey, refsByKey, type GeoPlace } from "./gazetteer.js";
 import { demonymRefs, demonymSpans } from "./demonyms.js";
 import { CUE_LANGUAGES, cueLookup, rawWordsFor, wordsFor, type Cue } from "./location-cues.js";
+import { distanceKm } from "../routing/geo.js";
 import {
   divisionsOf,
   findPlaceSpans,
@@ -41,6 +42,12 @@ export interface SelfReportOptions {
   /** The writer's display name: its words are a person, not a place ("Rosa", "Paris"). */
   name?: string | null;
 }
+
+/**
+ * How far from a region's main city a city the writer lives in may lie to be a finer statement
+ * of the region they greet from (Koper from Istria's Pula is 85 km).
+ */
+const REGION_KM = 150;
 
 /** A candidate needs at least this score to be taken as where the writer is. */
 export const THRESHOLD = 0.5;
@@ -125,6 +132,8 @@ interface Scored {
   readonly fromOnly: boolean;
   /** "Born and raised in X", "X born and still here": where they are unless another place is. */
   readonly native: boolean;
+  /** A word of living, working or being there ("abito", "I'm a nurse in") spoke for it. */
+  readonly live: boolean;
 }
 
 /** The text's words and the place names among them that may be meant as places. */
@@ -374,6 +383,7 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
         origin: s.origin,
         fromOnly: s.fromOnly,
         native: s.native,
+        live: s.live,
         place: resolved.place,
         start: span.start,
         end: resolved.end,
@@ -391,6 +401,22 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
     if (!best || s.score > best.score) best = s;
   }
   if (!best) return null;
+  // "Contatto dall'Istria … abito a Capodistria", "Saluti dalla Toscana! Abito a Pistoia": a
+  // region the writer only greets from says less than a city in or near it they live in.
+  if (best.place.city === null && best.place.division !== null && !best.live) {
+    const region = spans.find((sp) => sp.start === best!.start);
+    const points = region ? divisionsOf(region) : [];
+    let city: Scored | null = null;
+    for (const s of scored) {
+      if (s.score < THRESHOLD || !s.live || s.place.city === null || s.origin || s.fromOnly) {
+        continue;
+      }
+      const at = s.place.point;
+      if (!at || !points.some((d) => distanceKm(at, d) <= REGION_KM)) continue;
+      if (!city || s.score > city.score) city = s;
+    }
+    if (city) best = city;
+  }
   return {
     ...best.place,
     matched: quoted(text, tokens, best),
@@ -544,15 +570,20 @@ function isLowerCaseWord(text: string, tokens: readonly Token[], span: PlaceSpan
  * "… any readers in London, Ontario? I've been here for two years": a later sentence of the
  * writer's that says "here" without naming a place points back to the last place named.
  */
+/** As written: Swedish "har" (has) folds like "här" (here), and is no "here". */
+function hereAsWritten(ctx: Context, k: number, rawHere = rawWordsFor("here")): boolean {
+  const t = ctx.tokens[k]!;
+  const raw = ctx.text.slice(t.start, t.end).toLowerCase();
+  return rawHere.has(raw) || !/^[a-z]+$/u.test(raw) || rawHere.has(t.key);
+}
+
 function hereLater(ctx: Context, scored: Scored[]): void {
   const { tokens, cues, sentence, owner } = ctx;
   const here = wordsFor("here");
   const rawHere = rawWordsFor("here");
   for (let k = 0; k < tokens.length; k++) {
     if (!here.has(tokens[k]!.key) || !has(cues(k), "here")) continue;
-    // As written: Swedish "har" (has) folds like "här" (here).
-    const raw = ctx.text.slice(tokens[k]!.start, tokens[k]!.end).toLowerCase();
-    if (!rawHere.has(raw) && /^[a-z]+$/u.test(raw) && !rawHere.has(tokens[k]!.key)) continue;
+    if (!hereAsWritten(ctx, k, rawHere)) continue;
     const sent = sentence[k]!;
     let first = false;
     let placed = false;
@@ -807,7 +838,7 @@ function score(
       add(k, W.here, `"${word(k - 1)} ${word(k)}"`);
       positive = current = true;
     }
-    if (has(c, "now") && d <= 6 && !current) {
+    if (has(c, "now") && d <= 6 && !current && nowOfWriter(ctx, k, p)) {
       add(k, W.now);
       current = nowOnly = true;
     }
@@ -1054,7 +1085,7 @@ function score(
   // (Every other cue that makes a place current weighs at least "here"'s 0.5, or is "native".)
   const nowOnlyCurrent = nowOnly && !out.some((x) => x.delta >= W.here || x.delta === W.native);
   const fromOnly = !live && (!current || nowOnlyCurrent) && out.some((x) => x.delta === W.fromSelf);
-  return { score: total, contributions: out, origin: origin && !current, fromOnly, native };
+  return { score: total, contributions: out, origin: origin && !current, fromOnly, native, live };
 }
 
 /**
@@ -1115,7 +1146,14 @@ function demonymScore(
   if (how === null) return null;
   const of = place.city ?? place.country;
   out.push({ words: `${how} (a demonym of ${of}, the writer)`, delta: W.demonym, at: s });
-  return { score: W.demonym, contributions: out, origin: false, fromOnly: false, native: false };
+  return {
+    score: W.demonym,
+    contributions: out,
+    origin: false,
+    fromOnly: false,
+    native: false,
+    live: false,
+  };
 }
 
 /** Words that may follow an opening demonym: since, from, born, here, still, living. */
@@ -1217,6 +1255,30 @@ function contracted(ctx: Context, k: number): boolean {
     /^['’]$/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start)) &&
     (has(cues(k - 1), "first") || has(cues(k - 1), "third") || tokens[k - 1]!.key === "you")
   );
+}
+
+/** The "now" words that measure a stay from its start. */
+const SINCE: ReadonlySet<string> = new Set(["since", "seit", "sinds", "sedan", "depuis", "desde"]);
+
+/** How near the preposition a "now" with no writer in its sentence must stand ("now in Leeds"). */
+const NOW_REACH = 2;
+
+/**
+ * True when the "now" at `k` says where the writer is now: right before the place's
+ * preposition ("Originally from Lyon, now in Leeds"), or in a sentence where the writer speaks
+ * (a first-person word) or lives. "Nu har ju fack i Norge …", "Now the unions in Norway have
+ * won" open a piece of news: the place is theirs, not the writer's.
+ */
+function nowOfWriter(ctx: Context, k: number, p: number): boolean {
+  // "since"/"seit" measure a stay ("Seit drei Jahren in Leipzig"), they open no news.
+  if (p - k <= NOW_REACH || SINCE.has(ctx.tokens[k]!.key)) return true;
+  const { cues, sentence } = ctx;
+  for (let j = k - 8; j <= p + 8; j++) {
+    if (j < 0 || j >= ctx.tokens.length || sentence[j] !== sentence[k]) continue;
+    const c = cues(j);
+    if (has(c, "first") || has(c, "live") || has(c, "moved")) return true;
+  }
+  return false;
 }
 
 /** How many words may stand between "I'm a" and the locative of a job or role noun. */

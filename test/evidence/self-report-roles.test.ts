@@ -184,3 +184,54 @@ describe("the first part of compound names, and the rest of a name written later
     expect(r?.country).toBe("JM");
   });
 });
+
+describe("a region greeted from, and a city the writer lives in", () => {
+  const rows: Row[] = [
+    ["it", "Saluti dalla Toscana! Abito a Pistoia e leggo il giornale.", "IT", "Pistoia"],
+    [
+      "es",
+      "¡Saludos desde Andalucía! Vivo en Jerez y trabajo en la bodega.",
+      "ES",
+      "Jerez de la Frontera",
+    ],
+    ["de", "Grüße aus Bayern! Ich wohne in Regensburg.", "DE", "Regensburg"],
+    ["it", "Un saluto dall'Istria: abito a Pola da vent'anni.", "HR", "Pula"],
+  ];
+  it.each(rows)("%s: %s", (lang, text, country, city) => {
+    const r = findSelfReport(text, { lang });
+    expect(r?.country).toBe(country);
+    expect(r?.city).toBe(city);
+  });
+
+  it("a city far from the region is not a finer statement of it", () => {
+    const r = findSelfReport("Hello from Manitoba! I lived in Seattle for years.", { lang: "en" });
+    expect(r?.country).toBe("CA");
+  });
+
+  it("a country greeted from is not narrowed by a city lived in elsewhere", () => {
+    const r = findSelfReport("Greetings from Canada! I lived in Buffalo before.", { lang: "en" });
+    expect(r?.country).toBe("CA");
+  });
+});
+
+describe("a 'now' that opens a piece of news", () => {
+  const news: [string, string, string][] = [
+    ["sv", "Nu har ju facket i Finland vunnit igen. Jag bor i Uppsala.", "Uppsala"],
+    ["en", "Now the dockers in Antwerp have walked out too. I'm in Hull.", "Kingston upon Hull"],
+    ["de", "Jetzt streiken auch die Kollegen in Wien! Ich wohne in Linz.", "Linz"],
+  ];
+  it.each(news)("is no place of the writer: %s: %s", (lang, text, city) => {
+    expect(findSelfReport(text, { lang })?.city).toBe(city);
+  });
+
+  const writer: Row[] = [
+    ["en", "Originally from Porto, now in Leeds.", "GB", "Leeds"],
+    ["de", "Seit drei Jahren in Leipzig, vorher Köln.", "DE", "Leipzig"],
+    ["sv", "Numera i Göteborg, uppvuxen i Umeå.", "SE", "Göteborg"],
+  ];
+  it.each(writer)("next to the place it still counts: %s: %s", (lang, text, country, city) => {
+    const r = findSelfReport(text, { lang });
+    expect(r?.country).toBe(country);
+    expect(r?.city).toBe(city);
+  });
+});
