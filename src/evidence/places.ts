@@ -892,6 +892,8 @@ function completionAfter(
     .slice(span.start, span.end)
     .map((t) => t.key)
     .join(" ");
+  // Most names start no longer name: one remembered lookup settles them.
+  if (!keyInfo(name).prefix) return null;
   const last = Math.min(tokens.length, span.end + COMPLETION_REACH);
   for (let j = span.end; j < last; j++) {
     // The sentence ends: what follows is about something else.
@@ -899,7 +901,7 @@ function completionAfter(
     let key = name;
     for (let n = 0; n < 3 && j + n < last; n++) {
       key = `${key} ${tokens[j + n]!.key}`;
-      if (!hasKey(key)) continue;
+      if (!keyInfo(key).place) continue;
       const refs = refsByKey(key);
       if (refs.length > 0) {
         return { refs, words: text.slice(tokens[j]!.start, tokens[j + n]!.end) };
