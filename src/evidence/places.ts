@@ -898,14 +898,18 @@ function completionAfter(
   for (let j = span.end; j < last; j++) {
     // The sentence ends: what follows is about something else.
     if (/[.!?;\n]/u.test(text.slice(tokens[j - 1]!.end, tokens[j]!.start))) return null;
+    // Looked up, not remembered: these keys are mostly the text's own words, and keeping them
+    // would crowd the names out of keyInfo's memo.
     let key = name;
     for (let n = 0; n < 3 && j + n < last; n++) {
       key = `${key} ${tokens[j + n]!.key}`;
-      if (!keyInfo(key).place) continue;
-      const refs = refsByKey(key);
-      if (refs.length > 0) {
-        return { refs, words: text.slice(tokens[j]!.start, tokens[j + n]!.end) };
+      if (hasKey(key)) {
+        const refs = refsByKey(key);
+        if (refs.length > 0) {
+          return { refs, words: text.slice(tokens[j]!.start, tokens[j + n]!.end) };
+        }
       }
+      if (!hasKeyPrefix(`${key} `)) break;
     }
   }
   return null;
