@@ -325,16 +325,16 @@ function nameWithArticleAt(text: string, tokens: readonly Token[], i: number): b
   }
   const info = keyInfo(first.key);
   if (!info.prefix) return false;
-  // The longest name after the article, without it, must be no name of its own.
+  // The longest name after the article, without it, must be no name of its own. Looked up,
+  // not remembered in keyInfo's memo: most of these pairs are the text's own words.
   let key = "";
   for (let n = 1; n < MAX_NAME_WORDS && i + n < tokens.length; n++) {
     key = key ? `${key} ${tokens[i + n]!.key}` : tokens[i + n]!.key;
-    const withArticle = keyInfo(`${first.key} ${key}`);
-    if (withArticle.place || withArticle.country !== undefined) {
-      const bare = keyInfo(key);
-      return !bare.place && bare.country === undefined;
+    const articled = `${first.key} ${key}`;
+    if (hasKey(articled) || countryByKey(articled) !== undefined) {
+      return !hasKey(key) && countryByKey(key) === undefined;
     }
-    if (!withArticle.prefix) return false;
+    if (!hasAnyPrefix(`${articled} `)) return false;
   }
   return false;
 }
