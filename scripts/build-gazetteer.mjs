@@ -149,6 +149,66 @@ export function shortForm(name) {
   return /\s/u.test(short) || GENERIC.has(foldKey(short)) ? null : short;
 }
 
+/**
+ * Words that start many names and are ordinary words too ("Great Yarmouth", "Little Rock",
+ * "Nieder-Olm", "Gross-Gerau"): never a first part read alone.
+ */
+const COMMON_PARTS = new Set(
+  "great little greater north south east west northern southern eastern western upper lower old royal grand grande gross groß klein nord sud süd ost alt neu nieder ober unter mittel hoch sankt santo santa saint sainte novo nova nowy nowa nowe stary stara staro nieuw oud colonia general presidente villa ciudad novaya novyy verkhnyaya verkhniy nizhnyaya nizhniy staraya staryy velikiy bolshoy malaya altstadt neustadt".split(
+    " ",
+  ),
+);
+
+/**
+ * First parts of compound names read alone ("Castelfranco" for Castelfranco Emilia and
+ * Castelfranco Veneto; "Schwäbisch" for Schwäbisch Gmünd and Schwäbisch Hall): the part is
+ * added as an alternate name of each, weighing its population, when at least two cities have
+ * names that start with it, all of them in one country (so the country is known whichever is
+ * meant), and the part is no name of its own, no function word of the eleven languages, no
+ * common word that starts names, and at least five letters.
+ */
+function addFirstParts(b, cities, index, require) {
+  const stop = new Set();
+  const lists = JSON.parse(readFileSync(require.resolve("stopwords-iso"), "utf8"));
+  for (const lang of OUR_LANGUAGES) for (const w of lists[lang] ?? []) stop.add(foldKey(w));
+  const groups = new Map();
+  for (const c of cities) {
+    const i = index.get(c);
+    if (b.places[i].parent >= 0) continue;
+    const words = c.name.split(/[\s-]+/u).filter(Boolean);
+    for (let k = 1; k < words.length; k++) {
+      const part = words.slice(0, k).join(" ");
+      const key = foldKey(part);
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { part, cities: [] }));
+      if (!g.cities.includes(c)) g.cities.push(c);
+      (g.rests ??= []).push(foldKey(words.slice(k).join(" ")));
+    }
+  }
+  let added = 0;
+  for (const [key, g] of groups) {
+    if (g.cities.length < 2 || b.refs.has(key)) continue;
+    if (new Set(g.cities.map((c) => c.cc)).size !== 1) continue;
+    const words = key.split(" ");
+    if (key.replace(/ /gu, "").length < 5) continue;
+    if (words.length === 1 && (stop.has(key) || COMMON_PARTS.has(key) || GENERIC.has(key))) {
+      continue;
+    }
+    if (words.every((w) => stop.has(w) || COMMON_PARTS.has(w) || GENERIC.has(w))) continue;
+    // Each full name is the part and the region or place of the same country that tells it
+    // apart ("Castelfranco Emilia", "Castelfranco Veneto"), not a name of its own ("Garden
+    // Grove"); two different names at least; the part ends in no function word ("Punta de").
+    const cc = g.cities[0].cc;
+    const inCountry = (r) => (b.refs.get(r) ?? []).some((x) => b.places[x.place].cc === cc);
+    if (!g.rests.every(inCountry)) continue;
+    if (new Set(g.cities.map((c) => c.name)).size < 2) continue;
+    if (stop.has(words.at(-1))) continue;
+    for (const c of g.cities) b.addKey(g.part, index.get(c), c.pop, true);
+    added++;
+  }
+  return added;
+}
+
 const round = (x) => Math.round(x * 1e4) / 1e4;
 const rad = (d) => (d * Math.PI) / 180;
 function km(aLat, aLon, bLat, bLon) {
@@ -654,13 +714,14 @@ async function main() {
     divisionIndex,
     countryAliases,
   );
+  const firstParts = addFirstParts(b, cities, index, require);
   const countries = readCountries(require, cities, countryAliases);
   mkdirSync(join(root, "generated"), { recursive: true });
   const bin = encode(b, {});
   writeFileSync(outBin, bin);
   writeFileSync(outCountries, JSON.stringify({ v: FORMAT, countries }));
   console.error(
-    `build-gazetteer: ${cities.length} cities, ${districts} districts, ${divisions} divisions, ${named} named places, ${countries.length} countries, ${b.refs.size} keys; ${(bin.length / 1e6).toFixed(1)} MB in ${Date.now() - started} ms`,
+    `build-gazetteer: ${cities.length} cities, ${districts} districts, ${divisions} divisions, ${named} named places, ${firstParts} first parts, ${countries.length} countries, ${b.refs.size} keys; ${(bin.length / 1e6).toFixed(1)} MB in ${Date.now() - started} ms`,
   );
 }
 

@@ -182,6 +182,26 @@ export function nominativeTails(lang: string): readonly string[] {
   return NOMINATIVE[lang] ?? NOMINATIVE.ru!;
 }
 
+/** Nominative plural endings of names that are plurals (Katowice, Suwałki, Tychy; Мытищи, Чебоксары). */
+const PLURAL_NOMINATIVE: Readonly<Record<string, readonly string[]>> = {
+  pl: ["e", "y", "i"],
+  ru: ["и", "ы"],
+};
+
+/**
+ * The nominatives a word may be the genitive plural of, which has no ending at all: z Katowic
+ * (Katowice), z Suwałk (Suwałki), z Siedlec (Siedlce, with a fleeting e), из Мытищ (Мытищи),
+ * из Химок (Химки, a fleeting o).
+ */
+export function pluralNominatives(word: string, lang: string): string[] {
+  const ends = PLURAL_NOMINATIVE[lang];
+  if (!ends || word.length < 4) return [];
+  const bases = [word];
+  const m = /^(.{2,}[^aeiouyаеёиоуыэюя])[eео]([^aeiouyаеёиоуыэюяйьъ])$/u.exec(word);
+  if (m) bases.push(`${m[1]}${m[2]}`);
+  return bases.flatMap((b) => ends.map((e) => b + e));
+}
+
 /** The stem with a fleeting e put back before its last consonant ("wiedn" → "wieden"), or null. */
 export function fleetingE(stem: string): string | null {
   const m = /^(.{2,}[^aeiouyаеёиоуыэюя])([^aeiouyаеёиоуыэюяйьъ])$/u.exec(stem);

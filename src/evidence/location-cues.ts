@@ -28,6 +28,8 @@ export type Cue =
   | "first"
   /** Someone else: he, they, my brother, comrades. */
   | "third"
+  /** The one addressed: your, vostro, euer, votre, ваш, شما ("your office on +44 …"). */
+  | "second"
   /** Living, working, studying, being based somewhere. */
   | "live"
   /** Writing (from). */
@@ -52,6 +54,11 @@ export type Cue =
   | "group"
   /** Am, come (I'm from, ich komme aus, soy de). */
   | "be"
+  /**
+   * "Be" itself, not "come" (am, sono, bin, suis, soy, jestem; Russian has none, so its
+   * pronouns): "I'm a bus driver in …" says who the writer is, there.
+   */
+  | "copula"
   /** The area around a place (in the province of, near, in der Nähe von, в пригороде). */
   | "area"
   /** Still (born there and still there): still, ancora, immer noch, toujours, todavía, nadal. */
@@ -84,6 +91,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     about: "about regarding concerning re",
     article: "the",
     first: "i me my myself we us our ours ourselves im",
+    second: "your yours",
     third:
       "he she they his her their them him brother sister mother mum mom father dad parents friend friends comrades cousin family wife husband son daughter uncle aunt grandmother grandfather grandma grandpa colleague colleagues someone somebody people",
     live: "live lives living lived reside resident residing based stay staying settled work working worked study studying employed located situated rent renting commute teach teaching grafting slaving toiling residents inhabitant inhabitants",
@@ -95,11 +103,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originally born raised bred grew grow native hometown hail hailing roots childhood",
     moved: "moved move moving relocated relocating emigrated immigrated arrived",
     topic:
-      "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics",
+      "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics tourist tourists visitor visitors",
     neg: "not no never don didn doesn haven nor neither",
     contrast: "but however though although whereas yet",
     group: "branch group section chapter collective cell local union circle committee club reading",
     be: "am m come comes coming are re",
+    copula: "am m are re",
     area: "province region outskirts suburbs suburb area county district outside",
     still: "still",
     ask: "any anyone anybody",
@@ -119,6 +128,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     article: "il lo la l i gli le",
     first:
       "io mi me mio mia miei mie noi ci nostro nostra nostri nostre sono sto siamo ero eravamo fui fummo andai andammo",
+    second: "vostro vostra vostri vostre tuo tua",
     third:
       "lui lei loro suo sua fratello sorella madre mamma padre papà genitori amico amica amici compagni cugino famiglia moglie marito figlio figlia collega colleghi zio zia nonno nonna",
     live: "abitare abito abitiamo vivere vivo viviamo risiedo risiediamo residente lavorare lavoro lavoriamo studiare studio studiamo trovo stabilito stabilita insegno sgobbo sgobbare lavoricchio abitante abitanti",
@@ -130,11 +140,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     moved:
       "trasferito trasferita trasferiti trasferirmi trapiantato trapiantata trapiantati trapiantate emigrato emigrata spostato arrivato arrivata",
     topic:
-      "guerra sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte",
+      "guerra sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte turista turisti",
     neg: "non mai",
     contrast: "ma però invece mentre tuttavia",
     group: "sezione gruppo collettivo circolo cellula comitato sede nucleo",
     be: "sono vengo veniamo siamo",
+    copula: "sono siamo",
     area: "provincia periferia zona regione vicino dintorni hinterland",
     still: "ancora tuttora",
     ask: "qualcuno qualcuna ci",
@@ -151,6 +162,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     article: "der die das den dem des",
     first:
       "ich mich mir mein meine meinem meinen meiner wir uns unser unsere unserem unseren unserer bin",
+    second: "euer eure eurem euren ihre ihrem ihren dein deine deinem",
     third:
       "er sein seine ihre bruder schwester mutter mama vater papa eltern freund freundin freunde genossen genossinnen cousin cousine familie sohn tochter kollege kollegin kollegen onkel tante oma opa",
     live: "wohnen wohne wohnt leben lebe arbeiten arbeite studieren studiere ansässig beheimatet zuhause daheim unterrichte schaffe jobbe schufte schuften schuftet maloche malochen malochte jobben jobbt ackere ackern einwohner einwohnerin bewohner bewohnerin",
@@ -161,11 +173,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "ursprünglich geboren aufgewachsen stamme stammen herkunft gebürtig heimat heimatstadt",
     moved: "gezogen umgezogen ziehe ziehen zog zogen übergesiedelt ausgewandert eingewandert",
     topic:
-      "krieg bürgerkrieg streik streiks protest proteste demonstration demo demos aufstand revolution wahl wahlen krise putsch massaker völkermord invasion besatzung nachrichten artikel bericht buch geschichte reise urlaub besuch konferenz kongress kommune bewegung lage situation regierung regime kampf kämpfe",
+      "krieg bürgerkrieg streik streiks protest proteste demonstration demo demos aufstand revolution wahl wahlen krise putsch massaker völkermord invasion besatzung nachrichten artikel bericht buch geschichte reise urlaub besuch konferenz kongress kommune bewegung lage situation regierung regime kampf kämpfe tourist touristin touristen urlauber",
     neg: "nicht kein keine nie niemals",
     contrast: "aber doch jedoch sondern",
     group: "gruppe ortsgruppe sektion zelle kollektiv kreis lesekreis komitee verein",
     be: "bin komme kommen sind",
+    copula: "bin sind",
     area: "nähe umgebung raum region landkreis kreis vorort",
     still: "noch weiterhin",
     ask: "jemand irgendwer gibt",
@@ -181,6 +194,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     about: "concernant propos",
     article: "le la les l",
     first: "je j me m moi mon ma mes nous notre nos",
+    second: "votre vos ton ta tes",
     third:
       "il elle ils elles lui leur leurs son sa ses frère soeur mère père parents ami amie amis camarades cousin cousine famille femme mari fils fille collègue oncle tante",
     live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bossons bosser taffe bossé malocher maloche turbiner turbine taffer habitant habitante habitants habitantes",
@@ -191,11 +205,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originaire origine né née grandi grandie élevé élevée natal natale",
     moved: "déménagé déménagée installé installée émigré émigrée immigré arrivé arrivée",
     topic:
-      "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes",
+      "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes touriste touristes",
     neg: "ne n pas jamais plus",
     contrast: "mais pourtant cependant",
     group: "section groupe collectif cercle cellule comité",
     be: "suis viens venons sommes",
+    copula: "suis sommes",
     area: "près banlieue région environs proximité province",
     still: "toujours encore",
     ask: "quelqu y",
@@ -209,6 +224,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "till mot",
     about: "om kring",
     first: "jag mig mej min mitt mina vi oss vår vårt våra",
+    second: "er ert din ditt dina",
     third:
       "han hon de dem hans hennes deras bror syster mamma mor pappa far föräldrar vän vänner kompis kamrater kusin familj fru son dotter kollega",
     live: "bo bor bott boende bosatt leva lever jobba jobbar arbeta arbetar plugga pluggar studera studerar hemma undervisar knegar knega sliter invånare",
@@ -219,11 +235,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "ursprungligen född uppvuxen växte",
     moved: "flyttade flyttat flytta flyttar emigrerade",
     topic:
-      "krig kriget inbördeskriget strejk strejken strejker protest protester demonstration upplopp revolution val valet kris kupp massaker folkmord invasion ockupation nyheter artikel bok historia resa semester besök konferens kongress rörelse situation regering regim kamp",
+      "krig kriget inbördeskriget strejk strejken strejker protest protester demonstration upplopp revolution val valet kris kupp massaker folkmord invasion ockupation nyheter artikel bok historia resa semester besök konferens kongress rörelse situation regering regim kamp turist turister",
     neg: "inte ej aldrig",
     contrast: "men fast dock",
     group: "grupp sektion avdelning cell kollektiv cirkel studiecirkel kommitté avd",
     be: "är kommer",
+    copula: "är",
     area: "närheten utanför länet regionen",
     still: "kvar fortfarande",
     ask: "någon några finns",
@@ -240,6 +257,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     article: "el la los las lo",
     first:
       "yo me mí mi mis nosotros nosotras nos nuestro nuestra nuestros nuestras soy estoy somos estamos estuve estuvimos fui fuimos visité visitamos pasé pasamos",
+    second: "vuestro vuestra vuestros vuestras",
     third:
       "él ella ellos ellas su sus hermano hermana madre mamá padre papá padres amigo amiga amigos compañeros primo prima familia esposa esposo marido hijo hija colega tío tía abuelo abuela",
     live: "vivir vivo vivimos residir resido residimos residente trabajar trabajo trabajamos estudiar estudio estudiamos radicado radicada instalado instalada afincado afincada ubicado ubicada basado basada enseño curro curra curramos currando currar curré chambeo chambear chambeando laburo laburar laburando habitante habitantes vecino vecina vecinos vecinas",
@@ -250,11 +268,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originario originaria nacido nacida nací crecí criado criada oriundo oriunda natal",
     moved: "mudé mudado mudada mudamos trasladé trasladado emigré emigrado emigrada llegué",
     topic:
-      "guerra huelga huelgas protesta protestas manifestación marcha revuelta revolución elecciones crisis golpe masacre genocidio invasión ocupación noticias artículo libro historia viaje vacaciones visita conferencia congreso comuna movimiento situación gobierno régimen lucha luchas",
+      "guerra huelga huelgas protesta protestas manifestación mani manis marcha revuelta revolución elecciones crisis golpe masacre genocidio invasión ocupación noticias artículo libro historia viaje vacaciones visita conferencia congreso comuna movimiento situación gobierno régimen lucha luchas turista turistas",
     neg: "no nunca jamás ni",
     contrast: "pero aunque sino mientras",
     group: "sección grupo colectivo círculo célula comité núcleo",
     be: "soy vengo venimos somos",
+    copula: "soy somos",
     area: "provincia afueras cerca región zona alrededores",
     still: "sigo sigue seguimos todavía aún",
     ask: "alguien algún alguna hay",
@@ -273,6 +292,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     article: "o a os as",
     first:
       "eu me mim meu minha meus minhas nós nos nosso nossa nossos nossas sou estou somos estamos estive estivemos fui fomos visitei passei",
+    second: "vosso vossa vossos vossas",
     third:
       "ele ela eles elas seu sua dele dela irmão irmã mãe pai pais amigo amiga amigos camaradas companheiros primo prima família esposa marido filho filha colega tio tia avô avó",
     live: "morar moro moramos viver vivo vivemos residir resido residente trabalhar trabalho trabalhamos estudar estudo estudamos radicado radicada instalado instalada baseado baseada ensino leciono trampo trampando trampar batalho labuto labutar morador moradora moradores moradoras habitante",
@@ -283,11 +303,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originário originária nascido nascida nasci cresci criado criada natural",
     moved: "mudei mudamos mudado mudada emigrei emigrado cheguei",
     topic:
-      "guerra greve greves protesto protestos manifestação manifestações revolta revolução eleições crise golpe massacre genocídio invasão ocupação notícias artigo livro história viagem férias visita conferência congresso comuna movimento situação governo regime luta lutas",
+      "guerra greve greves protesto protestos manifestação manifestações revolta revolução eleições crise golpe massacre genocídio invasão ocupação notícias artigo livro história viagem férias visita conferência congresso comuna movimento situação governo regime luta lutas turista turistas",
     neg: "não nunca nem",
     contrast: "mas porém embora enquanto",
     group: "seção secção grupo coletivo núcleo célula comitê comité círculo",
     be: "sou venho somos",
+    copula: "sou somos",
     area: "perto arredores região periferia província interior",
     still: "ainda continuo continuamos",
     ask: "alguém algum alguma há",
@@ -303,9 +324,10 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     about: "over",
     article: "de het t",
     first: "ik mij me mijn wij we ons onze",
+    second: "jouw uw",
     third:
       "hij zij ze hun haar zijn broer zus moeder mama vader papa ouders vriend vriendin vrienden kameraden neef nicht familie zoon dochter collega oom tante",
-    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef ploeter ploeteren buffel buffelen inwoner inwoonster inwoners bewoner bewoners",
+    live: "wonen woon woont leven leef werken werk studeren studeer gevestigd thuis lesgeef les lessen bijles ploeter ploeteren buffel buffelen inwoner inwoonster inwoners bewoner bewoners",
     write: "schrijven schrijf",
     greet: "hallo hoi groeten groetjes groet hartelijke doei",
     here: "hier",
@@ -313,11 +335,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "oorspronkelijk geboren getogen opgegroeid afkomstig",
     moved: "verhuisd verhuizen verhuis geëmigreerd getrokken",
     topic:
-      "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd",
+      "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd toerist toeristen",
     neg: "niet geen nooit",
     contrast: "maar echter terwijl",
     group: "afdeling groep sectie collectief kring cel comité",
     be: "kom komen ben zijn",
+    copula: "ben zijn",
     area: "buurt omgeving regio provincie",
     still: "nog steeds",
     ask: "iemand er",
@@ -333,6 +356,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     about: "o",
     first:
       "ja mnie mi mój moja moje moim mojej my nas nam nasz nasza nasze naszym naszej naszego jestem jesteśmy byłem byłam byliśmy byłyśmy pojechałem pojechałam pojechaliśmy odwiedziłem odwiedziłam odwiedziliśmy",
+    second: "wasz wasza wasze waszym waszej",
     third:
       "on ona oni one jego jej ich brat siostra matka mama ojciec tata rodzice przyjaciel przyjaciółka przyjaciele znajomi towarzysze kuzyn rodzina żona mąż syn córka kolega wujek ciocia babcia dziadek",
     live: "mieszk* żyj* pracuj* studiuj* zamieszk* przebywam osiadł* uczę haruję harujemy harować zasuwam zasuwamy tyram tyramy mieszkaniec mieszkanka mieszkańcy",
@@ -343,11 +367,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "pochodz* urodził* urodzon* wychowa* rodzinn*",
     moved: "przeprowadzi* przeniosł* wyjechał* wyemigrowa* przyjechał*",
     topic:
-      "wojn* strajk* protest* demonstracj* manifestacj* powstani* rewolucj* wybor* kryzys* zamach* masakr* ludobójstw* inwazj* okupacj* wiadomości artykuł* książk* histori* podróż* wakacj* wizyt* konferencj* kongres* komun* ruch* sytuacj* rząd* reżim* walk*",
+      "wojn* strajk* protest* demonstracj* manifestacj* powstani* rewolucj* wybor* kryzys* zamach* masakr* ludobójstw* inwazj* okupacj* wiadomości artykuł* książk* histori* podróż* wakacj* wizyt* konferencj* kongres* komun* ruch* sytuacj* rząd* reżim* walk* turyst*",
     neg: "nie nigdy",
     contrast: "ale lecz jednak",
     group: "sekcj* grup* kolektyw* komórk* komitet*",
     be: "jestem jesteśmy",
+    copula: "jestem jesteśmy",
     area: "okolic* pobliżu województwie powiecie",
     still: "nadal wciąż ciągle",
     ask: "ktoś ktokolwiek jacyś jakieś",
@@ -362,6 +387,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "до к",
     about: "о об обо про",
     first: "я меня мне мой моя моё мои мы нас нам наш наша наше наши",
+    second: "ваш ваша ваше ваши твой твоя",
     third:
       "он она они его её их брат сестра мама мать отец папа родители друг подруга друзья товарищи семья жена муж сын дочь коллега дядя тётя бабушка дедушка",
     live: "жить живу живём живем проживаю проживаем работаю работаем учусь учимся нахожусь обосновался поселился преподаю вкалываю вкалываем пашу пашем тружусь трудимся житель жительница жители",
@@ -373,11 +399,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     moved:
       "переехал переехала переехали перебрался перебралась эмигрировал эмигрировала приехал приехала",
     topic:
-      "война войне войны забастовка забастовки протест протесты демонстрация митинг восстание революция выборы кризис переворот резня геноцид вторжение оккупация новости статья книга история поездка отпуск визит конференция съезд коммуна движение ситуация правительство режим борьба",
+      "война войне войны забастовка забастовки протест протесты демонстрация митинг восстание революция выборы кризис переворот резня геноцид вторжение оккупация новости статья книга история поездка отпуск визит конференция съезд коммуна движение ситуация правительство режим борьба турист туристка туристы",
     neg: "не никогда нет",
     contrast: "но однако",
     group: "секция группа кружок ячейка коллектив комитет",
     be: "я мы",
+    copula: "я мы",
     area: "области пригороде окрестностях районе",
     still: "сих прежнему",
     ask: "кто есть",
@@ -392,6 +419,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "به",
     about: "درباره دربارهی راجع",
     first: "من ما مرا خودم هستم هستیم کنم کنیم بودم بودیم رفتم رفتیم",
+    second: "شما",
     third:
       "او آنها ایشان برادر خواهر مادر پدر دوست دوستان رفقا خانواده همسر پسر دختر همکار خیلی خیلیها مردم بسیاری",
     live: "زندگی ساکن ساکنم مقیم اقامت تحصیل کار تدریس",
@@ -402,11 +430,12 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "متولد زادگاه اصالتا",
     moved: "مهاجرت اومدم آمدم",
     topic:
-      "جنگ اعتصاب اعتصابات اعتراض اعتراضات تظاهرات قیام انقلاب انتخابات بحران کودتا کشتار حمله اشغال اخبار خبر مقاله کتاب تاریخ سفر تعطیلات بازدید کنفرانس کنگره جنبش وضعیت دولت رژیم مبارزه",
+      "جنگ اعتصاب اعتصابات اعتراض اعتراضات تظاهرات قیام انقلاب انتخابات بحران کودتا کشتار حمله اشغال اخبار خبر مقاله کتاب تاریخ سفر تعطیلات بازدید کنفرانس کنگره جنبش وضعیت دولت رژیم مبارزه گردشگر توریست",
     neg: "نه",
     contrast: "اما ولی",
     group: "شعبه گروه حلقه کمیته هسته",
     be: "هستم هستیم",
+    copula: "هستم هستیم",
     area: "حومه استان نزدیکی اطراف",
     still: "هنوز",
     ask: "کسی",

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { parsePhoneNumberFromString as Parse } from "libphonenumber-js";
+import { wordsFor } from "./location-cues.js";
 import { tokenize } from "./text-fold.js";
 
 // Loaded on first use: most messages carry no phone number, and the metadata costs ~60 ms of
@@ -62,16 +63,6 @@ const OWNER_WORDS = 6;
 const MAX_TEXT_PHONES = 5;
 
 /**
- * "Your" in the eleven languages (folded): "your office on +44 …" is the network's
- * number, not the reader's.
- */
-const SECOND_PERSON: ReadonlySet<string> = new Set(
-  "your yours vostro vostra vostri vostre tuo tua euer eure eurem euren ihre ihrem ihren dein deine deinem votre vos ton ta tes er ert din ditt dina vuestro vuestra vuestros vuestras vosso vossa vossos vossas jouw uw wasz wasza wasze waszym waszej ваш ваша ваше ваши твой твоя شما".split(
-    " ",
-  ),
-);
-
-/**
  * The country of the first international phone number in the reader's own words ("Please call
  * me on +61 412 555 019", "Mi número es +34 612 345 678", "Bel me: 0031 6 12345678"), as
  * ROUTING.md's location source 5 (a phone number the reader shared). A number written without
@@ -113,23 +104,21 @@ function parseInternational(written: string): TextPhone | null {
 
 /**
  * True when, among the few words before the number in its sentence, someone else ("my
- * brother", "your office", "er", "ваш") is named nearer than the writer ("me", "mi", "mein").
+ * brother", "your office", "er", "ваш") is named nearer than the writer ("me", "mi", "mein"):
+ * the cue lexicon's "first" and "second" roles (location-cues.ts), in all eleven languages.
  */
 function ownedBySomeoneElse(text: string, at: number, isOther: (word: string) => boolean): boolean {
   const head = text.slice(Math.max(0, at - 120), at);
   const cut = Math.max(...[".", "!", "?", ";", "\n"].map((c) => head.lastIndexOf(c)));
   const words = tokenize(head.slice(cut + 1)).slice(-OWNER_WORDS);
+  // The writer's and the addressee's words in every language, not only the text's: a number
+  // is short and its sentence may be in another language than the message.
+  const first = wordsFor("first");
+  const second = wordsFor("second");
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i]!.key;
-    if (FIRST_PERSON.has(w)) return false;
-    if (SECOND_PERSON.has(w) || isOther(w)) return true;
+    if (first.has(w)) return false;
+    if (second.has(w) || isOther(w)) return true;
   }
   return false;
 }
-
-/** "Me", "my" in the eleven languages (folded): the number nearest them is the writer's. */
-const FIRST_PERSON: ReadonlySet<string> = new Set(
-  "me my mine i im mi mio mia mich mir mein meine meinem meinen ich moi mon ma mes je j mig min mitt mina jag mí mis meu minha eu mij mijn ik mnie mi mój moja moje mój mój мне меня мой моя моё мои я من".split(
-    " ",
-  ),
-);

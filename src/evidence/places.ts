@@ -18,7 +18,13 @@ import {
   type GeoPlace,
   type PlaceRef,
 } from "./gazetteer.js";
-import { mayCarryEnding, maxEnding, nominativeTails, placeStems } from "./inflection.js";
+import {
+  mayCarryEnding,
+  maxEnding,
+  nominativeTails,
+  placeStems,
+  pluralNominatives,
+} from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
 import { stopwordsOf } from "./stopwords.js";
 import { foldToken, startsLikeName, tokenize, type Token } from "./text-fold.js";
@@ -72,10 +78,33 @@ class Span implements PlaceSpan {
     this.cached = refs;
   }
 
+  /**
+   * Other names the inflected word may be ("кирове": кирово or киров; "wawie": waw or wawa):
+   * the one whose heaviest place weighs most is read, the first found on a tie.
+   */
+  alternatives: string[] | null = null;
+
   get refs(): readonly PlaceRef[] {
-    this.cached ??= this.key === null ? [] : refsByKey(this.key);
-    return this.cached;
+    if (this.cached) return this.cached;
+    let refs = this.key === null ? [] : refsByKey(this.key);
+    let heaviest = maxWeight(refs);
+    for (const alt of this.alternatives ?? []) {
+      const other = refsByKey(alt);
+      const w = maxWeight(other);
+      if (w > heaviest) {
+        refs = other;
+        heaviest = w;
+      }
+    }
+    this.cached = refs;
+    return refs;
   }
+}
+
+function maxWeight(refs: readonly PlaceRef[]): number {
+  let max = 0;
+  for (const r of refs) if (r.weight > max) max = r.weight;
+  return max;
 }
 
 /** Options of {@link matchPlaceAt}. */
@@ -141,9 +170,14 @@ export function matchPlaceAt(
   opts: MatchOptions = {},
 ): PlaceSpan | null {
   const maxWords = Math.min(MAX_NAME_WORDS, tokens.length - i);
-  const minWords = opts.minWords ?? 1;
   const first = tokens[i]!;
-  if (opts.capitalStart && !startsLikeName(text, first.start)) return null;
+  // "the Big Smoke", "le 9-3": a name that starts with its article in lower case.
+  const articled =
+    opts.capitalStart === true &&
+    !startsLikeName(text, first.start) &&
+    nameWithArticleAt(text, tokens, i);
+  if (opts.capitalStart && !articled && !startsLikeName(text, first.start)) return null;
+  const minWords = articled ? Math.max(2, opts.minWords ?? 1) : (opts.minWords ?? 1);
   const lang = opts.lang ?? null;
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
   const firstInfo = keyInfo(first.key);
@@ -181,6 +215,12 @@ export function matchPlaceAt(
         if (n >= minWords && (!found || (found.inflected && !f.inflected))) {
           const m = exactMatch(text, tokens, i, n, key, info, opts, f.inflected);
           if (m) found = m;
+        } else if (found instanceof Span && found.inflected && f.inflected && info.place) {
+          // "Кирове" may be Kirov or Kirovo, "Wawie" Wawa or Waw: the heavier name is read, not
+          // the first found.
+          if (found.kind === "place" && exactMatch(text, tokens, i, n, key, info, opts, true)) {
+            (found.alternatives ??= []).push(key);
+          }
         }
         if (next.length < MAX_PARTIALS && info.prefix) {
           next.push({ key, inflected: f.inflected });
@@ -263,6 +303,40 @@ function articlesBefore(text: string, tokens: readonly Token[], i: number): read
   const t = tokens[i]!;
   if (!startsLikeName(text, t.start)) return NO_ARTICLES;
   return arts.filter((a) => keyInfo(a).prefix);
+}
+
+/** Articles a name may start with in lower case: the Big Smoke, le 9-3, la Croix-Rousse. */
+const NAME_ARTICLES: ReadonlySet<string> = new Set(
+  "the le la les el il lo los las het de der die das o a os as".split(" "),
+);
+
+/**
+ * True when token `i` is an article that starts a name of the gazetteer, the next word written
+ * like a name ("the Big Smoke", "the Gong", "le 9-3"), and the name without its article is no
+ * name itself: "la Roma" is Rome, AS Roma or Colonia Roma as the bare name is, not the article
+ * form alone.
+ */
+function nameWithArticleAt(text: string, tokens: readonly Token[], i: number): boolean {
+  const first = tokens[i]!;
+  if (!NAME_ARTICLES.has(first.key) || i + 1 >= tokens.length) return false;
+  const next = tokens[i + 1]!;
+  if (!startsLikeName(text, next.start) || !/^[\s]$/u.test(text.slice(first.end, next.start))) {
+    return false;
+  }
+  const info = keyInfo(first.key);
+  if (!info.prefix) return false;
+  // The longest name after the article, without it, must be no name of its own. Looked up,
+  // not remembered in keyInfo's memo: most of these pairs are the text's own words.
+  let key = "";
+  for (let n = 1; n < MAX_NAME_WORDS && i + n < tokens.length; n++) {
+    key = key ? `${key} ${tokens[i + n]!.key}` : tokens[i + n]!.key;
+    const articled = `${first.key} ${key}`;
+    if (hasKey(articled) || countryByKey(articled) !== undefined) {
+      return !hasKey(key) && countryByKey(key) === undefined;
+    }
+    if (!hasAnyPrefix(`${articled} `)) return false;
+  }
+  return false;
 }
 
 /** True when the token is written in capitals and is one of place-names.yaml's codes. */
@@ -387,6 +461,14 @@ function computeInflectedForms(prefixKey: string, word: string, lang: string): s
       }
     }
   });
+  // "z Katowic", "из Мытищ": the genitive plural of a plural name, after the other readings.
+  for (const w of pluralNominatives(word, lang)) {
+    if (found.some((f) => f.w === w)) continue;
+    const info = keyInfo(prefixKey ? `${prefixKey} ${w}` : w);
+    if (info.country !== undefined || info.place || info.prefix) {
+      found.push({ w, rank: (info.country ? 0 : 10_000) + 5_000 + w.length });
+    }
+  }
   return found.sort((a, b) => a.rank - b.rank).map((f) => f.w);
 }
 
@@ -772,6 +854,13 @@ export function resolveSpan(
       matchedEnd = dis.end;
     }
   }
+  // "Kingston (the one upon Thames)", "Castelfranco, quello Emilia": the rest of a longer name
+  // written later in the sentence says which.
+  const completed = !settledBy && cands.length > 1 ? completionAfter(text, tokens, span) : null;
+  if (completed) {
+    cands = completed.refs.map((r) => ({ place: geoPlace(r.place), weight: r.weight }));
+    settledBy = `"${completed.words}" later in the sentence`;
+  }
   if (!settledBy && cands.length > 1) {
     const settled = settleByHints(span, hints, cands);
     if (settled) {
@@ -783,6 +872,47 @@ export function resolveSpan(
   const place = fromGeoPlace(best.place, slice(matchedEnd));
   if (settledBy && span.refs.length > 1) place.settledBy = settledBy;
   return { place, end };
+}
+
+/** How far after a name the rest of a longer name of it may be written. */
+const COMPLETION_REACH = 8;
+
+/**
+ * The places of a longer name that starts with the span's name and goes on with words written
+ * later in its sentence: "Kingston (the one upon Thames)" is Kingston upon Thames, "abito a
+ * Castelfranco, quello Emilia" Castelfranco Emilia. Null when no such name is written.
+ */
+function completionAfter(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+): { refs: readonly PlaceRef[]; words: string } | null {
+  if (span.inflected || span.code) return null;
+  const name = tokens
+    .slice(span.start, span.end)
+    .map((t) => t.key)
+    .join(" ");
+  // Most names start no longer name: one remembered lookup settles them.
+  if (!keyInfo(name).prefix) return null;
+  const last = Math.min(tokens.length, span.end + COMPLETION_REACH);
+  for (let j = span.end; j < last; j++) {
+    // The sentence ends: what follows is about something else.
+    if (/[.!?;\n]/u.test(text.slice(tokens[j - 1]!.end, tokens[j]!.start))) return null;
+    // Looked up, not remembered: these keys are mostly the text's own words, and keeping them
+    // would crowd the names out of keyInfo's memo.
+    let key = name;
+    for (let n = 0; n < 3 && j + n < last; n++) {
+      key = `${key} ${tokens[j + n]!.key}`;
+      if (hasKey(key)) {
+        const refs = refsByKey(key);
+        if (refs.length > 0) {
+          return { refs, words: text.slice(tokens[j]!.start, tokens[j + n]!.end) };
+        }
+      }
+      if (!hasKeyPrefix(`${key} `)) break;
+    }
+  }
+  return null;
 }
 
 /** The largest city of `country` that a span may name ("Barcelona" with country ES), or null. */

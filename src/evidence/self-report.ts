@@ -2,6 +2,7 @@ import { countryLanguages, flagCountries } from "./countries.js";
 import { geoPlace, hasKey, refsByKey, type GeoPlace } from "./gazetteer.js";
 import { demonymRefs, demonymSpans } from "./demonyms.js";
 import { CUE_LANGUAGES, cueLookup, rawWordsFor, wordsFor, type Cue } from "./location-cues.js";
+import { distanceKm } from "../routing/geo.js";
 import {
   divisionsOf,
   findPlaceSpans,
@@ -41,6 +42,12 @@ export interface SelfReportOptions {
   /** The writer's display name: its words are a person, not a place ("Rosa", "Paris"). */
   name?: string | null;
 }
+
+/**
+ * How far from a region's main city a city the writer lives in may lie to be a finer statement
+ * of the region they greet from (Koper from Istria's Pula is 85 km).
+ */
+const REGION_KM = 150;
 
 /** A candidate needs at least this score to be taken as where the writer is. */
 export const THRESHOLD = 0.5;
@@ -125,6 +132,8 @@ interface Scored {
   readonly fromOnly: boolean;
   /** "Born and raised in X", "X born and still here": where they are unless another place is. */
   readonly native: boolean;
+  /** A word of living, working or being there ("abito", "I'm a nurse in") spoke for it. */
+  readonly live: boolean;
 }
 
 /** The text's words and the place names among them that may be meant as places. */
@@ -150,11 +159,12 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   const spans: PlaceSpan[] = findPlaceSpans(text, tokens, lang, capitalises)
     .map((s) => articleForm(tokens, s) ?? s)
     .filter(
-      (s) =>
+      (s, n, all) =>
         s.kind !== "none" &&
         !isCueWord(text, tokens, s, cues, sentence) &&
         !isFunctionWord(text, tokens, s, lang, sentence) &&
         !(capitalises && isLowerCaseWord(text, tokens, s)) &&
+        !codeNotCountry(text, tokens, s, all[n - 1]) &&
         !(s.end - s.start === 1 && nameWords.has(tokens[s.start]!.key)),
     )
     .filter((s, n, all) => !headOfGenitive(text, tokens, cues, s, all[n + 1]))
@@ -162,6 +172,37 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
   dropSmallLowerCase(text, tokens, spans, sentence, lang);
   addDemonyms(text, tokens, spans, cues, sentence, lang);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
+}
+
+/**
+ * Two-letter country codes written in prose as countries (the rest are jobs, fields and
+ * languages: "I work in IT", "HR", "PR", "QA", "AI", "a DE/EN translator").
+ */
+const PROSE_CODES: ReadonlySet<string> = new Set(["US", "UK", "NZ"]);
+
+/**
+ * A two-letter country code that is no country here: "I work in IT", "outsourcing IT)",
+ * "IT-Abteilung", "DE/EN", "(IT, CA)". A code counts as a country where people write one as
+ * such: after a place it settles ("Roma, IT", "Berlin, DE": read by the place's disambiguator,
+ * not as a candidate), as a hashtag ("#IT"), or when prose writes countries so (US, UK, NZ).
+ */
+function codeNotCountry(
+  text: string,
+  tokens: readonly Token[],
+  span: PlaceSpan,
+  before: PlaceSpan | undefined,
+): boolean {
+  if (!span.code || span.kind !== "country" || span.end - span.start !== 1) return false;
+  const t = tokens[span.start]!;
+  if (t.end - t.start !== 2) return false;
+  const raw = text.slice(t.start, t.end);
+  if (PROSE_CODES.has(raw) || text.charAt(t.start - 1) === "#") return false;
+  // "Roma, IT", "Berlin DE": the place's country, kept so it is known as one.
+  const afterPlace =
+    before !== undefined &&
+    before.end === span.start &&
+    /^[\s,]{1,3}$/u.test(text.slice(tokens[span.start - 1]!.end, t.start));
+  return !afterPlace;
 }
 
 /**
@@ -342,6 +383,7 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
         origin: s.origin,
         fromOnly: s.fromOnly,
         native: s.native,
+        live: s.live,
         place: resolved.place,
         start: span.start,
         end: resolved.end,
@@ -359,6 +401,22 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
     if (!best || s.score > best.score) best = s;
   }
   if (!best) return null;
+  // "Contatto dall'Istria … abito a Capodistria", "Saluti dalla Toscana! Abito a Pistoia": a
+  // region the writer only greets from says less than a city in or near it they live in.
+  if (best.place.city === null && best.place.division !== null && !best.live) {
+    const region = spans.find((sp) => sp.start === best!.start);
+    const points = region ? divisionsOf(region) : [];
+    let city: Scored | null = null;
+    for (const s of scored) {
+      if (s.score < THRESHOLD || !s.live || s.place.city === null || s.origin || s.fromOnly) {
+        continue;
+      }
+      const at = s.place.point;
+      if (!at || !points.some((d) => distanceKm(at, d) <= REGION_KM)) continue;
+      if (!city || s.score > city.score) city = s;
+    }
+    if (city) best = city;
+  }
   return {
     ...best.place,
     matched: quoted(text, tokens, best),
@@ -512,15 +570,20 @@ function isLowerCaseWord(text: string, tokens: readonly Token[], span: PlaceSpan
  * "… any readers in London, Ontario? I've been here for two years": a later sentence of the
  * writer's that says "here" without naming a place points back to the last place named.
  */
+/** As written: Swedish "har" (has) folds like "här" (here), and is no "here". */
+function hereAsWritten(ctx: Context, k: number, rawHere = rawWordsFor("here")): boolean {
+  const t = ctx.tokens[k]!;
+  const raw = ctx.text.slice(t.start, t.end).toLowerCase();
+  return rawHere.has(raw) || !/^[a-z]+$/u.test(raw) || rawHere.has(t.key);
+}
+
 function hereLater(ctx: Context, scored: Scored[]): void {
   const { tokens, cues, sentence, owner } = ctx;
   const here = wordsFor("here");
   const rawHere = rawWordsFor("here");
   for (let k = 0; k < tokens.length; k++) {
     if (!here.has(tokens[k]!.key) || !has(cues(k), "here")) continue;
-    // As written: Swedish "har" (has) folds like "här" (here).
-    const raw = ctx.text.slice(tokens[k]!.start, tokens[k]!.end).toLowerCase();
-    if (!rawHere.has(raw) && /^[a-z]+$/u.test(raw) && !rawHere.has(tokens[k]!.key)) continue;
+    if (!hereAsWritten(ctx, k, rawHere)) continue;
     const sent = sentence[k]!;
     let first = false;
     let placed = false;
@@ -695,7 +758,10 @@ function score(
   const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues(p - 1), "area");
   // "в центре Москвы", "w centrum Krakowa", "در یکی از مدارس کرمان": in a place's part.
   const chain = prep.length === 0 && ctx.genitive ? genitiveChain(ctx, s) : -1;
-  const isLoc = has(prep, "loc") || area || chain >= 0;
+  // "numa escola pública de Coimbra", "in una scuola di Bari": "of" after a place's institution
+  // is where it is, not an origin.
+  const ofChain = has(prep, "from") && !has(prep, "loc") && !area ? genitiveChain(ctx, p) : -1;
+  const isLoc = has(prep, "loc") || area || chain >= 0 || ofChain >= 0;
   const isFrom = has(prep, "from") && !isLoc;
   // "delivery outside the UK": outside a country is not in it (outside a city is near it).
   const outside = p >= 0 && sentence[p] === sent && OUTSIDE.has(tokens[p]!.key);
@@ -705,6 +771,7 @@ function score(
   }
   if (area) add(p, W.loc, `"${word(p - 1)} ${word(p)}"`);
   else if (chain >= 0) add(chain, W.loc, `"${word(chain)} … ${word(s)}"`);
+  else if (ofChain >= 0) add(ofChain, W.loc, `"${word(ofChain)} … ${word(p)}"`);
   else if (isLoc) add(p, W.loc);
   else if (isFrom) add(p, W.from);
   else if (has(prep, "about")) add(p, W.about);
@@ -724,6 +791,15 @@ function score(
   let bornRaised = false;
   let native = false;
   let pastAt = -1;
+  // "I'm a bus driver in Dunedin", "jestem kierowcą w Lublinie": who the writer is, there.
+  const locAt = chain >= 0 ? chain : ofChain >= 0 ? ofChain : area ? p - 1 : isLoc ? p : -1;
+  const roleAt = locAt > 0 ? roleNounBefore(ctx, locAt) : -1;
+  if (roleAt >= 0) {
+    const from = roleAt > 0 && has(cues(roleAt - 1), "first") ? roleAt - 1 : roleAt;
+    const said = text.slice(tokens[from]!.start, tokens[locAt]!.end);
+    add(roleAt, W.live, `"${said}" (who the writer is, there)`);
+    live = positive = true;
+  }
   // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
   if (isFrom && opensMessage(ctx, p, end)) {
     add(p, W.greetFrom, `"${word(p)}" opening the message`);
@@ -762,7 +838,7 @@ function score(
       add(k, W.here, `"${word(k - 1)} ${word(k)}"`);
       positive = current = true;
     }
-    if (has(c, "now") && d <= 6 && !current) {
+    if (has(c, "now") && d <= 6 && !current && nowOfWriter(ctx, k, p)) {
       add(k, W.now);
       current = nowOnly = true;
     }
@@ -1009,7 +1085,7 @@ function score(
   // (Every other cue that makes a place current weighs at least "here"'s 0.5, or is "native".)
   const nowOnlyCurrent = nowOnly && !out.some((x) => x.delta >= W.here || x.delta === W.native);
   const fromOnly = !live && (!current || nowOnlyCurrent) && out.some((x) => x.delta === W.fromSelf);
-  return { score: total, contributions: out, origin: origin && !current, fromOnly, native };
+  return { score: total, contributions: out, origin: origin && !current, fromOnly, native, live };
 }
 
 /**
@@ -1070,7 +1146,14 @@ function demonymScore(
   if (how === null) return null;
   const of = place.city ?? place.country;
   out.push({ words: `${how} (a demonym of ${of}, the writer)`, delta: W.demonym, at: s });
-  return { score: W.demonym, contributions: out, origin: false, fromOnly: false, native: false };
+  return {
+    score: W.demonym,
+    contributions: out,
+    origin: false,
+    fromOnly: false,
+    native: false,
+    live: false,
+  };
 }
 
 /** Words that may follow an opening demonym: since, from, born, here, still, living. */
@@ -1172,6 +1255,62 @@ function contracted(ctx: Context, k: number): boolean {
     /^['’]$/u.test(text.slice(tokens[k - 1]!.end, tokens[k]!.start)) &&
     (has(cues(k - 1), "first") || has(cues(k - 1), "third") || tokens[k - 1]!.key === "you")
   );
+}
+
+/** The "now" words that measure a stay from its start. */
+const SINCE: ReadonlySet<string> = new Set(["since", "seit", "sinds", "sedan", "depuis", "desde"]);
+
+/** How near the preposition a "now" with no writer in its sentence must stand ("now in Leeds"). */
+const NOW_REACH = 2;
+
+/**
+ * True when the "now" at `k` says where the writer is now: right before the place's
+ * preposition ("Originally from Lyon, now in Leeds"), or in a sentence where the writer speaks
+ * (a first-person word) or lives. "Nu har ju fack i Norge …", "Now the unions in Norway have
+ * won" open a piece of news: the place is theirs, not the writer's.
+ */
+function nowOfWriter(ctx: Context, k: number, p: number): boolean {
+  // "since"/"seit" measure a stay ("Seit drei Jahren in Leipzig"), they open no news.
+  if (p - k <= NOW_REACH || SINCE.has(ctx.tokens[k]!.key)) return true;
+  const { cues, sentence } = ctx;
+  for (let j = k - 8; j <= p + 8; j++) {
+    if (j < 0 || j >= ctx.tokens.length || sentence[j] !== sentence[k]) continue;
+    const c = cues(j);
+    if (has(c, "first") || has(c, "live") || has(c, "moved")) return true;
+  }
+  return false;
+}
+
+/** How many words may stand between "I'm a" and the locative of a job or role noun. */
+const ROLE_REACH = 6;
+
+/**
+ * The first-person "be" before a job or role noun and the locative at `l`, or -1: "I'm a bus
+ * driver in", "sono un'infermiera a", "ich bin Lehrerin in", "jestem kierowcą w", "я водитель
+ * в", "I'm a nurse at a hospital in", "soy profesora de instituto en". Between them only words
+ * with no role (the noun and its adjectives), articles, "of" and other locatives, with no
+ * punctuation; at least one such word.
+ */
+function roleNounBefore(ctx: Context, l: number): number {
+  const { text, tokens, cues, sentence, owner } = ctx;
+  let nouns = 0;
+  for (let j = l - 1; j >= 0 && j >= l - 1 - ROLE_REACH && sentence[j] === sentence[l]; j--) {
+    if (owner[j]! >= 0 || /[,;:()]/u.test(text.slice(tokens[j]!.end, tokens[j + 1]!.start))) {
+      return -1;
+    }
+    const c = cues(j);
+    if (c.length === 0) {
+      nouns++;
+      continue;
+    }
+    if (has(c, "copula")) {
+      const first =
+        has(c, "first") || (j > 0 && sentence[j - 1] === sentence[l] && has(cues(j - 1), "first"));
+      return nouns > 0 && first ? j : -1;
+    }
+    if (!c.every((x) => x === "article" || x === "loc" || x === "from")) return -1;
+  }
+  return -1;
 }
 
 /** How many words may stand between "I'm a"/"we are" and the noun that says who the writer is. */

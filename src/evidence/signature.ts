@@ -54,6 +54,8 @@ export function placeFromSignature(
     .filter((l) => l !== "" && l.length <= MAX_LINE)
     .slice(0, MAX_LINES);
   let phone: SignaturePlace | null = null;
+  // "Calle Mayor 34, 2º B": how the block writes an address says which country's it is.
+  const styled = addressStyle(lines);
   // The sign-off's words without the name under the closing, for the greeting reading below.
   const words: string[] = [];
   for (let n = 0; n < lines.length; n++) {
@@ -67,7 +69,7 @@ export function placeFromSignature(
     words.push(withoutStreets(line, named));
     if (nameKey && (folded === nameKey || nameKey.includes(folded))) continue;
     if (folded !== "" && folded.split(" ").every((w) => names.has(w))) continue;
-    const place = placeOfLine(line, opts.hints ?? {}, names, named);
+    const place = placeOfLine(line, opts.hints ?? {}, names, named, styled);
     if (place) return place;
     if (!phone) {
       const m = PHONE_RE.exec(line);
@@ -166,6 +168,7 @@ function placeOfLine(
   hints: ResolveHints,
   names: ReadonlySet<string>,
   nameEnd: number,
+  styled: readonly string[] = [],
 ): SignaturePlace | null {
   const tokens = tokenize(line, 40);
   const streets = streetRanges(line, tokens);
@@ -208,21 +211,26 @@ function placeOfLine(
   const city =
     whole ?? settled ?? [...spans].reverse().find((s) => s.kind === "place") ?? spans.at(-1)!;
   const fitted = fitPostcode(city, postcodes);
-  const resolved = resolveSpan(line, tokens, fitted ?? city, settle);
+  // Namesakes whose countries all use the postcode's format ("37002 Salamanca": Spain and
+  // Mexico): the address's style, when it is one country's ("2º B" is a Spanish floor and door).
+  const byStyle = address ? fitCountries(fitted ?? city, styled) : null;
+  const resolved = resolveSpan(line, tokens, byStyle ?? fitted ?? city, settle);
   if (!resolved) return null;
   const covered = spans.reduce((n, s) => n + text(s).replace(/[^\p{L}]/gu, "").length, 0);
   if (!address && !whole && covered < letters * PLACE_SHARE) return null;
   const place = resolved.place;
-  if (fitted) place.settledBy = place.settledBy ?? "the postcode's format";
+  if (byStyle) place.settledBy = place.settledBy ?? "the address's style";
+  else if (fitted) place.settledBy = place.settledBy ?? "the postcode's format";
   return { ...place, kind: address ? "address" : "city" };
 }
 
 /**
  * Words that open a street in the eleven languages and beyond, folded: a field starting with
- * one is a street whatever follows ("Rua de Santa Catarina", "ул. Тверская", "خیابان ولیعصر").
+ * one is a street whatever follows ("Rua de Santa Catarina", "ул. Тверская", "خیابان ولیعصر";
+ * Mexico's "Col. Centro", a colonia, is no more a city than a street is).
  */
 const STREET_LEAD: ReadonlySet<string> = new Set(
-  "via viale piazza piazzale corso vicolo calle avda avenida rua praca travessa alameda rue boulevard chemin allee impasse quai ul ulica aleja улица ул проспект переулок бульвар шоссе набережная خیابان کوچه بلوار".split(
+  "via viale piazza piazzale corso vicolo calle avda avenida col rua praca travessa alameda rue boulevard chemin allee impasse quai ul ulica aleja улица ул проспект переулок бульвар шоссе набережная خیابان کوچه بلوار".split(
     " ",
   ),
 );
@@ -368,6 +376,42 @@ function postcodesOf(line: string): { code: string; country: string | null }[] {
     out.push({ code: m[2]!, country: prefix });
   }
   return out;
+}
+
+/**
+ * How addresses are written in one country only (not the postcode, which fitPostcode reads):
+ * Spain's floor and door after the house number ("Calle Mayor 34, 2º B", "3º izda") and "C/"
+ * for calle; Mexico's colonia and "C.P." before the postcode. A signature that writes its
+ * address so is from that country's namesake of the city.
+ */
+const ADDRESS_STYLES: readonly (readonly [string, RegExp])[] = [
+  ["ES", /\d\s?[º°ª]\s?(?:[A-Z]\b|izq|izda|dcha|der|dr|centro|int)|(?:^|\s)C\/\s?\p{Lu}/u],
+  ["MX", /\b(?:Col\.|Colonia\s+\p{Lu}|C\.\s?P\.\s?\d{5}|Alcald[íi]a\s+\p{Lu})/u],
+];
+
+/** The countries whose address style a signature's lines show. */
+function addressStyle(lines: readonly string[]): string[] {
+  return ADDRESS_STYLES.filter(([, re]) => lines.some((l) => re.test(l))).map(([cc]) => cc);
+}
+
+/** The name's places in `countries`, when that keeps some and drops others; else null. */
+function fitCountries(span: PlaceSpan, countries: readonly string[]): PlaceSpan | null {
+  if (span.kind !== "place" || countries.length !== 1 || span.refs.length < 2) return null;
+  const refs = span.refs.filter((r) => countries.includes(geoPlace(r.place).country));
+  if (refs.length === 0 || refs.length === span.refs.length) return null;
+  return { ...spanFields(span), refs };
+}
+
+function spanFields(span: PlaceSpan): PlaceSpan {
+  return {
+    start: span.start,
+    end: span.end,
+    kind: span.kind,
+    country: span.country,
+    refs: span.refs,
+    inflected: span.inflected,
+    code: span.code,
+  };
 }
 
 /**

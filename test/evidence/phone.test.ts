@@ -102,6 +102,28 @@ describe("phoneInText", () => {
     expect(phoneInText(text, other(lang))).toBeNull();
   });
 
+  // The owner words are the cue lexicon's "first" and "second" roles, in every language
+  // whatever the text's: a message in one language may quote a number in another.
+  it.each([
+    ["en", "Ho provato il vostro numero +39 06 1234 5678 ma nessuno risponde"],
+    ["en", "J'ai appelé votre bureau au +33 1 42 00 00 00"],
+    ["de", "Probeer jouw nummer +31 20 123 4567 morgen nog eens"],
+    ["pl", "Dzwoniłem na wasz numer +48 22 123 45 67 dwa razy"],
+    ["ru", "Я звонил по вашему номеру, ваш номер +7 495 123-45-67"],
+    ["sv", "Jag ringde ert kontor på +46 8 123 456 78"],
+  ])("the addressee's number: %s: %s → null", (lang, text) => {
+    expect(phoneInText(text, other(lang))).toBeNull();
+  });
+
+  it.each([
+    ["en", "Mi número es +34 612 345 678, escribidme", "ES"],
+    ["de", "Mijn nummer: +31 6 23456789", "NL"],
+    ["en", "Il mio numero è +39 347 123 4567", "IT"],
+    ["fr", "Meu telemóvel é +351 912 345 678", "PT"],
+  ])("the writer's own number in another language: %s: %s → %s", (lang, text, country) => {
+    expect(phoneInText(text, other(lang))?.country).toBe(country);
+  });
+
   it("never throws, and returns null or an alpha-2 code with its calling code", () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.stringMatching(/^[a-z +0-9()-]{0,60}$/)), (text) => {

@@ -21,3 +21,31 @@ describe("postcode lines with letters", () => {
     expect(placeFromSignature("Regards\nSam\n5 Station Rd\nLeeds LS1 4DY", {})?.city).toBe("Leeds");
   });
 });
+
+// Namesakes in two countries that both write five-digit postcodes (Salamanca, Spain and
+// Mexico; Mérida, Spain and Mexico; León, Spain and Mexico): the address's style says which.
+describe("an address's style settles namesakes the postcode's format cannot", () => {
+  it.each([
+    ["Un saludo,\nMarta Gil\nCalle Toro 21, 3º B\n37002 Salamanca", "ES"],
+    ["Un abrazo,\nPilar\nC/ Santa Eulalia 4, 1º izda\n06800 Mérida", "ES"],
+    ["Saludos cordiales,\nRaúl\nAv. Ordoño II 10, 2º A\n24001 León", "ES"],
+    ["Saludos,\nJuan Pérez\nCalle Hidalgo 12, Col. Centro\nC.P. 36700 Salamanca", "MX"],
+    ["Atentamente,\nLaura\nCalle Madero 15, Col. Centro\n37000 León", "MX"],
+  ])("%j → %s", (block, country) => {
+    const r = placeFromSignature(block, { lang: "es" });
+    expect(r?.country).toBe(country);
+    expect(r?.settledBy).toBe("the address's style");
+  });
+
+  it("a postcode that fits one country still settles it by its format", () => {
+    const r = placeFromSignature("Saludos,\nLucía\nC/ Real 8, 1º izda\n46001 Valencia", {
+      lang: "es",
+    });
+    expect(r?.country).toBe("ES");
+  });
+
+  it("without a style of one country the namesakes are weighed as before", () => {
+    const r = placeFromSignature("Saludos,\nMarta\n37002 Salamanca", { lang: "es" });
+    expect(r?.settledBy).not.toBe("the address's style");
+  });
+});
