@@ -95,7 +95,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originally born raised bred grew grow native hometown hail hailing roots childhood",
     moved: "moved move moving relocated relocating emigrated immigrated arrived",
     topic:
-      "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics",
+      "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival event events commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics",
     neg: "not no never don didn doesn haven nor neither",
     contrast: "but however though although whereas yet",
     group: "branch group section chapter collective cell local union circle committee club reading",
@@ -130,7 +130,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     moved:
       "trasferito trasferita trasferiti trasferirmi trapiantato trapiantata trapiantati trapiantate emigrato emigrata spostato arrivato arrivata",
     topic:
-      "guerra sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte",
+      "guerra evento eventi sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte",
     neg: "non mai",
     contrast: "ma però invece mentre tuttavia",
     group: "sezione gruppo collettivo circolo cellula comitato sede nucleo",
@@ -161,7 +161,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "ursprünglich geboren aufgewachsen stamme stammen herkunft gebürtig heimat heimatstadt",
     moved: "gezogen umgezogen ziehe ziehen zog zogen übergesiedelt ausgewandert eingewandert",
     topic:
-      "krieg bürgerkrieg streik streiks protest proteste demonstration demo demos aufstand revolution wahl wahlen krise putsch massaker völkermord invasion besatzung nachrichten artikel bericht buch geschichte reise urlaub besuch konferenz kongress kommune bewegung lage situation regierung regime kampf kämpfe",
+      "krieg veranstaltung veranstaltungen bürgerkrieg streik streiks protest proteste demonstration demo demos aufstand revolution wahl wahlen krise putsch massaker völkermord invasion besatzung nachrichten artikel bericht buch geschichte reise urlaub besuch konferenz kongress kommune bewegung lage situation regierung regime kampf kämpfe",
     neg: "nicht kein keine nie niemals",
     contrast: "aber doch jedoch sondern",
     group: "gruppe ortsgruppe sektion zelle kollektiv kreis lesekreis komitee verein",
@@ -180,7 +180,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "vers pour",
     about: "concernant propos",
     article: "le la les l",
-    first: "je j me m moi mon ma mes nous notre nos",
+    first: "je j me m moi mon ma mes nous notre nos on",
     third:
       "il elle ils elles lui leur leurs son sa ses frère soeur mère père parents ami amie amis camarades cousin cousine famille femme mari fils fille collègue oncle tante",
     live: "habiter habite habitons vivre vis vit vivons résider réside travailler travaille travaillons étudier étudie installé installée basé basée domicilié domiciliée établi trouve enseigne bosse bossons bosser taffe bossé malocher maloche turbiner turbine taffer habitant habitante habitants habitantes",
@@ -191,7 +191,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originaire origine né née grandi grandie élevé élevée natal natale",
     moved: "déménagé déménagée installé installée émigré émigrée immigré arrivé arrivée",
     topic:
-      "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes",
+      "guerre événement événements grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes",
     neg: "ne n pas jamais plus",
     contrast: "mais pourtant cependant",
     group: "section groupe collectif cercle cellule comité",
@@ -219,7 +219,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "ursprungligen född uppvuxen växte",
     moved: "flyttade flyttat flytta flyttar emigrerade",
     topic:
-      "krig kriget inbördeskriget strejk strejken strejker protest protester demonstration upplopp revolution val valet kris kupp massaker folkmord invasion ockupation nyheter artikel bok historia resa semester besök konferens kongress rörelse situation regering regim kamp",
+      "krig evenemang evenemanget kriget inbördeskriget strejk strejken strejker protest protester demonstration upplopp revolution val valet kris kupp massaker folkmord invasion ockupation nyheter artikel bok historia resa semester besök konferens kongress rörelse situation regering regim kamp",
     neg: "inte ej aldrig",
     contrast: "men fast dock",
     group: "grupp sektion avdelning cell kollektiv cirkel studiecirkel kommitté avd",
@@ -250,7 +250,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originario originaria nacido nacida nací crecí criado criada oriundo oriunda natal",
     moved: "mudé mudado mudada mudamos trasladé trasladado emigré emigrado emigrada llegué",
     topic:
-      "guerra huelga huelgas protesta protestas manifestación marcha revuelta revolución elecciones crisis golpe masacre genocidio invasión ocupación noticias artículo libro historia viaje vacaciones visita conferencia congreso comuna movimiento situación gobierno régimen lucha luchas",
+      "guerra evento eventos huelga huelgas protesta protestas manifestación marcha revuelta revolución elecciones crisis golpe masacre genocidio invasión ocupación noticias artículo libro historia viaje vacaciones visita conferencia congreso comuna movimiento situación gobierno régimen lucha luchas",
     neg: "no nunca jamás ni",
     contrast: "pero aunque sino mientras",
     group: "sección grupo colectivo círculo célula comité núcleo",
@@ -283,7 +283,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originário originária nascido nascida nasci cresci criado criada natural",
     moved: "mudei mudamos mudado mudada emigrei emigrado cheguei",
     topic:
-      "guerra greve greves protesto protestos manifestação manifestações revolta revolução eleições crise golpe massacre genocídio invasão ocupação notícias artigo livro história viagem férias visita conferência congresso comuna movimento situação governo regime luta lutas",
+      "guerra evento eventos greve greves protesto protestos manifestação manifestações revolta revolução eleições crise golpe massacre genocídio invasão ocupação notícias artigo livro história viagem férias visita conferência congresso comuna movimento situação governo regime luta lutas",
     neg: "não nunca nem",
     contrast: "mas porém embora enquanto",
     group: "seção secção grupo coletivo núcleo célula comitê comité círculo",
@@ -313,7 +313,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "oorspronkelijk geboren getogen opgegroeid afkomstig",
     moved: "verhuisd verhuizen verhuis geëmigreerd getrokken",
     topic:
-      "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd",
+      "oorlog evenement bijeenkomst burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd",
     neg: "niet geen nooit",
     contrast: "maar echter terwijl",
     group: "afdeling groep sectie collectief kring cel comité",
@@ -343,7 +343,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "pochodz* urodził* urodzon* wychowa* rodzinn*",
     moved: "przeprowadzi* przeniosł* wyjechał* wyemigrowa* przyjechał*",
     topic:
-      "wojn* strajk* protest* demonstracj* manifestacj* powstani* rewolucj* wybor* kryzys* zamach* masakr* ludobójstw* inwazj* okupacj* wiadomości artykuł* książk* histori* podróż* wakacj* wizyt* konferencj* kongres* komun* ruch* sytuacj* rząd* reżim* walk*",
+      "wojn* wydarzeni* strajk* protest* demonstracj* manifestacj* powstani* rewolucj* wybor* kryzys* zamach* masakr* ludobójstw* inwazj* okupacj* wiadomości artykuł* książk* histori* podróż* wakacj* wizyt* konferencj* kongres* komun* ruch* sytuacj* rząd* reżim* walk*",
     neg: "nie nigdy",
     contrast: "ale lecz jednak",
     group: "sekcj* grup* kolektyw* komórk* komitet*",
@@ -373,7 +373,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     moved:
       "переехал переехала переехали перебрался перебралась эмигрировал эмигрировала приехал приехала",
     topic:
-      "война войне войны забастовка забастовки протест протесты демонстрация митинг восстание революция выборы кризис переворот резня геноцид вторжение оккупация новости статья книга история поездка отпуск визит конференция съезд коммуна движение ситуация правительство режим борьба",
+      "война мероприятие мероприятии войне войны забастовка забастовки протест протесты демонстрация митинг восстание революция выборы кризис переворот резня геноцид вторжение оккупация новости статья книга история поездка отпуск визит конференция съезд коммуна движение ситуация правительство режим борьба",
     neg: "не никогда нет",
     contrast: "но однако",
     group: "секция группа кружок ячейка коллектив комитет",

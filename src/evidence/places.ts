@@ -18,7 +18,14 @@ import {
   type GeoPlace,
   type PlaceRef,
 } from "./gazetteer.js";
-import { mayCarryEnding, maxEnding, nominativeTails, placeStems } from "./inflection.js";
+import {
+  mayCarryEnding,
+  maxEnding,
+  nominativeTails,
+  placeStems,
+  stemmerFor,
+  stemPolish,
+} from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
 import { stopwordsOf } from "./stopwords.js";
 import { foldToken, startsLikeName, tokenize, type Token } from "./text-fold.js";
@@ -143,7 +150,9 @@ export function matchPlaceAt(
   const maxWords = Math.min(MAX_NAME_WORDS, tokens.length - i);
   const minWords = opts.minWords ?? 1;
   const first = tokens[i]!;
-  if (opts.capitalStart && !startsLikeName(text, first.start)) return null;
+  if (opts.capitalStart && !startsLikeName(text, first.start)) {
+    return LEADING_ARTICLES.has(first.key) ? articleLedName(text, tokens, i, opts) : null;
+  }
   const lang = opts.lang ?? null;
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
   const firstInfo = keyInfo(first.key);
@@ -197,6 +206,33 @@ export function matchPlaceAt(
   }
   if (best || minWords > 1) return best;
   return dottedCodeAt(text, tokens, i) ?? codeAt(text, tokens[i]!, i);
+}
+
+/** Articles that open periphrases written in lower case: la cité phocéenne, el Defe, a Invicta. */
+const LEADING_ARTICLES: ReadonlySet<string> = new Set(["la", "le", "l", "el", "il", "a"]);
+
+/**
+ * A name opening with a lower-case article in a text whose writer capitalises names: "dans la
+ * cité phocéenne", "aquí en el Defe". It counts when it is three words long or a later word is
+ * capitalised, so two words of prose ("la paz", "la capitale") stay prose.
+ */
+function articleLedName(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  opts: MatchOptions,
+): PlaceSpan | null {
+  if (i + 1 >= tokens.length) return null;
+  const m = matchPlaceAt(text, tokens, i, {
+    ...opts,
+    capitalStart: false,
+    minWords: Math.max(2, opts.minWords ?? 1),
+  });
+  if (!m || m.code) return null;
+  const n = m.end - i;
+  let capital = false;
+  for (let k = i + 1; k < m.end; k++) capital ||= startsLikeName(text, tokens[k]!.start);
+  return n >= 3 || capital ? m : null;
 }
 
 /**
@@ -440,8 +476,35 @@ function proseNotName(
 }
 
 function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {
-  if (!opts.capitalised && !COMMON_WORDS.has(key)) return true;
+  if (!opts.capitalised && !COMMON_WORDS.has(key) && !commonNounForm(key, opts.lang)) return true;
   return startsLikeName(text, token.start);
+}
+
+/**
+ * Common nouns of the languages that inflect them, whose case forms are also place names:
+ * Russian "в порту" (in the port) is no Porto (Порту), Polish "w porcie", "na wyspie" no place.
+ * A form of one of them names a place only when capitalised.
+ */
+const COMMON_NOUNS: Readonly<Record<string, string>> = {
+  ru: "порт город центр море мир дом село деревня река остров завод площадь берег край область посёлок рынок",
+  pl: "port miasto centrum morze świat dom wieś rzeka wyspa fabryka rynek brzeg osiedle",
+  de: "hafen stadt zentrum meer welt dorf insel markt",
+  sv: "hamn stad centrum hav värld by ö torg",
+};
+const commonNounStems = new Map<string, ReadonlySet<string>>();
+
+/** True when `key`, in lower case, is a form of a common noun of `lang` ("порту" of порт). */
+function commonNounForm(key: string, lang: string | null | undefined): boolean {
+  if (!lang) return false;
+  const words = COMMON_NOUNS[lang];
+  const stem = !words ? null : lang === "pl" ? stemPolish : stemmerFor(lang);
+  if (!words || !stem) return false;
+  let stems = commonNounStems.get(lang);
+  if (!stems) {
+    stems = new Set(words.split(" ").map((w) => stem(foldToken(w))));
+    commonNounStems.set(lang, stems);
+  }
+  return stems.has(stem(key));
 }
 
 /** A code exactly as written: a country ("DE", "USA") or a place ("NYC", "LA", "SP"). */

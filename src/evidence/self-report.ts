@@ -82,6 +82,8 @@ const W = {
   direction: -0.6,
   hashtag: 0.5,
   away: -0.5,
+  planned: -0.9,
+  nowBeside: 0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -301,15 +303,20 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
 function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): SelfReport | null {
   const { tokens, cues, sentence, capitalises, spans } = c;
   const lang = opts.lang ?? null;
-  // Countries, flags and divisions named anywhere in the text, worked out only when an
-  // ambiguous name asks for them.
-  const hints = new TextHints(opts.hints?.countries, lang, spans, text);
   // Which candidate each token belongs to: a cue word never reaches past another place.
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
   const verbFinal = lang !== null && VERB_FINAL.has(lang);
   const genitive = lang !== null && GENITIVE.has(lang);
   const ctx: Context = { text, tokens, cues, sentence, owner, capitalises, verbFinal, genitive };
+  // Countries, flags and divisions named anywhere in the text, worked out only when an
+  // ambiguous name asks for them; not those denied ("the Virginia one, not Richmond BC").
+  const hints = new TextHints(
+    opts.hints?.countries,
+    lang,
+    spans.filter((sp) => !denied(ctx, sp)),
+    text,
+  );
   const scored: Scored[] = [];
   let consumed = 0;
   for (let n = 0; n < spans.length; n++) {
@@ -658,6 +665,30 @@ function genitiveChain(ctx: Context, s: number): number {
   return -1;
 }
 
+const ABOUT: readonly Cue[] = ["about"];
+
+/**
+ * True when the word at `p`, right before a capitalised name, is one lower-case word of no role
+ * (an adjective: sunny, piovosa, verregneten, солнечного) with a locative or origin preposition
+ * (past articles) before it.
+ */
+function describedBy(ctx: Context, span: PlaceSpan, p: number): boolean {
+  const { text, tokens, cues, sentence, owner } = ctx;
+  const s = span.start;
+  if (p < 1 || p !== s - 1) return false;
+  if (sentence[p] !== sentence[s] || owner[p]! >= 0 || cues(p).length > 0) return false;
+  const t = tokens[p]!;
+  const w = text.slice(t.start, t.end);
+  if (w.length < 4 || looksLikeName(w) || !/^\p{L}+$/u.test(w)) return false;
+  if (!looksLikeName(text.slice(tokens[s]!.start, tokens[s]!.end))) return false;
+  if (/[,;:()]/u.test(text.slice(t.end, tokens[s]!.start))) return false;
+  let q = p - 1;
+  while (q >= 0 && q > p - 3 && has(cues(q), "article")) q--;
+  if (q < 0 || sentence[q] !== sentence[s]) return false;
+  const c = cues(q);
+  return has(c, "loc") || has(c, "from");
+}
+
 /** True when token k is a preposition leading (past articles) to another candidate. */
 function leadsToPlace(ctx: Context, k: number, self: number): boolean {
   const c = ctx.cues(k);
@@ -690,7 +721,17 @@ function score(
   // The preposition right before the name, skipping up to two articles.
   let p = s - 1;
   while (p >= 0 && p > s - 3 && sentence[p] === sent && has(cues(p), "article")) p--;
-  const prep = p >= 0 && sentence[p] === sent ? cues(p) : [];
+  // "from sunny Swansea", "dalla piovosa Milano", "aus dem verregneten Hamburg", "из солнечного
+  // Сочи": one lower-case word before a capitalised name is its adjective.
+  const adjective = describedBy(ctx, span, p);
+  if (adjective) {
+    p--;
+    while (p >= 0 && p > s - 5 && sentence[p] === sent && has(cues(p), "article")) p--;
+  }
+  // French "sur" is "in" only before a city ("je bosse sur Lyon"): "sur l'Ukraine" is a topic.
+  const topicSur =
+    p >= 0 && tokens[p]!.key === "sur" && span.kind === "country" && has(cues(p), "loc");
+  const prep = p >= 0 && sentence[p] === sent && !topicSur ? cues(p) : topicSur ? ABOUT : [];
   // "in provincia di Brescia", "near to", "в пригороде": the area's "of" is a locative.
   const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues(p - 1), "area");
   // "в центре Москвы", "w centrum Krakowa", "در یکی از مدارس کرمان": in a place's part.
@@ -724,6 +765,8 @@ function score(
   let bornRaised = false;
   let native = false;
   let pastAt = -1;
+  let movedAt = -1;
+  let nowBeside = -1;
   // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
   if (isFrom && opensMessage(ctx, p, end)) {
     add(p, W.greetFrom, `"${word(p)}" opening the message`);
@@ -754,7 +797,7 @@ function score(
       add(k, W.greetFrom, `"${word(k)} … ${word(p)}"`);
       positive = current = true;
     }
-    if (has(c, "here") && d <= 3) {
+    if (has(c, "here") && d <= 3 && !(isFrom && beBetween(ctx, k, p))) {
       add(k, W.here);
       positive = current = true;
     } else if (has(c, "first") && d <= 3 && k > 0 && has(cues(k - 1), "loc") && isLoc) {
@@ -762,16 +805,16 @@ function score(
       add(k, W.here, `"${word(k - 1)} ${word(k)}"`);
       positive = current = true;
     }
-    if (has(c, "now") && d <= 6 && !current) {
+    if (has(c, "now") && d === 1 && !current && elliptical(ctx, s, prep, earlier)) {
+      nowBeside = k;
+      positive = current = true;
+    } else if (has(c, "now") && d <= NOW_REACH && !current) {
       add(k, W.now);
       current = nowOnly = true;
     }
     if (has(c, "moved") && d <= 6) {
       if (isFrom) origin = true;
-      else {
-        add(k, W.moved);
-        positive = current = true;
-      }
+      else if (movedAt < 0) movedAt = k;
     }
     if (has(c, "origin") && d <= 6) {
       origin = true;
@@ -813,7 +856,15 @@ function score(
       thirdAt = k;
     }
     // As written: French "né" (born) folds like "ne" (not).
-    if (has(c, "neg") && negAt < 0 && d <= 6 && writtenAs(ctx, k, "neg")) negAt = k;
+    if (
+      has(c, "neg") &&
+      negAt < 0 &&
+      d <= 6 &&
+      writtenAs(ctx, k, "neg") &&
+      !clauseBreak(ctx, k, s)
+    ) {
+      negAt = k;
+    }
     if (has(c, "contrast")) contrast = true;
   }
   let ownClause = false;
@@ -859,7 +910,14 @@ function score(
       add(k, W.live);
       live = positive = true;
     }
-    if (has(c, "now") && d <= 4 && !current) {
+    // "…in Rostock, jetzt Greifswald": a "now" right before another name is that name's.
+    if (has(c, "now") && k + 1 < tokens.length && owner[k + 1]! >= 0 && owner[k + 1] !== self) {
+      break;
+    }
+    if (has(c, "now") && d === 1 && !current && elliptical(ctx, s, prep, earlier)) {
+      nowBeside = k;
+      positive = current = true;
+    } else if (has(c, "now") && d <= 4 && !current) {
       add(k, W.now);
       current = nowOnly = true;
     }
@@ -878,10 +936,7 @@ function score(
       add(k, W.writeFrom, `"${word(p)} … ${word(k)}"`);
       positive = current = true;
     }
-    if (has(c, "moved") && !isFrom && d <= 3) {
-      add(k, W.moved);
-      positive = current = true;
-    }
+    if (has(c, "moved") && !isFrom && d <= 3 && movedAt < 0) movedAt = k;
     if (has(c, "be") && isFrom && d <= 2) {
       add(k, W.fromSelf, `"${word(p)} … ${word(k)}"`);
       positive = true;
@@ -890,6 +945,16 @@ function score(
     if (has(c, "past") && pastAt < 0 && d <= 2 && has(c, "first")) pastAt = k;
     if (has(c, "first") && firstAt < 0 && d <= 3) firstAt = k;
   }
+  // "vi flyttar till Berlin", "mi trasferisco a Vienna l'anno prossimo", "we're moving to Leeds
+  // next year": a planned move is not where the writer is (yet); "moved to", "gezogen" are.
+  const planned = movedAt >= 0 && plannedMove(ctx, movedAt, s, end);
+  if (movedAt >= 0 && !planned) {
+    add(movedAt, W.moved);
+    positive = current = true;
+  }
+  // "bis letztes Jahr in Bremen, jetzt Kiel", "plus à Paris, Lille maintenant": "now" beside
+  // the name, after another place, says where the writer is now.
+  if (nowBeside >= 0) add(nowBeside, W.nowBeside, `"${word(nowBeside)}" beside the name`);
   // "G'day. Newcastle NSW, not the Geordie one": a message that opens with a place and what
   // settles it, like a letter's dateline, says where it was written.
   if (byDivision && opensWith(ctx, s, end)) {
@@ -989,7 +1054,10 @@ function score(
   }
   if (topic)
     out.push({ words: "a topic word nearby (mention, not residence)", delta: W.topic, at: s });
-  if (negAt >= 0 && (live || out.some((x) => x.delta === W.fromSelf))) add(negAt, W.neg);
+  if (planned) add(movedAt, W.planned, `"${word(movedAt)}" (a planned move)`);
+  // "je ne suis plus à Paris", "I'm not in London": a negated "be" denies the place too.
+  const negBe = negAt >= 0 && isLoc && beBetween(ctx, negAt, p);
+  if (negAt >= 0 && (live || negBe || out.some((x) => x.delta === W.fromSelf))) add(negAt, W.neg);
   if (origin && !current) out.push({ words: "marked as origin", delta: W.origin, at: s });
   if (contrast && earlier.length > 0) {
     out.push({ words: "after a contrast (but …)", delta: W.afterContrast, at: s });
@@ -1142,6 +1210,125 @@ function oneOfThem(ctx: Context, end: number): number {
     }
   }
   return -1;
+}
+
+/** How many words before a name a negation may deny it ("not Richmond BC", "nicht das in Texas"). */
+const DENY_REACH = 3;
+
+/**
+ * True when a negation stands just before the name, with only other names or articles between
+ * ("not Richmond BC", "pas celle du Texas", "не в Техасе"): the place is excluded, not used to
+ * settle another name.
+ */
+function denied(ctx: Context, span: PlaceSpan): boolean {
+  const { tokens, cues, sentence, owner } = ctx;
+  const s = span.start;
+  for (let k = s - 1; k >= 0 && k >= s - DENY_REACH && sentence[k] === sentence[s]; k--) {
+    // "not London, Ontario": the comma of a name and its division does not end the phrase.
+    const gap = ctx.text.slice(tokens[k]!.end, tokens[k + 1]!.start);
+    if (owner[k]! < 0 && /[,;:()]/u.test(gap)) return false;
+    const c = cues(k);
+    if (has(c, "neg")) return writtenAs(ctx, k, "neg");
+    if (owner[k]! >= 0 || has(c, "article") || has(c, "loc") || has(c, "from")) continue;
+    return false;
+  }
+  return false;
+}
+
+/** How far before the place "now"/"currently" may stand ("currently on a two-year contract in"). */
+const NOW_REACH = 8;
+
+/** True when a "be" word stands between token `from` and token `to` (exclusive). */
+function beBetween(ctx: Context, from: number, to: number): boolean {
+  for (let j = from + 1; j < to; j++) if (has(ctx.cues(j), "be")) return true;
+  return false;
+}
+
+/** True when a comma, semicolon or colon stands between token `a` and token `b`. */
+function clauseBreak(ctx: Context, a: number, b: number): boolean {
+  return /[,;:]/u.test(ctx.text.slice(ctx.tokens[a]!.end, ctx.tokens[b]!.start));
+}
+
+/**
+ * "…, jetzt Kiel", "…, lille maintenant": a name with no preposition of its own, written after
+ * another place of the same sentence, with "now" right beside it (an elliptical "I'm now in").
+ */
+function elliptical(
+  ctx: Context,
+  s: number,
+  prep: readonly Cue[],
+  earlier: readonly Scored[],
+): boolean {
+  if (prep.some((c) => c === "loc" || c === "from" || c === "to" || c === "about")) return false;
+  const sent = ctx.sentence[s];
+  const before = earlier.at(-1);
+  return before !== undefined && before.end <= s && ctx.sentence[before.start] === sent;
+}
+
+/**
+ * Words before a move that make it a plan rather than a fact, folded, in the eleven languages:
+ * future auxiliaries (will, going, werde, vais, ska, będę, буду), "plan", "maybe", "soon".
+ */
+const PLAN_BEFORE: ReadonlySet<string> = new Set(
+  (
+    "will ll going gonna plan planning plans hoping hope intend maybe perhaps soon " +
+    "werde werden wird will wollen mochte mochten bald demnachst vielleicht plane planen " +
+    "vais va allons vont bientot peut compte comptons " +
+    "presto forse penso pensiamo vorrei vorremmo devo dobbiamo " +
+    "voy vamos pronto quizas quiza pienso pensamos " +
+    "vou vai talvez " +
+    "ga gaan binnenkort misschien " +
+    "ska skall kommer snart kanske planerar " +
+    "bede bedziemy wkrotce moze planuje planujemy " +
+    "буду будем скоро может собираюсь собираемся планирую планируем " +
+    "میخوام میخواهم قراره شاید"
+  ).split(" "),
+);
+
+/** "Next" (year, month, spring), on either side of the move: next, nächstes, prochain, prossimo. */
+const PLAN_TIME: ReadonlySet<string> = new Set(
+  (
+    "next nachstes nachsten nachste nachstem prochain prochaine prossimo prossima proximo " +
+    "proxima nasta volgend volgende przyszlym przyszlej следующем следующей"
+  ).split(" "),
+);
+
+/**
+ * Present forms of "move" that say a move to come: "mi trasferisco a", "vi flyttar till", "ich
+ * ziehe nach", "przeprowadzam się do", "переезжаю в", "me mudo a", "je déménage à".
+ */
+const MOVE_PRESENT: ReadonlySet<string> = new Set(
+  (
+    "trasferisco trasferiamo trasferiro trasferiremo flyttar ziehe ziehen " +
+    "przeprowadzam przeprowadzamy przeprowadze przeprowadzimy переезжаю переезжаем перееду переедем " +
+    "mudo mudare mudaremos verhuis verhuizen demenageons demenager"
+  ).split(" "),
+);
+
+/** How far from the move the words that make it a plan may stand. */
+const PLAN_REACH = 5;
+
+/**
+ * True when the move at `k` is still to come: a present or future form of "move" ("mi
+ * trasferisco", "vi flyttar"), a future word before it ("I will move to", "je vais déménager
+ * à"), "next" near it ("we're moving there next year"), or "be" + "moving" ("we're moving to").
+ * "moved to", "gezogen", "flyttade", "since moving to" are facts.
+ */
+function plannedMove(ctx: Context, k: number, s: number, end: number): boolean {
+  const { tokens, cues, sentence } = ctx;
+  const sent = sentence[s];
+  // "since moving", "seit ich nach Kiel ziehe" (rare): a "now" word before the verb is a fact.
+  if (k > 0 && has(cues(k - 1), "now")) return false;
+  if (MOVE_PRESENT.has(tokens[k]!.key)) return true;
+  for (let j = Math.max(0, k - PLAN_REACH); j < k; j++) {
+    if (sentence[j] === sent && PLAN_BEFORE.has(tokens[j]!.key)) return true;
+  }
+  const from = Math.max(0, Math.min(k, s) - PLAN_REACH);
+  const to = Math.min(tokens.length, end + PLAN_REACH);
+  for (let j = from; j < to; j++) {
+    if (sentence[j] === sent && (j < s || j >= end) && PLAN_TIME.has(tokens[j]!.key)) return true;
+  }
+  return tokens[k]!.key === "moving" && k > 0 && has(cues(k - 1), "be");
 }
 
 /** How far before the place a past "was"/"war"/"ero" may stand ("ich war letzten Sommer in"). */
