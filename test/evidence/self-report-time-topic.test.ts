@@ -205,3 +205,23 @@ describe("a lower-case form of a common noun is no place", () => {
     expect(where("Я живу в Порту.", "ru")?.country).toBe("PT");
   });
 });
+
+describe("'more precisely': the narrower place after a wider one", () => {
+  it.each([
+    ["it", "Vi scrivo dalla provincia di Bari, precisamente da Molfetta.", "Molfetta"],
+    ["de", "Ich wohne im Ruhrgebiet, genauer in Bochum.", "Bochum"],
+    ["pl", "Mieszkam na Śląsku, dokładnie w Gliwicach.", "Gliwice"],
+    ["fr", "J'habite en Bretagne, plus précisément à Lorient.", "Lorient"],
+  ])("%s: %s", (lang, text, city) => {
+    expect(where(text, lang)?.city).toBe(city);
+  });
+
+  it("without the word, someone else's place stays theirs", () => {
+    const r = where("I live in Leeds, exactly like my brother in York.", "en");
+    expect(r?.city).toBe("Leeds");
+  });
+
+  it("an area read 'from' takes the writing cue: 'vi scrivo dalla provincia di X'", () => {
+    expect(where("Vi scrivo dalla provincia di Cuneo.", "it")?.country).toBe("IT");
+  });
+});
