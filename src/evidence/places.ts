@@ -13,6 +13,7 @@ import {
   hasKey,
   hasKeyPrefix,
   mayStartName,
+  placeCount,
   placesByCode,
   refsByKey,
   type GeoPlace,
@@ -28,7 +29,7 @@ import {
 } from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
 import { stopwordsOf } from "./stopwords.js";
-import { foldToken, startsLikeName, tokenize, type Token } from "./text-fold.js";
+import { foldKey, foldToken, startsLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city or first-level division when one was named. */
 export interface Place {
@@ -924,4 +925,83 @@ function parseLocationUncached(s: string, hints: ResolveHints): Place | null {
   }
   const cc = named[0];
   return cc ? placeFromCountry(cc, trimmed) : null;
+}
+
+/** Only cities at least this big are matched through a typo ("manchster", "Amsterdm"). */
+const FUZZY_MIN_PEOPLE = 300_000;
+/** …and only words at least this long: short words are too often other words. */
+const FUZZY_MIN_LENGTH = 6;
+let fuzzyIndex: Map<string, number[]> | undefined;
+
+/** Every one-letter deletion of `w`. */
+function deletions(w: string): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < w.length; k++) out.push(w.slice(0, k) + w.slice(k + 1));
+  return out;
+}
+
+/** The big cities' one-word names and each of their one-letter deletions, built on first use. */
+function fuzzyNames(): Map<string, number[]> {
+  if (fuzzyIndex) return fuzzyIndex;
+  const index = new Map<string, number[]>();
+  const put = (k: string, i: number) => {
+    const list = index.get(k);
+    if (!list) index.set(k, [i]);
+    else if (!list.includes(i)) list.push(i);
+  };
+  for (let i = 0; i < placeCount(); i++) {
+    const g = geoPlace(i);
+    if (g.population < FUZZY_MIN_PEOPLE || !g.featureCode.startsWith("PPL")) continue;
+    const key = foldKey(g.name);
+    if (key.length < FUZZY_MIN_LENGTH || key.includes(" ")) continue;
+    put(key, i);
+    for (const d of deletions(key)) put(d, i);
+  }
+  fuzzyIndex = index;
+  return index;
+}
+
+/** True when `a` and `b` differ by one insertion, deletion, substitution or adjacent swap. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * A big city written with one typo ("manchster", "Amsterdm", "Barcleona"): the word at token `i`,
+ * at least six letters, no name or function word itself, one edit from the name of one to three
+ * cities of at least 300,000 people, with the same first letter. The caller asks only after a
+ * strong cue ("I live in", "greetings from"); null otherwise.
+ */
+export function typoPlaceSpan(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  lang: string | null,
+): PlaceSpan | null {
+  const key = tokens[i]!.key;
+  if (key.length < FUZZY_MIN_LENGTH || !/^\p{L}+$/u.test(key) || hasKey(key)) return null;
+  if (lang && stopwordsOf(lang).has(key)) return null;
+  const index = fuzzyNames();
+  const found = new Set<number>();
+  for (const k of [key, ...deletions(key)]) {
+    for (const p of index.get(k) ?? []) {
+      const name = foldKey(geoPlace(p).name);
+      if (name[0] === key[0] && oneEditApart(key, name)) found.add(p);
+    }
+  }
+  // Namesakes (Barcelona, Spain and Venezuela) are settled as any ambiguous name is.
+  if (found.size === 0 || found.size > 3) return null;
+  const refs = [...found].map((p) => ({
+    place: p,
+    weight: geoPlace(p).population,
+    alternate: true,
+  }));
+  return new Span(i, i + 1, "place", null, false, false, null, refs);
 }

@@ -8,6 +8,7 @@ import {
   soleCountry,
   placeInCountry,
   resolveSpan,
+  typoPlaceSpan,
   type Place,
   type PlaceSpan,
   type ResolveHints,
@@ -84,6 +85,7 @@ const W = {
   away: -0.5,
   planned: -0.9,
   refined: 0.1,
+  typo: -0.1,
   nowBeside: 0.5,
 } as const;
 
@@ -163,6 +165,7 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
     .filter((s, n, all) => !headOfGenitive(text, tokens, cues, s, all[n + 1]))
     .slice(0, MAX_CANDIDATES);
   dropSmallLowerCase(text, tokens, spans, sentence, lang);
+  addTypos(text, tokens, spans, cues, sentence, lang);
   addDemonyms(text, tokens, spans, cues, sentence, lang);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
 }
@@ -392,6 +395,44 @@ function isFunctionWord(
   if (!stopwordsOf(lang).has(tokens[i]!.key)) return false;
   const t = tokens[i]!;
   return i === 0 || sentence[i - 1] !== sentence[i] || !looksLikeName(text.slice(t.start, t.end));
+}
+
+/** Spans read through a typo ("manchster"): a little less sure than the name as written. */
+const TYPO_SPANS = new WeakSet<PlaceSpan>();
+/** Roles that make a preposition's next word worth a typo check: live in, greetings from, here in. */
+const STRONG: readonly Cue[] = ["live", "greet", "write", "here", "moved"];
+/** How far before the preposition the strong cue may stand ("I have lived in", "hello all from"). */
+const STRONG_REACH = 4;
+
+/**
+ * Adds, in place and in order, big cities written with one typo right after a preposition that a
+ * strong cue governs ("I live in manchster", "greetings from Amsterdm"); see typoPlaceSpan.
+ */
+function addTypos(
+  text: string,
+  tokens: readonly Token[],
+  spans: PlaceSpan[],
+  cues: CueAt,
+  sentence: Int32Array,
+  lang: string | null,
+): void {
+  let n = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    while (n < spans.length && spans[n]!.end <= i) n++;
+    if (n < spans.length && spans[n]!.start <= i) continue;
+    if (tokens[i]!.end - tokens[i]!.start < 6 || sentence[i - 1] !== sentence[i]) continue;
+    const prep = cues(i - 1);
+    if ((!has(prep, "loc") && !has(prep, "from")) || cues(i).length > 0) continue;
+    let strong = false;
+    for (let k = i - 2; k >= 0 && k >= i - 1 - STRONG_REACH && sentence[k] === sentence[i]; k--) {
+      if (cues(k).some((c) => STRONG.includes(c))) strong = true;
+    }
+    if (!strong) continue;
+    const span = typoPlaceSpan(text, tokens, i, lang);
+    if (!span) continue;
+    TYPO_SPANS.add(span);
+    spans.splice(n, 0, span);
+  }
 }
 
 /** Demonym spans ("Rennaise", "Kreuzberger"): scored only as the writer describing themselves. */
@@ -1068,6 +1109,13 @@ function score(
   }
   if (capitalises && !span.code && span.end - span.start === 1 && !looksLikeName(word(s))) {
     out.push({ words: "written in lower case", delta: W.lowercase, at: s });
+  }
+  if (TYPO_SPANS.has(span)) {
+    out.push({
+      words: `"${word(s)}" read as a typo of ${place.city ?? "a city"}`,
+      delta: W.typo,
+      at: s,
+    });
   }
   if (smallAbroad(span, place, lang)) {
     out.push({

@@ -225,3 +225,24 @@ describe("'more precisely': the narrower place after a wider one", () => {
     expect(where("Vi scrivo dalla provincia di Cuneo.", "it")?.country).toBe("IT");
   });
 });
+
+describe("a big city written with one typo, after a strong cue", () => {
+  it.each([
+    ["en", "hi, I'm living in manchster and looking for a group", "Manchester"],
+    ["en", "Greetings from Amsterdm!", "Amsterdam"],
+    ["en", "I live in Barcleona these days.", "Barcelona"],
+    ["de", "Ich wohne in Dortmunt.", "Dortmund"],
+    ["it", "Vivo a Bolgna da tre anni.", "Bologna"],
+  ])("%s: %s", (lang, text, city) => {
+    expect(where(text, lang)?.city).toBe(city);
+  });
+
+  it.each([
+    ["en", "The match in Amsterdm was cancelled."],
+    ["en", "I work in marketing."],
+    ["en", "I live in Swindin."],
+    ["en", "I live in Rme."],
+  ])("%s: no strong cue, a small place, or a short word: %s", (lang, text) => {
+    expect(where(text, lang)).toBeNull();
+  });
+});
