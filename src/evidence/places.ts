@@ -223,7 +223,10 @@ function articleLedName(
   i: number,
   opts: MatchOptions,
 ): PlaceSpan | null {
-  if (i + 1 >= tokens.length) return null;
+  // One prefix lookup settles most articles: few names go on with the next word.
+  if (i + 1 >= tokens.length || !hasKeyPrefix(`${tokens[i]!.key} ${tokens[i + 1]!.key}`)) {
+    return null;
+  }
   const m = matchPlaceAt(text, tokens, i, {
     ...opts,
     capitalStart: false,
@@ -477,8 +480,9 @@ function proseNotName(
 }
 
 function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {
-  if (!opts.capitalised && !COMMON_WORDS.has(key) && !commonNounForm(key, opts.lang)) return true;
-  return startsLikeName(text, token.start);
+  const capital = startsLikeName(text, token.start);
+  if (capital) return true;
+  return !opts.capitalised && !COMMON_WORDS.has(key) && !commonNounForm(key, opts.lang);
 }
 
 /**

@@ -275,9 +275,16 @@ class TextHints implements ResolveHints {
   constructor(
     readonly countries: readonly string[] | undefined,
     readonly language: string | null,
-    private readonly spans: readonly PlaceSpan[],
+    private readonly all: readonly PlaceSpan[],
     private readonly text: string,
+    private readonly affirmed: (span: PlaceSpan) => boolean,
   ) {}
+
+  #spans: readonly PlaceSpan[] | undefined;
+  /** The spans not denied ("not Richmond BC"), worked out on first use. */
+  private get spans(): readonly PlaceSpan[] {
+    return (this.#spans ??= this.all.filter(this.affirmed));
+  }
 
   get named(): readonly string[] {
     return (this.#named ??= [
@@ -315,12 +322,7 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
   const ctx: Context = { text, tokens, cues, sentence, owner, capitalises, verbFinal, genitive };
   // Countries, flags and divisions named anywhere in the text, worked out only when an
   // ambiguous name asks for them; not those denied ("the Virginia one, not Richmond BC").
-  const hints = new TextHints(
-    opts.hints?.countries,
-    lang,
-    spans.filter((sp) => !denied(ctx, sp)),
-    text,
-  );
+  const hints = new TextHints(opts.hints?.countries, lang, spans, text, (sp) => !denied(ctx, sp));
   const scored: Scored[] = [];
   let consumed = 0;
   for (let n = 0; n < spans.length; n++) {
@@ -401,6 +403,8 @@ function isFunctionWord(
 const TYPO_SPANS = new WeakSet<PlaceSpan>();
 /** Roles that make a preposition's next word worth a typo check: live in, greetings from, here in. */
 const STRONG: readonly Cue[] = ["live", "greet", "write", "here", "moved"];
+const LOC_WORDS = () => wordsFor("loc");
+const FROM_WORDS = () => wordsFor("from");
 /** How far before the preposition the strong cue may stand ("I have lived in", "hello all from"). */
 const STRONG_REACH = 4;
 
@@ -421,6 +425,9 @@ function addTypos(
     while (n < spans.length && spans[n]!.end <= i) n++;
     if (n < spans.length && spans[n]!.start <= i) continue;
     if (tokens[i]!.end - tokens[i]!.start < 6 || sentence[i - 1] !== sentence[i]) continue;
+    // Set lookups first: most words follow no preposition, and roles cost a stemmer call.
+    const before = tokens[i - 1]!.key;
+    if (!LOC_WORDS().has(before) && !FROM_WORDS().has(before)) continue;
     const prep = cues(i - 1);
     if ((!has(prep, "loc") && !has(prep, "from")) || cues(i).length > 0) continue;
     let strong = false;
