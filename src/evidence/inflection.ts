@@ -173,7 +173,9 @@ export function maxEnding(lang: string): number {
  * name ("Lublin-iec" is not Lublin; "Жив-ец" is not "живу").
  */
 const NOMINATIVE: Readonly<Record<string, readonly string[]>> = {
-  ru: ["", ..."а я ь о е й и ы ий ый ой ая яя ое ее ые ие ия ья".split(" ")],
+  // The stemmer undoubles -нн- (белокаменной → белокамен), so adjectival names in -нная,
+  // -нный keep one н of theirs in the tail (Белокаменная).
+  ru: ["", ..."а я ь о е й и ы ий ый ой ая яя ое ее ые ие ия ья ная ный ное ные".split(" ")],
   pl: ["", ..."a o e y i ia ja ie".split(" ")],
 };
 

@@ -103,7 +103,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originally born raised bred grew grow native hometown hail hailing roots childhood",
     moved: "moved move moving relocated relocating emigrated immigrated arrived",
     topic:
-      "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics tourist tourists visitor visitors",
+      "war wars civil strike strikes protest protests demo demonstration demonstrations rally riot riots uprising revolution revolt election elections referendum crisis coup massacre genocide invasion occupation bombing siege news article articles report reports story book books film documentary history trip trips holiday holidays vacation visit visiting visited tour journey travel travelling traveling conference congress festival commune movement situation events government regime struggle struggles fascism earthquake flood attack attacks olympics tourist tourists visitor visitors event",
     neg: "not no never don didn doesn haven nor neither",
     contrast: "but however though although whereas yet",
     group: "branch group section chapter collective cell local union circle committee club reading",
@@ -140,7 +140,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     moved:
       "trasferito trasferita trasferiti trasferirmi trapiantato trapiantata trapiantati trapiantate emigrato emigrata spostato arrivato arrivata",
     topic:
-      "guerra sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte turista turisti",
+      "guerra sciopero scioperi protesta proteste manifestazione manifestazioni corteo rivolta rivoluzione elezioni crisi golpe massacro genocidio invasione occupazione notizie notizia articolo articoli libro storia viaggio vacanza vacanze visita gita conferenza congresso comune movimento situazione governo regime lotta lotte turista turisti evento eventi",
     neg: "non mai",
     contrast: "ma però invece mentre tuttavia",
     group: "sezione gruppo collettivo circolo cellula comitato sede nucleo",
@@ -173,7 +173,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "ursprünglich geboren aufgewachsen stamme stammen herkunft gebürtig heimat heimatstadt",
     moved: "gezogen umgezogen ziehe ziehen zog zogen übergesiedelt ausgewandert eingewandert",
     topic:
-      "krieg bürgerkrieg streik streiks protest proteste demonstration demo demos aufstand revolution wahl wahlen krise putsch massaker völkermord invasion besatzung nachrichten artikel bericht buch geschichte reise urlaub besuch konferenz kongress kommune bewegung lage situation regierung regime kampf kämpfe tourist touristin touristen urlauber",
+      "krieg bürgerkrieg streik streiks protest proteste demonstration demo demos aufstand revolution wahl wahlen krise putsch massaker völkermord invasion besatzung nachrichten artikel bericht buch geschichte reise urlaub besuch konferenz kongress kommune bewegung lage situation regierung regime kampf kämpfe tourist touristin touristen urlauber veranstaltung veranstaltungen",
     neg: "nicht kein keine nie niemals",
     contrast: "aber doch jedoch sondern",
     group: "gruppe ortsgruppe sektion zelle kollektiv kreis lesekreis komitee verein",
@@ -193,7 +193,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     to: "vers pour",
     about: "concernant propos",
     article: "le la les l",
-    first: "je j me m moi mon ma mes nous notre nos",
+    first: "je j me m moi mon ma mes nous notre nos on",
     second: "votre vos ton ta tes",
     third:
       "il elle ils elles lui leur leurs son sa ses frère soeur mère père parents ami amie amis camarades cousin cousine famille femme mari fils fille collègue oncle tante",
@@ -205,7 +205,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originaire origine né née grandi grandie élevé élevée natal natale",
     moved: "déménagé déménagée installé installée émigré émigrée immigré arrivé arrivée",
     topic:
-      "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes touriste touristes",
+      "guerre grève grèves manif manifestation manifestations émeutes révolte révolution élection élections crise coup massacre génocide invasion occupation nouvelles actualité article articles livre histoire voyage vacances visite conférence congrès commune mouvement situation gouvernement régime lutte luttes touriste touristes événement événements",
     neg: "ne n pas jamais plus",
     contrast: "mais pourtant cependant",
     group: "section groupe collectif cercle cellule comité",
@@ -235,7 +235,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "ursprungligen född uppvuxen växte",
     moved: "flyttade flyttat flytta flyttar emigrerade",
     topic:
-      "krig kriget inbördeskriget strejk strejken strejker protest protester demonstration upplopp revolution val valet kris kupp massaker folkmord invasion ockupation nyheter artikel bok historia resa semester besök konferens kongress rörelse situation regering regim kamp turist turister",
+      "krig kriget inbördeskriget strejk strejken strejker protest protester demonstration upplopp revolution val valet kris kupp massaker folkmord invasion ockupation nyheter artikel bok historia resa semester besök konferens kongress rörelse situation regering regim kamp turist turister evenemang evenemanget",
     neg: "inte ej aldrig",
     contrast: "men fast dock",
     group: "grupp sektion avdelning cell kollektiv cirkel studiecirkel kommitté avd",
@@ -268,7 +268,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originario originaria nacido nacida nací crecí criado criada oriundo oriunda natal",
     moved: "mudé mudado mudada mudamos trasladé trasladado emigré emigrado emigrada llegué",
     topic:
-      "guerra huelga huelgas protesta protestas manifestación mani manis marcha revuelta revolución elecciones crisis golpe masacre genocidio invasión ocupación noticias artículo libro historia viaje vacaciones visita conferencia congreso comuna movimiento situación gobierno régimen lucha luchas turista turistas",
+      "guerra huelga huelgas protesta protestas manifestación mani manis marcha revuelta revolución elecciones crisis golpe masacre genocidio invasión ocupación noticias artículo libro historia viaje vacaciones visita conferencia congreso comuna movimiento situación gobierno régimen lucha luchas turista turistas evento eventos",
     neg: "no nunca jamás ni",
     contrast: "pero aunque sino mientras",
     group: "sección grupo colectivo círculo célula comité núcleo",
@@ -303,7 +303,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "originário originária nascido nascida nasci cresci criado criada natural",
     moved: "mudei mudamos mudado mudada emigrei emigrado cheguei",
     topic:
-      "guerra greve greves protesto protestos manifestação manifestações revolta revolução eleições crise golpe massacre genocídio invasão ocupação notícias artigo livro história viagem férias visita conferência congresso comuna movimento situação governo regime luta lutas turista turistas",
+      "guerra greve greves protesto protestos manifestação manifestações revolta revolução eleições crise golpe massacre genocídio invasão ocupação notícias artigo livro história viagem férias visita conferência congresso comuna movimento situação governo regime luta lutas turista turistas evento eventos",
     neg: "não nunca nem",
     contrast: "mas porém embora enquanto",
     group: "seção secção grupo coletivo núcleo célula comitê comité círculo",
@@ -335,7 +335,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "oorspronkelijk geboren getogen opgegroeid afkomstig",
     moved: "verhuisd verhuizen verhuis geëmigreerd getrokken",
     topic:
-      "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd toerist toeristen",
+      "oorlog burgeroorlog staking stakingen protest protesten demonstratie opstand revolutie verkiezingen crisis staatsgreep bloedbad genocide invasie bezetting nieuws artikel boek geschiedenis reis vakantie bezoek conferentie congres commune beweging situatie regering regime strijd toerist toeristen evenement bijeenkomst",
     neg: "niet geen nooit",
     contrast: "maar echter terwijl",
     group: "afdeling groep sectie collectief kring cel comité",
@@ -367,7 +367,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     origin: "pochodz* urodził* urodzon* wychowa* rodzinn*",
     moved: "przeprowadzi* przeniosł* wyjechał* wyemigrowa* przyjechał*",
     topic:
-      "wojn* strajk* protest* demonstracj* manifestacj* powstani* rewolucj* wybor* kryzys* zamach* masakr* ludobójstw* inwazj* okupacj* wiadomości artykuł* książk* histori* podróż* wakacj* wizyt* konferencj* kongres* komun* ruch* sytuacj* rząd* reżim* walk* turyst*",
+      "wojn* strajk* protest* demonstracj* manifestacj* powstani* rewolucj* wybor* kryzys* zamach* masakr* ludobójstw* inwazj* okupacj* wiadomości artykuł* książk* histori* podróż* wakacj* wizyt* konferencj* kongres* komun* ruch* sytuacj* rząd* reżim* walk* turyst* wydarzeni*",
     neg: "nie nigdy",
     contrast: "ale lecz jednak",
     group: "sekcj* grup* kolektyw* komórk* komitet*",
@@ -399,7 +399,7 @@ const LEXICONS: Readonly<Record<string, Lexicon>> = {
     moved:
       "переехал переехала переехали перебрался перебралась эмигрировал эмигрировала приехал приехала",
     topic:
-      "война войне войны забастовка забастовки протест протесты демонстрация митинг восстание революция выборы кризис переворот резня геноцид вторжение оккупация новости статья книга история поездка отпуск визит конференция съезд коммуна движение ситуация правительство режим борьба турист туристка туристы",
+      "война войне войны забастовка забастовки протест протесты демонстрация митинг восстание революция выборы кризис переворот резня геноцид вторжение оккупация новости статья книга история поездка отпуск визит конференция съезд коммуна движение ситуация правительство режим борьба турист туристка туристы мероприятие мероприятии",
     neg: "не никогда нет",
     contrast: "но однако",
     group: "секция группа кружок ячейка коллектив комитет",

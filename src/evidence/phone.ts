@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { parsePhoneNumberFromString as Parse } from "libphonenumber-js";
-import { wordsFor } from "./location-cues.js";
+import { cuesOf, wordsFor } from "./location-cues.js";
+import { stopwordsOf } from "./stopwords.js";
 import { tokenize } from "./text-fold.js";
 
 // Loaded on first use: most messages carry no phone number, and the metadata costs ~60 ms of
@@ -107,14 +108,32 @@ function parseInternational(written: string): TextPhone | null {
  * brother", "your office", "er", "ваш") is named nearer than the writer ("me", "mi", "mein"):
  * the cue lexicon's "first" and "second" roles (location-cues.ts), in all eleven languages.
  */
+let owners: { first: ReadonlySet<string>; second: ReadonlySet<string> } | undefined;
+
+/**
+ * The writer's and the addressee's words of every language, less those that are English words
+ * of another kind (French "on" is "we", English "on" a preposition): English runs through
+ * messages in every language.
+ */
+function ownerWords(): { first: ReadonlySet<string>; second: ReadonlySet<string> } {
+  if (!owners) {
+    const english = stopwordsOf("en");
+    const ownIn = (role: "first" | "second") =>
+      new Set(
+        [...wordsFor(role)].filter((w) => !english.has(w) || cuesOf(w, ["en"]).includes(role)),
+      );
+    owners = { first: ownIn("first"), second: ownIn("second") };
+  }
+  return owners;
+}
+
 function ownedBySomeoneElse(text: string, at: number, isOther: (word: string) => boolean): boolean {
   const head = text.slice(Math.max(0, at - 120), at);
   const cut = Math.max(...[".", "!", "?", ";", "\n"].map((c) => head.lastIndexOf(c)));
   const words = tokenize(head.slice(cut + 1)).slice(-OWNER_WORDS);
   // The writer's and the addressee's words in every language, not only the text's: a number
   // is short and its sentence may be in another language than the message.
-  const first = wordsFor("first");
-  const second = wordsFor("second");
+  const { first, second } = ownerWords();
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i]!.key;
     if (first.has(w)) return false;

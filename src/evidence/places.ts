@@ -13,6 +13,7 @@ import {
   hasKey,
   hasKeyPrefix,
   mayStartName,
+  placeCount,
   placesByCode,
   refsByKey,
   type GeoPlace,
@@ -24,10 +25,12 @@ import {
   nominativeTails,
   placeStems,
   pluralNominatives,
+  stemmerFor,
+  stemPolish,
 } from "./inflection.js";
 import { wordsFor } from "./location-cues.js";
 import { stopwordsOf } from "./stopwords.js";
-import { foldToken, startsLikeName, tokenize, type Token } from "./text-fold.js";
+import { foldKey, foldToken, startsLikeName, tokenize, type Token } from "./text-fold.js";
 
 /** A recognised place: a country, and the city or first-level division when one was named. */
 export interface Place {
@@ -176,7 +179,10 @@ export function matchPlaceAt(
     opts.capitalStart === true &&
     !startsLikeName(text, first.start) &&
     nameWithArticleAt(text, tokens, i);
-  if (opts.capitalStart && !articled && !startsLikeName(text, first.start)) return null;
+  if (opts.capitalStart && !articled && !startsLikeName(text, first.start)) {
+    // "la cité phocéenne", "el Defe": a nickname led by an article, read in lower case.
+    return LEADING_ARTICLES.has(first.key) ? articleLedName(text, tokens, i, opts) : null;
+  }
   const minWords = articled ? Math.max(2, opts.minWords ?? 1) : (opts.minWords ?? 1);
   const lang = opts.lang ?? null;
   // Most words start no name: one map lookup (or, the first time, a Bloom filter) settles them.
@@ -237,6 +243,36 @@ export function matchPlaceAt(
   }
   if (best || minWords > 1) return best;
   return dottedCodeAt(text, tokens, i) ?? codeAt(text, tokens[i]!, i);
+}
+
+/** Articles that open periphrases written in lower case: la cité phocéenne, el Defe, a Invicta. */
+const LEADING_ARTICLES: ReadonlySet<string> = new Set(["la", "le", "l", "el", "il", "a"]);
+
+/**
+ * A name opening with a lower-case article in a text whose writer capitalises names: "dans la
+ * cité phocéenne", "aquí en el Defe". It counts when it is three words long or a later word is
+ * capitalised, so two words of prose ("la paz", "la capitale") stay prose.
+ */
+function articleLedName(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  opts: MatchOptions,
+): PlaceSpan | null {
+  // One prefix lookup settles most articles: few names go on with the next word.
+  if (i + 1 >= tokens.length || !hasKeyPrefix(`${tokens[i]!.key} ${tokens[i + 1]!.key}`)) {
+    return null;
+  }
+  const m = matchPlaceAt(text, tokens, i, {
+    ...opts,
+    capitalStart: false,
+    minWords: Math.max(2, opts.minWords ?? 1),
+  });
+  if (!m || m.code) return null;
+  const n = m.end - i;
+  let capital = false;
+  for (let k = i + 1; k < m.end; k++) capital ||= startsLikeName(text, tokens[k]!.start);
+  return n >= 3 || capital ? m : null;
 }
 
 /**
@@ -522,8 +558,36 @@ function proseNotName(
 }
 
 function oneWordOk(text: string, token: Token, key: string, opts: MatchOptions): boolean {
-  if (!opts.capitalised && !COMMON_WORDS.has(key)) return true;
-  return startsLikeName(text, token.start);
+  const capital = startsLikeName(text, token.start);
+  if (capital) return true;
+  return !opts.capitalised && !COMMON_WORDS.has(key) && !commonNounForm(key, opts.lang);
+}
+
+/**
+ * Common nouns of the languages that inflect them, whose case forms are also place names:
+ * Russian "в порту" (in the port) is no Porto (Порту), Polish "w porcie", "na wyspie" no place.
+ * A form of one of them names a place only when capitalised.
+ */
+const COMMON_NOUNS: Readonly<Record<string, string>> = {
+  ru: "порт город центр море мир дом село деревня река остров завод площадь берег край область посёлок рынок",
+  pl: "port miasto centrum morze świat dom wieś rzeka wyspa fabryka rynek brzeg osiedle",
+  de: "hafen stadt zentrum meer welt dorf insel markt",
+  sv: "hamn stad centrum hav värld by ö torg",
+};
+const commonNounStems = new Map<string, ReadonlySet<string>>();
+
+/** True when `key`, in lower case, is a form of a common noun of `lang` ("порту" of порт). */
+function commonNounForm(key: string, lang: string | null | undefined): boolean {
+  if (!lang) return false;
+  const words = COMMON_NOUNS[lang];
+  const stem = !words ? null : lang === "pl" ? stemPolish : stemmerFor(lang);
+  if (!words || !stem) return false;
+  let stems = commonNounStems.get(lang);
+  if (!stems) {
+    stems = new Set(words.split(" ").map((w) => stem(foldToken(w))));
+    commonNounStems.set(lang, stems);
+  }
+  return stems.has(stem(key));
 }
 
 /** A code exactly as written: a country ("DE", "USA") or a place ("NYC", "LA", "SP"). */
@@ -991,4 +1055,83 @@ function parseLocationUncached(s: string, hints: ResolveHints): Place | null {
   }
   const cc = named[0];
   return cc ? placeFromCountry(cc, trimmed) : null;
+}
+
+/** Only cities at least this big are matched through a typo ("manchster", "Amsterdm"). */
+const FUZZY_MIN_PEOPLE = 300_000;
+/** …and only words at least this long: short words are too often other words. */
+const FUZZY_MIN_LENGTH = 6;
+let fuzzyIndex: Map<string, number[]> | undefined;
+
+/** Every one-letter deletion of `w`. */
+function deletions(w: string): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < w.length; k++) out.push(w.slice(0, k) + w.slice(k + 1));
+  return out;
+}
+
+/** The big cities' one-word names and each of their one-letter deletions, built on first use. */
+function fuzzyNames(): Map<string, number[]> {
+  if (fuzzyIndex) return fuzzyIndex;
+  const index = new Map<string, number[]>();
+  const put = (k: string, i: number) => {
+    const list = index.get(k);
+    if (!list) index.set(k, [i]);
+    else if (!list.includes(i)) list.push(i);
+  };
+  for (let i = 0; i < placeCount(); i++) {
+    const g = geoPlace(i);
+    if (g.population < FUZZY_MIN_PEOPLE || !g.featureCode.startsWith("PPL")) continue;
+    const key = foldKey(g.name);
+    if (key.length < FUZZY_MIN_LENGTH || key.includes(" ")) continue;
+    put(key, i);
+    for (const d of deletions(key)) put(d, i);
+  }
+  fuzzyIndex = index;
+  return index;
+}
+
+/** True when `a` and `b` differ by one insertion, deletion, substitution or adjacent swap. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * A big city written with one typo ("manchster", "Amsterdm", "Barcleona"): the word at token `i`,
+ * at least six letters, no name or function word itself, one edit from the name of one to three
+ * cities of at least 300,000 people, with the same first letter. The caller asks only after a
+ * strong cue ("I live in", "greetings from"); null otherwise.
+ */
+export function typoPlaceSpan(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  lang: string | null,
+): PlaceSpan | null {
+  const key = tokens[i]!.key;
+  if (key.length < FUZZY_MIN_LENGTH || !/^\p{L}+$/u.test(key) || hasKey(key)) return null;
+  if (lang && stopwordsOf(lang).has(key)) return null;
+  const index = fuzzyNames();
+  const found = new Set<number>();
+  for (const k of [key, ...deletions(key)]) {
+    for (const p of index.get(k) ?? []) {
+      const name = foldKey(geoPlace(p).name);
+      if (name[0] === key[0] && oneEditApart(key, name)) found.add(p);
+    }
+  }
+  // Namesakes (Barcelona, Spain and Venezuela) are settled as any ambiguous name is.
+  if (found.size === 0 || found.size > 3) return null;
+  const refs = [...found].map((p) => ({
+    place: p,
+    weight: geoPlace(p).population,
+    alternate: true,
+  }));
+  return new Span(i, i + 1, "place", null, false, false, null, refs);
 }

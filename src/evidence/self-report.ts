@@ -9,6 +9,7 @@ import {
   soleCountry,
   placeInCountry,
   resolveSpan,
+  typoPlaceSpan,
   type Place,
   type PlaceSpan,
   type ResolveHints,
@@ -89,6 +90,10 @@ const W = {
   direction: -0.6,
   hashtag: 0.5,
   away: -0.5,
+  planned: -0.9,
+  refined: 0.1,
+  typo: -0.1,
+  nowBeside: 0.5,
 } as const;
 
 const MAX_TOKENS = 40_000;
@@ -170,6 +175,7 @@ function candidates(text: string, opts: SelfReportOptions): Candidates | null {
     .filter((s, n, all) => !headOfGenitive(text, tokens, cues, s, all[n + 1]))
     .slice(0, MAX_CANDIDATES);
   dropSmallLowerCase(text, tokens, spans, sentence, lang);
+  addTypos(text, tokens, spans, cues, sentence, lang);
   addDemonyms(text, tokens, spans, cues, sentence, lang);
   return spans.length === 0 ? null : { tokens, cues, sentence, capitalises, spans };
 }
@@ -310,9 +316,16 @@ class TextHints implements ResolveHints {
   constructor(
     readonly countries: readonly string[] | undefined,
     readonly language: string | null,
-    private readonly spans: readonly PlaceSpan[],
+    private readonly all: readonly PlaceSpan[],
     private readonly text: string,
+    private readonly affirmed: (span: PlaceSpan) => boolean,
   ) {}
+
+  #spans: readonly PlaceSpan[] | undefined;
+  /** The spans not denied ("not Richmond BC"), worked out on first use. */
+  private get spans(): readonly PlaceSpan[] {
+    return (this.#spans ??= this.all.filter(this.affirmed));
+  }
 
   get named(): readonly string[] {
     return (this.#named ??= [
@@ -342,15 +355,15 @@ export function findSelfReport(text: string, opts: SelfReportOptions = {}): Self
 function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): SelfReport | null {
   const { tokens, cues, sentence, capitalises, spans } = c;
   const lang = opts.lang ?? null;
-  // Countries, flags and divisions named anywhere in the text, worked out only when an
-  // ambiguous name asks for them.
-  const hints = new TextHints(opts.hints?.countries, lang, spans, text);
   // Which candidate each token belongs to: a cue word never reaches past another place.
   const owner = new Int32Array(tokens.length).fill(-1);
   spans.forEach((sp, n) => owner.fill(n, sp.start, sp.end));
   const verbFinal = lang !== null && VERB_FINAL.has(lang);
   const genitive = lang !== null && GENITIVE.has(lang);
   const ctx: Context = { text, tokens, cues, sentence, owner, capitalises, verbFinal, genitive };
+  // Countries, flags and divisions named anywhere in the text, worked out only when an
+  // ambiguous name asks for them; not those denied ("the Virginia one, not Richmond BC").
+  const hints = new TextHints(opts.hints?.countries, lang, spans, text, (sp) => !denied(ctx, sp));
   const scored: Scored[] = [];
   let consumed = 0;
   for (let n = 0; n < spans.length; n++) {
@@ -391,6 +404,7 @@ function selfReportOf(text: string, c: Candidates, opts: SelfReportOptions): Sel
     }
   }
   hereLater(ctx, scored);
+  refine(ctx, scored);
   let best: Scored | null = null;
   // "Sou de Guimarães, mas vivo em Genebra": where they live beats where they are from.
   const lives = scored.some((s) => s.score >= THRESHOLD && !s.fromOnly && !s.origin);
@@ -441,6 +455,49 @@ function isFunctionWord(
   if (!stopwordsOf(lang).has(tokens[i]!.key)) return false;
   const t = tokens[i]!;
   return i === 0 || sentence[i - 1] !== sentence[i] || !looksLikeName(text.slice(t.start, t.end));
+}
+
+/** Spans read through a typo ("manchster"): a little less sure than the name as written. */
+const TYPO_SPANS = new WeakSet<PlaceSpan>();
+/** Roles that make a preposition's next word worth a typo check: live in, greetings from, here in. */
+const STRONG: readonly Cue[] = ["live", "greet", "write", "here", "moved"];
+const LOC_WORDS = () => wordsFor("loc");
+const FROM_WORDS = () => wordsFor("from");
+/** How far before the preposition the strong cue may stand ("I have lived in", "hello all from"). */
+const STRONG_REACH = 4;
+
+/**
+ * Adds, in place and in order, big cities written with one typo right after a preposition that a
+ * strong cue governs ("I live in manchster", "greetings from Amsterdm"); see typoPlaceSpan.
+ */
+function addTypos(
+  text: string,
+  tokens: readonly Token[],
+  spans: PlaceSpan[],
+  cues: CueAt,
+  sentence: Int32Array,
+  lang: string | null,
+): void {
+  let n = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    while (n < spans.length && spans[n]!.end <= i) n++;
+    if (n < spans.length && spans[n]!.start <= i) continue;
+    if (tokens[i]!.end - tokens[i]!.start < 6 || sentence[i - 1] !== sentence[i]) continue;
+    // Set lookups first: most words follow no preposition, and roles cost a stemmer call.
+    const before = tokens[i - 1]!.key;
+    if (!LOC_WORDS().has(before) && !FROM_WORDS().has(before)) continue;
+    const prep = cues(i - 1);
+    if ((!has(prep, "loc") && !has(prep, "from")) || cues(i).length > 0) continue;
+    let strong = false;
+    for (let k = i - 2; k >= 0 && k >= i - 1 - STRONG_REACH && sentence[k] === sentence[i]; k--) {
+      if (cues(k).some((c) => STRONG.includes(c))) strong = true;
+    }
+    if (!strong) continue;
+    const span = typoPlaceSpan(text, tokens, i, lang);
+    if (!span) continue;
+    TYPO_SPANS.add(span);
+    spans.splice(n, 0, span);
+  }
 }
 
 /** Demonym spans ("Rennaise", "Kreuzberger"): scored only as the writer describing themselves. */
@@ -721,6 +778,30 @@ function genitiveChain(ctx: Context, s: number): number {
   return -1;
 }
 
+const ABOUT: readonly Cue[] = ["about"];
+
+/**
+ * True when the word at `p`, right before a capitalised name, is one lower-case word of no role
+ * (an adjective: sunny, piovosa, verregneten, солнечного) with a locative or origin preposition
+ * (past articles) before it.
+ */
+function describedBy(ctx: Context, span: PlaceSpan, p: number): boolean {
+  const { text, tokens, cues, sentence, owner } = ctx;
+  const s = span.start;
+  if (p < 1 || p !== s - 1) return false;
+  if (sentence[p] !== sentence[s] || owner[p]! >= 0 || cues(p).length > 0) return false;
+  const t = tokens[p]!;
+  const w = text.slice(t.start, t.end);
+  if (w.length < 4 || looksLikeName(w) || !/^\p{L}+$/u.test(w)) return false;
+  if (!looksLikeName(text.slice(tokens[s]!.start, tokens[s]!.end))) return false;
+  if (/[,;:()]/u.test(text.slice(t.end, tokens[s]!.start))) return false;
+  let q = p - 1;
+  while (q >= 0 && q > p - 3 && has(cues(q), "article")) q--;
+  if (q < 0 || sentence[q] !== sentence[s]) return false;
+  const c = cues(q);
+  return has(c, "loc") || has(c, "from");
+}
+
 /** True when token k is a preposition leading (past articles) to another candidate. */
 function leadsToPlace(ctx: Context, k: number, self: number): boolean {
   const c = ctx.cues(k);
@@ -753,7 +834,17 @@ function score(
   // The preposition right before the name, skipping up to two articles.
   let p = s - 1;
   while (p >= 0 && p > s - 3 && sentence[p] === sent && has(cues(p), "article")) p--;
-  const prep = p >= 0 && sentence[p] === sent ? cues(p) : [];
+  // "from sunny Swansea", "dalla piovosa Milano", "aus dem verregneten Hamburg", "из солнечного
+  // Сочи": one lower-case word before a capitalised name is its adjective.
+  const adjective = describedBy(ctx, span, p);
+  if (adjective) {
+    p--;
+    while (p >= 0 && p > s - 5 && sentence[p] === sent && has(cues(p), "article")) p--;
+  }
+  // French "sur" is "in" only before a city ("je bosse sur Lyon"): "sur l'Ukraine" is a topic.
+  const topicSur =
+    p >= 0 && tokens[p]!.key === "sur" && span.kind === "country" && has(cues(p), "loc");
+  const prep = p >= 0 && sentence[p] === sent && !topicSur ? cues(p) : topicSur ? ABOUT : [];
   // "in provincia di Brescia", "near to", "в пригороде": the area's "of" is a locative.
   const area = has(prep, "from") && p > 0 && sentence[p - 1] === sent && has(cues(p - 1), "area");
   // "в центре Москвы", "w centrum Krakowa", "در یکی از مدارس کرمان": in a place's part.
@@ -762,6 +853,8 @@ function score(
   // is where it is, not an origin.
   const ofChain = has(prep, "from") && !has(prep, "loc") && !area ? genitiveChain(ctx, p) : -1;
   const isLoc = has(prep, "loc") || area || chain >= 0 || ofChain >= 0;
+  // "vi scrivo dalla provincia di Lecce", "greetings from the outskirts of Leeds": from its area.
+  const fromArea = area && p > 1 && sentence[p - 2] === sent && has(cues(p - 2), "from");
   const isFrom = has(prep, "from") && !isLoc;
   // "delivery outside the UK": outside a country is not in it (outside a city is near it).
   const outside = p >= 0 && sentence[p] === sent && OUTSIDE.has(tokens[p]!.key);
@@ -800,6 +893,8 @@ function score(
     add(roleAt, W.live, `"${said}" (who the writer is, there)`);
     live = positive = true;
   }
+  let movedAt = -1;
+  let nowBeside = -1;
   // "Kia ora from Hamilton NZ", "Namaste from Pune": "from" opening the message greets.
   if (isFrom && opensMessage(ctx, p, end)) {
     add(p, W.greetFrom, `"${word(p)}" opening the message`);
@@ -822,15 +917,15 @@ function score(
       live = positive = true;
     }
     // "writing from", "Writing to you from": the addressee may come between.
-    if (has(c, "write") && isFrom && d <= 4) {
+    if (has(c, "write") && (isFrom || fromArea) && d <= 4) {
       add(k, W.writeFrom, `"${word(k)} … ${word(p)}"`);
       positive = current = true;
     }
-    if (has(c, "greet") && isFrom && d <= 4 && greetsFrom(ctx, k, p)) {
+    if (has(c, "greet") && (isFrom || fromArea) && d <= 4 && greetsFrom(ctx, k, p)) {
       add(k, W.greetFrom, `"${word(k)} … ${word(p)}"`);
       positive = current = true;
     }
-    if (has(c, "here") && d <= 3) {
+    if (has(c, "here") && d <= 3 && !(isFrom && beBetween(ctx, k, p))) {
       add(k, W.here);
       positive = current = true;
     } else if (has(c, "first") && d <= 3 && k > 0 && has(cues(k - 1), "loc") && isLoc) {
@@ -838,16 +933,16 @@ function score(
       add(k, W.here, `"${word(k - 1)} ${word(k)}"`);
       positive = current = true;
     }
-    if (has(c, "now") && d <= 6 && !current && nowOfWriter(ctx, k, p)) {
+    if (has(c, "now") && d === 1 && !current && elliptical(ctx, s, prep, earlier)) {
+      nowBeside = k;
+      positive = current = true;
+    } else if (has(c, "now") && d <= NOW_REACH && !current && nowOfWriter(ctx, k, p)) {
       add(k, W.now);
       current = nowOnly = true;
     }
     if (has(c, "moved") && d <= 6) {
       if (isFrom) origin = true;
-      else {
-        add(k, W.moved);
-        positive = current = true;
-      }
+      else if (movedAt < 0) movedAt = k;
     }
     if (has(c, "origin") && d <= 6) {
       origin = true;
@@ -889,7 +984,15 @@ function score(
       thirdAt = k;
     }
     // As written: French "né" (born) folds like "ne" (not).
-    if (has(c, "neg") && negAt < 0 && d <= 6 && writtenAs(ctx, k, "neg")) negAt = k;
+    if (
+      has(c, "neg") &&
+      negAt < 0 &&
+      d <= 6 &&
+      writtenAs(ctx, k, "neg") &&
+      !clauseBreak(ctx, k, s)
+    ) {
+      negAt = k;
+    }
     if (has(c, "contrast")) contrast = true;
   }
   let ownClause = false;
@@ -935,7 +1038,14 @@ function score(
       add(k, W.live);
       live = positive = true;
     }
-    if (has(c, "now") && d <= 4 && !current) {
+    // "…in Rostock, jetzt Greifswald": a "now" right before another name is that name's.
+    if (has(c, "now") && k + 1 < tokens.length && owner[k + 1]! >= 0 && owner[k + 1] !== self) {
+      break;
+    }
+    if (has(c, "now") && d === 1 && !current && elliptical(ctx, s, prep, earlier)) {
+      nowBeside = k;
+      positive = current = true;
+    } else if (has(c, "now") && d <= 4 && !current) {
       add(k, W.now);
       current = nowOnly = true;
     }
@@ -954,10 +1064,7 @@ function score(
       add(k, W.writeFrom, `"${word(p)} … ${word(k)}"`);
       positive = current = true;
     }
-    if (has(c, "moved") && !isFrom && d <= 3) {
-      add(k, W.moved);
-      positive = current = true;
-    }
+    if (has(c, "moved") && !isFrom && d <= 3 && movedAt < 0) movedAt = k;
     if (has(c, "be") && isFrom && d <= 2) {
       add(k, W.fromSelf, `"${word(p)} … ${word(k)}"`);
       positive = true;
@@ -966,6 +1073,16 @@ function score(
     if (has(c, "past") && pastAt < 0 && d <= 2 && has(c, "first")) pastAt = k;
     if (has(c, "first") && firstAt < 0 && d <= 3) firstAt = k;
   }
+  // "vi flyttar till Berlin", "mi trasferisco a Vienna l'anno prossimo", "we're moving to Leeds
+  // next year": a planned move is not where the writer is (yet); "moved to", "gezogen" are.
+  const planned = movedAt >= 0 && plannedMove(ctx, movedAt, s, end);
+  if (movedAt >= 0 && !planned) {
+    add(movedAt, W.moved);
+    positive = current = true;
+  }
+  // "bis letztes Jahr in Bremen, jetzt Kiel", "plus à Paris, Lille maintenant": "now" beside
+  // the name, after another place, says where the writer is now.
+  if (nowBeside >= 0) add(nowBeside, W.nowBeside, `"${word(nowBeside)}" beside the name`);
   // "G'day. Newcastle NSW, not the Geordie one": a message that opens with a place and what
   // settles it, like a letter's dateline, says where it was written.
   if (byDivision && opensWith(ctx, s, end)) {
@@ -1065,13 +1182,23 @@ function score(
   }
   if (topic)
     out.push({ words: "a topic word nearby (mention, not residence)", delta: W.topic, at: s });
-  if (negAt >= 0 && (live || out.some((x) => x.delta === W.fromSelf))) add(negAt, W.neg);
+  if (planned) add(movedAt, W.planned, `"${word(movedAt)}" (a planned move)`);
+  // "je ne suis plus à Paris", "I'm not in London": a negated "be" denies the place too.
+  const negBe = negAt >= 0 && isLoc && beBetween(ctx, negAt, p);
+  if (negAt >= 0 && (live || negBe || out.some((x) => x.delta === W.fromSelf))) add(negAt, W.neg);
   if (origin && !current) out.push({ words: "marked as origin", delta: W.origin, at: s });
   if (contrast && earlier.length > 0) {
     out.push({ words: "after a contrast (but …)", delta: W.afterContrast, at: s });
   }
   if (capitalises && !span.code && span.end - span.start === 1 && !looksLikeName(word(s))) {
     out.push({ words: "written in lower case", delta: W.lowercase, at: s });
+  }
+  if (TYPO_SPANS.has(span)) {
+    out.push({
+      words: `"${word(s)}" read as a typo of ${place.city ?? "a city"}`,
+      delta: W.typo,
+      at: s,
+    });
   }
   if (smallAbroad(span, place, lang)) {
     out.push({
@@ -1227,6 +1354,166 @@ function oneOfThem(ctx: Context, end: number): number {
   return -1;
 }
 
+/**
+ * "More precisely" in the eleven languages (folded): precisamente, genauer, précisément,
+ * exactly, dokładnie, точнее, دقیقا. The place after it narrows the one before.
+ */
+const PRECISELY: ReadonlySet<string> = new Set(
+  (
+    "precisely exactly specifically namely precisamente esattamente precisione genauer " +
+    "genau naemlich nämlich precisement exactement concretamente exactamente " +
+    "precis narmare preciezer precies dokladnie dokladniej konkretnie точнее именно конкретно " +
+    "دقیقا دقیقاً"
+  ).split(" "),
+);
+
+/**
+ * "dalla provincia di Lecce, precisamente da Galatina", "aus dem Ruhrgebiet, genauer aus
+ * Bochum": a place introduced by "more precisely" right after a scored one takes over its
+ * reading (and a little more, being the narrower of the two).
+ */
+function refine(ctx: Context, scored: Scored[]): void {
+  const { tokens, sentence, owner } = ctx;
+  for (let n = 1; n < scored.length; n++) {
+    const cur = scored[n]!;
+    const prev = scored[n - 1]!;
+    if (prev.score < THRESHOLD || sentence[prev.start] !== sentence[cur.start]) continue;
+    // The word may stand before the preposition: ", precisamente da X", ", genauer aus X".
+    let found = false;
+    for (let k = cur.start - 1; k >= prev.end && k >= cur.start - 3; k--) {
+      if (owner[k]! >= 0) break;
+      if (PRECISELY.has(tokens[k]!.key)) found = true;
+    }
+    if (!found || cur.start - prev.end > 4) continue;
+    const score = Math.max(cur.score, prev.score + W.refined);
+    cur.contributions.push({
+      words: `"more precisely" after "${prev.place.matched}" (${Math.round(prev.score * 100) / 100})`,
+      delta: score - cur.score,
+      at: cur.start,
+    });
+    cur.score = score;
+  }
+}
+
+/** How many words before a name a negation may deny it ("not Richmond BC", "nicht das in Texas"). */
+const DENY_REACH = 3;
+
+/**
+ * True when a negation stands just before the name, with only other names or articles between
+ * ("not Richmond BC", "pas celle du Texas", "не в Техасе"): the place is excluded, not used to
+ * settle another name.
+ */
+function denied(ctx: Context, span: PlaceSpan): boolean {
+  const { tokens, cues, sentence, owner } = ctx;
+  const s = span.start;
+  for (let k = s - 1; k >= 0 && k >= s - DENY_REACH && sentence[k] === sentence[s]; k--) {
+    // "not London, Ontario": the comma of a name and its division does not end the phrase.
+    const gap = ctx.text.slice(tokens[k]!.end, tokens[k + 1]!.start);
+    if (owner[k]! < 0 && /[,;:()]/u.test(gap)) return false;
+    const c = cues(k);
+    if (has(c, "neg")) return writtenAs(ctx, k, "neg");
+    if (owner[k]! >= 0 || has(c, "article") || has(c, "loc") || has(c, "from")) continue;
+    return false;
+  }
+  return false;
+}
+
+/** How far before the place "now"/"currently" may stand ("currently on a two-year contract in"). */
+const NOW_REACH = 8;
+
+/** True when a "be" word stands between token `from` and token `to` (exclusive). */
+function beBetween(ctx: Context, from: number, to: number): boolean {
+  for (let j = from + 1; j < to; j++) if (has(ctx.cues(j), "be")) return true;
+  return false;
+}
+
+/** True when a comma, semicolon or colon stands between token `a` and token `b`. */
+function clauseBreak(ctx: Context, a: number, b: number): boolean {
+  return /[,;:]/u.test(ctx.text.slice(ctx.tokens[a]!.end, ctx.tokens[b]!.start));
+}
+
+/**
+ * "…, jetzt Kiel", "…, lille maintenant": a name with no preposition of its own, written after
+ * another place of the same sentence, with "now" right beside it (an elliptical "I'm now in").
+ */
+function elliptical(
+  ctx: Context,
+  s: number,
+  prep: readonly Cue[],
+  earlier: readonly Scored[],
+): boolean {
+  if (prep.some((c) => c === "loc" || c === "from" || c === "to" || c === "about")) return false;
+  const sent = ctx.sentence[s];
+  const before = earlier.at(-1);
+  return before !== undefined && before.end <= s && ctx.sentence[before.start] === sent;
+}
+
+/**
+ * Words before a move that make it a plan rather than a fact, folded, in the eleven languages:
+ * future auxiliaries (will, going, werde, vais, ska, będę, буду), "plan", "maybe", "soon".
+ */
+const PLAN_BEFORE: ReadonlySet<string> = new Set(
+  (
+    "will ll going gonna plan planning plans hoping hope intend maybe perhaps soon " +
+    "werde werden wird will wollen mochte mochten bald demnachst vielleicht plane planen " +
+    "vais va allons vont bientot peut compte comptons " +
+    "presto forse penso pensiamo vorrei vorremmo devo dobbiamo " +
+    "voy vamos pronto quizas quiza pienso pensamos " +
+    "vou vai talvez " +
+    "ga gaan binnenkort misschien " +
+    "ska skall kommer snart kanske planerar " +
+    "bede bedziemy wkrotce moze planuje planujemy " +
+    "буду будем скоро может собираюсь собираемся планирую планируем " +
+    "میخوام میخواهم قراره شاید"
+  ).split(" "),
+);
+
+/** "Next" (year, month, spring), on either side of the move: next, nächstes, prochain, prossimo. */
+const PLAN_TIME: ReadonlySet<string> = new Set(
+  (
+    "next nachstes nachsten nachste nachstem prochain prochaine prossimo prossima proximo " +
+    "proxima nasta volgend volgende przyszlym przyszlej следующем следующей"
+  ).split(" "),
+);
+
+/**
+ * Present forms of "move" that say a move to come: "mi trasferisco a", "vi flyttar till", "ich
+ * ziehe nach", "przeprowadzam się do", "переезжаю в", "me mudo a", "je déménage à".
+ */
+const MOVE_PRESENT: ReadonlySet<string> = new Set(
+  (
+    "trasferisco trasferiamo trasferiro trasferiremo flyttar ziehe ziehen " +
+    "przeprowadzam przeprowadzamy przeprowadze przeprowadzimy переезжаю переезжаем перееду переедем " +
+    "mudo mudare mudaremos verhuis verhuizen demenageons demenager"
+  ).split(" "),
+);
+
+/** How far from the move the words that make it a plan may stand. */
+const PLAN_REACH = 5;
+
+/**
+ * True when the move at `k` is still to come: a present or future form of "move" ("mi
+ * trasferisco", "vi flyttar"), a future word before it ("I will move to", "je vais déménager
+ * à"), "next" near it ("we're moving there next year"), or "be" + "moving" ("we're moving to").
+ * "moved to", "gezogen", "flyttade", "since moving to" are facts.
+ */
+function plannedMove(ctx: Context, k: number, s: number, end: number): boolean {
+  const { tokens, cues, sentence } = ctx;
+  const sent = sentence[s];
+  // "since moving", "seit ich nach Kiel ziehe" (rare): a "now" word before the verb is a fact.
+  if (k > 0 && has(cues(k - 1), "now")) return false;
+  if (MOVE_PRESENT.has(tokens[k]!.key)) return true;
+  for (let j = Math.max(0, k - PLAN_REACH); j < k; j++) {
+    if (sentence[j] === sent && PLAN_BEFORE.has(tokens[j]!.key)) return true;
+  }
+  const from = Math.max(0, Math.min(k, s) - PLAN_REACH);
+  const to = Math.min(tokens.length, end + PLAN_REACH);
+  for (let j = from; j < to; j++) {
+    if (sentence[j] === sent && (j < s || j >= end) && PLAN_TIME.has(tokens[j]!.key)) return true;
+  }
+  return tokens[k]!.key === "moving" && k > 0 && has(cues(k - 1), "be");
+}
+
 /** How far before the place a past "was"/"war"/"ero" may stand ("ich war letzten Sommer in"). */
 const PAST_REACH = 6;
 
@@ -1261,7 +1548,7 @@ function contracted(ctx: Context, k: number): boolean {
 const SINCE: ReadonlySet<string> = new Set(["since", "seit", "sinds", "sedan", "depuis", "desde"]);
 
 /** How near the preposition a "now" with no writer in its sentence must stand ("now in Leeds"). */
-const NOW_REACH = 2;
+const NOW_NEAR = 2;
 
 /**
  * True when the "now" at `k` says where the writer is now: right before the place's
@@ -1271,7 +1558,7 @@ const NOW_REACH = 2;
  */
 function nowOfWriter(ctx: Context, k: number, p: number): boolean {
   // "since"/"seit" measure a stay ("Seit drei Jahren in Leipzig"), they open no news.
-  if (p - k <= NOW_REACH || SINCE.has(ctx.tokens[k]!.key)) return true;
+  if (p - k <= NOW_NEAR || SINCE.has(ctx.tokens[k]!.key)) return true;
   const { cues, sentence } = ctx;
   for (let j = k - 8; j <= p + 8; j++) {
     if (j < 0 || j >= ctx.tokens.length || sentence[j] !== sentence[k]) continue;
