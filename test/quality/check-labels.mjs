@@ -401,41 +401,12 @@ function main() {
   const ids = new Map();
   let errors = 0;
   const fragile = [];
-  const by = (dim) => ({
-    tune: {},
-    holdout: {},
-    fresh: {},
-    tune3: {},
-    fresh2: {},
-    fresh3: {},
-    fresh4: {},
-    fresh5: {},
-    tune5: {},
-    dim,
-  });
+  // One empty entry per set of FILES.
+  const perSet = (value) => Object.fromEntries(Object.keys(FILES).map((set) => [set, value()]));
+  const by = (dim) => ({ ...perSet(() => ({})), dim });
   const counts = { category: by("category"), lang: by("lang"), channel: by("channel") };
-  const cell = {
-    tune: {},
-    holdout: {},
-    fresh: {},
-    tune3: {},
-    fresh2: {},
-    fresh3: {},
-    fresh4: {},
-    fresh5: {},
-    tune5: {},
-  };
-  const total = {
-    tune: 0,
-    holdout: 0,
-    fresh: 0,
-    tune3: 0,
-    fresh2: 0,
-    fresh3: 0,
-    fresh4: 0,
-    fresh5: 0,
-    tune5: 0,
-  };
+  const cell = perSet(() => ({}));
+  const total = perSet(() => 0);
   for (const [half, file] of Object.entries(FILES)) {
     let text;
     try {
