@@ -161,6 +161,19 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
     return { expireAt, pttl: Math.max(1000, expireAt + TTL_GRACE_MS - Date.now()) };
   }
 
+  /** A new record's script arguments, in the order both create scripts take them. */
+  function createArgs(c: Conversation, keys: IndexKeys): (string | number)[] {
+    const { expireAt, pttl } = expiry(c);
+    return [
+      c.id,
+      envelope.seal(JSON.stringify(c), context(c.id)),
+      JSON.stringify(summary(c)),
+      JSON.stringify(keys),
+      expireAt,
+      pttl,
+    ];
+  }
+
   function summary(c: Conversation): ConversationSummary {
     return {
       id: c.id,
@@ -282,7 +295,6 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
         const ref = newReference();
         const c = build(id, ref);
         const keys: IndexKeys = { ref: k.ref(ref), cur: k.cur(h), who: k.who(h) };
-        const { expireAt, pttl } = expiry(c);
         const res = await scripts.crConvCurrentOrCreate(
           4 + candidates.length,
           k.rec(id),
@@ -290,12 +302,7 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
           k.index,
           keys.who!,
           ...candidates.map(k.cur),
-          id,
-          envelope.seal(JSON.stringify(c), context(id)),
-          JSON.stringify(summary(c)),
-          JSON.stringify(keys),
-          expireAt,
-          pttl,
+          ...createArgs(c, keys),
           k.rec(""),
         );
         switch (res[0]) {
@@ -330,19 +337,13 @@ export function createConversationStore(opts: ConversationStoreOptions): Convers
         const ref = newReference();
         const c = build(id, ref);
         const keys: IndexKeys = { ref: k.ref(ref), ...(h ? { cur: k.cur(h), who: k.who(h) } : {}) };
-        const { expireAt, pttl } = expiry(c);
         const res = await scripts.crConvCreate(
           h ? 5 : 3,
           k.rec(id),
           keys.ref,
           k.index,
           ...(h ? [keys.cur!, keys.who!] : []),
-          id,
-          envelope.seal(JSON.stringify(c), context(id)),
-          JSON.stringify(summary(c)),
-          JSON.stringify(keys),
-          expireAt,
-          pttl,
+          ...createArgs(c, keys),
         );
         switch (res[0]) {
           case 0:
