@@ -328,6 +328,7 @@ function releaseOf(deps: StickyDeps, c: Conversation): HeldRelease | undefined {
   const held = ask && c.decisions.find((d) => d.contactId === ask.contactId);
   if (!ask || !held) return undefined;
   const out = forwardOf(deps, c, ask.contactId);
+  const close = questionClose(c);
   return {
     h: ask.h,
     t: ask.t,
@@ -338,7 +339,7 @@ function releaseOf(deps: StickyDeps, c: Conversation): HeldRelease | undefined {
     affiliate: c.affiliate,
     forward: out.forward,
     language: c.reader.language,
-    ...(questionClose(c) ? { close: questionClose(c)! } : {}),
+    ...(close ? { close } : {}),
   };
 }
 
